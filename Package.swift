@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Lakemark: a Firehose HTTP endpoint that maps security events to compliance controls.
+///
+/// The targets follow the pipeline: HTTP → Firehose decoding → text extraction → mapping →
+/// enrichment (splice) → sink. `Pipeline` wires them; `lakemark` is the thin executable.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "lakemark",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lakemark", targets: ["lakemark"])
+    ],
+    targets: [
+        // System libraries (Debian packages).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Leaf support: logging, locks, environment, UTC time.
+        .target(name: "ServiceSupport", swiftSettings: swiftSettings),
+        // Byte-level JSON: tape parser, writer, splice helpers. No dependencies.
+        .target(name: "JSONBytes", swiftSettings: swiftSettings),
+        // Base64 and gzip (inflate with caps, deflate).
+        .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // HTTP/1.1 vocabulary and parsers, no I/O.
+        .target(name: "HTTPCore", swiftSettings: swiftSettings),
+        // HTTP/1.1 server on POSIX sockets with a bounded worker pool.
+        .target(name: "HTTPServer", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        // Blocking HTTP/1.1 client (keep-alive, timeouts).
+        .target(name: "HTTPClient", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        // Firehose HTTP endpoint protocol: request decoding, records, CloudWatch Logs envelopes, responses.
+        .target(name: "Firehose", dependencies: ["JSONBytes", "Codecs"], swiftSettings: swiftSettings),
+        // Text and partition metadata pulled out of events.
+        .target(name: "Extraction", dependencies: ["JSONBytes"], swiftSettings: swiftSettings),
+        // Embedded compliance mapping engine and the /v1/map contract.
+        .target(
+            name: "Mapping",
+            dependencies: ["JSONBytes", "ServiceSupport"],
+            resources: [.copy("Catalogs")],
+            swiftSettings: swiftSettings
+        ),
+        // Splicing `secberus_compliance` into the original bytes.
+        .target(name: "Enrichment", dependencies: ["JSONBytes", "Mapping"], swiftSettings: swiftSettings),
+        // Durable object stores: the local directory sink.
+        .target(name: "Sink", dependencies: ["ServiceSupport"], swiftSettings: swiftSettings),
+        // Firehose client used by `lakemark send`.
+        .target(
+            name: "Sender",
+            dependencies: ["JSONBytes", "Codecs", "HTTPCore", "HTTPClient", "Firehose"],
+            swiftSettings: swiftSettings
+        ),
+        // Configuration and wiring of the whole service.
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
+                "Extraction", "Mapping", "Enrichment", "Sink",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
+        .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes"]),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
+        .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes", "Mapping"]),
+        .testTarget(name: "SinkTests", dependencies: ["Sink"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose"]
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module Codecs: see the target comment in Package.swift.

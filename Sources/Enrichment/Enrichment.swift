@@ -1,0 +1,1 @@
+// Module Enrichment: see the target comment in Package.swift.

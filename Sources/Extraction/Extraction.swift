@@ -1,0 +1,1 @@
+// Module Extraction: see the target comment in Package.swift.

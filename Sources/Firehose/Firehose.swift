@@ -1,0 +1,1 @@
+// Module Firehose: see the target comment in Package.swift.

@@ -1,0 +1,1 @@
+// Module HTTPClient: see the target comment in Package.swift.

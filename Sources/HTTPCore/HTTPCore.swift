@@ -1,0 +1,1 @@
+// Module HTTPCore: see the target comment in Package.swift.

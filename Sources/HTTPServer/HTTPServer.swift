@@ -1,0 +1,1 @@
+// Module HTTPServer: see the target comment in Package.swift.

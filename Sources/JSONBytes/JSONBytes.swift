@@ -1,0 +1,1 @@
+// Module JSONBytes: see the target comment in Package.swift.

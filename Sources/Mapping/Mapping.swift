@@ -1,0 +1,1 @@
+// Module Mapping: see the target comment in Package.swift.

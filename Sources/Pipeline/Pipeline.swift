@@ -1,0 +1,1 @@
+// Module Pipeline: see the target comment in Package.swift.

@@ -1,0 +1,1 @@
+// Module Sender: see the target comment in Package.swift.

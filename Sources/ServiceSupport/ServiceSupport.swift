@@ -1,0 +1,1 @@
+// Module ServiceSupport: see the target comment in Package.swift.

@@ -1,0 +1,1 @@
+// Module Sink: see the target comment in Package.swift.

@@ -1,0 +1,3 @@
+import Testing
+
+@Suite struct PlaceholderEnrichmentTests { @Test func builds() {} }

@@ -1,0 +1,3 @@
+import Testing
+
+@Suite struct PlaceholderExtractionTests { @Test func builds() {} }

@@ -1,0 +1,3 @@
+import Testing
+
+@Suite struct PlaceholderMappingTests { @Test func builds() {} }
