@@ -1,1 +1,0 @@
-// Module ServiceSupport: see the target comment in Package.swift.
