@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),

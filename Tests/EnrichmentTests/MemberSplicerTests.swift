@@ -32,7 +32,7 @@ import Testing
         let pretty = "{\r\n  \"a\" : [ 1 ,\n 2 ],\n\t\"b\":\"x\\ny\"\r\n}\n"
         let out = try splice(pretty)
         #expect(!out.contains("\n") && !out.contains("\r"))
-        #expect(out.hasPrefix("{    \"a\" : [ 1 ,  2 ],  \t\"b\":\"x\\ny\"  ,\"secberus_compliance\":"))
+        #expect(out.hasPrefix("{    \"a\" : [ 1 ,  2 ], \t\"b\":\"x\\ny\"  ,\"secberus_compliance\":"))
     }
 
     @Test func customMemberName() throws {
