@@ -92,14 +92,19 @@ public struct RecordUnpacker: Sendable {
                 return unpacked
             }
         }
-        return .events([Self.wrap(bytes, note: note ?? "record is not a JSON object")])
+        return .events([Self.wrap(bytes, note: note ?? "record is not a JSON object or NDJSON of objects")])
     }
 
     /// Splits NDJSON; `nil` unless every non-blank line is a JSON object and the event cap holds.
     private func unpackLines(_ bytes: [UInt8]) -> UnpackedRecord? {
         var events: [InputEvent] = []
         var sawControl = false
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) where !Self.isBlank(line) {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            let line = bytes[lineStart..<lineEnd]
+            lineStart = lineEnd + 1
+            if Self.isBlank(line) { continue }
             guard Self.startsWithBrace(line), let tape = parseObject(Array(line)) else { return nil }
             switch unpackObject(tape) {
             case .empty: continue
