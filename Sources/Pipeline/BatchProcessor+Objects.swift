@@ -57,8 +57,8 @@ extension BatchProcessor {
                     }
                     let partition = keys.partition(
                         source: configuration.sourceName ?? metadata.kind.name,
-                        region: metadata.region ?? head.sourceARN?.region,
-                        accountID: metadata.accountID ?? input.cloudWatch?.owner ?? head.sourceARN?.accountID,
+                        region: metadata.region ?? head.sourceARNParts?.region,
+                        accountID: metadata.accountID ?? input.cloudWatch?.owner ?? head.sourceARNParts?.account,
                         timeMillis: metadata.timeMillis ?? input.cloudWatch?.timestampMillis ?? defaultTime
                     )
                     events.append(

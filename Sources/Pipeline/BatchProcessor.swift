@@ -56,7 +56,7 @@ public final class BatchProcessor: Sendable {
                 maxRecordBytes: configuration.maxRecordBytes
             )
         )
-        self.unpacker = RecordUnpacker(maxInflatedBytes: configuration.maxInflatedRecordBytes)
+        self.unpacker = RecordUnpacker(limits: RecordUnpacker.Limits(maxInflatedBytes: configuration.maxInflatedRecordBytes))
         self.extractor = TextExtractor(
             sourceFields: configuration.sourceFields,
             maxTextBytes: configuration.maxTextBytes,

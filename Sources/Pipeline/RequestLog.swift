@@ -19,7 +19,7 @@ enum RequestLog {
             "record_bytes": .int(report.recordBytes),
             "duration_ms": .double((seconds * 1_000 * 10).rounded() / 10),
         ]
-        if let source = head.sourceARN?.streamName { metadata["stream"] = .string(source) }
+        if let source = head.sourceARNParts?.streamName { metadata["stream"] = .string(source) }
         if let code = outcome.errorCode {
             metadata["error_code"] = .string(code)
             logger.error("batch failed", metadata)

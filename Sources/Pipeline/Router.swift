@@ -66,7 +66,7 @@ final class Router: HTTPRequestHandler {
             return response
         }
         let clock = StageClock()
-        let head = FirehoseRequestHead(headers: { request.headers[$0] })
+        let head = FirehoseRequestHead(header: { request.headers[$0] })
         let outcome = processor.process(head: head, body: request.body)
         RequestLog.write(outcome, head: head, seconds: clock.elapsed(), logger: logger)
         return HTTPResponse(status: outcome.status, json: outcome.body)

@@ -41,7 +41,7 @@ public enum StageBenchmark {
                 var total = BatchReport()
                 let clock = StageClock()
                 for (index, body) in bodies.bodies.enumerated() {
-                    let head = FirehoseRequestHead(headers: { name in
+                    let head = FirehoseRequestHead(header: { name in
                         name.lowercased() == "x-amz-firehose-request-id" ? "bench-\(index)" : nil
                     })
                     let outcome = processor.process(head: head, body: body)
