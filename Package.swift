@@ -35,7 +35,7 @@ let package = Package(
         // Firehose HTTP endpoint protocol: request decoding, records, CloudWatch Logs envelopes, responses.
         .target(name: "Firehose", dependencies: ["JSONBytes", "Codecs"], swiftSettings: swiftSettings),
         // Text and partition metadata pulled out of events.
-        .target(name: "Extraction", dependencies: ["JSONBytes"], swiftSettings: swiftSettings),
+        .target(name: "Extraction", dependencies: ["JSONBytes", "ServiceSupport"], swiftSettings: swiftSettings),
         // Embedded compliance mapping engine and the /v1/map contract.
         .target(
             name: "Mapping",
@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Splicing `secberus_compliance` into the original bytes.
-        .target(name: "Enrichment", dependencies: ["JSONBytes", "Mapping"], swiftSettings: swiftSettings),
+        .target(name: "Enrichment", dependencies: ["JSONBytes"], swiftSettings: swiftSettings),
         // Durable object stores: the local directory sink.
         .target(name: "Sink", dependencies: ["ServiceSupport"], swiftSettings: swiftSettings),
         // Firehose client used by `lakemark send`.
@@ -68,9 +68,9 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
-        .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes", "Mapping"]),
+        .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
         .testTarget(

@@ -1,0 +1,33 @@
+/// Lookup tables shared by the base64 encoder and decoder, built once per process.
+extension Base64 {
+    /// The 64 characters of the standard alphabet (RFC 4648 §4), in value order.
+    static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Marks a byte that is not in the alphabet; set in the top byte so one test covers four lookups.
+    static let invalidMarker: UInt32 = 0xFF00_0000
+
+    /// Four 256-entry decode tables laid out back to back. Table `k` (0...3) maps a character to its 6-bit
+    /// value shifted into position `k` of a 24-bit group, or to ``invalidMarker``, so OR-ing four lookups
+    /// yields the group's three bytes, or a value with the marker set when any character needs the slow path.
+    static let decodeTables: [UInt32] = {
+        var tables = [UInt32](repeating: invalidMarker, count: 4 * 256)
+        for (value, character) in alphabet.enumerated() {
+            for position in 0..<4 {
+                tables[position * 256 + Int(character)] = UInt32(value) << (18 - 6 * position)
+            }
+        }
+        return tables
+    }()
+
+    /// Maps each 12-bit value to the two alphabet characters that encode it, laid out so that storing the
+    /// `UInt16` writes the first character first on any byte order.
+    static let encodePairs: [UInt16] = {
+        var pairs = [UInt16](repeating: 0, count: 4096)
+        for value in 0..<4096 {
+            let first = UInt16(alphabet[value >> 6])
+            let second = UInt16(alphabet[value & 63])
+            pairs[value] = UInt16(littleEndian: first | second << 8)
+        }
+        return pairs
+    }()
+}

@@ -1,1 +1,0 @@
-// Module Codecs: see the target comment in Package.swift.

@@ -1,0 +1,149 @@
+import CZlib
+
+/// Gzip (RFC 1952) on top of the system zlib: detection, capped multi-member inflate and one-shot deflate.
+///
+/// Inflate decisions:
+/// - Every member of a multi-member stream is decompressed and the outputs are concatenated (as `gzip -d`).
+/// - The output is capped: once it would exceed `limit`, decoding stops with ``GzipError/Code/tooLarge``.
+///   The output buffer grows geometrically and never beyond `limit`; zlib writes into a fixed scratch
+///   buffer first, so a gzip bomb costs at most `limit` bytes plus that scratch buffer.
+/// - A stream that ends inside a member is ``GzipError/Code/truncated``; a bad CRC-32 or length trailer is
+///   ``GzipError/Code/checksumMismatch``; bytes after a member that do not start a new one are
+///   ``GzipError/Code/trailingGarbage`` (zero padding included).
+public enum Gzip {
+    /// The size of the scratch buffer zlib inflates into before bytes are copied to the output.
+    static let scratchSize = 256 * 1024
+    /// The largest chunk handed to zlib at once (its counters are 32-bit).
+    static let maximumChunk = 1 << 30
+    /// The highest expansion ratio deflate can reach (about 1032:1), used to bound the size hint.
+    static let maximumRatio = 1032
+
+    /// Whether the bytes start with the gzip magic `1f 8b`.
+    /// - Parameter bytes: The bytes to test.
+    /// - Returns: `true` when the first two bytes are `1f 8b`.
+    public static func isGzip(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    /// Whether the bytes start with the gzip magic `1f 8b`.
+    /// - Parameter bytes: The bytes to test.
+    /// - Returns: `true` when the first two bytes are `1f 8b`.
+    public static func isGzip(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
+    }
+
+    /// Decompresses every member of a gzip stream, refusing output larger than `limit`.
+    /// - Parameters:
+    ///   - bytes: The gzip stream (one or more members, nothing after the last one).
+    ///   - limit: The largest allowed decompressed size in bytes; output of exactly `limit` bytes is accepted.
+    /// - Returns: The concatenated output of all members.
+    /// - Throws: ``GzipError`` (see ``Gzip`` for the codes).
+    public static func inflate(_ bytes: UnsafeRawBufferPointer, limit: Int) throws(GzipError) -> [UInt8] {
+        guard isGzip(bytes) else { throw GzipError(code: .notGzip, inputOffset: 0) }
+        guard let stream = ZStream.makeInflater() else { throw GzipError(code: .outOfMemory, inputOffset: 0) }
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchSize)
+        defer { scratch.deallocate() }
+        let input = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let z = stream.pointer
+        var output: [UInt8] = []
+        output.reserveCapacity(initialCapacity(for: bytes, limit: limit))
+        var fed = 0
+        while true {
+            if z.pointee.avail_in == 0 && fed < bytes.count {
+                let chunk = min(bytes.count - fed, maximumChunk)
+                z.pointee.next_in = UnsafeMutablePointer(mutating: input + fed)
+                z.pointee.avail_in = UInt32(chunk)
+                fed += chunk
+            }
+            z.pointee.next_out = scratch
+            z.pointee.avail_out = UInt32(scratchSize)
+            let status = CZlib.inflate(z, Z_NO_FLUSH)
+            let produced = scratchSize - Int(z.pointee.avail_out)
+            let consumed = fed - Int(z.pointee.avail_in)
+            if produced > 0 {
+                guard produced <= limit - output.count else {
+                    throw GzipError(code: .tooLarge, inputOffset: consumed)
+                }
+                reserve(&output, adding: produced, limit: limit)
+                output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: produced))
+            }
+            switch status {
+            case Z_OK:
+                continue
+            case Z_STREAM_END:
+                let remaining = bytes.count - consumed
+                if remaining == 0 { return output }
+                if remaining >= 2 && input[consumed] == 0x1F && input[consumed + 1] == 0x8B {
+                    inflateReset(z)
+                    continue
+                }
+                let code: GzipError.Code = remaining == 1 && input[consumed] == 0x1F ? .truncated : .trailingGarbage
+                throw GzipError(code: code, inputOffset: consumed)
+            case Z_BUF_ERROR where produced > 0:
+                continue
+            case Z_BUF_ERROR where consumed == bytes.count:
+                throw GzipError(code: .truncated, inputOffset: consumed)
+            case Z_DATA_ERROR:
+                let detail = stream.message
+                let isTrailer = detail == "incorrect data check" || detail == "incorrect length check"
+                throw GzipError(code: isTrailer ? .checksumMismatch : .corrupt, inputOffset: consumed, detail: detail)
+            case Z_MEM_ERROR:
+                throw GzipError(code: .outOfMemory, inputOffset: consumed)
+            default:
+                throw GzipError(code: .internalFailure, inputOffset: consumed, detail: stream.message)
+            }
+        }
+    }
+
+    /// Decompresses every member of a gzip stream, refusing output larger than `limit`.
+    /// - Parameters:
+    ///   - bytes: The gzip stream (one or more members, nothing after the last one).
+    ///   - limit: The largest allowed decompressed size in bytes; output of exactly `limit` bytes is accepted.
+    /// - Returns: The concatenated output of all members.
+    /// - Throws: ``GzipError`` (see ``Gzip`` for the codes).
+    public static func inflate(_ bytes: [UInt8], limit: Int) throws(GzipError) -> [UInt8] {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(GzipError) in
+            try inflate(UnsafeRawBufferPointer(buffer), limit: limit)
+        }
+    }
+
+    /// Compresses bytes into a single gzip member.
+    /// - Parameters:
+    ///   - bytes: The bytes to compress.
+    ///   - level: The zlib level, 0 (store) to 9 (smallest). Default: 1, the fastest that compresses.
+    /// - Returns: One complete gzip member.
+    public static func deflate(_ bytes: UnsafeRawBufferPointer, level: Int = 1) -> [UInt8] {
+        let writer = GzipWriter(level: level)
+        writer.reserveOutput(forInputCount: bytes.count)
+        writer.append(bytes)
+        return writer.finish()
+    }
+
+    /// Compresses bytes into a single gzip member.
+    /// - Parameters:
+    ///   - bytes: The bytes to compress.
+    ///   - level: The zlib level, 0 (store) to 9 (smallest). Default: 1, the fastest that compresses.
+    /// - Returns: One complete gzip member.
+    public static func deflate(_ bytes: [UInt8], level: Int = 1) -> [UInt8] {
+        bytes.withUnsafeBytes { deflate($0, level: level) }
+    }
+
+    /// The first output reservation: the last member's length trailer (ISIZE) when it is plausible for the
+    /// input size, so a well-formed single member decodes without regrowth; never more than `limit`.
+    private static func initialCapacity(for bytes: UnsafeRawBufferPointer, limit: Int) -> Int {
+        let floor = min(limit, 64 * 1024)
+        guard bytes.count >= 18 else { return floor }
+        let end = bytes.count
+        let trailer = Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16
+            | Int(bytes[end - 1]) << 24
+        let plausible = min(trailer, bytes.count.multipliedReportingOverflow(by: maximumRatio).partialValue)
+        return min(limit, max(floor, plausible))
+    }
+
+    /// Grows `output` geometrically so it can take `adding` more bytes, without reserving beyond `limit`.
+    private static func reserve(_ output: inout [UInt8], adding: Int, limit: Int) {
+        let needed = output.count + adding
+        guard needed > output.capacity else { return }
+        output.reserveCapacity(min(limit, max(needed, output.capacity * 2)))
+    }
+}

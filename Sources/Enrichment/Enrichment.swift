@@ -1,1 +1,0 @@
-// Module Enrichment: see the target comment in Package.swift.

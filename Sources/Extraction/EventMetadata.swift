@@ -1,0 +1,81 @@
+import JSONBytes
+import ServiceSupport
+
+/// What an event says about where and when it happened: the partition fields of its object key.
+public struct EventMetadata: Sendable, Hashable {
+    /// The event's family.
+    public var kind: EventKind
+    /// Cloud region, e.g. `us-east-1`, when the event names one.
+    public var region: String?
+    /// Cloud account (AWS account id, GCP project, Azure subscription), when the event names one.
+    public var accountID: String?
+    /// Event time in milliseconds since the epoch (UTC), when the event carries a plausible one.
+    public var timeMillis: Int64?
+
+    /// Creates metadata.
+    public init(kind: EventKind, region: String? = nil, accountID: String? = nil, timeMillis: Int64? = nil) {
+        self.kind = kind
+        self.region = region
+        self.accountID = accountID
+        self.timeMillis = timeMillis
+    }
+
+    static let regionPaths = ["cloud.region", "awsRegion", "region", "Region", "Resources.Region", "location"]
+    static let accountPaths = [
+        "cloud.account.uid", "recipientAccountId", "account", "AwsAccountId", "accountId", "account_id",
+        "userIdentity.accountId", "resource.labels.project_id",
+    ]
+    static let timePaths = [
+        "time", "eventTime", "finding_info.created_time", "UpdatedAt", "updatedAt", "CreatedAt", "createdAt",
+        "published", "timestamp", "requestReceivedTimestamp", "start", "p_event_time",
+    ]
+    /// 2000-01-01 and 2100-01-01 in milliseconds: times outside are treated as absent.
+    static let plausibleTimes: Range<Int64> = 946_684_800_000..<4_102_444_800_000
+
+    /// Reads the metadata of an event.
+    /// - Parameter tape: the parsed event.
+    /// - Returns: the kind and whatever region, account and time the event carries.
+    public static func read(from tape: JSONTape) -> EventMetadata {
+        let candidates = TextExtractor.candidateObjects(in: tape).compactMap(\.first)
+        let root = tape.rootIndex
+        var kind = tape.kind(root) == .object ? EventKind.classify(tape, object: root) : .raw
+        if kind == .json || kind == .eventBridge, candidates.count > 1 {
+            let inner = EventKind.classify(tape, object: candidates[1])
+            if inner != .json { kind = inner }
+        }
+        var metadata = EventMetadata(kind: kind)
+        for object in candidates {
+            let fields = EventSynthesizer.Fields(tape: tape, object: object)
+            if metadata.region == nil { metadata.region = fields.first(regionPaths) }
+            if metadata.accountID == nil {
+                metadata.accountID = fields.first(accountPaths) ?? azureSubscription(fields["resourceId"])
+            }
+            if metadata.timeMillis == nil { metadata.timeMillis = time(fields, paths: timePaths) }
+        }
+        return metadata
+    }
+
+    private static func time(_ fields: EventSynthesizer.Fields, paths: [String]) -> Int64? {
+        for path in paths {
+            guard let text = fields[path] else { continue }
+            let millis: Int64?
+            if let number = Int64(text) {
+                millis = number < 100_000_000_000 ? number * 1_000 : number
+            } else if let number = Double(text), number.isFinite, abs(number) < 1e15 {
+                millis = Int64(number < 1e11 ? number * 1_000 : number)
+            } else {
+                millis = UTCTime.parseTimestamp(text)
+            }
+            if let millis, plausibleTimes.contains(millis) { return millis }
+        }
+        return nil
+    }
+
+    private static func azureSubscription(_ resourceID: String?) -> String? {
+        guard let resourceID else { return nil }
+        let parts = resourceID.split(separator: "/")
+        guard let index = parts.firstIndex(where: { $0.lowercased() == "subscriptions" }), index + 1 < parts.count
+        else { return nil }
+        return String(parts[index + 1])
+    }
+}

@@ -1,0 +1,136 @@
+import JSONBytes
+
+/// Builds a short text for events that carry no prose, from the fields that carry their meaning.
+///
+/// The text names the service and action in words, the outcome, and the security-relevant facts the
+/// mapper keys on: root or privileged identity, MFA use, access denied, console sign-in.
+enum EventSynthesizer {
+    static func text(for kind: EventKind, tape: JSONTape, object: Int) -> String? {
+        let fields = Fields(tape: tape, object: object)
+        switch kind {
+        case .cloudTrail: return cloudTrail(fields)
+        case .guardDuty, .securityHub: return fields.first(["title", "Title", "type", "Types"])
+        case .okta: return okta(fields)
+        case .gcpAudit: return gcpAudit(fields)
+        case .azureActivity: return azureActivity(fields)
+        case .kubernetesAudit: return kubernetesAudit(fields)
+        case .vpcFlow: return vpcFlow(fields)
+        case .ocsf: return fields.first(["activity_name", "type_name", "class_name"])
+        case .eventBridge: return fields.first(["detail-type"])
+        default: return nil
+        }
+    }
+
+    private static func cloudTrail(_ fields: Fields) -> String? {
+        guard let source = fields["eventSource"], let name = fields["eventName"] else { return nil }
+        var parts = ["AWS", source, name]
+        let identityType = fields["userIdentity.type"]
+        if identityType == "Root" {
+            parts.append("by root account")
+        } else if let identityType {
+            parts.append("by \(words(identityType))")
+        }
+        if let mfa = fields["additionalEventData.MFAUsed"] {
+            parts.append(mfa.lowercased() == "yes" ? "with MFA" : "without MFA")
+        } else if fields["userIdentity.sessionContext.attributes.mfaAuthenticated"] == "false" {
+            parts.append("without MFA")
+        }
+        if let error = fields["errorCode"] {
+            parts.append("failed: \(error)")
+        } else if let outcome = fields["responseElements.ConsoleLogin"] {
+            parts.append("outcome \(outcome)")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    private static func okta(_ fields: Fields) -> String? {
+        guard let type = fields["eventType"] else { return nil }
+        var parts = ["Okta", fields["displayMessage"] ?? "", "(\(String(type.map { $0 == "." ? " " : $0 })))"]
+        if let result = fields["outcome.result"] { parts.append("outcome \(result)") }
+        if let reason = fields["outcome.reason"] { parts.append(reason) }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    private static func gcpAudit(_ fields: Fields) -> String? {
+        guard let method = fields["protoPayload.methodName"] else { return nil }
+        var parts = ["Google Cloud", fields["protoPayload.serviceName"] ?? "", method]
+        if let code = fields["protoPayload.status.code"], code != "0" {
+            parts.append("failed: \(fields["protoPayload.status.message"] ?? "status \(code)")")
+        }
+        if fields["protoPayload.authorizationInfo.granted"] == "false" { parts.append("permission denied") }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    private static func azureActivity(_ fields: Fields) -> String? {
+        guard let operation = fields["operationName"] else { return nil }
+        var parts = ["Azure", operation]
+        if let category = fields["category"] { parts.append("(\(category))") }
+        if let result = fields["resultType"] { parts.append("result \(result)") }
+        return parts.joined(separator: " ")
+    }
+
+    private static func kubernetesAudit(_ fields: Fields) -> String? {
+        guard let verb = fields["verb"] else { return nil }
+        var resource = fields["objectRef.resource"] ?? ""
+        if let sub = fields["objectRef.subresource"] { resource += "/\(sub)" }
+        var parts = ["Kubernetes", verb, resource]
+        if let user = fields["user.username"] {
+            parts.append(user == "system:anonymous" ? "by anonymous user" : "by \(user)")
+        }
+        if let code = fields["responseStatus.code"], code.hasPrefix("4") || code.hasPrefix("5") {
+            parts.append("failed: status \(code)")
+        }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    private static func vpcFlow(_ fields: Fields) -> String? {
+        let action = fields.first(["action", "Action"]) ?? fields["status"]
+        guard let action else { return nil }
+        var parts = ["VPC flow log network traffic", action]
+        if let port = fields.first(["dstport", "dstPort", "dstport"]) { parts.append("to port \(port)") }
+        return parts.joined(separator: " ")
+    }
+
+    /// Splits `AssumedRole` or `IAMUser` into lower-case words: `assumed role`, `iam user`.
+    static func words(_ identifier: String) -> String {
+        var result = ""
+        let characters = Array(identifier)
+        for (index, character) in characters.enumerated() {
+            let previous = index > 0 ? characters[index - 1] : nil
+            let next = index + 1 < characters.count ? characters[index + 1] : nil
+            let startsWord = character.isUppercase
+                && (previous?.isLowercase == true || (previous?.isUppercase == true && next?.isLowercase == true))
+            if startsWord && !result.isEmpty { result.append(" ") }
+            result.append(character)
+        }
+        return result.lowercased()
+    }
+
+    /// Scalar fields of one object addressed by dotted paths; numbers and Booleans as their JSON text.
+    struct Fields {
+        let tape: JSONTape
+        let object: Int
+
+        subscript(path: String) -> String? {
+            let segments = path.split(separator: ".").map(String.init)
+            for node in TextExtractor.values(at: segments[...], in: tape, from: object) {
+                switch tape.kind(node) {
+                case .string:
+                    if tape.isNonBlankString(node) { return tape.string(node) }
+                case .number, .true, .false:
+                    return String(decoding: tape.rawBytes(node), as: UTF8.self)
+                default:
+                    continue
+                }
+            }
+            return nil
+        }
+
+        func first(_ paths: [String]) -> String? {
+            for path in paths {
+                if let value = self[path] { return value }
+            }
+            return nil
+        }
+    }
+}

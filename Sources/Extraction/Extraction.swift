@@ -1,1 +1,0 @@
-// Module Extraction: see the target comment in Package.swift.

@@ -1,0 +1,126 @@
+import JSONBytes
+
+/// Pulls the meaningful text out of an event: the first configured field that holds prose, else a text
+/// synthesised from the fields that carry the event's meaning.
+///
+/// Where fields are looked for, in order: the event itself, then its EventBridge `detail` (and each of
+/// `detail.findings[]`, the Security Hub form), then an `event` envelope member. Each field path is tried
+/// with exact member names first, then ignoring ASCII case.
+public struct TextExtractor: Sendable {
+    /// The default source fields: OCSF findings, ASFF and GuardDuty (raw or through EventBridge), Okta,
+    /// then generic names.
+    public static let defaultSourceFields: [FieldPath] = [
+        "finding_info.title+finding_info.desc",
+        "Title+Description",
+        "displayMessage",
+        "message",
+        "description",
+        "summary",
+    ].compactMap(FieldPath.init)
+
+    /// How the text was found.
+    public enum Origin: Sendable, Hashable {
+        /// From a configured field path.
+        case field(FieldPath)
+        /// Synthesised from the fields of an event of this kind.
+        case synthesized(EventKind)
+    }
+
+    /// The text of one event.
+    public struct Extracted: Sendable, Hashable {
+        /// The cleaned text, at most ``TextExtractor/maxTextBytes`` UTF-8 bytes.
+        public var text: String
+        /// Where it came from.
+        public var origin: Origin
+    }
+
+    /// The ordered source fields; the first one holding a non-blank string wins.
+    public let sourceFields: [FieldPath]
+    /// Longest text kept, in UTF-8 bytes; longer texts are cut on a character boundary. Default: 2,048 bytes.
+    public let maxTextBytes: Int
+    /// Whether events without a matching field get a synthesised text. Default: `true`.
+    public let synthesizes: Bool
+
+    /// Creates an extractor.
+    /// - Parameters:
+    ///   - sourceFields: ordered field paths (default ``defaultSourceFields``).
+    ///   - maxTextBytes: longest text kept, in bytes (at least 16).
+    ///   - synthesizes: whether to synthesise text for events without prose.
+    public init(sourceFields: [FieldPath] = defaultSourceFields, maxTextBytes: Int = 2_048, synthesizes: Bool = true) {
+        self.sourceFields = sourceFields
+        self.maxTextBytes = max(16, maxTextBytes)
+        self.synthesizes = synthesizes
+    }
+
+    /// Extracts the text of an event.
+    /// - Parameter tape: the parsed event (its root should be an object).
+    /// - Returns: the text and its origin, or `nil` when the event carries nothing to map.
+    public func extract(from tape: JSONTape) -> Extracted? {
+        guard tape.kind(tape.rootIndex) == .object else { return nil }
+        let candidates = Self.candidateObjects(in: tape)
+        for path in sourceFields {
+            for group in candidates {
+                let texts = group.compactMap { Self.joinedText(of: path, in: tape, from: $0) }
+                if let text = TextCleaner.clean(texts.joined(separator: ". "), maxBytes: maxTextBytes) {
+                    return Extracted(text: text, origin: .field(path))
+                }
+            }
+        }
+        guard synthesizes else { return nil }
+        for group in candidates {
+            for object in group {
+                let kind = EventKind.classify(tape, object: object)
+                if let raw = EventSynthesizer.text(for: kind, tape: tape, object: object),
+                    let text = TextCleaner.clean(raw, maxBytes: maxTextBytes)
+                {
+                    return Extracted(text: text, origin: .synthesized(kind))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The objects fields are looked up in, as groups whose texts are joined (Security Hub findings).
+    static func candidateObjects(in tape: JSONTape) -> [[Int]] {
+        let root = tape.rootIndex
+        var groups: [[Int]] = [[root]]
+        if let detail = tape.value(forKey: "detail", in: root), tape.kind(detail) == .object {
+            groups.append([detail])
+            if let findings = tape.value(forKey: "findings", in: detail), tape.kind(findings) == .array {
+                let objects = tape.children(findings).filter { tape.kind($0) == .object }
+                if !objects.isEmpty { groups.append(objects) }
+            }
+        }
+        if let envelope = tape.value(forKey: "event", in: root), tape.kind(envelope) == .object {
+            groups.append([envelope])
+        }
+        return groups
+    }
+
+    /// The strings of every part of a path, joined; `nil` unless at least one part holds prose.
+    static func joinedText(of path: FieldPath, in tape: JSONTape, from object: Int) -> String? {
+        var pieces: [String] = []
+        for part in path.parts {
+            for node in values(at: part[...], in: tape, from: object) where tape.isNonBlankString(node) {
+                if let string = tape.string(node), !pieces.contains(string) { pieces.append(string) }
+            }
+        }
+        return pieces.isEmpty ? nil : pieces.joined(separator: ". ")
+    }
+
+    /// Every node reached by a path, visiting all elements where a segment lands on an array.
+    static func values(at path: ArraySlice<String>, in tape: JSONTape, from node: Int) -> [Int] {
+        guard let name = path.first else {
+            return tape.kind(node) == .array ? Array(tape.children(node)) : [node]
+        }
+        switch tape.kind(node) {
+        case .object:
+            guard let next = tape.value(forKeyCaseInsensitive: name, in: node) else { return [] }
+            return values(at: path.dropFirst(), in: tape, from: next)
+        case .array:
+            return tape.children(node).flatMap { values(at: path, in: tape, from: $0) }
+        default:
+            return []
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module JSONBytes: see the target comment in Package.swift.

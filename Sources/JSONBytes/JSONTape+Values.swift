@@ -1,0 +1,186 @@
+extension JSONTape {
+    /// Finds an object member by its exact (decoded) key; the first match wins.
+    /// - Parameters:
+    ///   - key: the member name.
+    ///   - object: an object node index.
+    /// - Returns: the value's node index, or `nil` when absent or `object` is not an object.
+    public func value(forKey key: String, in object: Int) -> Int? {
+        var key = key
+        return key.withUTF8 { wanted in
+            for member in members(object) where keyEquals(member.key, wanted, caseInsensitive: false) {
+                return member.value
+            }
+            return nil
+        }
+    }
+
+    /// Finds an object member by key ignoring ASCII case; an exact match is preferred over a folded one.
+    /// - Parameters:
+    ///   - key: the member name.
+    ///   - object: an object node index.
+    /// - Returns: the value's node index, or `nil`.
+    public func value(forKeyCaseInsensitive key: String, in object: Int) -> Int? {
+        if let exact = value(forKey: key, in: object) { return exact }
+        var key = key
+        return key.withUTF8 { wanted in
+            for member in members(object) where keyEquals(member.key, wanted, caseInsensitive: true) {
+                return member.value
+            }
+            return nil
+        }
+    }
+
+    /// Follows a path of member names from a node.
+    /// - Parameters:
+    ///   - path: member names, outermost first.
+    ///   - node: the node to start from (default: the root).
+    ///   - caseInsensitive: fall back to ASCII-case-insensitive names.
+    /// - Returns: the node index at the end of the path, or `nil` when a step is missing.
+    public func value(atPath path: [String], from node: Int = 0, caseInsensitive: Bool = false) -> Int? {
+        var current = node
+        for name in path {
+            let next = caseInsensitive
+                ? value(forKeyCaseInsensitive: name, in: current)
+                : value(forKey: name, in: current)
+            guard let next else { return nil }
+            current = next
+        }
+        return current
+    }
+
+    /// The decoded value of a string node.
+    /// - Parameter node: a node index.
+    /// - Returns: the string (lone surrogate escapes become U+FFFD), or `nil` for non-strings.
+    public func string(_ node: Int) -> String? {
+        guard nodes[node].kind == .string else { return nil }
+        let start = Int(nodes[node].start) + 1
+        let end = Int(nodes[node].end) - 1
+        if !nodes[node].hasEscapes {
+            return source.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+            }
+        }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(end - start)
+        source.withUnsafeBufferPointer { JSONStringDecoder.decode($0, start..<end, into: &decoded) }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    /// The decoded UTF-8 bytes of a string node.
+    /// - Parameter node: a node index.
+    /// - Returns: the bytes, or `nil` for non-strings.
+    public func stringBytes(_ node: Int) -> [UInt8]? {
+        guard nodes[node].kind == .string else { return nil }
+        let start = Int(nodes[node].start) + 1
+        let end = Int(nodes[node].end) - 1
+        if !nodes[node].hasEscapes { return Array(source[start..<end]) }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(end - start)
+        source.withUnsafeBufferPointer { JSONStringDecoder.decode($0, start..<end, into: &decoded) }
+        return decoded
+    }
+
+    /// Whether a node is a string with at least one non-whitespace character.
+    /// - Parameter node: a node index.
+    /// - Returns: `true` for a non-blank string.
+    public func isNonBlankString(_ node: Int) -> Bool {
+        guard nodes[node].kind == .string else { return false }
+        let start = Int(nodes[node].start) + 1
+        let end = Int(nodes[node].end) - 1
+        var index = start
+        while index < end {
+            switch source[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            case UInt8(ascii: "\\"):
+                // An escaped whitespace (\n, \t, \r) or anything else.
+                let escaped = source[index + 1]
+                if escaped == UInt8(ascii: "n") || escaped == UInt8(ascii: "t") || escaped == UInt8(ascii: "r") {
+                    index += 2
+                } else {
+                    return true
+                }
+            default: return true
+            }
+        }
+        return false
+    }
+
+    /// The value of an integer number node.
+    /// - Parameter node: a node index.
+    /// - Returns: the integer, or `nil` for non-numbers, fractions, exponents or out-of-range values.
+    public func int64(_ node: Int) -> Int64? {
+        guard nodes[node].kind == .number else { return nil }
+        var value: Int64 = 0
+        var index = Int(nodes[node].start)
+        let end = Int(nodes[node].end)
+        let negative = source[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        while index < end {
+            let digit = source[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowB) = negative
+                ? times.subtractingReportingOverflow(Int64(digit))
+                : times.addingReportingOverflow(Int64(digit))
+            guard !overflowA, !overflowB else { return nil }
+            value = sum
+            index += 1
+        }
+        return value
+    }
+
+    /// The value of a number node as a `Double`.
+    /// - Parameter node: a node index.
+    /// - Returns: the number (nearest double), or `nil` for non-numbers.
+    public func double(_ node: Int) -> Double? {
+        guard nodes[node].kind == .number else { return nil }
+        let text = String(decoding: source[byteRange(node)], as: UTF8.self)
+        return Double(text)
+    }
+
+    /// The raw bytes of a value exactly as in the source.
+    /// - Parameter node: a node index.
+    /// - Returns: a slice of ``source``.
+    public func rawBytes(_ node: Int) -> ArraySlice<UInt8> { source[byteRange(node)] }
+
+    private func keyEquals(_ node: Int, _ wanted: UnsafeBufferPointer<UInt8>, caseInsensitive: Bool) -> Bool {
+        let start = Int(nodes[node].start) + 1
+        let end = Int(nodes[node].end) - 1
+        if nodes[node].hasEscapes {
+            guard let decoded = stringBytes(node) else { return false }
+            return decoded.withUnsafeBufferPointer { Self.bytesEqual($0, wanted, caseInsensitive: caseInsensitive) }
+        }
+        guard end - start == wanted.count else { return false }
+        return source.withUnsafeBufferPointer {
+            Self.bytesEqual(UnsafeBufferPointer(rebasing: $0[start..<end]), wanted, caseInsensitive: caseInsensitive)
+        }
+    }
+
+    private static func bytesEqual(
+        _ lhs: UnsafeBufferPointer<UInt8>,
+        _ rhs: UnsafeBufferPointer<UInt8>,
+        caseInsensitive: Bool
+    ) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        if !caseInsensitive { return lhs.elementsEqual(rhs) }
+        for index in 0..<lhs.count where asciiLower(lhs[index]) != asciiLower(rhs[index]) {
+            return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    static func asciiLower(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+    }
+
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Codecs
+import Testing
+
+@Suite struct GzipTests {
+    /// `gzip.compress(b"hello world\n", mtime=0)` from Python's standard library.
+    static let helloMember: [UInt8] = [
+        31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 203, 72, 205, 201, 201, 87, 40, 207, 47, 202, 73, 225, 2, 0,
+        45, 59, 8, 175, 12, 0, 0, 0,
+    ]
+    static let hello = Array("hello world\n".utf8)
+
+    private func inflateError(_ bytes: [UInt8], limit: Int = 1 << 20) -> GzipError? {
+        do {
+            _ = try Gzip.inflate(bytes, limit: limit)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func sample(_ count: Int) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: ($0 / 3) &* 31 ^ $0 >> 9) }
+    }
+
+    @Test func detectsTheMagic() {
+        #expect(Gzip.isGzip(Self.helloMember))
+        #expect(!Gzip.isGzip(Array("{}".utf8)))
+        #expect(!Gzip.isGzip([0x1F]))
+        #expect(!Gzip.isGzip([]))
+    }
+
+    @Test func inflatesAKnownMember() throws {
+        #expect(try Gzip.inflate(Self.helloMember, limit: 100) == Self.hello)
+    }
+
+    @Test func deflateRoundTripsAtEveryLevel() throws {
+        for size in [0, 1, 100, 65_536, 300_000, 2_000_000] {
+            let bytes = sample(size)
+            for level in [0, 1, 6, 9] {
+                let member = Gzip.deflate(bytes, level: level)
+                #expect(member.prefix(3) == [0x1F, 0x8B, 0x08])
+                let isize = member.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+                #expect(isize == size)
+                #expect(try Gzip.inflate(member, limit: size) == bytes)
+            }
+        }
+    }
+
+    @Test func clampsOutOfRangeLevels() throws {
+        let bytes = sample(10_000)
+        #expect(try Gzip.inflate(Gzip.deflate(bytes, level: -5), limit: 10_000) == bytes)
+        #expect(try Gzip.inflate(Gzip.deflate(bytes, level: 42), limit: 10_000) == bytes)
+    }
+
+    @Test func inflatesEveryMember() throws {
+        let second = sample(500_000)
+        let stream = Self.helloMember + Gzip.deflate(second) + Gzip.deflate([]) + Self.helloMember
+        #expect(try Gzip.inflate(stream, limit: 1 << 20) == Self.hello + second + Self.hello)
+    }
+
+    @Test func rejectsTruncatedStreams() {
+        let member = Gzip.deflate(sample(100_000))
+        for cut in [1, 4, 8, 9, member.count / 2, member.count - 11] {
+            #expect(inflateError(Array(member.dropLast(cut)))?.code == .truncated, "cut \(cut)")
+        }
+        #expect(inflateError(Array(Self.helloMember.prefix(2)))?.code == .truncated)
+        #expect(inflateError(Self.helloMember + [0x1F])?.code == .truncated)
+    }
+
+    @Test func rejectsABadChecksumOrLength() {
+        var badCRC = Self.helloMember
+        badCRC[badCRC.count - 8] ^= 0x01
+        let crcError = inflateError(badCRC)
+        #expect(crcError?.code == .checksumMismatch)
+        #expect(crcError?.detail == "incorrect data check")
+        var badLength = Self.helloMember
+        badLength[badLength.count - 1] ^= 0x40
+        #expect(inflateError(badLength)?.code == .checksumMismatch)
+    }
+
+    @Test func rejectsCorruptData() {
+        var reservedBlockType = Self.helloMember
+        reservedBlockType[10] = 0xFF
+        #expect(inflateError(reservedBlockType)?.code == .corrupt)
+        var badMethod = Self.helloMember
+        badMethod[2] = 0x07
+        #expect(inflateError(badMethod)?.code == .corrupt)
+    }
+
+    @Test func rejectsTrailingGarbage() {
+        let garbage = Self.helloMember + Array("xyz".utf8)
+        #expect(inflateError(garbage) == GzipError(code: .trailingGarbage, inputOffset: 32))
+        #expect(inflateError(Self.helloMember + [0, 0, 0, 0])?.code == .trailingGarbage)
+        #expect(inflateError(Self.helloMember + [0x0A])?.code == .trailingGarbage)
+    }
+
+    @Test func rejectsDataThatIsNotGzip() {
+        #expect(inflateError(Array("{\"requestId\":\"x\"}".utf8)) == GzipError(code: .notGzip, inputOffset: 0))
+        #expect(inflateError([])?.code == .notGzip)
+    }
+
+    @Test func enforcesTheLimitExactly() throws {
+        let bytes = sample(300_000)
+        let member = Gzip.deflate(bytes)
+        #expect(try Gzip.inflate(member, limit: 300_000) == bytes)
+        #expect(inflateError(member, limit: 299_999)?.code == .tooLarge)
+        #expect(inflateError(member, limit: 0)?.code == .tooLarge)
+        #expect(try Gzip.inflate(Gzip.deflate([]), limit: 0) == [])
+        let twoMembers = member + member
+        #expect(inflateError(twoMembers, limit: 599_999)?.code == .tooLarge)
+        #expect(try Gzip.inflate(twoMembers, limit: 600_000).count == 600_000)
+    }
+
+    @Test func stopsAGzipBombAtTheCap() {
+        // 64 members of 16 MiB of zeros: about 1 MiB of input that would expand to 1 GiB.
+        let member = Gzip.deflate([UInt8](repeating: 0, count: 16 << 20), level: 9)
+        let bomb = Array([[UInt8]](repeating: member, count: 64).joined())
+        #expect(bomb.count < 2 << 20)
+        let error = inflateError(bomb, limit: 65 << 20)
+        #expect(error?.code == .tooLarge)
+        #expect((error?.inputOffset ?? .max) < bomb.count / 2)
+    }
+
+    @Test func sizeHintLiesAreHarmless() throws {
+        var lyingTrailer = Gzip.deflate(sample(1000))
+        let count = lyingTrailer.count
+        lyingTrailer.replaceSubrange((count - 4)..<count, with: [0xFF, 0xFF, 0xFF, 0x7F])
+        #expect(inflateError(lyingTrailer)?.code == .checksumMismatch)
+    }
+
+    @Test func writerStreamsPiecesIntoOneMember() throws {
+        let writer = GzipWriter()
+        var expected: [UInt8] = []
+        for index in 0..<2000 {
+            let line = Array("{\"event\":\(index),\"pad\":\"\(String(repeating: "x", count: index % 97))\"}\n".utf8)
+            writer.append(line)
+            expected += line
+        }
+        #expect(writer.uncompressedCount == expected.count)
+        let member = writer.finish()
+        #expect(try Gzip.inflate(member, limit: expected.count) == expected)
+        #expect(member.count < expected.count / 4)
+    }
+
+    @Test func writerIsReusableAfterFinish() throws {
+        let writer = GzipWriter(level: 6)
+        writer.append(Self.hello)
+        let first = writer.finish()
+        #expect(writer.uncompressedCount == 0)
+        #expect(writer.compressedCount == 0)
+        let large = sample(1_500_000)
+        writer.append(large)
+        let second = writer.finish()
+        #expect(try Gzip.inflate(first, limit: 100) == Self.hello)
+        #expect(try Gzip.inflate(second, limit: large.count) == large)
+        #expect(try Gzip.inflate(GzipWriter().finish(), limit: 0) == [])
+    }
+}

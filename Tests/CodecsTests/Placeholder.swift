@@ -1,3 +1,0 @@
-import Testing
-
-@Suite struct PlaceholderCodecsTests { @Test func builds() {} }

@@ -1,3 +1,0 @@
-import Testing
-
-@Suite struct PlaceholderExtractionTests { @Test func builds() {} }
