@@ -1,1 +1,0 @@
-// Module Sender: see the target comment in Package.swift.

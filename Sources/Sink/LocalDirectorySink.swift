@@ -1,0 +1,294 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import ServiceSupport
+import Synchronization
+
+/// An ``ObjectSink`` that stores each object as a file under a root directory, durably.
+///
+/// For every object, ``put(_:)``:
+/// 1. creates the missing parent directories (mode 0755, minus the umask);
+/// 2. writes the body to a new file named `.tmp-<random>` in the final directory (invisible to `*.json.gz`
+///    globs and to readers of the final name);
+/// 3. `fsync`s that file and `rename`s it over the final name, so an existing object is replaced atomically;
+/// 4. after all objects are in place, `fsync`s every directory whose entries changed (the directories holding
+///    the objects and the parents of newly created directories).
+///
+/// Objects of one call are written by up to ``maxParallelWrites`` threads at once; `put` returns only when
+/// all of them are durable. On a failure, the temporary file of the failing object is removed, objects not yet
+/// started are skipped, and the first error is thrown.
+public final class LocalDirectorySink: ObjectSink {
+    /// The directory objects are stored under; created on first use if missing.
+    public let root: String
+    /// The largest number of objects written at the same time. Default: 4.
+    public let maxParallelWrites: Int
+    /// The permission bits of stored files, before the umask. Default: `0o644`.
+    public let fileMode: mode_t
+
+    /// The permission bits of created directories, before the umask.
+    private static let directoryMode: mode_t = 0o755
+
+    /// Creates a sink; nothing is touched on disk until the first call.
+    ///
+    /// - Parameters:
+    ///   - root: The root directory (absolute, or relative to the working directory). A trailing `/` is ignored.
+    ///   - maxParallelWrites: The largest number of objects written at once; values below 1 mean 1. Default: 4.
+    ///   - fileMode: The permission bits of stored files, before the umask. Default: `0o644`.
+    public init(root: String, maxParallelWrites: Int = 4, fileMode: mode_t = 0o644) {
+        var trimmed = root
+        while trimmed.count > 1 && trimmed.hasSuffix("/") {
+            trimmed.removeLast()
+        }
+        self.root = trimmed.isEmpty ? "." : trimmed
+        self.maxParallelWrites = max(1, maxParallelWrites)
+        self.fileMode = fileMode
+    }
+
+    /// `local directory <root>`.
+    public var description: String { "local directory \(root)" }
+
+    /// Stores the objects durably; see the type documentation for the exact sequence.
+    ///
+    /// - Parameter objects: The objects to store; keys must be valid and distinct.
+    /// - Throws: ``SinkError``: `invalidKey` (checked for all keys before anything is written), `diskFull`,
+    ///   `permissionDenied` or `ioError`.
+    public func put(_ objects: [SinkObject]) throws(SinkError) {
+        guard !objects.isEmpty else { return }
+        var plans: [WritePlan] = []
+        plans.reserveCapacity(objects.count)
+        var seenKeys = Set<String>()
+        for (index, object) in objects.enumerated() {
+            let parts = try SinkKey.split(object.key)
+            guard seenKeys.insert(object.key).inserted else {
+                let key = SinkKey.printable(object.key)
+                throw SinkError(
+                    code: .invalidKey,
+                    errno: nil,
+                    path: key,
+                    message: "invalid object key '\(key)': appears more than once in one batch"
+                )
+            }
+            plans.append(WritePlan(index: index, directories: parts.directories, name: parts.name))
+        }
+
+        var changedDirectories = Set<String>()
+        try createRoot(recordingChangesIn: &changedDirectories)
+        var createdDirectories = Set<String>()
+        for plan in plans where !plan.directories.isEmpty {
+            try createDirectories(plan.directories, known: &createdDirectories, changed: &changedDirectories)
+        }
+        for plan in plans {
+            changedDirectories.insert(path(of: plan.directories))
+        }
+
+        try writeAll(plans, objects)
+
+        for directory in changedDirectories.sorted() {
+            if let failure = POSIXFiles.syncDirectory(directory) {
+                throw error(failure, doing: "syncing directory", relative: relativePath(directory))
+            }
+        }
+    }
+
+    /// Creates, writes and removes a probe file in the root directory.
+    ///
+    /// - Throws: ``SinkError`` when the root cannot be created or written.
+    public func checkWritable() throws(SinkError) {
+        var unused = Set<String>()
+        try createRoot(recordingChangesIn: &unused)
+        let probe = root + "/" + LocalDirectorySink.temporaryName(suffix: "probe")
+        let fd: Int32
+        switch POSIXFiles.openFile(probe, O_WRONLY | O_CREAT | O_EXCL, fileMode) {
+        case .success(let opened): fd = opened
+        case .failure(let failure): throw error(failure, doing: "creating a probe file", relative: "")
+        }
+        let writeFailure = POSIXFiles.writeAll(fd, [UInt8(ascii: "\n")])
+        let closeFailure = POSIXFiles.closeFile(fd)
+        unlink(probe)
+        if let failure = writeFailure ?? closeFailure {
+            throw error(failure, doing: "writing a probe file", relative: "")
+        }
+    }
+
+    // MARK: - Writing
+
+    /// One object's destination.
+    private struct WritePlan: Sendable {
+        /// The position of the object in the `put` argument.
+        let index: Int
+        /// The directory segments below the root.
+        let directories: [String]
+        /// The file name.
+        let name: String
+    }
+
+    /// Writes every planned object, in parallel up to ``maxParallelWrites``; throws the first failure.
+    private func writeAll(_ plans: [WritePlan], _ objects: [SinkObject]) throws(SinkError) {
+        let workers = min(maxParallelWrites, plans.count)
+        if workers == 1 {
+            for plan in plans {
+                try writeObject(plan, objects[plan.index])
+            }
+            return
+        }
+        let nextPlan = Atomic<Int>(0)
+        let firstFailure = LockedValue<SinkError?>(nil)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while firstFailure.value == nil {
+                let position = nextPlan.add(1, ordering: .relaxed).oldValue
+                guard position < plans.count else { return }
+                let plan = plans[position]
+                do throws(SinkError) {
+                    try writeObject(plan, objects[plan.index])
+                } catch let failure {
+                    firstFailure.withLock { stored in
+                        if stored == nil { stored = failure }
+                    }
+                }
+            }
+        }
+        if let failure = firstFailure.value {
+            throw failure
+        }
+    }
+
+    /// Writes one object: temporary file, `fsync`, `rename`. Removes the temporary file on failure.
+    private func writeObject(_ plan: WritePlan, _ object: SinkObject) throws(SinkError) {
+        let directory = path(of: plan.directories)
+        let finalPath = directory + "/" + plan.name
+        let key = object.key
+        var temporaryPath = ""
+        var fd: Int32 = -1
+        for attempt in 0..<8 {
+            temporaryPath = directory + "/" + LocalDirectorySink.temporaryName(suffix: nil)
+            switch POSIXFiles.openFile(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, fileMode) {
+            case .success(let opened):
+                fd = opened
+            case .failure(let failure) where failure.code == EEXIST && attempt < 7:
+                continue
+            case .failure(let failure):
+                throw error(failure, doing: "creating a temporary file for", relative: key)
+            }
+            break
+        }
+        if let failure = POSIXFiles.writeAll(fd, object.body) {
+            _ = POSIXFiles.closeFile(fd)
+            unlink(temporaryPath)
+            throw error(failure, doing: "writing", relative: key)
+        }
+        if let failure = POSIXFiles.syncFile(fd) {
+            _ = POSIXFiles.closeFile(fd)
+            unlink(temporaryPath)
+            throw error(failure, doing: "syncing", relative: key)
+        }
+        if let failure = POSIXFiles.closeFile(fd) {
+            unlink(temporaryPath)
+            throw error(failure, doing: "closing", relative: key)
+        }
+        if rename(temporaryPath, finalPath) != 0 {
+            let failure = POSIXErrno(errno)
+            unlink(temporaryPath)
+            throw error(failure, doing: "renaming into place", relative: key)
+        }
+    }
+
+    // MARK: - Directories
+
+    /// Creates the root and its missing ancestors; records the parents of created directories.
+    private func createRoot(recordingChangesIn changed: inout Set<String>) throws(SinkError) {
+        if POSIXFiles.isDirectory(root) { return }
+        let absolute = root.hasPrefix("/")
+        var parent = absolute ? "/" : "."
+        var current = absolute ? "/" : ""
+        for segment in root.split(separator: "/") {
+            current += current.isEmpty || current.hasSuffix("/") ? String(segment) : "/" + segment
+            switch POSIXFiles.makeDirectory(current, mode: LocalDirectorySink.directoryMode) {
+            case .success(let created):
+                if created { changed.insert(parent) }
+            case .failure(let failure):
+                throw error(failure, doing: "creating the root directory", relative: "")
+            }
+            parent = current
+        }
+    }
+
+    /// Creates the missing directories of `segments` below the root.
+    ///
+    /// - Parameters:
+    ///   - segments: The directory segments below the root.
+    ///   - known: Directories (full paths) already created or seen in this call.
+    ///   - changed: Receives the parents of directories this call created.
+    private func createDirectories(
+        _ segments: [String],
+        known: inout Set<String>,
+        changed: inout Set<String>
+    ) throws(SinkError) {
+        let full = path(of: segments)
+        if known.contains(full) || POSIXFiles.isDirectory(full) {
+            known.insert(full)
+            return
+        }
+        var current = root
+        for segment in segments {
+            let parent = current
+            current += "/" + segment
+            if known.contains(current) { continue }
+            switch POSIXFiles.makeDirectory(current, mode: LocalDirectorySink.directoryMode) {
+            case .success(let created):
+                if created { changed.insert(parent) }
+                known.insert(current)
+            case .failure(let failure):
+                throw error(failure, doing: "creating directory", relative: relativePath(current))
+            }
+        }
+    }
+
+    // MARK: - Names and errors
+
+    /// The full path of a directory below the root.
+    private func path(of segments: [String]) -> String {
+        segments.isEmpty ? root : root + "/" + segments.joined(separator: "/")
+    }
+
+    /// A full path made relative to the root (`""` for the root or anything outside it).
+    private func relativePath(_ full: String) -> String {
+        guard full.hasPrefix(root + "/") else { return "" }
+        return String(full.dropFirst(root.count + 1))
+    }
+
+    /// A fresh temporary file name: `.tmp-` followed by 24 random hexadecimal digits (and `-suffix`).
+    private static func temporaryName(suffix: String?) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt32
+        var name = SinkKey.temporaryPrefix + hex(high, width: 16) + hex(UInt64(low), width: 8)
+        if let suffix {
+            name += "-" + suffix
+        }
+        return name
+    }
+
+    /// `value` in lowercase hexadecimal, left-padded with zeros to `width` digits.
+    private static func hex(_ value: UInt64, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// Maps a system error to a ``SinkError`` whose message names the action and the relative path.
+    private func error(_ failure: POSIXErrno, doing action: String, relative: String) -> SinkError {
+        let code: SinkError.Code
+        switch failure.code {
+        case ENOSPC, EDQUOT: code = .diskFull
+        case EACCES, EPERM, EROFS: code = .permissionDenied
+        default: code = .ioError
+        }
+        let shown = SinkKey.printable(relative)
+        let target = shown.isEmpty ? "" : " '\(shown)'"
+        let prefix = code == .diskFull ? "disk full: " : code == .permissionDenied ? "permission denied: " : ""
+        let message = "\(prefix)\(action)\(target) failed: \(failure.text) (\(failure.name))"
+        return SinkError(code: code, errno: failure.code, path: shown, message: message)
+    }
+}

@@ -1,1 +1,0 @@
-// Module Sink: see the target comment in Package.swift.

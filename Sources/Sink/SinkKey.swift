@@ -1,0 +1,54 @@
+/// Validation of object keys shared by the sinks.
+enum SinkKey {
+    /// The longest accepted key, in UTF-8 bytes (the S3 limit).
+    static let maxKeyBytes = 1_024
+    /// The longest accepted path segment, in UTF-8 bytes (`NAME_MAX` on Linux file systems).
+    static let maxSegmentBytes = 255
+    /// The prefix of temporary file names; final names may not use it.
+    static let temporaryPrefix = ".tmp-"
+
+    /// Checks a key and splits it into its directory part and file name.
+    ///
+    /// - Parameter key: The key to check.
+    /// - Returns: The directory segments (possibly empty) and the last segment.
+    /// - Throws: ``SinkError`` with code `invalidKey` explaining the first problem found.
+    static func split(_ key: String) throws(SinkError) -> (directories: [String], name: String) {
+        func reject(_ problem: String) -> SinkError {
+            let shown = printable(key)
+            let message = "invalid object key '\(shown)': \(problem)"
+            return SinkError(code: .invalidKey, errno: nil, path: shown, message: message)
+        }
+        let bytes = Array(key.utf8)
+        guard !bytes.isEmpty else { throw reject("empty") }
+        guard bytes.count <= maxKeyBytes else { throw reject("longer than \(maxKeyBytes) bytes") }
+        guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw reject("contains a NUL or control character")
+        }
+        guard bytes.first != UInt8(ascii: "/") else { throw reject("absolute path") }
+        let segments = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for segment in segments {
+            switch segment {
+            case "": throw reject("empty path segment")
+            case ".", "..": throw reject("'\(segment)' path segment")
+            default:
+                guard segment.utf8.count <= maxSegmentBytes else {
+                    throw reject("path segment longer than \(maxSegmentBytes) bytes")
+                }
+            }
+        }
+        let name = segments[segments.count - 1]
+        guard !name.hasPrefix(temporaryPrefix) else {
+            throw reject("names starting with '\(temporaryPrefix)' are reserved")
+        }
+        return (Array(segments.dropLast()), name)
+    }
+
+    /// Makes a key safe to quote in a one-line message: control characters become `?`, and long keys are cut.
+    static func printable(_ key: String) -> String {
+        var text = String(key.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+        if text.count > 200 {
+            text = String(text.prefix(200)) + "…"
+        }
+        return text
+    }
+}
