@@ -1,4 +1,5 @@
 import Glibc
+import HTTPCore
 
 /// Blocking-style reads and writes with deadlines over a non-blocking socket, used by worker threads.
 enum ConnectionIO {
@@ -33,7 +34,7 @@ enum ConnectionIO {
             case .failed(let code):
                 throw .failed(code)
             case .wouldBlock:
-                let milliseconds = Syscall.milliseconds(until: deadline)
+                let milliseconds = (deadline - .now).pollMilliseconds
                 guard milliseconds > 0 else {
                     throw .timedOut
                 }
@@ -84,7 +85,7 @@ enum ConnectionIO {
                 let ready = Syscall.wait(
                     fd,
                     for: Int16(POLLOUT),
-                    timeoutMilliseconds: Syscall.milliseconds(of: progressTimeout)
+                    timeoutMilliseconds: progressTimeout.pollMilliseconds
                 )
                 if !ready {
                     return .timedOut

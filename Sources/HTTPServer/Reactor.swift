@@ -346,7 +346,7 @@ final class Reactor {
         if self.isDrainStarted, let deadline = self.context.drainDeadlineInstant {
             wake = min(wake, deadline)
         }
-        return Syscall.milliseconds(until: wake)
+        return (wake - .now).pollMilliseconds
     }
 
     private func expireConnections(now: ContinuousClock.Instant) {

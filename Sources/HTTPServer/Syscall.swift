@@ -1,4 +1,5 @@
 import Glibc
+import HTTPCore
 
 /// Thin wrappers over the socket system calls used by the server.
 ///
@@ -131,27 +132,5 @@ enum Syscall {
     static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32) {
         var value = value
         _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
-    }
-
-    /// The number of milliseconds from now until `deadline`, rounded up and clamped to `0...Int32.max`.
-    /// - Parameter deadline: The instant to wait for.
-    /// - Returns: A `poll` or `epoll_wait` timeout.
-    static func milliseconds(until deadline: ContinuousClock.Instant) -> Int32 {
-        Self.milliseconds(of: deadline - .now)
-    }
-
-    /// A duration in whole milliseconds, rounded up and clamped to `0...Int32.max`.
-    /// - Parameter duration: The duration.
-    /// - Returns: The milliseconds.
-    static func milliseconds(of duration: Duration) -> Int32 {
-        let (seconds, attoseconds) = duration.components
-        if seconds < 0 || (seconds == 0 && attoseconds <= 0) {
-            return 0
-        }
-        if seconds >= Int64(Int32.max / 1000) {
-            return Int32.max
-        }
-        let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(millis)
     }
 }
