@@ -63,6 +63,17 @@ public struct ResponseHeadParser: Sendable {
         return .needMoreData
     }
 
+    /// Parses as much of the head as `buffer` holds.
+    /// - Parameter buffer: Every byte received for this head so far; see the raw-buffer overload.
+    /// - Returns: `.needMoreData`, or the head and the number of bytes it occupied.
+    /// - Throws: ``HTTPParseError`` describing the first violation found.
+    public mutating func parse(_ buffer: [UInt8]) throws(HTTPParseError) -> ParseResult {
+        let result = buffer.withUnsafeBytes { raw in
+            Result { () throws(HTTPParseError) -> ParseResult in try self.parse(raw) }
+        }
+        return try result.get()
+    }
+
     private static func parseStatusLine(
         _ line: UnsafeRawBufferPointer
     ) throws(HTTPParseError) -> (version: HTTPVersion, status: HTTPStatus) {
