@@ -26,7 +26,8 @@ final class ConnectionPool: Sendable {
     func take(_ endpoint: String) -> (any HTTPTransportConnection)? {
         while true {
             let now = ContinuousClock.now
-            let (candidate, expired) = self.idle.withLock { pool -> ((any HTTPTransportConnection)?, [any HTTPTransportConnection]) in
+            let (candidate, expired) = self.idle.withLock {
+                pool -> ((any HTTPTransportConnection)?, [any HTTPTransportConnection]) in
                 var list = pool[endpoint] ?? []
                 var expired: [any HTTPTransportConnection] = []
                 list.removeAll { entry in

@@ -28,7 +28,10 @@ public final class HTTPClient: Sendable {
     /// - Parameters:
     ///   - configuration: Timeouts, limits and pool size; see ``Configuration`` for defaults.
     ///   - connector: Opens connections; plain TCP by default.
-    public init(configuration: Configuration = Configuration(), connector: any HTTPTransportConnector = TCPConnector()) {
+    public init(
+        configuration: Configuration = Configuration(),
+        connector: any HTTPTransportConnector = TCPConnector()
+    ) {
         self.configuration = configuration
         self.connector = connector
         self.pool = ConnectionPool(
@@ -63,7 +66,14 @@ public final class HTTPClient: Sendable {
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
         defer { scratch.deallocate() }
         if let reused = self.pool.take(endpoint) {
-            switch self.exchange(on: reused, head: head, request: request, endpoint: endpoint, reused: true, scratch: scratch) {
+            switch self.exchange(
+                on: reused,
+                head: head,
+                request: request,
+                endpoint: endpoint,
+                reused: true,
+                scratch: scratch
+            ) {
             case .success(let response):
                 return response
             case .failure(let failure) where failure.isRetryable:
@@ -77,7 +87,14 @@ public final class HTTPClient: Sendable {
             port: request.port,
             timeout: self.configuration.connectTimeout
         )
-        switch self.exchange(on: connection, head: head, request: request, endpoint: endpoint, reused: false, scratch: scratch) {
+        switch self.exchange(
+            on: connection,
+            head: head,
+            request: request,
+            endpoint: endpoint,
+            reused: false,
+            scratch: scratch
+        ) {
         case .success(let response):
             return response
         case .failure(let failure):

@@ -8,8 +8,11 @@ public protocol HTTPTransportConnection: AnyObject, Sendable {
     ///   - second: The following bytes (the body); may be empty.
     ///   - timeout: How long the write may make no progress.
     /// - Throws: ``HTTPClientError`` with `timeout`, `connectionReset` or `ioFailed`.
-    func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, timeout: Duration)
-        throws(HTTPClientError)
+    func write(
+        _ first: UnsafeRawBufferPointer,
+        _ second: UnsafeRawBufferPointer,
+        timeout: Duration
+    ) throws(HTTPClientError)
 
     /// Reads at least one byte, or detects end of stream.
     /// - Parameters:

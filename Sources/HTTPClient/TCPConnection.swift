@@ -23,19 +23,27 @@ public final class TCPConnection: HTTPTransportConnection {
     ///   - second: The following bytes; may be empty.
     ///   - timeout: How long the write may make no progress.
     /// - Throws: ``HTTPClientError`` with `timeout`, `connectionReset` or `ioFailed`.
-    public func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, timeout: Duration)
-        throws(HTTPClientError)
-    {
+    public func write(
+        _ first: UnsafeRawBufferPointer,
+        _ second: UnsafeRawBufferPointer,
+        timeout: Duration
+    ) throws(HTTPClientError) {
         var vectors = [iovec](repeating: iovec(), count: 2)
         var offsets = (0, 0)
         while offsets.0 < first.count || offsets.1 < second.count {
             var count = 0
             if offsets.0 < first.count, let base = first.baseAddress {
-                vectors[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + offsets.0), iov_len: first.count - offsets.0)
+                vectors[count] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: base + offsets.0),
+                    iov_len: first.count - offsets.0
+                )
                 count += 1
             }
             if offsets.1 < second.count, let base = second.baseAddress {
-                vectors[count] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + offsets.1), iov_len: second.count - offsets.1)
+                vectors[count] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: base + offsets.1),
+                    iov_len: second.count - offsets.1
+                )
                 count += 1
             }
             let sent = vectors.withUnsafeMutableBufferPointer { buffer in

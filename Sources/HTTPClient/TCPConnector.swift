@@ -20,9 +20,11 @@ public struct TCPConnector: HTTPTransportConnector {
     /// - Returns: A ``TCPConnection``.
     /// - Throws: ``HTTPClientError`` with `connectFailed` (resolution failure or refusal, with the last errno)
     ///   or `timeout`.
-    public func connect(host: String, port: Int, timeout: Duration) throws(HTTPClientError)
-        -> any HTTPTransportConnection
-    {
+    public func connect(
+        host: String,
+        port: Int,
+        timeout: Duration
+    ) throws(HTTPClientError) -> any HTTPTransportConnection {
         _ = ignoreSIGPIPE
         let deadline = ContinuousClock.now + timeout
         var name = Substring(host)

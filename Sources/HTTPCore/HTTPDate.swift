@@ -8,7 +8,9 @@ import Darwin
 /// `Sun, 06 Nov 1994 08:49:37 GMT`.
 public enum HTTPDate {
     private static let dayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let monthNames = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
 
     /// Formats a point in time.
     /// - Parameter epochSeconds: Seconds since 1970-01-01T00:00:00Z.

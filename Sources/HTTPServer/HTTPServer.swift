@@ -127,7 +127,11 @@ public final class HTTPServer: Sendable {
         )
         let context: ServerContext
         do {
-            context = try ServerContext(configuration: self.configuration, handler: self.handler, observer: self.observer)
+            context = try ServerContext(
+                configuration: self.configuration,
+                handler: self.handler,
+                observer: self.observer
+            )
         } catch {
             Syscall.close(listener.fd)
             throw error

@@ -28,7 +28,13 @@ final class Reactor {
         var parser: RequestHeadParser
         var discardedBytes = 0
 
-        init(state: ConnectionState, phase: Phase, deadline: ContinuousClock.Instant, isFresh: Bool, limits: HTTPHeadLimits) {
+        init(
+            state: ConnectionState,
+            phase: Phase,
+            deadline: ContinuousClock.Instant,
+            isFresh: Bool,
+            limits: HTTPHeadLimits
+        ) {
             self.state = state
             self.phase = phase
             self.deadline = deadline
@@ -141,7 +147,13 @@ final class Reactor {
                     return
                 default:
                     // EMFILE, ENFILE, ENOBUFS, ENOMEM: the level-triggered listener would spin, so pause it.
-                    self.context.emit(.serverError(connectionID: nil, error: HTTPServerError(.acceptFailed, errnoCode: code), head: nil))
+                    self.context.emit(
+                        .serverError(
+                            connectionID: nil,
+                            error: HTTPServerError(.acceptFailed, errnoCode: code),
+                            head: nil
+                        )
+                    )
                     _ = epoll_ctl(self.epollFD, EPOLL_CTL_DEL, self.listenFD, nil)
                     self.acceptPausedUntil = .now + Self.acceptPause
                     return
@@ -215,7 +227,11 @@ final class Reactor {
         }
         switch result {
         case .failure(let parseError):
-            self.respondAndLinger(connection, error: HTTPServerError(.invalidRequest, parseError: parseError), head: nil)
+            self.respondAndLinger(
+                connection,
+                error: HTTPServerError(.invalidRequest, parseError: parseError),
+                head: nil
+            )
         case .success(.needMoreData):
             return
         case .success(.complete(let head, let consumed)):
@@ -224,7 +240,11 @@ final class Reactor {
             do {
                 framing = try HTTPBodyFraming.forRequest(head)
             } catch {
-                self.respondAndLinger(connection, error: HTTPServerError(.invalidRequest, parseError: error), head: head)
+                self.respondAndLinger(
+                    connection,
+                    error: HTTPServerError(.invalidRequest, parseError: error),
+                    head: head
+                )
                 return
             }
             self.handOff(connection, head: head, framing: framing)
@@ -272,7 +292,13 @@ final class Reactor {
             case .readingHead: self.configuration.headerReadTimeout
             case .lingering: self.configuration.lingerTimeout
             }
-        let connection = Connection(state: state, phase: phase, deadline: .now + timeout, isFresh: false, limits: self.limits)
+        let connection = Connection(
+            state: state,
+            phase: phase,
+            deadline: .now + timeout,
+            isFresh: false,
+            limits: self.limits
+        )
         if phase == .lingering {
             connection.state.pending = []
         }

@@ -60,11 +60,19 @@ final class Worker {
         }
         let request = HTTPRequest(head: head, body: body, remoteAddress: connection.remoteAddress)
         let response = self.context.handler.handle(request)
-        let closeAfter = !head.isKeepAlive || self.context.isDraining.load(ordering: .acquiring)
+        let closeAfter =
+            !head.isKeepAlive || self.context.isDraining.load(ordering: .acquiring)
             || response.headers.containsToken("close", in: "Connection")
         let written = self.write(response, head: head, closeConnection: closeAfter, connection: connection)
-        self.report(job: job, connection: connection, status: response.status, requestBodyBytes: body.count,
-                    responseBodyBytes: response.body.count, written: written, closed: closeAfter)
+        self.report(
+            job: job,
+            connection: connection,
+            status: response.status,
+            requestBodyBytes: body.count,
+            responseBodyBytes: response.body.count,
+            written: written,
+            closed: closeAfter
+        )
         self.finish(connection, disposition: written && !closeAfter ? .keepAlive : .close)
     }
 
@@ -96,8 +104,12 @@ final class Worker {
 
     private func sendContinue(_ connection: ConnectionState) -> BodyFailure? {
         let failure = Self.continueResponse.withUnsafeBytes { bytes in
-            ConnectionIO.writeAll(connection.fd, bytes, UnsafeRawBufferPointer(start: nil, count: 0),
-                                  progressTimeout: self.configuration.writeTimeout)
+            ConnectionIO.writeAll(
+                connection.fd,
+                bytes,
+                UnsafeRawBufferPointer(start: nil, count: 0),
+                progressTimeout: self.configuration.writeTimeout
+            )
         }
         guard let failure else {
             return nil
@@ -239,8 +251,15 @@ final class Worker {
         }
         let response = self.context.errorResponse(failure.error, head: job.head, connectionID: connection.id)
         let written = self.write(response, head: job.head, closeConnection: true, connection: connection)
-        self.report(job: job, connection: connection, status: response.status, requestBodyBytes: 0,
-                    responseBodyBytes: response.body.count, written: written, closed: true)
+        self.report(
+            job: job,
+            connection: connection,
+            status: response.status,
+            requestBodyBytes: 0,
+            responseBodyBytes: response.body.count,
+            written: written,
+            closed: true
+        )
         self.finish(connection, disposition: written ? .linger : .close)
     }
 

@@ -31,7 +31,8 @@ import Testing
     }
 
     @Test func decodesChunksWithExtensionsAndTrailers() throws {
-        let text = "5;name=value;flag\r\nhello\r\n6 ; x=\"q\"\r\n world\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\nNEXT"
+        let text =
+            "5;name=value;flag\r\nhello\r\n6 ; x=\"q\"\r\n world\r\n0\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\nNEXT"
         for step in [1, 2, 3, 7, Int.max] {
             let result = try self.decode(text, step: step)
             #expect(String(decoding: result.body, as: UTF8.self) == "hello world")

@@ -22,7 +22,11 @@ import Testing
         }
     }
 
-    private func responseFraming(_ code: Int, _ fields: [(String, String)], method: HTTPMethod = .get) throws
+    private func responseFraming(
+        _ code: Int,
+        _ fields: [(String, String)],
+        method: HTTPMethod = .get
+    ) throws
         -> HTTPBodyFraming
     {
         let head = HTTPResponseHead(

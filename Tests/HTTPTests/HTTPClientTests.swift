@@ -21,7 +21,9 @@ import Testing
                 return
             }
             socket.send("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n")
-            socket.send("HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-Host: \(head.headers["Host"] ?? "")\r\n\r\n")
+            socket.send(
+                "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-Host: \(head.headers["Host"] ?? "")\r\n\r\n"
+            )
             socket.send("4;x=y\r\nabcd\r\n")
             socket.send("2\r\nef\r\n0\r\nX-Trailer: t\r\n\r\n")
             _ = try? socket.readRequest()

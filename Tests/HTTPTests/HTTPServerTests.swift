@@ -343,7 +343,9 @@ import Testing
         let server = try startServer()
         defer { server.shutdown(gracePeriod: .seconds(1)) }
         let socket = try TestSocket(port: server.boundPort)
-        socket.send("POST https://firehose.example/echo?x=1 HTTP/1.1\r\nHost: firehose.example\r\nContent-Length: 2\r\n\r\nok")
+        socket.send(
+            "POST https://firehose.example/echo?x=1 HTTP/1.1\r\nHost: firehose.example\r\nContent-Length: 2\r\n\r\nok"
+        )
         #expect(try socket.readResponse().body == Array("ok".utf8))
     }
 

@@ -162,7 +162,9 @@ import Testing
         #expect(self.parseError("GET / HTTP/1.1\r\nHost: h\r\nX: \(big)") == .headTooLarge)
         #expect(HTTPParseError(.headTooLarge).status.code == 431)
         let small = HTTPHeadLimits(maxHeadBytes: 40)
-        #expect(self.parseError("GET / HTTP/1.1\r\nHost: h\r\nX-Abc: 0123456789\r\n\r\n", limits: small) == .headTooLarge)
+        #expect(
+            self.parseError("GET / HTTP/1.1\r\nHost: h\r\nX-Abc: 0123456789\r\n\r\n", limits: small) == .headTooLarge
+        )
     }
 
     @Test func headEndingExactlyAtLimitIsAccepted() throws {

@@ -14,10 +14,13 @@ import Testing
     }
 
     @Test func managesFramingFields() {
-        var headers: HTTPHeaders = ["Content-Type": "text/plain", "Transfer-Encoding": "chunked", "Content-Length": "99"]
+        var headers: HTTPHeaders = [
+            "Content-Type": "text/plain", "Transfer-Encoding": "chunked", "Content-Length": "99",
+        ]
         headers.add(name: "Connection", value: "keep-alive")
         let response = HTTPResponse(status: .ok, headers: headers, body: Array("hi".utf8))
-        let expected = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+        let expected =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
             + "Content-Length: 2\r\nConnection: close\r\n\r\nhi"
         #expect(self.text(response, close: true) == expected)
     }
@@ -65,7 +68,13 @@ import Testing
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text == "POST /x?y=1 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-A: b\r\nContent-Length: 3\r\n\r\n")
         #expect(throws: HTTPParseError(.invalidHeader)) {
-            try RequestSerializer.serializeHead(method: .get, target: "/", headers: ["A": "b\nc"], host: "h", bodyLength: 0)
+            try RequestSerializer.serializeHead(
+                method: .get,
+                target: "/",
+                headers: ["A": "b\nc"],
+                host: "h",
+                bodyLength: 0
+            )
         }
         #expect(throws: HTTPParseError(.invalidTarget)) {
             try RequestSerializer.serializeHead(method: .get, target: "/a b", headers: [:], host: "h", bodyLength: 0)
