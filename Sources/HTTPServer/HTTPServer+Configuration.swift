@@ -4,7 +4,8 @@ extension HTTPServer {
     /// Settings for an ``HTTPServer``. Every field has a default; sizes are in bytes, times are `Duration`s.
     public struct Configuration: Sendable, Hashable {
         /// The address to listen on: an IPv4 or IPv6 literal such as `127.0.0.1`, `0.0.0.0`, `::1` or `::`
-        /// (brackets allowed). Host names are not resolved. Default: `127.0.0.1`.
+        /// (brackets allowed). Host names are not resolved. `::` also accepts IPv4 connections when the system
+        /// allows dual-stack sockets (the Linux default). Default: `127.0.0.1`.
         public var host: String
         /// The TCP port; 0 picks an ephemeral port, readable from ``HTTPServer/boundPort`` after start.
         /// Default: 8080.

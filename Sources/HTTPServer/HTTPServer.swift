@@ -2,7 +2,6 @@ import CEpoll
 import Dispatch
 import Foundation
 import Glibc
-import HTTPCore
 import Synchronization
 
 /// Ignores SIGPIPE for the whole process, once; writes also pass `MSG_NOSIGNAL`.
@@ -87,6 +86,9 @@ public final class HTTPServer: Sendable {
     /// running after the grace period keeps its worker thread until it returns; ``waitUntilStopped()`` waits for
     /// that. Calling it again, from any thread, waits for the same shutdown. It does nothing before ``start()``
     /// or while ``start()`` is still running.
+    ///
+    /// - Note: Called from inside a handler, it cannot finish before that handler's own request, so it returns
+    ///   only after the grace period.
     /// - Parameter gracePeriod: How long in-flight requests may take to finish.
     public func shutdown(gracePeriod: Duration) {
         let context: ServerContext? = self.lifecycle.withLock { state in

@@ -90,8 +90,14 @@ final class Reactor {
     func run() {
         while true {
             let count = epoll_wait(self.epollFD, self.events.baseAddress, Int32(self.events.count), self.pollTimeout())
-            if count < 0, errno != EINTR {
-                break
+            if count < 0 {
+                let code = errno
+                guard code == EINTR else {
+                    // Only a programming error (EBADF, EINVAL) gets here; stop serving rather than spin.
+                    let error = HTTPServerError(.socketFailed, errnoCode: code, detail: "epoll_wait")
+                    self.context.emit(.serverError(connectionID: nil, error: error, head: nil))
+                    break
+                }
             }
             for index in 0..<max(0, Int(count)) {
                 self.dispatchEvent(fd: self.events[index].data.fd)

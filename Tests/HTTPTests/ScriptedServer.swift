@@ -8,6 +8,7 @@ final class ScriptedServer: Sendable {
     let port: Int
     private let listenFD: Int32
     private let accepted = Counter()
+    private let isClosed = Lock()
     private let done = DispatchGroup()
 
     /// Starts accepting up to `connections` connections; `script` gets each socket and its 0-based index.
@@ -32,7 +33,7 @@ final class ScriptedServer: Sendable {
         self.port = Int(UInt16(bigEndian: address.sin_port))
         self.listenFD = fd
         self.done.enter()
-        let thread = Thread { [accepted, done] in
+        let thread = Thread { [accepted, done, isClosed] in
             for index in 0..<connections {
                 let client = accept(fd, nil, nil)
                 guard client >= 0 else {
@@ -41,14 +42,24 @@ final class ScriptedServer: Sendable {
                 accepted.value.add(1, ordering: .relaxed)
                 script(TestSocket(accepted: client), index)
             }
+            // Only this thread closes the listening descriptor, so its number cannot be reused by another test's
+            // socket while this thread might still call accept on it.
+            isClosed.value.withLock { closed in
+                close(fd)
+                closed = true
+            }
             done.leave()
         }
         thread.start()
     }
 
     deinit {
-        shutdown(self.listenFD, Int32(SHUT_RDWR))
-        close(self.listenFD)
+        // Wakes a blocked accept (and makes later ones fail); the accept thread then closes the descriptor.
+        self.isClosed.value.withLock { closed in
+            if !closed {
+                shutdown(self.listenFD, Int32(SHUT_RDWR))
+            }
+        }
     }
 
     /// The number of connections accepted so far.
@@ -65,4 +76,9 @@ final class ScriptedServer: Sendable {
 /// A shareable atomic counter.
 final class Counter: Sendable {
     let value = Atomic<Int>(0)
+}
+
+/// A shareable flag guarded by a mutex.
+final class Lock: Sendable {
+    let value = Mutex(false)
 }

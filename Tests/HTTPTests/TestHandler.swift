@@ -67,6 +67,12 @@ final class EventRecorder: Sendable {
         self.all.filter { if case .connectionOpened = $0 { true } else { false } }.count
     }
 
+    var finished: [HTTPServerRequestSummary] {
+        self.all.compactMap { event in
+            if case .requestFinished(let summary) = event { summary } else { nil }
+        }
+    }
+
     var startedCount: Int {
         self.all.filter { if case .requestStarted = $0 { true } else { false } }.count
     }
@@ -96,4 +102,16 @@ func runOnThread(_ body: @escaping @Sendable () -> Void) -> DispatchGroup {
     }
     thread.start()
     return group
+}
+
+/// Polls `condition` every 10 ms for up to 2 seconds.
+func eventually(_ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + .seconds(2)
+    while ContinuousClock.now < deadline {
+        if condition() {
+            return true
+        }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+    return condition()
 }
