@@ -51,33 +51,6 @@ final class TestHandler: HTTPRequestHandler {
     }
 }
 
-/// Collects server events.
-final class EventRecorder: Sendable {
-    private let events = Mutex<[HTTPServerEvent]>([])
-
-    var observer: HTTPServerObserver {
-        { event in self.events.withLock { $0.append(event) } }
-    }
-
-    var all: [HTTPServerEvent] {
-        self.events.withLock { $0 }
-    }
-
-    var openedCount: Int {
-        self.all.filter { if case .connectionOpened = $0 { true } else { false } }.count
-    }
-
-    var finished: [HTTPServerRequestSummary] {
-        self.all.compactMap { event in
-            if case .requestFinished(let summary) = event { summary } else { nil }
-        }
-    }
-
-    var startedCount: Int {
-        self.all.filter { if case .requestStarted = $0 { true } else { false } }.count
-    }
-}
-
 /// Starts a server on 127.0.0.1 with an ephemeral port; `configure` adjusts the configuration first.
 func startServer(
     handler: TestHandler = TestHandler(),
