@@ -155,15 +155,14 @@ public enum MapAPI {
         } catch let DecodingError.valueNotFound(_, context) {
             throw fieldError(context, "must not be null")
         } catch let DecodingError.keyNotFound(key, context) {
-            let path = (context.codingPath + [key]).map(pathComponent).joined(separator: ".")
-            throw MappingError(.invalidRequest, "\(path): required")
+            throw MappingError(.invalidRequest, "\(fieldPath(context.codingPath + [key])): required")
         } catch {
             throw MappingError(.invalidRequest, "request body: not valid JSON for the map request")
         }
     }
 
     private static func fieldError(_ context: DecodingError.Context, _ problem: String) -> MappingError {
-        let path = context.codingPath.map(pathComponent).joined(separator: ".")
+        let path = fieldPath(context.codingPath)
         switch context.codingPath.first?.stringValue {
         case "topk":
             return MappingError(.invalidTopK, "topk: \(problem); must be an integer from 1 to 50")
@@ -181,11 +180,17 @@ public enum MapAPI {
         }
     }
 
-    private static func pathComponent(_ key: any CodingKey) -> String {
-        if let index = key.intValue {
-            return "[\(index)]"
+    /// `documents[0].document` style path of a coding path.
+    private static func fieldPath(_ keys: [any CodingKey]) -> String {
+        var out = ""
+        for key in keys {
+            if let index = key.intValue {
+                out += "[\(index)]"
+            } else {
+                out += out.isEmpty ? key.stringValue : "." + key.stringValue
+            }
         }
-        return key.stringValue
+        return out
     }
 
     private static func render(_ ids: [String], _ results: [[ControlMatch]], _ frameworks: [FrameworkID]) -> [UInt8] {
