@@ -60,11 +60,11 @@ FIELDS = ['id', 'family', 'title', 'boost', 'body', 'detail', 'context']
 # Field weights and BM25 parameters per catalog (tuned on the development sets, see
 # scripts/eval_mapping.sh). Weights scale the term frequencies of each field.
 SETTINGS = {
-    'nist_800_53_r5': {'weights': (3.0, 1.0, 0.4, 0.5), 'k1': 1.2, 'b': 0.75},
-    'nist_csf_v2': {'weights': (2.0, 1.0, 1.0, 0.3), 'k1': 1.2, 'b': 0.75},
-    'pci_dss_v4': {'weights': (2.0, 1.0, 0.5, 0.3), 'k1': 1.2, 'b': 0.75},
-    'iso_27001': {'weights': (2.0, 1.0, 0.5, 0.3), 'k1': 1.2, 'b': 0.75},
-    'tsc_2017': {'weights': (2.0, 1.0, 0.5, 0.3), 'k1': 1.2, 'b': 0.75},
+    'nist_800_53_r5': {'weights': (3.0, 1.0, 0.7, 0.5), 'k1': 1.2, 'b': 0.75},
+    'nist_csf_v2': {'weights': (3.0, 1.0, 1.0, 0.3), 'k1': 1.2, 'b': 0.75},
+    'pci_dss_v4': {'weights': (2.0, 1.0, 0.25, 0.2), 'k1': 1.2, 'b': 0.9},
+    'iso_27001': {'weights': (2.0, 1.0, 0.5, 0.1), 'k1': 1.6, 'b': 0.75},
+    'tsc_2017': {'weights': (2.0, 1.0, 0.5, 0.3), 'k1': 1.6, 'b': 0.9},
 }
 
 # Prior boosts for 800-53: controls selected by the SP 800-53B LOW / MODERATE baselines are the

@@ -17,9 +17,12 @@ public final class EmbeddedMapper: ComplianceMapper {
         let options: MappingOptions
     }
 
-    private let lexicon: Lexicon
-    private let vocabulary: Vocabulary
-    private let indexes: [String: SearchIndex]
+    /// The words of the vocabulary and all catalogs.
+    let lexicon: Lexicon
+    /// Stop words, normalisations and expansions.
+    let vocabulary: Vocabulary
+    /// One index per catalogue name.
+    let indexes: [String: SearchIndex]
     private let cache: LRUCache<CacheKey, [ControlMatch]>
 
     /// Loads the catalogs of a directory.
@@ -116,13 +119,12 @@ public final class EmbeddedMapper: ComplianceMapper {
             guard let index = indexes[framework.catalogName] else {
                 continue
             }
-            let ranked = index.rank(query, limit: options.topK)
-            for hit in ranked.hits {
+            for hit in index.rank(query, limit: options.topK) {
                 let match = ControlMatch(
                     frameworkID: framework,
                     controlID: index.ids[hit.index],
                     family: index.families[hit.index],
-                    similarity: SimilarityCalibration.similarity(score: hit.score, bound: ranked.bound)
+                    similarity: SimilarityCalibration.similarity(score: hit.score)
                 )
                 if options.accepts(similarity: match.similarity) {
                     out.append(match)

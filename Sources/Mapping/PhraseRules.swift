@@ -35,17 +35,17 @@ struct PhraseRules: Sendable {
         guard let candidates = byFirstStem[tokens[index].stem] else {
             return nil
         }
-        for rule in candidates where index + rule.phrase.count <= tokens.count {
-            var matches = true
-            for k in 1..<max(rule.phrase.count, 1) where tokens[index + k].stem != rule.phrase[k] {
-                matches = false
-                break
-            }
-            if matches {
-                return rule
-            }
+        return candidates.first { matches($0, in: tokens, at: index) }
+    }
+
+    private func matches(_ rule: PhraseRule, in tokens: [Token], at index: Int) -> Bool {
+        guard index + rule.phrase.count <= tokens.count else {
+            return false
         }
-        return nil
+        for k in 1..<max(rule.phrase.count, 1) where tokens[index + k].stem != rule.phrase[k] {
+            return false
+        }
+        return true
     }
 
     /// The tokens with every matching phrase replaced by its rule's words (left to right, longest first).
@@ -70,8 +70,8 @@ struct PhraseRules: Sendable {
         return out
     }
 
-    /// The words of every rule whose phrase occurs in the tokens (left to right, longest first; a
-    /// matched phrase is skipped as a whole).
+    /// The words of every rule whose phrase occurs in the tokens, overlapping phrases included
+    /// (`public read` and `public` both add their words).
     /// - Parameter tokens: The text's tokens.
     /// - Returns: The added tokens.
     func additions(for tokens: [Token]) -> [Token] {
@@ -79,13 +79,12 @@ struct PhraseRules: Sendable {
             return []
         }
         var out: [Token] = []
-        var i = 0
-        while i < tokens.count {
-            if let rule = match(in: tokens, at: i) {
+        for i in tokens.indices {
+            guard let candidates = byFirstStem[tokens[i].stem] else {
+                continue
+            }
+            for rule in candidates where matches(rule, in: tokens, at: i) {
                 out.append(contentsOf: rule.words)
-                i += rule.phrase.count
-            } else {
-                i += 1
             }
         }
         return out

@@ -7,7 +7,7 @@ struct QueryTerms: Sendable {
     var weights: [Float] = []
 
     /// Weight of a word added by a vocabulary expansion.
-    static let expansionWeight: Float = 0.5
+    static let expansionWeight: Float = 0.7
     /// Extra weight per repetition of a word in the text.
     static let repeatBonus: Float = 0.2
     /// Repetitions beyond this count add nothing.

@@ -6,7 +6,13 @@ import Foundation
 /// frequency is the weighted sum of its field frequencies and the document length the weighted sum
 /// of field lengths. Scoring is Okapi BM25 (Robertson et al.; https://en.wikipedia.org/wiki/Okapi_BM25)
 /// with idf = ln(1 + (N - df + 0.5) / (df + 0.5)), multiplied by the control's boost.
+///
+/// A control with sub-controls in the catalog (`AC-2` for `AC-2(1)`, `10.2.1` for `10.2.1.4`) scores
+/// at least ``parentShare`` times its best-scoring sub-control, so a base requirement follows its
+/// matching enhancements in the ranking.
 struct SearchIndex: Sendable {
+    /// Share of a sub-control's score a parent control receives at least.
+    static let parentShare: Float = 0.9
     /// Control ids, in catalog order.
     let ids: [String]
     /// Control families, parallel to ``ids``.
@@ -14,8 +20,7 @@ struct SearchIndex: Sendable {
     /// Control titles, parallel to ``ids``.
     let titles: [String]
     private let boosts: [Float]
-    private let k1: Float
-    private let idf: [Float]
+    private let parents: [Int32]
     private let postingStart: [Int32]
     private let postingDoc: [Int32]
     private let postingWeight: [Float]
@@ -32,7 +37,8 @@ struct SearchIndex: Sendable {
         families = collected.families
         titles = collected.titles
         boosts = collected.boosts
-        k1 = collected.k1
+        parents = SearchIndex.parents(of: collected.ids)
+        let k1 = collected.k1
         let b = collected.b
         let documentCount = collected.lengths.count
         let averageLength = max(collected.lengths.reduce(0, +) / Float(max(documentCount, 1)), 1e-6)
@@ -64,7 +70,6 @@ struct SearchIndex: Sendable {
                 weights[slot] = idf[stem] * tf * (k1 + 1) / (tf + norm)
             }
         }
-        self.idf = idf
         postingStart = start
         postingDoc = docs
         postingWeight = weights
@@ -74,19 +79,11 @@ struct SearchIndex: Sendable {
     /// - Parameters:
     ///   - query: The query's weighted stems.
     ///   - limit: How many controls to return at most.
-    /// - Returns: Control indexes with their scores (descending; ties in catalog order), and the
-    ///   query's score bound: the sum over its terms of weight x idf x (k1 + 1), which no control can
-    ///   exceed before its boost.
-    func rank(_ query: QueryTerms, limit: Int) -> (hits: [(index: Int, score: Float)], bound: Float) {
+    /// - Returns: Control indexes with their scores, descending (ties in catalog order).
+    func rank(_ query: QueryTerms, limit: Int) -> [(index: Int, score: Float)] {
         var scores = [Float](repeating: 0, count: ids.count)
         var touched: [Int32] = []
-        var bound: Float = 0
-        for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < idf.count {
-            let termIDF = idf[Int(stem)]
-            guard termIDF > 0 else {
-                continue
-            }
-            bound += weight * termIDF * (k1 + 1)
+        for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < postingStart.count - 1 {
             for p in Int(postingStart[Int(stem)])..<Int(postingStart[Int(stem) + 1]) {
                 let doc = Int(postingDoc[p])
                 if scores[doc] == 0 {
@@ -95,11 +92,25 @@ struct SearchIndex: Sendable {
                 scores[doc] += weight * postingWeight[p]
             }
         }
+        for doc32 in touched {
+            scores[Int(doc32)] *= boosts[Int(doc32)]
+        }
+        for doc32 in touched {
+            let parent = Int(parents[Int(doc32)])
+            guard parent >= 0 else {
+                continue
+            }
+            let inherited = scores[Int(doc32)] * SearchIndex.parentShare
+            if scores[parent] == 0 {
+                touched.append(Int32(parent))
+            }
+            scores[parent] = max(scores[parent], inherited)
+        }
         var hits: [(index: Int, score: Float)] = []
         hits.reserveCapacity(limit + 1)
         for doc32 in touched {
             let doc = Int(doc32)
-            let score = scores[doc] * boosts[doc]
+            let score = scores[doc]
             if hits.count == limit, let last = hits.last, !SearchIndex.ranksBefore(score, doc, last.score, last.index) {
                 continue
             }
@@ -112,7 +123,27 @@ struct SearchIndex: Sendable {
                 hits.removeLast()
             }
         }
-        return (hits, bound)
+        return hits
+    }
+
+    /// The parent of each control: its id without the last level (`AC-2(1)` -> `AC-2`,
+    /// `10.2.1.4` -> `10.2.1`) when that id is in the catalog, else -1.
+    private static func parents(of ids: [String]) -> [Int32] {
+        var position: [String: Int32] = [:]
+        for (i, id) in ids.enumerated() {
+            position[id] = Int32(i)
+        }
+        return ids.map { id in
+            let parent: Substring
+            if id.hasSuffix(")"), let open = id.lastIndex(of: "(") {
+                parent = id[..<open]
+            } else if let dot = id.lastIndex(of: ".") {
+                parent = id[..<dot]
+            } else {
+                return -1
+            }
+            return position[String(parent)] ?? -1
+        }
     }
 
     private static func ranksBefore(_ score: Float, _ doc: Int, _ otherScore: Float, _ otherDoc: Int) -> Bool {

@@ -73,13 +73,15 @@ import Testing
 
     @Test func higherScoresGiveHigherSimilarity() {
         var previous = 0.0
-        for step in 1...50 {
-            let similarity = SimilarityCalibration.similarity(score: Float(step), bound: 50)
-            #expect(similarity >= previous)
+        for step in 1...200 {
+            let similarity = SimilarityCalibration.similarity(score: Float(step) / 2)
+            #expect(similarity > previous)
             #expect(similarity >= 0.01 && similarity <= 1.0)
             previous = similarity
         }
-        #expect(SimilarityCalibration.similarity(score: 0, bound: 10) == 0.01)
-        #expect(SimilarityCalibration.similarity(score: 5, bound: 0) == 0.01)
+        #expect(SimilarityCalibration.similarity(score: 0) == 0.01)
+        #expect(SimilarityCalibration.similarity(score: -3) == 0.01)
+        #expect(Confidence.bucket(forSimilarity: SimilarityCalibration.similarity(score: 30)) == .high)
+        #expect(Confidence.bucket(forSimilarity: SimilarityCalibration.similarity(score: 3)) == .veryLow)
     }
 }
