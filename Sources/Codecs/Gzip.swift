@@ -39,6 +39,7 @@ public enum Gzip {
     /// - Returns: The concatenated output of all members.
     /// - Throws: ``GzipError`` (see ``Gzip`` for the codes).
     public static func inflate(_ bytes: UnsafeRawBufferPointer, limit: Int) throws(GzipError) -> [UInt8] {
+        let limit = max(0, limit)
         guard isGzip(bytes) else { throw GzipError(code: .notGzip, inputOffset: 0) }
         guard let stream = ZStream.makeInflater() else { throw GzipError(code: .outOfMemory, inputOffset: 0) }
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchSize)

@@ -23,6 +23,8 @@ public final class GzipWriter {
     public var compressedCount: Int { compressed.count }
 
     /// Creates a writer.
+    /// - Note: Traps when zlib cannot allocate its deflate state (about 256 KiB), like any Swift allocation
+    ///   failure.
     /// - Parameter level: The zlib level, 0 (store) to 9 (smallest); values outside are clamped.
     ///   Default: 1, the fastest that compresses.
     public init(level: Int = 1) {

@@ -8,10 +8,11 @@ enum JSONStringDecoder {
         var index = range.lowerBound
         let end = range.upperBound
         while index < end {
-            let byte = source[index]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                index += 1
+            guard source[index] == UInt8(ascii: "\\") else {
+                var runEnd = index + 1
+                while runEnd < end, source[runEnd] != UInt8(ascii: "\\") { runEnd += 1 }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: source[index..<runEnd]))
+                index = runEnd
                 continue
             }
             let escaped = source[index + 1]

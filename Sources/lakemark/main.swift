@@ -1,1 +1,41 @@
-print("lakemark")
+import Foundation
+import Mapping
+import Pipeline
+import Sender
+import ServiceSupport
+
+/// `lakemark <command>`: the service, the Firehose client, the map API on the command line.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = """
+    usage: lakemark <command> [options]
+
+      serve [--config FILE]     run the Firehose HTTP endpoint (configuration: README, `lakemark options`)
+      send [options] FILE|DIR…  send events as Firehose requests and check the answers (`lakemark send --help`)
+      map                       read a /v1/map request on stdin, print the response
+      frameworks                print the frameworks of the embedded engine
+      options                   print the configuration reference (Markdown)
+      bench-stages FILE         time each pipeline stage on an NDJSON corpus
+      version                   print the version
+    """
+
+switch arguments.first {
+case "serve":
+    exit(ServeCommand.run(arguments: Array(arguments.dropFirst())))
+case "send":
+    exit(SendCommand.run(arguments: Array(arguments.dropFirst())))
+case "map":
+    exit(MapCommand.run())
+case "frameworks":
+    FileHandle.standardOutput.write(Data(MapAPI.frameworksResponse() + [0x0A]))
+case "options":
+    print(ConfigurationReference.markdown(), terminator: "")
+case "bench-stages":
+    exit(StageBenchmark.run(arguments: Array(arguments.dropFirst())))
+case "version", "--version":
+    print("lakemark \(BuildInfo.version)")
+case "help", "--help", "-h":
+    print(usage)
+default:
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(2)
+}

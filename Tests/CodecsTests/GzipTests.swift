@@ -105,6 +105,7 @@ import Testing
         #expect(try Gzip.inflate(member, limit: 300_000) == bytes)
         #expect(inflateError(member, limit: 299_999)?.code == .tooLarge)
         #expect(inflateError(member, limit: 0)?.code == .tooLarge)
+        #expect(inflateError(member, limit: -1)?.code == .tooLarge)
         #expect(try Gzip.inflate(Gzip.deflate([]), limit: 0) == [])
         let twoMembers = member + member
         #expect(inflateError(twoMembers, limit: 599_999)?.code == .tooLarge)

@@ -1,1 +1,0 @@
-// Module Firehose: see the target comment in Package.swift.

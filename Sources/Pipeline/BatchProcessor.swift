@@ -1,0 +1,114 @@
+import Codecs
+import Enrichment
+import Extraction
+import Firehose
+import JSONBytes
+import Mapping
+import ServiceSupport
+import Sink
+
+/// Turns one Firehose request into durable objects: decode → unpack → extract → map → splice → partition →
+/// compress → write. Answers 200 only after the sink has made every object of the batch durable.
+public final class BatchProcessor: Sendable {
+    /// What the service answers, and what happened.
+    public struct Outcome: Sendable {
+        /// The HTTP status.
+        public var status: Int
+        /// The Firehose JSON response body.
+        public var body: [UInt8]
+        /// The request id echoed (the header's, else the body's, else empty).
+        public var requestID: String
+        /// Counts and timings of the batch.
+        public var report: BatchReport
+        /// The error code when the batch failed.
+        public var errorCode: String?
+    }
+
+    let configuration: Configuration
+    let accessKeys: AccessKeyVerifier
+    let decoder: FirehoseBatchDecoder
+    let unpacker: RecordUnpacker
+    let extractor: TextExtractor
+    let mapper: any ComplianceMapper
+    let mappingOptions: MappingOptions
+    let sink: any ObjectSink
+    let keys = ObjectKeyBuilder()
+    let splicer = MemberSplicer()
+
+    /// Creates a processor.
+    /// - Parameters:
+    ///   - configuration: the service configuration.
+    ///   - mapper: the compliance mapper.
+    ///   - mappingOptions: frameworks, threshold and top-k for every event.
+    ///   - sink: where objects are written.
+    public init(
+        configuration: Configuration,
+        mapper: any ComplianceMapper,
+        mappingOptions: MappingOptions,
+        sink: any ObjectSink
+    ) {
+        self.configuration = configuration
+        self.accessKeys = AccessKeyVerifier(keys: configuration.accessKeys)
+        self.decoder = FirehoseBatchDecoder(
+            limits: FirehoseBatchDecoder.Limits(
+                maxDecompressedBodyBytes: configuration.maxDecompressedBytes,
+                maxRecords: 10_000,
+                maxRecordBytes: configuration.maxRecordBytes
+            )
+        )
+        self.unpacker = RecordUnpacker(limits: RecordUnpacker.Limits(maxInflatedBytes: configuration.maxInflatedRecordBytes))
+        self.extractor = TextExtractor(
+            sourceFields: configuration.sourceFields,
+            maxTextBytes: configuration.maxTextBytes,
+            synthesizes: configuration.synthesizeText
+        )
+        self.mapper = mapper
+        self.mappingOptions = mappingOptions
+        self.sink = sink
+    }
+
+    /// Processes one request.
+    /// - Parameters:
+    ///   - head: the Firehose headers.
+    ///   - body: the request body as received.
+    /// - Returns: the response to send and what happened.
+    public func process(head: FirehoseRequestHead, body: [UInt8]) -> Outcome {
+        var report = BatchReport()
+        report.wireBytes = body.count
+        let fallbackID = head.requestID ?? ""
+        guard accessKeys.verify(head.accessKey) else {
+            let error = FirehoseError.unauthorized(keyPresent: head.accessKey != nil, requestID: head.requestID)
+            return failure(error.httpStatus, requestID: fallbackID, code: error.code.name, message: error.message, report)
+        }
+        let batch: FirehoseBatch
+        do {
+            let clock = StageClock()
+            batch = try decoder.decode(body: body, head: head)
+            report.timings.decode = clock.elapsed()
+        } catch {
+            let requestID = error.requestID ?? fallbackID
+            return failure(error.httpStatus, requestID: requestID, code: error.code.name, message: error.message, report)
+        }
+        report.records = batch.records.count
+        do {
+            let objects = try buildObjects(batch, head: head, report: &report)
+            let clock = StageClock()
+            try sink.put(objects)
+            report.timings.write = clock.elapsed()
+            report.objects = objects.count
+        } catch let error as SinkError {
+            return failure(503, requestID: batch.requestID, code: "sink.\(error.code)", message: error.message, report)
+        } catch let error as MappingError {
+            return failure(500, requestID: batch.requestID, code: "mapping.\(error.code)", message: "\(error)", report)
+        } catch {
+            return failure(500, requestID: batch.requestID, code: "internal", message: "internal error", report)
+        }
+        let body = FirehoseResponse.body(requestID: batch.requestID, timestampMillis: UTCTime.nowMillis(), errorMessage: nil)
+        return Outcome(status: 200, body: body, requestID: batch.requestID, report: report, errorCode: nil)
+    }
+
+    private func failure(_ status: Int, requestID: String, code: String, message: String, _ report: BatchReport) -> Outcome {
+        let body = FirehoseResponse.body(requestID: requestID, timestampMillis: UTCTime.nowMillis(), errorMessage: message)
+        return Outcome(status: status, body: body, requestID: requestID, report: report, errorCode: code)
+    }
+}

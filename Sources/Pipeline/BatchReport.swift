@@ -1,0 +1,48 @@
+/// What one batch contained and where its time went; logged per request and summed for metrics.
+public struct BatchReport: Sendable {
+    /// Seconds spent per pipeline stage.
+    public struct Timings: Sendable {
+        /// Body inflate, JSON parse and base64 decode.
+        public var decode = 0.0
+        /// Record gzip, CloudWatch envelopes, event parsing and metadata.
+        public var unpack = 0.0
+        /// Text extraction.
+        public var extract = 0.0
+        /// Mapping distinct texts (cache included).
+        public var map = 0.0
+        /// Splicing and partitioning.
+        public var splice = 0.0
+        /// gzip of the objects.
+        public var compress = 0.0
+        /// Durable write.
+        public var write = 0.0
+    }
+
+    /// Body bytes as received.
+    public var wireBytes = 0
+    /// Decoded record bytes.
+    public var recordBytes = 0
+    /// Records in the batch.
+    public var records = 0
+    /// Empty records (skipped).
+    public var emptyRecords = 0
+    /// CloudWatch Logs control messages (skipped).
+    public var controlMessages = 0
+    /// Events written.
+    public var events = 0
+    /// Events kept inside a `_raw` / `_raw_base64` wrapper.
+    public var wrappedEvents = 0
+    /// Events with no text to map (written with an empty array).
+    public var eventsWithoutText = 0
+    /// Distinct texts mapped.
+    public var distinctTexts = 0
+    /// Objects written.
+    public var objects = 0
+    /// NDJSON bytes before compression.
+    public var outputBytes = 0
+    /// Seconds per stage.
+    public var timings = Timings()
+
+    /// An empty report.
+    public init() {}
+}

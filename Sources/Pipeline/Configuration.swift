@@ -1,0 +1,88 @@
+import Extraction
+
+/// Everything `lakemark serve` can be told, with its defaults. Built by ``ConfigurationLoader`` from the
+/// defaults, then a JSON file, then the environment; ``ConfigurationOption/all`` documents each field.
+public struct Configuration: Sendable {
+    /// Where a batch is written.
+    public enum SinkLocation: Sendable, Hashable, CustomStringConvertible {
+        /// A local directory (the embedded default).
+        case directory(String)
+
+        /// The location as configured, e.g. `./lake`.
+        public var description: String {
+            switch self {
+            case .directory(let path): return path
+            }
+        }
+    }
+
+    /// The mapping threshold: one of the two, never both.
+    public enum Threshold: Sendable, Hashable {
+        /// Keep matches with similarity at or above this value (0.01…1.0).
+        case minSimilarity(Double)
+        /// Keep matches at or above this confidence level (`High`, `Medium`, `Low`, `Very Low`).
+        case minConfidence(String)
+    }
+
+    /// Listen host. Default: `127.0.0.1` (containers set `0.0.0.0`).
+    public var listenHost = "127.0.0.1"
+    /// Listen port. Default: 8080.
+    public var listenPort = 8080
+    /// The Firehose ingest path. Default: `/`.
+    public var ingestPath = "/"
+    /// Accepted `X-Amz-Firehose-Access-Key` values; empty accepts every request. Default: none.
+    public var accessKeys: [String] = []
+    /// Where batches land. Default: the directory `./lake`.
+    public var sink = SinkLocation.directory("./lake")
+    /// Overrides the `<source>` key segment (default: the event's kind, e.g. `cloudtrail`).
+    public var sourceName: String?
+    /// Framework ids mapped for every event. Default: `pci_dss_v4`, `nist_800_53_r5`.
+    public var frameworks = ["pci_dss_v4", "nist_800_53_r5"]
+    /// The mapping threshold. Default: none (the engine's floor).
+    public var threshold: Threshold?
+    /// Controls kept per framework and event. Default: 3.
+    public var topK = 3
+    /// Where text is looked for, in order. Default: ``TextExtractor/defaultSourceFields``.
+    public var sourceFields = TextExtractor.defaultSourceFields
+    /// Whether events without prose get a synthesised text. Default: `true`.
+    public var synthesizeText = true
+    /// Longest text mapped, in bytes. Default: 2,048.
+    public var maxTextBytes = 2_048
+    /// The member spliced into each event. Default: `secberus_compliance`.
+    public var memberName = "secberus_compliance"
+    /// Mapping engine: `embedded` (the only one in this build). Default: `embedded`.
+    public var mapper = "embedded"
+    /// Directory of the embedded catalogs; default: the bundled one.
+    public var catalogDirectory: String?
+    /// Distinct texts kept in the mapping cache. Default: 100,000 entries.
+    public var mappingCacheEntries = 100_000
+    /// ARN of the Secrets Manager secret holding the remote mapping API key (remote mapper only).
+    public var apiKeySecretARN: String?
+    /// Largest request body accepted on the wire, in bytes. Default: 65 MiB (64 MiB + margin).
+    public var maxBodyBytes = 65 * 1_048_576
+    /// Largest body after `Content-Encoding: gzip` is undone, in bytes. Default: 65 MiB.
+    public var maxDecompressedBytes = 65 * 1_048_576
+    /// Largest decoded record, in bytes. Default: 1,024,000 (Firehose's record limit).
+    public var maxRecordBytes = 1_024_000
+    /// Largest record after per-record gzip is undone, in bytes. Default: 16 MiB.
+    public var maxInflatedRecordBytes = 16 * 1_048_576
+    /// Worker threads handling requests; 0 picks 2 × cores (at least 2). Default: 0.
+    public var workers = 0
+    /// Most open connections. Default: 1,024.
+    public var maxConnections = 1_024
+    /// Seconds a client has to send a request head. Default: 10.
+    public var headerTimeoutSeconds = 10.0
+    /// Seconds a client has to send a request body. Default: 60.
+    public var bodyTimeoutSeconds = 60.0
+    /// Seconds an idle keep-alive connection is kept. Default: 60.
+    public var idleTimeoutSeconds = 60.0
+    /// Seconds in-flight requests get to finish on SIGTERM/SIGINT. Default: 30.
+    public var shutdownGraceSeconds = 30.0
+    /// gzip level of written objects, 1 (fastest) … 9 (smallest). Default: 1.
+    public var gzipLevel = 1
+    /// Least severe log level written: `trace`, `debug`, `info`, `notice`, `warning`, `error`. Default: `info`.
+    public var logLevel = "info"
+
+    /// The defaults.
+    public init() {}
+}

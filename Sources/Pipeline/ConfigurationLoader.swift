@@ -1,0 +1,113 @@
+import Foundation
+import JSONBytes
+
+/// Builds a ``Configuration``: defaults, then the JSON file, then environment variables.
+///
+/// In the file and in the environment alike, `min_similarity` and `min_confidence` exclude each other; a later
+/// layer that sets one replaces the threshold of an earlier layer.
+public enum ConfigurationLoader {
+    /// Largest configuration file read, in bytes.
+    static let maxFileBytes = 1_048_576
+
+    /// Loads the configuration.
+    /// - Parameters:
+    ///   - path: the JSON file (`--config`), else `LAKEMARK_CONFIG`, else none.
+    ///   - environment: the process environment.
+    /// - Returns: the configuration.
+    /// - Throws: ``ConfigurationError`` naming the option and what is allowed.
+    public static func load(path: String?, environment: [String: String]) throws(ConfigurationError) -> Configuration {
+        var configuration = Configuration()
+        if let file = path ?? environment["LAKEMARK_CONFIG"], !file.isEmpty {
+            try applyFile(file, to: &configuration)
+        }
+        try applyEnvironment(environment, to: &configuration)
+        return configuration
+    }
+
+    static func applyFile(_ path: String, to configuration: inout Configuration) throws(ConfigurationError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(.unreadableFile, key: path, "cannot read the configuration file")
+        }
+        guard data.count <= maxFileBytes else {
+            throw ConfigurationError(.unreadableFile, key: path, "larger than \(maxFileBytes) bytes")
+        }
+        let tape: JSONTape
+        do {
+            tape = try JSONTape(parsing: [UInt8](data))
+        } catch {
+            throw ConfigurationError(.unreadableFile, key: path, "\(error)")
+        }
+        guard tape.kind(tape.rootIndex) == .object else {
+            throw ConfigurationError(.unreadableFile, key: path, "expected a JSON object of options")
+        }
+        var values: [(String, ConfigurationOption.Value)] = []
+        for (keyNode, valueNode) in tape.members(tape.rootIndex) {
+            let key = tape.string(keyNode) ?? ""
+            if key.hasPrefix("_") { continue }  // `_comment` and friends
+            guard let value = fileValue(tape, valueNode) else {
+                throw ConfigurationError(.invalidValue, key: key, "expected a string, number, Boolean or array of strings",
+                                         origin: path)
+            }
+            values.append((key, value))
+        }
+        try apply(values, to: &configuration, origin: { _ in path })
+    }
+
+    static func applyEnvironment(_ environment: [String: String], to configuration: inout Configuration)
+        throws(ConfigurationError)
+    {
+        var values: [(String, ConfigurationOption.Value)] = []
+        var origins: [String: String] = [:]
+        for option in ConfigurationOption.all {
+            for name in option.environment {
+                guard let value = environment[name] else { continue }
+                values.append((option.key, .string(value)))
+                origins[option.key] = name
+            }
+        }
+        try apply(values, to: &configuration, origin: { origins[$0] ?? $0 })
+    }
+
+    private static func apply(
+        _ values: [(String, ConfigurationOption.Value)],
+        to configuration: inout Configuration,
+        origin: (String) -> String
+    ) throws(ConfigurationError) {
+        let keys = Set(values.map(\.0))
+        if keys.contains("min_similarity") && keys.contains("min_confidence") {
+            throw ConfigurationError(.conflict, key: "min_similarity", "set either min_similarity or min_confidence, not both",
+                                     origin: origin("min_confidence"))
+        }
+        for (key, value) in values {
+            guard let option = ConfigurationOption.all.first(where: { $0.key == key }) else {
+                let known = ConfigurationOption.all.map(\.key).joined(separator: ", ")
+                throw ConfigurationError(.unknownKey, key: key, "unknown option; known: \(known)", origin: origin(key))
+            }
+            do {
+                try option.apply(&configuration, value)
+            } catch var error as ConfigurationError {
+                error.origin = origin(key)
+                throw error
+            } catch {
+                throw ConfigurationError(.invalidValue, key: key, "\(error)", origin: origin(key))
+            }
+        }
+    }
+
+    private static func fileValue(_ tape: JSONTape, _ node: Int) -> ConfigurationOption.Value? {
+        switch tape.kind(node) {
+        case .string: return tape.string(node).map { .string($0) }
+        case .number: return .number(String(decoding: tape.rawBytes(node), as: UTF8.self))
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .array:
+            var items: [String] = []
+            for element in tape.children(node) {
+                guard let item = tape.string(element) else { return nil }
+                items.append(item)
+            }
+            return .list(items)
+        default: return nil
+        }
+    }
+}

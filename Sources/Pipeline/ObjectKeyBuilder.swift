@@ -1,0 +1,83 @@
+import ServiceSupport
+
+/// Names the objects of a batch:
+/// `ext/<source>/region=<region>/accountId=<account>/eventDay=<YYYYMMDD>/<requestId>-<n>.json.gz`.
+///
+/// Names depend only on the request id and the batch's partitions, so a Firehose retry of the same request
+/// overwrites the same objects instead of duplicating them.
+public struct ObjectKeyBuilder: Sendable {
+    /// The partition of one object.
+    public struct Partition: Sendable, Hashable, Comparable {
+        /// The `<source>` segment.
+        public var source: String
+        /// The `region=` value.
+        public var region: String
+        /// The `accountId=` value.
+        public var accountID: String
+        /// The `eventDay=` value, `YYYYMMDD` in UTC.
+        public var eventDay: String
+
+        /// Orders partitions by their key text, so numbering is deterministic.
+        public static func < (lhs: Partition, rhs: Partition) -> Bool {
+            (lhs.source, lhs.region, lhs.accountID, lhs.eventDay) < (rhs.source, rhs.region, rhs.accountID, rhs.eventDay)
+        }
+    }
+
+    /// Used where an event and the request both lack a value.
+    public static let unknown = "unknown"
+
+    /// Creates a builder.
+    public init() {}
+
+    /// The partition of one event, each value made safe for a path segment.
+    /// - Parameters:
+    ///   - source: the source name.
+    ///   - region: the event's region, else the stream's.
+    ///   - accountID: the event's account, else the stream's.
+    ///   - timeMillis: the event time, else the request time.
+    /// - Returns: the partition.
+    public func partition(source: String, region: String?, accountID: String?, timeMillis: Int64) -> Partition {
+        Partition(
+            source: Self.safeSegment(source),
+            region: Self.safeSegment(region ?? Self.unknown),
+            accountID: Self.safeSegment(accountID ?? Self.unknown),
+            eventDay: UTCTime.compactDate(millis: timeMillis)
+        )
+    }
+
+    /// The object key of the `index`-th partition (in sorted order) of a request.
+    /// - Parameters:
+    ///   - partition: the partition.
+    ///   - requestID: the Firehose request id.
+    ///   - index: the partition's position among the batch's sorted partitions.
+    ///   - fileExtension: `json.gz`.
+    /// - Returns: the relative key.
+    public func key(for partition: Partition, requestID: String, index: Int, fileExtension: String = "json.gz") -> String {
+        "ext/\(partition.source)/region=\(partition.region)/accountId=\(partition.accountID)"
+            + "/eventDay=\(partition.eventDay)/\(Self.safeSegment(requestID))-\(index).\(fileExtension)"
+    }
+
+    /// Whether a text may be used as a path segment unchanged: 1–64 of `A–Z a–z 0–9 . _ -`, not `.` or `..`.
+    public static func isSafeSegment(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64 && text != "." && text != ".."
+            && text.utf8.allSatisfy { isSafeByte($0) }
+    }
+
+    /// A path-safe form of any text: unsafe bytes become `_`, at most 64 bytes, never empty, `.` or `..`.
+    public static func safeSegment(_ text: String) -> String {
+        if isSafeSegment(text) { return text }
+        var bytes = Array(text.utf8.prefix(64)).map { isSafeByte($0) ? $0 : UInt8(ascii: "_") }
+        if bytes.isEmpty || bytes.allSatisfy({ $0 == UInt8(ascii: ".") }) { bytes = Array(unknown.utf8) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isSafeByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
+    }
+}

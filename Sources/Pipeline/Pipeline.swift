@@ -1,1 +1,0 @@
-// Module Pipeline: see the target comment in Package.swift.

@@ -1,0 +1,30 @@
+import Firehose
+import ServiceSupport
+
+/// The one log line written per Firehose request.
+enum RequestLog {
+    static func write(_ outcome: BatchProcessor.Outcome, head: FirehoseRequestHead, seconds: Double, logger: Logger) {
+        let report = outcome.report
+        var metadata: [String: LogValue] = [
+            "request_id": .string(outcome.requestID),
+            "status": .int(outcome.status),
+            "records": .int(report.records),
+            "events": .int(report.events),
+            "control_messages": .int(report.controlMessages),
+            "empty_records": .int(report.emptyRecords),
+            "events_without_text": .int(report.eventsWithoutText),
+            "wrapped_events": .int(report.wrappedEvents),
+            "objects": .int(report.objects),
+            "wire_bytes": .int(report.wireBytes),
+            "record_bytes": .int(report.recordBytes),
+            "duration_ms": .double((seconds * 1_000 * 10).rounded() / 10),
+        ]
+        if let source = head.sourceARNParts?.streamName { metadata["stream"] = .string(source) }
+        if let code = outcome.errorCode {
+            metadata["error_code"] = .string(code)
+            logger.error("batch failed", metadata)
+        } else {
+            logger.info("batch stored", metadata)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Firehose
+import HTTPCore
+import HTTPServer
+import JSONBytes
+import Mapping
+import ServiceSupport
+import Sink
+
+/// Routes requests: Firehose batches on the ingest path, the map API, health checks.
+final class Router: HTTPRequestHandler {
+    let configuration: Configuration
+    let processor: BatchProcessor
+    let mapper: any ComplianceMapper
+    let sink: any ObjectSink
+    let logger: Logger
+
+    init(configuration: Configuration, processor: BatchProcessor, mapper: any ComplianceMapper,
+         sink: any ObjectSink, logger: Logger) {
+        self.configuration = configuration
+        self.processor = processor
+        self.mapper = mapper
+        self.sink = sink
+        self.logger = logger
+    }
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        switch request.path {
+        case "/healthz":
+            return onlyGet(request) ?? Self.json(200, #"{"status":"ok"}"#)
+        case "/readyz":
+            return onlyGet(request) ?? readiness()
+        case "/v1/frameworks":
+            guard request.method == .get else { return Self.methodNotAllowed("GET") }
+            return HTTPResponse(status: 200, json: MapAPI.frameworksResponse())
+        case "/v1/map":
+            guard request.method == .post else { return Self.methodNotAllowed("POST") }
+            let (status, body) = MapAPI.handleMapRequest(request.body, mapper: mapper)
+            return HTTPResponse(status: status, json: body)
+        case configuration.ingestPath:
+            return ingest(request)
+        default:
+            return Self.json(404, #"{"error":{"code":"not_found","message":"no such path"}}"#)
+        }
+    }
+
+    func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
+        let status = error.suggestedStatus == 413 ? 400 : error.suggestedStatus
+        logger.warning("request rejected by the server", [
+            "error_code": .string("http.\(error.code)"), "status": .int(status),
+            "request_id": .string(head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""),
+        ])
+        let requestID = head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""
+        let body = FirehoseResponse.body(requestID: requestID, timestampMillis: UTCTime.nowMillis(),
+                                         errorMessage: error.message)
+        return HTTPResponse(status: status, json: body, closesConnection: true)
+    }
+
+    private func ingest(_ request: HTTPRequest) -> HTTPResponse {
+        guard request.method == .post else {
+            let body = FirehoseResponse.body(
+                requestID: request.headers[FirehoseRequestHead.HeaderName.requestID] ?? "",
+                timestampMillis: UTCTime.nowMillis(),
+                errorMessage: "method \(request.method) not allowed; Firehose delivers with POST")
+            var response = HTTPResponse(status: 405, json: body)
+            response.headers.add(name: "Allow", value: "POST")
+            return response
+        }
+        let clock = StageClock()
+        let head = FirehoseRequestHead(header: { request.headers[$0] })
+        let outcome = processor.process(head: head, body: request.body)
+        RequestLog.write(outcome, head: head, seconds: clock.elapsed(), logger: logger)
+        return HTTPResponse(status: outcome.status, json: outcome.body)
+    }
+
+    private func readiness() -> HTTPResponse {
+        do {
+            try sink.checkWritable()
+            return Self.json(200, #"{"status":"ready"}"#)
+        } catch {
+            var writer = JSONWriter()
+            writer.appendRaw(#"{"status":"not ready","reasons":["#)
+            writer.appendString("sink: \(error.message)")
+            writer.appendRaw("]}")
+            return HTTPResponse(status: 503, json: writer.bytes)
+        }
+    }
+
+    private func onlyGet(_ request: HTTPRequest) -> HTTPResponse? {
+        request.method == .get || request.method == .head ? nil : Self.methodNotAllowed("GET, HEAD")
+    }
+
+    static func methodNotAllowed(_ allow: String) -> HTTPResponse {
+        var response = json(405, #"{"error":{"code":"method_not_allowed","message":"method not allowed"}}"#)
+        response.headers.add(name: "Allow", value: allow)
+        return response
+    }
+
+    static func json(_ status: Int, _ text: String) -> HTTPResponse {
+        HTTPResponse(status: status, json: Array(text.utf8))
+    }
+}

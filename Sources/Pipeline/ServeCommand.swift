@@ -1,0 +1,48 @@
+import Foundation
+import ServiceSupport
+
+/// `lakemark serve [--config FILE]`.
+public enum ServeCommand {
+    /// Runs the service until SIGTERM/SIGINT.
+    /// - Parameter arguments: the arguments after `serve`.
+    /// - Returns: the process exit code (0 after a clean shutdown, 2 for bad configuration, 1 otherwise).
+    public static func run(arguments: [String]) -> Int32 {
+        var configPath: String?
+        var index = 0
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--config" where index + 1 < arguments.count:
+                configPath = arguments[index + 1]
+                index += 2
+            case "--help", "-h":
+                print("usage: lakemark serve [--config FILE]\n\nOptions (file keys and environment variables):\n")
+                print(ConfigurationReference.markdown())
+                return 0
+            default:
+                FileHandle.standardError.write(Data("lakemark serve: unknown argument \(arguments[index])\n".utf8))
+                return 2
+            }
+        }
+        let configuration: Configuration
+        do {
+            configuration = try ConfigurationLoader.load(path: configPath, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("lakemark serve: \(error)\n".utf8))
+            return 2
+        }
+        let logger = Logger(
+            label: "lakemark",
+            level: LogLevel(name: configuration.logLevel) ?? .info,
+            redactor: Redactor(secrets: configuration.accessKeys)
+        )
+        do {
+            let service = try Service(configuration: configuration, logger: logger)
+            try service.start()
+            service.runUntilSignalled()
+            return 0
+        } catch {
+            logger.critical("cannot start", ["error": .string("\(error)")])
+            return 1
+        }
+    }
+}

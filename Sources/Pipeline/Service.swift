@@ -1,0 +1,83 @@
+import Dispatch
+import Foundation
+import HTTPServer
+import Mapping
+import ServiceSupport
+import Sink
+
+/// The running service: configuration, engine, sink and HTTP server wired together.
+public final class Service: Sendable {
+    /// The configuration in force.
+    public let configuration: Configuration
+    let server: HTTPServer
+    let logger: Logger
+
+    /// Builds the service; nothing listens until ``start()``.
+    /// - Parameters:
+    ///   - configuration: the configuration.
+    ///   - logger: where the service logs.
+    /// - Throws: when the catalogs cannot be loaded or the options are inconsistent.
+    public init(configuration: Configuration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let mapper = try EngineFactory.makeMapper(configuration)
+        let options = try EngineFactory.makeOptions(configuration)
+        let sink: any ObjectSink
+        switch configuration.sink {
+        case .directory(let path): sink = LocalDirectorySink(root: path)
+        }
+        let processor = BatchProcessor(configuration: configuration, mapper: mapper, mappingOptions: options, sink: sink)
+        let router = Router(configuration: configuration, processor: processor, mapper: mapper, sink: sink, logger: logger)
+        var server = HTTPServer.Configuration()
+        server.host = configuration.listenHost
+        server.port = configuration.listenPort
+        if configuration.workers > 0 { server.workerCount = configuration.workers }
+        server.maxConnections = configuration.maxConnections
+        server.maxBodyBytes = configuration.maxBodyBytes
+        server.headTimeout = .milliseconds(Int(configuration.headerTimeoutSeconds * 1_000))
+        server.bodyTimeout = .milliseconds(Int(configuration.bodyTimeoutSeconds * 1_000))
+        server.idleTimeout = .milliseconds(Int(configuration.idleTimeoutSeconds * 1_000))
+        self.server = HTTPServer(configuration: server, handler: router)
+    }
+
+    /// The port actually bound (useful with port 0).
+    public var boundPort: Int { server.boundPort }
+
+    /// Binds and starts serving.
+    /// - Throws: ``HTTPServerError`` when the address cannot be bound.
+    public func start() throws {
+        try server.start()
+        logger.notice("lakemark listening", [
+            "address": .string("\(configuration.listenHost):\(server.boundPort)"),
+            "ingest_path": .string(configuration.ingestPath),
+            "sink": .string(configuration.sink.description),
+            "frameworks": .string(configuration.frameworks.joined(separator: ",")),
+            "access_keys": .int(configuration.accessKeys.count),
+        ])
+    }
+
+    /// Stops accepting, lets in-flight requests finish up to the grace period, then returns.
+    public func shutdown() {
+        logger.notice("shutting down", ["grace_seconds": .double(configuration.shutdownGraceSeconds)])
+        server.shutdown(gracePeriod: .milliseconds(Int(configuration.shutdownGraceSeconds * 1_000)))
+        server.waitUntilStopped()
+        logger.notice("stopped")
+    }
+
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
+    public func runUntilSignalled() {
+        let stop = DispatchSemaphore(value: 0)
+        let queue = DispatchQueue(label: "lakemark.signals")
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        shutdown()
+        sources.forEach { $0.cancel() }
+    }
+}
