@@ -19,12 +19,23 @@ final class LoopbackFirehoseServer {
 
     let port: Int
     private let process: Process
+    private let stdin = Pipe()
     private let directory: TemporaryDirectory
     private let logPath: String
 
     static let script = #"""
-        import base64, gzip, json, sys, threading, time
+        import base64, gzip, json, os, signal, sys, threading, time
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        # The parent may have spawned us with signals blocked; unblock them, and exit when stdin closes.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+        def exit_when_parent_goes():
+            sys.stdin.buffer.read()
+            os._exit(0)
+
+        threading.Thread(target=exit_when_parent_goes, daemon=True).start()
 
         log_path = sys.argv[1]
         lock = threading.Lock()
@@ -92,6 +103,7 @@ final class LoopbackFirehoseServer {
         process.arguments = ["python3", scriptPath, logPath]
         let stdout = Pipe()
         process.standardOutput = stdout
+        process.standardInput = stdin
         process.standardError = FileHandle.nullDevice
         do {
             try process.run()
@@ -129,6 +141,7 @@ final class LoopbackFirehoseServer {
     }
 
     func stop() {
+        try? stdin.fileHandleForWriting.close()
         process.terminate()
         process.waitUntilExit()
         directory.remove()
