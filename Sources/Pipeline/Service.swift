@@ -50,7 +50,7 @@ public final class Service: Sendable {
             "ingest_path": .string(configuration.ingestPath),
             "sink": .string(configuration.sink.description),
             "frameworks": .string(configuration.frameworks.joined(separator: ",")),
-            "access_keys": .int(configuration.accessKeys.count),
+            "accepted_keys": .int(configuration.accessKeys.count),
         ])
     }
 
