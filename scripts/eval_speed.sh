@@ -73,6 +73,6 @@ for config in ('debug', 'release'):
               % (len(texts), len(frameworks), best * 1e3, mapping * 1e3, len(texts) / mapping))
         one = json.loads(run(binary, ['map'], body)[1])
         matched = sum(1 for f in one['frameworks'] for _ in f['controls'])
-        print('        %d matches returned (example: %s -> %s)' % (
-            matched, texts[2], [c['control']['id'] for c in one['frameworks'][0]['controls'] if c['document_id'] == 'd2']))
+        example = [c['control']['id'] for c in one['frameworks'][0]['controls'] if c['document_id'] == 'd2']
+        print('        %d matches returned (example: %s -> %s)' % (matched, texts[2], example))
 PY

@@ -57,7 +57,10 @@ struct CatalogFile {
                 return
             }
             guard ranges.count == 7 else {
-                failure = MappingError(.catalogInvalid, "\(name).tsv line \(lineNumber): expected 7 fields, got \(ranges.count)")
+                failure = MappingError(
+                    .catalogInvalid,
+                    "\(name).tsv line \(lineNumber): expected 7 fields, got \(ranges.count)"
+                )
                 return
             }
             let text = { (i: Int) in String(decoding: bytes[ranges[i]], as: UTF8.self) }

@@ -115,7 +115,9 @@ struct SearchIndex: Sendable {
                 continue
             }
             var position = hits.count
-            while position > 0 && SearchIndex.ranksBefore(score, doc, hits[position - 1].score, hits[position - 1].index) {
+            while position > 0,
+                SearchIndex.ranksBefore(score, doc, hits[position - 1].score, hits[position - 1].index)
+            {
                 position -= 1
             }
             hits.insert((doc, score), at: position)
