@@ -592,6 +592,13 @@ How fields are derived:
   Families: PCI principal requirements in the team's words, ISO themes, TSC categories.
 - Nothing is derived from the SOC 2 -> ISO mapping of intuitem or from the evaluation sets.
 
+Licence texts and notices: `LICENSES/` (`NIST-public-domain.txt`, `CC0-1.0.txt`, `Apache-2.0.txt`,
+`degenaro-example-mapping-NOTICE.txt`).
+
+File format: UTF-8, one record per line, TAB-separated `id, family, title, boost, body, detail,
+context`, after `#key<TAB>value` header lines (`#lakemark-catalog 1`, `#catalog`, `#title`,
+`#weights` per indexed field, `#bm25` k1 and b); see `scripts/build_catalogs.py`.
+
 Shared data folder used for this build: `{shared}` (relative layout `data/...`).
 """.format(n53=counts['nist_800_53_r5'], ver=n53_version, csf=counts['nist_csf_v2'], csf_pairs=csf_pairs,
            pci=counts['pci_dss_v4'], iso=counts['iso_27001'], tsc=counts['tsc_2017'],
