@@ -3,21 +3,6 @@ import Testing
 
 @testable import Mapping
 
-/// The shared reference folder (`LAKEMARK_SHARED`, else `<repo>/../shared`, else `/work/shared`), if present.
-let sharedDirectory: URL? = {
-    var candidates: [URL] = []
-    if let named = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"], !named.isEmpty {
-        candidates.append(URL(fileURLWithPath: named))
-    }
-    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    candidates.append(repository.deletingLastPathComponent().appendingPathComponent("shared"))
-    candidates.append(URL(fileURLWithPath: "/work/shared"))
-    return candidates.first {
-        FileManager.default.fileExists(atPath: $0.appendingPathComponent("eval/mapping-dev").path)
-    }
-}()
-
 /// The team-written catalog text must not reuse the evaluation texts (which may not be bundled).
 @Suite struct EvaluationIsolationTests {
     private static let shingleLength = 8
