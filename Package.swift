@@ -20,7 +20,7 @@ let package = Package(
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
-        .systemLibrary(name: "CEpoll"),
+        .systemLibrary(name: "CLinux"),
 
         // Leaf support: logging, locks, environment, UTC time.
         .target(name: "ServiceSupport", swiftSettings: swiftSettings),
@@ -31,7 +31,7 @@ let package = Package(
         // HTTP/1.1 vocabulary and parsers, no I/O.
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
         // HTTP/1.1 server on POSIX sockets with a bounded worker pool.
-        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CEpoll"], swiftSettings: swiftSettings),
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux"], swiftSettings: swiftSettings),
         // Blocking HTTP/1.1 client (keep-alive, timeouts).
         .target(name: "HTTPClient", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         // Firehose HTTP endpoint protocol: request decoding, records, CloudWatch Logs envelopes, responses.
@@ -48,7 +48,7 @@ let package = Package(
         // Splicing `secberus_compliance` into the original bytes.
         .target(name: "Enrichment", dependencies: ["JSONBytes"], swiftSettings: swiftSettings),
         // Durable object stores: the local directory sink.
-        .target(name: "Sink", dependencies: ["ServiceSupport"], swiftSettings: swiftSettings),
+        .target(name: "Sink", dependencies: ["ServiceSupport", "CLinux"], swiftSettings: swiftSettings),
         // Firehose client used by `lakemark send`.
         .target(
             name: "Sender",
