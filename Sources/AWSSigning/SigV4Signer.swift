@@ -296,13 +296,14 @@ public struct SigV4Signer: Sendable {
         !text.isEmpty && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") }
     }
 
-    /// Whether `hash` is 64 lower-case hex digits, or a token of upper-case letters, digits and `-`.
+    /// Whether `hash` is 64 lower-case hex digits, or a token of upper-case letters, digits and `-` that contains
+    /// a `-` (such as `UNSIGNED-PAYLOAD`; upper-case hex is rejected because S3 compares the hash as lower case).
     private static func isPayloadHash(_ hash: String) -> Bool {
         let bytes = hash.utf8
         if bytes.count == 64, bytes.allSatisfy({ Crypto.hexDigits.contains($0) }) { return true }
-        return !bytes.isEmpty && bytes.allSatisfy { byte in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "0") && byte <= 0x39)
-                || byte == UInt8(ascii: "-")
+        return bytes.contains(UInt8(ascii: "-")) && bytes.allSatisfy { byte in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
         }
     }
 }
