@@ -54,7 +54,7 @@ enum CanonicalPath {
         }
         var out: [UInt8] = []
         out.reserveCapacity(path.utf8.count + 16)
-        URIEncoding.append(normalize ? normalized(path).utf8 : path.utf8, keepingSlash: true, to: &out)
+        URIEncoding.append((normalize ? normalized(path) : path).utf8, keepingSlash: true, to: &out)
         return out
     }
 

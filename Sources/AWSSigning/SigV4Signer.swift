@@ -300,7 +300,11 @@ public struct SigV4Signer: Sendable {
     /// a `-` (such as `UNSIGNED-PAYLOAD`; upper-case hex is rejected because S3 compares the hash as lower case).
     private static func isPayloadHash(_ hash: String) -> Bool {
         let bytes = hash.utf8
-        if bytes.count == 64, bytes.allSatisfy({ Crypto.hexDigits.contains($0) }) { return true }
+        let isLowerHex = { (byte: UInt8) in
+            (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+        }
+        if bytes.count == 64, bytes.allSatisfy(isLowerHex) { return true }
         return bytes.contains(UInt8(ascii: "-")) && bytes.allSatisfy { byte in
             (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")

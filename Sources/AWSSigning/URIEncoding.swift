@@ -23,15 +23,34 @@ enum URIEncoding {
     ///   - bytes: The raw bytes (UTF-8 of a string).
     ///   - keepingSlash: Whether `/` stays literal (paths) or becomes `%2F` (query names and values).
     ///   - out: The buffer to append to.
-    static func append(_ bytes: some Sequence<UInt8>, keepingSlash: Bool, to out: inout [UInt8]) {
-        for byte in bytes {
-            if isUnreserved(byte) || (keepingSlash && byte == UInt8(ascii: "/")) {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(upperHexDigits[Int(byte >> 4)])
-                out.append(upperHexDigits[Int(byte & 0x0F)])
-            }
+    static func append(_ bytes: String.UTF8View, keepingSlash: Bool, to out: inout [UInt8]) {
+        let appended: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            append(buffer, keepingSlash: keepingSlash, to: &out)
+        }
+        if appended == nil {
+            Array(bytes).withUnsafeBufferPointer { append($0, keepingSlash: keepingSlash, to: &out) }
+        }
+    }
+
+    /// Appends the encoding of `bytes` to `out`, copying runs of bytes that need no escape in one step.
+    ///
+    /// - Parameters:
+    ///   - bytes: The raw bytes.
+    ///   - keepingSlash: Whether `/` stays literal.
+    ///   - out: The buffer to append to.
+    static func append(_ bytes: UnsafeBufferPointer<UInt8>, keepingSlash: Bool, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count)
+        var runStart = 0
+        for (index, byte) in bytes.enumerated()
+        where !(isUnreserved(byte) || (keepingSlash && byte == UInt8(ascii: "/"))) {
+            if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            out.append(UInt8(ascii: "%"))
+            out.append(upperHexDigits[Int(byte >> 4)])
+            out.append(upperHexDigits[Int(byte & 0x0F)])
+            runStart = index + 1
+        }
+        if runStart < bytes.count {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
     }
 
