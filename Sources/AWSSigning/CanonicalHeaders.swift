@@ -57,8 +57,9 @@ struct CanonicalHeaders {
             if reservedNames.contains(name) {
                 throw SigningError(code: .invalidRequest, message: "header \(name) is set by the signer")
             }
-            guard name == "host" || name.hasPrefix("x-amz-") || name == "content-type" || name == "content-md5"
-                || marked.contains(name)
+            guard
+                name == "host" || name.hasPrefix("x-amz-") || name == "content-type" || name == "content-md5"
+                    || marked.contains(name)
             else { continue }
             guard let value = Self.trimmed(header.value) else {
                 throw SigningError(code: .invalidRequest, message: "malformed value of header \(name)")
@@ -76,7 +77,9 @@ struct CanonicalHeaders {
             )
         }
         for (offset, header) in generated.enumerated() {
-            entries.append(Entry(name: Array(header.name.utf8), value: Array(header.value.utf8), order: headers.count + offset))
+            entries.append(
+                Entry(name: Array(header.name.utf8), value: Array(header.value.utf8), order: headers.count + offset)
+            )
         }
         entries.sort { left, right in
             if left.name != right.name { return left.name.lexicographicallyPrecedes(right.name) }

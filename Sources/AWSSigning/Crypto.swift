@@ -40,13 +40,7 @@ public enum Crypto {
     /// - Throws: ``SigningError/Code/cryptoFailure`` when libcrypto fails.
     public static func hmacSHA256(key: [UInt8], data: [UInt8]) throws(SigningError) -> [UInt8] {
         let context = try HMACSHA256Context()
-        var tag = [UInt8](repeating: 0, count: HMACSHA256Context.tagSize)
-        let authenticated = key.withUnsafeBytes { keyBytes in
-            data.withUnsafeBytes { dataBytes in
-                tag.withUnsafeMutableBytes { context.authenticate(key: keyBytes, data: dataBytes, into: $0) }
-            }
-        }
-        guard authenticated else { throw HMACSHA256Context.failure }
+        guard let tag = context.tag(key: key, data: data) else { throw HMACSHA256Context.failure }
         return tag
     }
 
@@ -143,7 +137,12 @@ public enum Crypto {
         guard let sha256 = LibcryptoAlgorithms.shared.sha256 else { return false }
         var size: UInt32 = 0
         let digested = EVP_Digest(
-            bytes.baseAddress, bytes.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self), &size, sha256, nil
+            bytes.baseAddress,
+            bytes.count,
+            out.baseAddress!.assumingMemoryBound(to: UInt8.self),
+            &size,
+            sha256,
+            nil
         )
         return digested == 1 && size == UInt32(sha256Size)
     }

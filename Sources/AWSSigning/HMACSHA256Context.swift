@@ -58,6 +58,22 @@ struct HMACSHA256Context: ~Copyable {
         return EVP_MAC_final(context, tagBytes, &written, tag.count) == 1 && written == Self.tagSize
     }
 
+    /// Computes HMAC-SHA256 of `data` under `key` into a new array.
+    ///
+    /// - Parameters:
+    ///   - key: The key bytes.
+    ///   - data: The message bytes.
+    /// - Returns: The 32-byte tag, or `nil` when a libcrypto call failed.
+    func tag(key: [UInt8], data: [UInt8]) -> [UInt8]? {
+        var tag = [UInt8](repeating: 0, count: Self.tagSize)
+        let computed = key.withUnsafeBytes { keyBytes in
+            data.withUnsafeBytes { dataBytes in
+                tag.withUnsafeMutableBytes { authenticate(key: keyBytes, data: dataBytes, into: $0) }
+            }
+        }
+        return computed ? tag : nil
+    }
+
     /// The error for a failed ``authenticate(key:data:into:)``.
     static let failure = SigningError(code: .cryptoFailure, message: "HMAC-SHA256 computation failed")
 }

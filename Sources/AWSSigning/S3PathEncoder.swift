@@ -1,7 +1,8 @@
 /// Encodes S3 object keys for the request path, the way S3 expects them on the wire and in the canonical URI.
 ///
 /// Foundation's `.urlPathAllowed` leaves `+ = @ , ; $ & ' ( ) ! *` unescaped, and S3 reads a raw `+` in a path as a
-/// space, so it cannot be used for keys. See https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html.
+/// space, so it cannot be used for keys.
+/// See https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html.
 public enum S3PathEncoder {
     /// Encodes an object key (or a bucket-and-key path) for use in the request path.
     ///

@@ -3,7 +3,7 @@ extension SigV4Signer {
     /// Step 1, "Create a canonical request":
     /// `method \n canonical URI \n canonical query \n canonical headers \n signed headers \n payload hash`.
     ///
-    /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request.
+    /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html (canonical request).
     ///
     /// - Parameters:
     ///   - method: The HTTP method.
@@ -40,7 +40,8 @@ extension SigV4Signer {
     /// Step 2, "Create a hash of the canonical request" and "Create a string to sign":
     /// `AWS4-HMAC-SHA256 \n X-Amz-Date \n credential scope \n hex(SHA-256(canonical request))`.
     ///
-    /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-string-to-sign.
+    /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html (hash of the canonical request,
+    /// string to sign).
     ///
     /// - Parameters:
     ///   - amzDate: The signing time as `YYYYMMDD'T'HHMMSS'Z'`.
@@ -71,44 +72,70 @@ extension SigV4Signer {
         return out
     }
 
-    /// Steps 3 and 4, "Derive a signing key" and "Calculate the signature":
+    /// Step 3, "Derive a signing key":
     /// `kDate = HMAC("AWS4" + secret, date)`, `kRegion = HMAC(kDate, region)`, `kService = HMAC(kRegion, service)`,
-    /// `kSigning = HMAC(kService, "aws4_request")`, signature = `hex(HMAC(kSigning, string to sign))`.
+    /// `kSigning = HMAC(kService, "aws4_request")`.
     ///
-    /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#derive-signing-key and
-    /// https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#calculate-signature.
+    /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html (deriving the signing key).
     ///
     /// - Parameters:
-    ///   - stringToSign: The output of step 2.
     ///   - secretAccessKey: The secret access key.
     ///   - scopeDate: `YYYYMMDD`.
     ///   - region: The region.
     ///   - service: The service name.
-    /// - Returns: The signature as 64 lower-case hex digits.
+    ///   - context: The HMAC context to compute with.
+    /// - Returns: The 32-byte signing key.
     /// - Throws: ``SigningError/Code/cryptoFailure`` when an HMAC fails.
-    static func signature(
-        stringToSign: [UInt8],
+    static func signingKey(
         secretAccessKey: String,
         scopeDate: String,
         region: String,
-        service: String
-    ) throws(SigningError) -> String {
-        let context = try HMACSHA256Context()
-        func authenticate(_ key: [UInt8], _ data: [UInt8]) -> [UInt8]? {
-            var tag = [UInt8](repeating: 0, count: HMACSHA256Context.tagSize)
-            let computed = key.withUnsafeBytes { keyBytes in
-                data.withUnsafeBytes { dataBytes in
-                    tag.withUnsafeMutableBytes { context.authenticate(key: keyBytes, data: dataBytes, into: $0) }
-                }
-            }
-            return computed ? tag : nil
-        }
-        guard let dateKey = authenticate(Array("AWS4\(secretAccessKey)".utf8), Array(scopeDate.utf8)),
-            let regionKey = authenticate(dateKey, Array(region.utf8)),
-            let serviceKey = authenticate(regionKey, Array(service.utf8)),
-            let signingKey = authenticate(serviceKey, Array("aws4_request".utf8)),
-            let signature = authenticate(signingKey, stringToSign)
+        service: String,
+        context: borrowing HMACSHA256Context
+    ) throws(SigningError) -> [UInt8] {
+        guard let dateKey = context.tag(key: Array("AWS4\(secretAccessKey)".utf8), data: Array(scopeDate.utf8)),
+            let regionKey = context.tag(key: dateKey, data: Array(region.utf8)),
+            let serviceKey = context.tag(key: regionKey, data: Array(service.utf8)),
+            let signingKey = context.tag(key: serviceKey, data: Array("aws4_request".utf8))
         else { throw HMACSHA256Context.failure }
-        return Crypto.hex(signature)
+        return signingKey
+    }
+
+    /// Step 4, "Calculate the signature": `hex(HMAC(kSigning, string to sign))`.
+    ///
+    /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html (calculating the signature).
+    ///
+    /// - Parameters:
+    ///   - stringToSign: The output of step 2.
+    ///   - signingKey: The output of step 3.
+    ///   - context: The HMAC context to compute with.
+    /// - Returns: The signature as 64 lower-case hex digits.
+    /// - Throws: ``SigningError/Code/cryptoFailure`` when the HMAC fails.
+    static func signature(
+        stringToSign: [UInt8],
+        signingKey: [UInt8],
+        context: borrowing HMACSHA256Context
+    ) throws(SigningError) -> String {
+        guard let tag = context.tag(key: signingKey, data: stringToSign) else { throw HMACSHA256Context.failure }
+        return Crypto.hex(tag)
+    }
+
+    /// Runs steps 3 and 4.
+    ///
+    /// - Parameters:
+    ///   - stringToSign: The output of step 2.
+    ///   - time: The signing time.
+    /// - Returns: The signature as 64 lower-case hex digits.
+    /// - Throws: ``SigningError/Code/cryptoFailure`` when libcrypto fails.
+    func signature(stringToSign: [UInt8], time: SigningTime) throws(SigningError) -> String {
+        let context = try HMACSHA256Context()
+        let key = try Self.signingKey(
+            secretAccessKey: credentials.secretAccessKey,
+            scopeDate: time.scopeDate,
+            region: region,
+            service: service,
+            context: context
+        )
+        return try Self.signature(stringToSign: stringToSign, signingKey: key, context: context)
     }
 }

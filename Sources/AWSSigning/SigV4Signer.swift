@@ -125,15 +125,10 @@ public struct SigV4Signer: Sendable {
             credentialScope: scope,
             canonicalRequest: canonicalRequest
         )
-        let signature = try Self.signature(
-            stringToSign: stringToSign,
-            secretAccessKey: credentials.secretAccessKey,
-            scopeDate: time.scopeDate,
-            region: region,
-            service: service
-        )
+        let signature = try signature(stringToSign: stringToSign, time: time)
         let signedHeaders = String(decoding: headers.signedNames, as: UTF8.self)
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), "
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), "
             + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
         var added = [(name: "X-Amz-Date", value: time.amzDate)]
         if options.addsContentSHA256Header { added.append((name: "X-Amz-Content-Sha256", value: request.payloadHash)) }
@@ -214,13 +209,7 @@ public struct SigV4Signer: Sendable {
             credentialScope: scope,
             canonicalRequest: canonicalRequest
         )
-        let signature = try Self.signature(
-            stringToSign: stringToSign,
-            secretAccessKey: credentials.secretAccessKey,
-            scopeDate: time.scopeDate,
-            region: region,
-            service: service
-        )
+        let signature = try signature(stringToSign: stringToSign, time: time)
         unsignedItems.append((name: "X-Amz-Signature", value: signature))
         var encodedQuery = canonicalQuery
         for pair in CanonicalQuery.pairs(unsignedItems) {
@@ -305,9 +294,10 @@ public struct SigV4Signer: Sendable {
                 || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
         }
         if bytes.count == 64, bytes.allSatisfy(isLowerHex) { return true }
-        return bytes.contains(UInt8(ascii: "-")) && bytes.allSatisfy { byte in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
-        }
+        return bytes.contains(UInt8(ascii: "-"))
+            && bytes.allSatisfy { byte in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+            }
     }
 }

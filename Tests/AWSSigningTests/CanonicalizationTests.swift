@@ -61,7 +61,10 @@ import Testing
         ]
         let plain = try Self.signer.sign(Self.request(headers), at: Self.date)
         #expect(plain.signedHeaders == "content-md5;content-type;host;x-amz-acl;x-amz-date")
-        let marked = try Self.signer.sign(Self.request(headers, marked: ["Content-Length", "RANGE", "absent"]), at: Self.date)
+        let marked = try Self.signer.sign(
+            Self.request(headers, marked: ["Content-Length", "RANGE", "absent"]),
+            at: Self.date
+        )
         #expect(marked.signedHeaders == "content-length;content-md5;content-type;host;range;x-amz-acl;x-amz-date")
     }
 
@@ -166,10 +169,14 @@ import Testing
 
     @Test func signingTimeOutOfRange() {
         let request = Self.request([])
-        #expect(throws: SigningError.self) { try Self.signer.sign(request, at: Date(timeIntervalSince1970: 253_402_300_800)) }
+        #expect(throws: SigningError.self) {
+            try Self.signer.sign(request, at: Date(timeIntervalSince1970: 253_402_300_800))
+        }
     }
 
-    @Test(arguments: ["", "ABC", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", "unsigned-payload", "e3b0"])
+    @Test(arguments: [
+        "", "ABC", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", "unsigned-payload", "e3b0",
+    ])
     func payloadHashIsValidated(_ hash: String) {
         var request = Self.request([])
         request.payloadHash = hash
@@ -194,7 +201,11 @@ import Testing
                 region: "us-east-1",
                 credentials: AWSCredentials(accessKeyID: "AK/ID", secretAccessKey: "s")
             ),
-            SigV4Signer(service: "s3", region: "us-east-1", credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "")),
+            SigV4Signer(
+                service: "s3",
+                region: "us-east-1",
+                credentials: AWSCredentials(accessKeyID: "AKID", secretAccessKey: "")
+            ),
         ]
         for signer in broken {
             let error = #expect(throws: SigningError.self) { try signer.sign(request, at: Self.date) }
@@ -222,7 +233,11 @@ import Testing
         let signed = try SigV4Signer(service: "s3", region: "us-east-1", credentials: credentials, options: .s3)
             .sign(Self.request([]), at: Self.date)
         #expect(signed.signedHeaders == "host;x-amz-content-sha256;x-amz-date;x-amz-security-token")
-        #expect(signed.headers.map(\.name) == ["X-Amz-Date", "X-Amz-Content-Sha256", "X-Amz-Security-Token", "Authorization"])
+        #expect(
+            signed.headers.map(\.name) == [
+                "X-Amz-Date", "X-Amz-Content-Sha256", "X-Amz-Security-Token", "Authorization",
+            ]
+        )
         let after = try SigV4Signer(
             service: "sts",
             region: "us-east-1",

@@ -5,10 +5,16 @@ import Testing
 /// Known-answer tests for the libcrypto wrappers (FIPS 180-2 examples, RFC 4231, RFC 1321).
 @Suite struct CryptoTests {
     @Test func sha256KnownAnswers() throws {
-        #expect(Crypto.hex(try Crypto.sha256(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Crypto.hex(try Crypto.sha256(Array("abc".utf8)))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )
         #expect(Crypto.hex(try Crypto.sha256([])) == SigV4Request.emptyPayloadHash)
         let twoBlocks = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-        #expect(Crypto.hex(try Crypto.sha256(twoBlocks)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(
+            Crypto.hex(try Crypto.sha256(twoBlocks))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        )
     }
 
     @Test func streamingHasherMatchesOneShot() throws {

@@ -5,12 +5,14 @@ import Testing
 /// The official AWS SigV4 test suite in its two public copies, from the shared folder (every case) and from the
 /// fixtures bundled with this target (a few cases, so a clone without the shared folder still runs them).
 @Suite struct OfficialSuiteTests {
-    static let sharedClassicCases = VectorLocations.shared.map {
-        ClassicSuiteCase.all(in: $0.appendingPathComponent("botocore/aws4_testsuite"))
-    } ?? []
-    static let sharedCRTCases = VectorLocations.shared.map {
-        CRTSuiteCase.all(in: $0.appendingPathComponent("aws-c-auth/aws-signing-test-suite/v4"))
-    } ?? []
+    static let sharedClassicCases =
+        VectorLocations.shared.map {
+            ClassicSuiteCase.all(in: $0.appendingPathComponent("botocore/aws4_testsuite"))
+        } ?? []
+    static let sharedCRTCases =
+        VectorLocations.shared.map {
+            CRTSuiteCase.all(in: $0.appendingPathComponent("aws-c-auth/aws-signing-test-suite/v4"))
+        } ?? []
     static let bundledClassicCases = ClassicSuiteCase.all(
         in: VectorLocations.bundled.appendingPathComponent("botocore/aws4_testsuite")
     )
@@ -45,7 +47,10 @@ import Testing
         try testCase.checkQuerySigning()
     }
 
-    @Test("the shared suites are complete", .enabled(if: VectorLocations.shared != nil, "\(VectorLocations.sharedMissing)"))
+    @Test(
+        "the shared suites are complete",
+        .enabled(if: VectorLocations.shared != nil, "\(VectorLocations.sharedMissing)")
+    )
     func sharedSuitesComplete() {
         #expect(Self.sharedClassicCases.count == 34)
         #expect(Self.sharedCRTCases.count == 38)

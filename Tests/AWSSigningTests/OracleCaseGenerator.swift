@@ -64,7 +64,8 @@ struct OracleCase {
             path: path,
             queryItems: query,
             headers: headers,
-            payloadHash: unsignedPayload ? SigV4Request.unsignedPayload : Crypto.hex(try Crypto.sha256(Array(body.utf8))),
+            payloadHash: unsignedPayload
+                ? SigV4Request.unsignedPayload : Crypto.hex(try Crypto.sha256(Array(body.utf8))),
             signedHeaderNames: markedHeaders
         )
     }
@@ -156,7 +157,9 @@ struct OracleCaseGenerator {
         let method =
             mode == .query ? pick(["GET", "PUT", "HEAD", "DELETE"]) : pick(["GET", "PUT", "HEAD", "DELETE", "POST"])
         let hasBody = mode == .header && (method == "PUT" || method == "POST") && chance(85)
-        let body = hasBody ? joined(Self.keyFragments + Self.valueFragments, count: Int.random(in: 0...60, using: &random)) : ""
+        let body =
+            hasBody
+            ? joined(Self.keyFragments + Self.valueFragments, count: Int.random(in: 0...60, using: &random)) : ""
 
         var query: [(name: String, value: String)] = []
         var usedNames = Set<String>()
@@ -179,7 +182,8 @@ struct OracleCaseGenerator {
         let amzHeaders: [(String, String)] = [
             ("x-amz-acl", "bucket-owner-full-control"), ("X-Amz-Storage-Class", "STANDARD_IA"),
             ("x-amz-server-side-encryption", "aws:kms"), ("x-amz-expected-bucket-owner", "123456789012"),
-            ("x-amz-tagging", "k=v&a=b  c"), ("X-Amz-Checksum-Sha256", "  47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=  "),
+            ("x-amz-tagging", "k=v&a=b  c"),
+            ("X-Amz-Checksum-Sha256", "  47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=  "),
         ]
         for header in amzHeaders where chance(15) { headers.append(header) }
         if chance(40) {

@@ -147,7 +147,9 @@ import Testing
     }
 
     @Test func encoderKeepsOnlyUnreservedAndSlash() {
-        #expect(S3PathEncoder.encode(key: "a+b c=ü~*@:,;$&'()!") == "a%2Bb%20c%3D%C3%BC~%2A%40%3A%2C%3B%24%26%27%28%29%21")
+        #expect(
+            S3PathEncoder.encode(key: "a+b c=ü~*@:,;$&'()!") == "a%2Bb%20c%3D%C3%BC~%2A%40%3A%2C%3B%24%26%27%28%29%21"
+        )
         #expect(S3PathEncoder.encode(key: "-._~AZaz09/") == "-._~AZaz09/")
         #expect(S3PathEncoder.encode(key: "日本/😀") == "%E6%97%A5%E6%9C%AC/%F0%9F%98%80")
         #expect(S3PathEncoder.encode(key: "") == "")
