@@ -20,6 +20,8 @@ let package = Package(
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
+        .systemLibrary(name: "CEpoll"),
 
         // Leaf support: logging, locks, environment, UTC time.
         .target(name: "ServiceSupport", swiftSettings: swiftSettings),
@@ -30,7 +32,7 @@ let package = Package(
         // HTTP/1.1 vocabulary and parsers, no I/O.
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
         // HTTP/1.1 server on POSIX sockets with a bounded worker pool.
-        .target(name: "HTTPServer", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CEpoll"], swiftSettings: swiftSettings),
         // Blocking HTTP/1.1 client (keep-alive, timeouts).
         .target(name: "HTTPClient", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         // Firehose HTTP endpoint protocol: request decoding, records, CloudWatch Logs envelopes, responses.

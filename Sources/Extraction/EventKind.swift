@@ -40,8 +40,10 @@ public struct EventKind: Sendable, Hashable, CustomStringConvertible {
     ///   - object: the object node to classify.
     /// - Returns: the kind; ``json`` when nothing matches.
     public static func classify(_ tape: JSONTape, object: Int) -> EventKind {
-        func has(_ key: String) -> Bool { tape.value(forKey: key, in: object) != nil }
-        func string(_ key: String) -> String? { tape.value(forKey: key, in: object).flatMap(tape.string) }
+        func has(_ key: String) -> Bool { tape.value(forKeyCaseInsensitive: key, in: object) != nil }
+        func string(_ key: String) -> String? {
+            tape.value(forKeyCaseInsensitive: key, in: object).flatMap(tape.string)
+        }
 
         if has("class_uid"), has("category_uid") || has("metadata") { return .ocsf }
         if has("_raw") || has("_raw_base64") { return .raw }

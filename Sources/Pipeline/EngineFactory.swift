@@ -4,17 +4,22 @@ import Mapping
 /// Builds the mapping engine and the per-event options from the configuration.
 enum EngineFactory {
     static func makeMapper(_ configuration: Configuration) throws -> any ComplianceMapper {
-        let directory = configuration.catalogDirectory.map { URL(fileURLWithPath: $0) }
-        return try EmbeddedMapper(catalogDirectory: directory, cacheEntries: configuration.mappingCacheEntries)
+        var environment = ProcessInfo.processInfo.environment
+        if let directory = configuration.catalogDirectory { environment[EmbeddedMapper.catalogDirectoryVariable] = directory }
+        let directory = try EmbeddedMapper.bundledCatalogDirectory(environment: environment)
+        return try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: configuration.mappingCacheEntries)
     }
 
     static func makeOptions(_ configuration: Configuration) throws -> MappingOptions {
-        let threshold: MappingOptions.Threshold?
+        var minSimilarity: Double?
+        var minConfidence: String?
         switch configuration.threshold {
-        case .minSimilarity(let value): threshold = .minSimilarity(value)
-        case .minConfidence(let level): threshold = .minConfidence(try Confidence(parsing: level))
-        case nil: threshold = nil
+        case .minSimilarity(let value): minSimilarity = value
+        case .minConfidence(let level): minConfidence = level
+        case nil: break
         }
-        return try MappingOptions(frameworks: configuration.frameworks, threshold: threshold, topK: configuration.topK)
+        return try MappingOptions.parse(
+            frameworks: configuration.frameworks, minSimilarity: minSimilarity, minConfidence: minConfidence,
+            topK: configuration.topK)
     }
 }

@@ -44,14 +44,14 @@ final class Router: HTTPRequestHandler {
     }
 
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
-        let status = error.suggestedStatus == 413 ? 400 : error.suggestedStatus
-        logger.warning("request rejected by the server", [
-            "error_code": .string("http.\(error.code)"), "status": .int(status),
-            "request_id": .string(head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""),
-        ])
+        let status = error.suggestedStatus.code == 413 ? 400 : error.suggestedStatus.code
         let requestID = head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""
+        logger.warning("request rejected by the server", [
+            "error_code": .string("http.\(error.code)"), "status": .int(status), "request_id": .string(requestID),
+        ])
+        let message = "HTTP \(error.code)" + (error.parseError.map { ": \($0)" } ?? "")
         let body = FirehoseResponse.body(requestID: requestID, timestampMillis: UTCTime.nowMillis(),
-                                         errorMessage: error.message)
+                                         errorMessage: message)
         return HTTPResponse(status: status, json: body, closesConnection: true)
     }
 

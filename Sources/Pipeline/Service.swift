@@ -28,15 +28,13 @@ public final class Service: Sendable {
         }
         let processor = BatchProcessor(configuration: configuration, mapper: mapper, mappingOptions: options, sink: sink)
         let router = Router(configuration: configuration, processor: processor, mapper: mapper, sink: sink, logger: logger)
-        var server = HTTPServer.Configuration()
-        server.host = configuration.listenHost
-        server.port = configuration.listenPort
+        var server = HTTPServer.Configuration(host: configuration.listenHost, port: configuration.listenPort)
         if configuration.workers > 0 { server.workerCount = configuration.workers }
         server.maxConnections = configuration.maxConnections
         server.maxBodyBytes = configuration.maxBodyBytes
-        server.headTimeout = .milliseconds(Int(configuration.headerTimeoutSeconds * 1_000))
-        server.bodyTimeout = .milliseconds(Int(configuration.bodyTimeoutSeconds * 1_000))
-        server.idleTimeout = .milliseconds(Int(configuration.idleTimeoutSeconds * 1_000))
+        server.headerReadTimeout = .milliseconds(Int(configuration.headerTimeoutSeconds * 1_000))
+        server.bodyReadTimeout = .milliseconds(Int(configuration.bodyTimeoutSeconds * 1_000))
+        server.keepAliveIdleTimeout = .milliseconds(Int(configuration.idleTimeoutSeconds * 1_000))
         self.server = HTTPServer(configuration: server, handler: router)
     }
 
@@ -52,7 +50,7 @@ public final class Service: Sendable {
             "ingest_path": .string(configuration.ingestPath),
             "sink": .string(configuration.sink.description),
             "frameworks": .string(configuration.frameworks.joined(separator: ",")),
-            "access_keys": .int(configuration.accessKeys.count),
+            "accepted_keys": .int(configuration.accessKeys.count),
         ])
     }
 

@@ -42,6 +42,14 @@ public struct SendCommand: Sendable {
         self.errorOutput = errorOutput
     }
 
+    /// Runs the command with the process environment, the URLSession transport and standard output/error.
+    ///
+    /// - Parameter arguments: The arguments after `send`.
+    /// - Returns: The exit status (see the type documentation).
+    public static func run(arguments: [String]) -> Int32 {
+        SendCommand().run(arguments: arguments)
+    }
+
     /// Runs the command.
     ///
     /// - Parameter arguments: The arguments after `send`.

@@ -17,7 +17,7 @@ extension UTCTime {
         return text.withUTF8 { parseTimestamp(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Parses an RFC 3339 / ISO 8601 timestamp from UTF-8 bytes; see ``parseTimestamp(_:)-(String)``.
+    /// Parses an RFC 3339 / ISO 8601 timestamp from UTF-8 bytes; accepts the same forms as the `String` overload.
     ///
     /// - Parameter bytes: The timestamp bytes (for example the inside of a JSON string), no whitespace.
     /// - Returns: Milliseconds since the Unix epoch, or `nil` when the bytes are not a valid timestamp.

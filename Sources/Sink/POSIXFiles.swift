@@ -84,6 +84,7 @@ struct POSIXErrno: Error, Hashable {
     /// The `errno` value.
     let code: Int32
 
+    /// Wraps an `errno` value.
     init(_ code: Int32) {
         self.code = code
     }

@@ -61,9 +61,10 @@ import Testing
 
     @Test func transformationEventKeepsGzipRecordsCompressed() throws {
         let gzipped = Gzip.deflate(Array("{\"logEvents\":[]}".utf8))
+        let encoded = String(decoding: Base64.encode(gzipped), as: UTF8.self)
         let event = """
             {"invocationId":"i","deliveryStreamArn":"arn","region":"us-east-1","records":[
-              {"recordId":"1","approximateArrivalTimestamp":1,"data":"\(String(decoding: Base64.encode(gzipped), as: UTF8.self))"},
+              {"recordId":"1","approximateArrivalTimestamp":1,"data":"\(encoded)"},
               {"recordId":"2","approximateArrivalTimestamp":1,"data":"SGVsbG8gV29ybGQ="}]}
             """
         let file = try reader.parse(Array(event.utf8), path: "t.json")

@@ -19,12 +19,23 @@ final class LoopbackFirehoseServer {
 
     let port: Int
     private let process: Process
+    private let stdin: Pipe
     private let directory: TemporaryDirectory
     private let logPath: String
 
     static let script = #"""
-        import base64, gzip, json, sys, threading, time
+        import base64, gzip, json, os, signal, sys, threading, time
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        # The parent may have spawned us with signals blocked; unblock them, and exit when stdin closes.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+        def exit_when_parent_goes():
+            sys.stdin.buffer.read()
+            os._exit(0)
+
+        threading.Thread(target=exit_when_parent_goes, daemon=True).start()
 
         log_path = sys.argv[1]
         lock = threading.Lock()
@@ -82,16 +93,26 @@ final class LoopbackFirehoseServer {
         server.serve_forever()
         """#
 
+    private init(port: Int, process: Process, stdin: Pipe, directory: TemporaryDirectory, logPath: String) {
+        self.port = port
+        self.process = process
+        self.stdin = stdin
+        self.directory = directory
+        self.logPath = logPath
+    }
+
     /// Starts the server, or cancels the test when Python 3 is not available.
-    init() throws {
-        directory = try TemporaryDirectory()
+    static func start() throws -> LoopbackFirehoseServer {
+        let directory = try TemporaryDirectory()
         let scriptPath = try directory.write("server.py", LoopbackFirehoseServer.script)
-        logPath = directory.path + "/requests.jsonl"
-        process = Process()
+        let logPath = directory.path + "/requests.jsonl"
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", scriptPath, logPath]
         let stdout = Pipe()
+        let stdin = Pipe()
         process.standardOutput = stdout
+        process.standardInput = stdin
         process.standardError = FileHandle.nullDevice
         do {
             try process.run()
@@ -108,7 +129,7 @@ final class LoopbackFirehoseServer {
             directory.remove()
             try Test.cancel("skipped: the python3 loopback test server did not start")
         }
-        self.port = port
+        return LoopbackFirehoseServer(port: port, process: process, stdin: stdin, directory: directory, logPath: logPath)
     }
 
     func url(_ path: String = "/") -> URL {
@@ -129,6 +150,7 @@ final class LoopbackFirehoseServer {
     }
 
     func stop() {
+        try? stdin.fileHandleForWriting.close()
         process.terminate()
         process.waitUntilExit()
         directory.remove()

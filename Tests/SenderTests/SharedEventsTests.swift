@@ -41,7 +41,8 @@ import Testing
         var total = 0
         for name in names {
             let encoded = try reader.read(file: fixtures + "/" + name)
-            let twin = try reader.read(file: fixtures + "/" + name.replacingOccurrences(of: ".json", with: ".decoded.json"))
+            let twinName = name.replacingOccurrences(of: ".json", with: ".decoded.json")
+            let twin = try reader.read(file: fixtures + "/" + twinName)
             #expect(encoded.kind == .firehoseTransformation)
             #expect(twin.kind == .decodedFixture)
             #expect(encoded.records.count == twin.records.count)

@@ -1,1 +1,0 @@
-// Module HTTPCore: see the target comment in Package.swift.

@@ -1,0 +1,101 @@
+import Glibc
+import HTTPCore
+
+/// Blocking-style reads and writes with deadlines over a non-blocking socket, used by worker threads.
+enum ConnectionIO {
+    /// Why a read or write stopped.
+    enum Failure: Error {
+        /// The deadline passed.
+        case timedOut
+        /// The peer closed the connection.
+        case endOfFile
+        /// The system call failed with this errno.
+        case failed(Int32)
+    }
+
+    /// Reads at least one byte, waiting until `deadline`.
+    /// - Parameters:
+    ///   - fd: A non-blocking socket.
+    ///   - buffer: The destination.
+    ///   - deadline: When to give up.
+    /// - Returns: The number of bytes read (more than zero).
+    /// - Throws: ``Failure``.
+    static func read(
+        _ fd: Int32,
+        into buffer: UnsafeMutableRawBufferPointer,
+        until deadline: ContinuousClock.Instant
+    ) throws(Failure) -> Int {
+        while true {
+            switch Syscall.read(fd, into: buffer) {
+            case .bytes(let count):
+                return count
+            case .endOfFile:
+                throw .endOfFile
+            case .failed(let code):
+                throw .failed(code)
+            case .wouldBlock:
+                let milliseconds = (deadline - .now).pollMilliseconds
+                guard milliseconds > 0 else {
+                    throw .timedOut
+                }
+                _ = Syscall.wait(fd, for: Int16(POLLIN), timeoutMilliseconds: milliseconds)
+            }
+        }
+    }
+
+    /// Writes `first` then `second` completely, gathering them into as few `sendmsg` calls as possible.
+    /// - Parameters:
+    ///   - fd: A non-blocking socket.
+    ///   - first: The first bytes, typically a response head.
+    ///   - second: The following bytes, typically the body; may be empty.
+    ///   - progressTimeout: How long a single wait for socket buffer space may last.
+    /// - Returns: `nil` on success, or why the write stopped.
+    static func writeAll(
+        _ fd: Int32,
+        _ first: UnsafeRawBufferPointer,
+        _ second: UnsafeRawBufferPointer,
+        progressTimeout: Duration
+    ) -> Failure? {
+        let vectors = UnsafeMutableBufferPointer<iovec>.allocate(capacity: 2)
+        defer { vectors.deallocate() }
+        var firstOffset = 0
+        var secondOffset = 0
+        while firstOffset < first.count || secondOffset < second.count {
+            var count = 0
+            if firstOffset < first.count, let base = first.baseAddress {
+                vectors[count] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: base + firstOffset),
+                    iov_len: first.count - firstOffset
+                )
+                count += 1
+            }
+            if secondOffset < second.count, let base = second.baseAddress {
+                vectors[count] = iovec(
+                    iov_base: UnsafeMutableRawPointer(mutating: base + secondOffset),
+                    iov_len: second.count - secondOffset
+                )
+                count += 1
+            }
+            switch Syscall.send(fd, vectors: UnsafeMutableBufferPointer(rebasing: vectors[0..<count])) {
+            case .bytes(let sent):
+                let fromFirst = min(sent, first.count - firstOffset)
+                firstOffset += fromFirst
+                secondOffset += sent - fromFirst
+            case .wouldBlock:
+                let ready = Syscall.wait(
+                    fd,
+                    for: Int16(POLLOUT),
+                    timeoutMilliseconds: progressTimeout.pollMilliseconds
+                )
+                if !ready {
+                    return .timedOut
+                }
+            case .failed(let code):
+                return .failed(code)
+            case .endOfFile:
+                return .endOfFile
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,108 @@
+import Glibc
+
+extension HTTPServer {
+    /// Settings for an ``HTTPServer``. Every field has a default; sizes are in bytes, times are `Duration`s.
+    public struct Configuration: Sendable, Hashable {
+        /// The address to listen on: an IPv4 or IPv6 literal such as `127.0.0.1`, `0.0.0.0`, `::1` or `::`
+        /// (brackets allowed). Host names are not resolved. `::` also accepts IPv4 connections when the system
+        /// allows dual-stack sockets (the Linux default). Default: `127.0.0.1`.
+        public var host: String
+        /// The TCP port; 0 picks an ephemeral port, readable from ``HTTPServer/boundPort`` after start.
+        /// Default: 8080.
+        public var port: Int
+        /// The number of worker threads that read bodies, run the handler and write responses.
+        /// Default: `max(2, 2 × active processor count)`.
+        public var workerCount: Int
+        /// How many complete request heads may wait for a free worker. When full, the reactor answers the
+        /// overload response (``HTTPServerError/Code/queueFull``) at once. `nil` means 4 × ``workerCount``.
+        /// Default: `nil`.
+        public var workQueueCapacity: Int?
+        /// The most connections open at once, idle ones included. Beyond it, new connections get the overload
+        /// response (``HTTPServerError/Code/tooManyConnections``) and are closed. Default: 1,024.
+        public var maxConnections: Int
+        /// The `listen` backlog. Default: 511.
+        public var listenBacklog: Int
+        /// The largest request head (request line plus fields), in bytes. Larger heads get 431.
+        /// Default: 81,920 (80 KiB), enough for Firehose's ~64 KB common-attributes header.
+        public var maxHeadBytes: Int
+        /// The most header fields in one request. More get 431. Default: 256.
+        public var maxHeaderCount: Int
+        /// The largest request body, in bytes, checked before any body memory is allocated (declared
+        /// `Content-Length`, or each chunk's declared size). Larger bodies trigger
+        /// ``HTTPServerError/Code/bodyTooLarge``. Default: 68,157,440 (64 MiB plus a 1 MiB margin).
+        public var maxBodyBytes: Int
+        /// How long a client may take to send a complete request head, counted from the connection's accept
+        /// or from the first byte of a later request on a kept-alive connection. A connection that sends nothing
+        /// at all is closed silently after this time; a partial head gets the 408 response. Default: 10 s.
+        public var headerReadTimeout: Duration
+        /// How long an idle kept-alive connection stays open waiting for its next request. Default: 60 s.
+        public var keepAliveIdleTimeout: Duration
+        /// The longest time to receive a whole request body. Default: 60 s.
+        public var bodyReadTimeout: Duration
+        /// The slowest average body rate accepted once ``bodyRateGracePeriod`` has passed, in bytes per second;
+        /// a slower trickle gets ``HTTPServerError/Code/bodyTimeout`` instead of holding a worker until
+        /// ``bodyReadTimeout``. 0 disables the rule. Default: 1,024 bytes/s.
+        public var minimumBodyBytesPerSecond: Int
+        /// How long a body may arrive slowly before ``minimumBodyBytesPerSecond`` is enforced. Default: 5 s.
+        public var bodyRateGracePeriod: Duration
+        /// How long a response write may make no progress before the connection is dropped. Default: 30 s.
+        public var writeTimeout: Duration
+        /// After an error response, how long the server keeps reading and discarding input before closing, so
+        /// the client can read the response instead of getting a reset. Default: 2 s.
+        public var lingerTimeout: Duration
+
+        /// Creates a configuration with the documented defaults.
+        /// - Parameters:
+        ///   - host: The listening address literal; default `127.0.0.1`.
+        ///   - port: The TCP port; default 8080, 0 for an ephemeral port.
+        public init(host: String = "127.0.0.1", port: Int = 8080) {
+            self.host = host
+            self.port = port
+            self.workerCount = max(2, 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            self.workQueueCapacity = nil
+            self.maxConnections = 1_024
+            self.listenBacklog = 511
+            self.maxHeadBytes = 81_920
+            self.maxHeaderCount = 256
+            self.maxBodyBytes = 68_157_440
+            self.headerReadTimeout = .seconds(10)
+            self.keepAliveIdleTimeout = .seconds(60)
+            self.bodyReadTimeout = .seconds(60)
+            self.minimumBodyBytesPerSecond = 1_024
+            self.bodyRateGracePeriod = .seconds(5)
+            self.writeTimeout = .seconds(30)
+            self.lingerTimeout = .seconds(2)
+        }
+
+        /// The work queue capacity in force: ``workQueueCapacity`` or 4 × ``workerCount``.
+        public var effectiveWorkQueueCapacity: Int {
+            self.workQueueCapacity ?? 4 * self.workerCount
+        }
+
+        /// Checks every field.
+        /// - Throws: ``HTTPServerError`` with code ``HTTPServerError/Code/invalidConfiguration`` naming the first
+        ///   invalid field.
+        func validate() throws(HTTPServerError) {
+            let checks: [(Bool, String)] = [
+                ((0...65_535).contains(self.port), "port"),
+                (self.workerCount >= 1, "workerCount"),
+                (self.effectiveWorkQueueCapacity >= 1, "workQueueCapacity"),
+                (self.maxConnections >= 1, "maxConnections"),
+                (self.listenBacklog >= 1, "listenBacklog"),
+                (self.maxHeadBytes >= 64, "maxHeadBytes"),
+                (self.maxHeaderCount >= 1, "maxHeaderCount"),
+                (self.maxBodyBytes >= 0, "maxBodyBytes"),
+                (self.headerReadTimeout > .zero, "headerReadTimeout"),
+                (self.keepAliveIdleTimeout > .zero, "keepAliveIdleTimeout"),
+                (self.bodyReadTimeout > .zero, "bodyReadTimeout"),
+                (self.minimumBodyBytesPerSecond >= 0, "minimumBodyBytesPerSecond"),
+                (self.bodyRateGracePeriod >= .zero, "bodyRateGracePeriod"),
+                (self.writeTimeout > .zero, "writeTimeout"),
+                (self.lingerTimeout >= .zero, "lingerTimeout"),
+            ]
+            for (isValid, field) in checks where !isValid {
+                throw HTTPServerError(.invalidConfiguration, detail: field)
+            }
+        }
+    }
+}

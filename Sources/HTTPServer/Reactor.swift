@@ -1,0 +1,458 @@
+import CEpoll
+import Glibc
+import HTTPCore
+import Synchronization
+
+/// The reactor thread: owns the listening socket and every connection that is not with a worker.
+///
+/// It accepts connections, reads request heads without blocking (so a slow client never holds a worker while it
+/// sends headers), enforces the header and keep-alive timeouts by scanning deadlines each `epoll_wait` tick,
+/// hands connections with a complete head to the work queue, answers overload and malformed heads itself, and
+/// lingers on connections after error responses. All its state is confined to its own thread.
+final class Reactor {
+    private enum Phase {
+        /// Waiting for the first byte of a request.
+        case idle
+        /// Part of a request head has arrived.
+        case readingHead
+        /// An error response was sent; input is discarded until close.
+        case lingering
+    }
+
+    private final class Connection {
+        var state: ConnectionState
+        var phase: Phase
+        var deadline: ContinuousClock.Instant
+        /// Whether no request has been served yet; the header deadline then counts from accept.
+        var isFresh: Bool
+        var parser: RequestHeadParser
+        var discardedBytes = 0
+
+        init(
+            state: ConnectionState,
+            phase: Phase,
+            deadline: ContinuousClock.Instant,
+            isFresh: Bool,
+            limits: HTTPHeadLimits
+        ) {
+            self.state = state
+            self.phase = phase
+            self.deadline = deadline
+            self.isFresh = isFresh
+            self.parser = RequestHeadParser(limits: limits)
+        }
+    }
+
+    /// Bytes discarded from a lingering connection before it is closed regardless of the linger time.
+    private static let lingerDiscardLimit = 16 << 20
+    /// The longest single `epoll_wait`, so deadline scans happen at least this often.
+    private static let maximumTick = Duration.seconds(1)
+    /// How long accepting pauses after `accept` fails with a resource error such as `EMFILE`.
+    private static let acceptPause = Duration.milliseconds(100)
+
+    private let context: ServerContext
+    private let configuration: HTTPServer.Configuration
+    private let limits: HTTPHeadLimits
+    private let epollFD: Int32
+    private var listenFD: Int32
+    private var connections: [Int32: Connection] = [:]
+    private let scratch: UnsafeMutableRawBufferPointer
+    private let events: UnsafeMutableBufferPointer<epoll_event>
+    private var nextScan: ContinuousClock.Instant
+    private var acceptPausedUntil: ContinuousClock.Instant?
+    private var isDrainStarted = false
+
+    /// Creates the reactor; call ``run()`` on its thread.
+    /// - Parameters:
+    ///   - context: The shared server state.
+    ///   - listenFD: The listening socket, already registered with `epollFD`.
+    ///   - epollFD: The epoll instance, with the listening socket and the mailbox eventfd registered.
+    init(context: ServerContext, listenFD: Int32, epollFD: Int32) {
+        self.context = context
+        self.configuration = context.configuration
+        self.limits = HTTPHeadLimits(
+            maxHeadBytes: context.configuration.maxHeadBytes,
+            maxHeaderCount: context.configuration.maxHeaderCount
+        )
+        self.listenFD = listenFD
+        self.epollFD = epollFD
+        self.scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+        self.events = UnsafeMutableBufferPointer<epoll_event>.allocate(capacity: 256)
+        self.nextScan = .now + Self.maximumTick
+    }
+
+    deinit {
+        self.scratch.deallocate()
+        self.events.deallocate()
+    }
+
+    /// Runs the event loop until shutdown completes, then closes everything the reactor owns.
+    func run() {
+        while true {
+            let count = epoll_wait(self.epollFD, self.events.baseAddress, Int32(self.events.count), self.pollTimeout())
+            if count < 0 {
+                let code = errno
+                guard code == EINTR else {
+                    // Only a programming error (EBADF, EINVAL) gets here; stop serving rather than spin.
+                    let error = HTTPServerError(.socketFailed, errnoCode: code, detail: "epoll_wait")
+                    self.context.emit(.serverError(connectionID: nil, error: error, head: nil))
+                    break
+                }
+            }
+            for index in 0..<max(0, Int(count)) {
+                self.dispatchEvent(fd: self.events[index].data.fd)
+            }
+            let now = ContinuousClock.now
+            if let paused = self.acceptPausedUntil, now >= paused {
+                self.acceptPausedUntil = nil
+                if self.listenFD >= 0, !self.register(self.listenFD) {
+                    self.acceptPausedUntil = now + Self.acceptPause
+                }
+            }
+            if now >= self.nextScan {
+                self.expireConnections(now: now)
+            }
+            if self.context.isDraining.load(ordering: .acquiring), self.drainStep(now: now) {
+                break
+            }
+        }
+        self.finish()
+    }
+
+    // MARK: - Events
+
+    private func dispatchEvent(fd: Int32) {
+        if fd == self.listenFD {
+            self.acceptConnections()
+        } else if fd == self.context.mailbox.eventFD {
+            for message in self.context.mailbox.drain() {
+                self.adopt(message)
+            }
+        } else if let connection = self.connections[fd] {
+            if connection.phase == .lingering {
+                self.discardInput(connection)
+            } else {
+                self.readHead(connection)
+            }
+        }
+    }
+
+    private func acceptConnections() {
+        for _ in 0..<64 {
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &storage) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(self.listenFD, $0, &length) }
+            }
+            guard fd >= 0 else {
+                let code = errno
+                switch code {
+                case EINTR, ECONNABORTED, EPROTO:
+                    continue
+                case EAGAIN, EWOULDBLOCK:
+                    return
+                default:
+                    // EMFILE, ENFILE, ENOBUFS, ENOMEM: the level-triggered listener would spin, so pause it.
+                    self.context.emit(
+                        .serverError(
+                            connectionID: nil,
+                            error: HTTPServerError(.acceptFailed, errnoCode: code),
+                            head: nil
+                        )
+                    )
+                    _ = epoll_ctl(self.epollFD, EPOLL_CTL_DEL, self.listenFD, nil)
+                    self.acceptPausedUntil = .now + Self.acceptPause
+                    return
+                }
+            }
+            // Accepted sockets do not inherit O_NONBLOCK; accept4 is not visible through the Glibc module.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            self.accepted(fd: fd, remoteAddress: SocketAddress.describe(storage).text)
+        }
+    }
+
+    private func accepted(fd: Int32, remoteAddress: String) {
+        Syscall.setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+        let state = ConnectionState(
+            fd: fd,
+            id: self.context.makeConnectionID(),
+            remoteAddress: remoteAddress,
+            requestCount: 0,
+            pending: []
+        )
+        let openCount = self.context.openConnectionCount.wrappingAdd(1, ordering: .relaxed).newValue
+        self.context.emit(.connectionOpened(connectionID: state.id, remoteAddress: remoteAddress))
+        guard self.register(fd) else {
+            self.context.close(state)
+            return
+        }
+        let connection = Connection(
+            state: state,
+            phase: .idle,
+            deadline: .now + self.configuration.headerReadTimeout,
+            isFresh: true,
+            limits: self.limits
+        )
+        self.connections[fd] = connection
+        if openCount > self.configuration.maxConnections {
+            self.respondAndLinger(connection, error: HTTPServerError(.tooManyConnections), head: nil)
+        } else {
+            self.noteDeadline(connection.deadline)
+        }
+    }
+
+    private func readHead(_ connection: Connection) {
+        switch Syscall.read(connection.state.fd, into: self.scratch) {
+        case .wouldBlock:
+            return
+        case .endOfFile:
+            self.closeConnection(connection)
+        case .failed(let code):
+            if !connection.state.pending.isEmpty {
+                let error = HTTPServerError(.readFailed, errnoCode: code)
+                self.context.emit(.serverError(connectionID: connection.state.id, error: error, head: nil))
+            }
+            self.closeConnection(connection)
+        case .bytes(let count):
+            if connection.phase == .idle {
+                connection.phase = .readingHead
+                if !connection.isFresh {
+                    connection.deadline = .now + self.configuration.headerReadTimeout
+                    self.noteDeadline(connection.deadline)
+                }
+            }
+            connection.state.pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.scratch[0..<count]))
+            self.parseHead(connection)
+        }
+    }
+
+    private func parseHead(_ connection: Connection) {
+        let result = connection.state.pending.withUnsafeBytes { raw in
+            Result { () throws(HTTPParseError) -> RequestHeadParser.ParseResult in try connection.parser.parse(raw) }
+        }
+        switch result {
+        case .failure(let parseError):
+            self.respondAndLinger(
+                connection,
+                error: HTTPServerError(.invalidRequest, parseError: parseError),
+                head: nil
+            )
+        case .success(.needMoreData):
+            return
+        case .success(.complete(let head, let consumed)):
+            connection.state.pending.removeFirst(consumed)
+            let framing: HTTPBodyFraming
+            do {
+                framing = try HTTPBodyFraming.forRequest(head)
+            } catch {
+                self.respondAndLinger(
+                    connection,
+                    error: HTTPServerError(.invalidRequest, parseError: error),
+                    head: head
+                )
+                return
+            }
+            self.handOff(connection, head: head, framing: framing)
+        }
+    }
+
+    private func handOff(_ connection: Connection, head: HTTPRequestHead, framing: HTTPBodyFraming) {
+        let fd = connection.state.fd
+        _ = epoll_ctl(self.epollFD, EPOLL_CTL_DEL, fd, nil)
+        self.connections[fd] = nil
+        let job = RequestJob(connection: connection.state, head: head, framing: framing, receivedAt: .now)
+        self.context.inFlightCount.add(1, ordering: .relaxed)
+        self.context.inFlight.insert(fd)
+        if self.context.workQueue.tryPush(job) {
+            return
+        }
+        self.context.inFlight.remove(fd)
+        self.context.inFlightCount.subtract(1, ordering: .relaxed)
+        guard self.register(fd) else {
+            self.context.close(connection.state)
+            return
+        }
+        self.connections[fd] = connection
+        self.respondAndLinger(connection, error: HTTPServerError(.queueFull), head: head)
+    }
+
+    private func adopt(_ message: MailboxMessage) {
+        let state: ConnectionState
+        let phase: Phase
+        switch message {
+        case .resume(let resumed):
+            state = resumed
+            phase = resumed.pending.isEmpty ? .idle : .readingHead
+        case .linger(let lingering):
+            state = lingering
+            phase = .lingering
+        }
+        guard !self.isDrainStarted, self.register(state.fd) else {
+            self.context.close(state)
+            return
+        }
+        let timeout =
+            switch phase {
+            case .idle: self.configuration.keepAliveIdleTimeout
+            case .readingHead: self.configuration.headerReadTimeout
+            case .lingering: self.configuration.lingerTimeout
+            }
+        let connection = Connection(
+            state: state,
+            phase: phase,
+            deadline: .now + timeout,
+            isFresh: false,
+            limits: self.limits
+        )
+        if phase == .lingering {
+            connection.state.pending = []
+        }
+        self.connections[state.fd] = connection
+        self.noteDeadline(connection.deadline)
+        if phase == .readingHead {
+            self.parseHead(connection)
+        }
+    }
+
+    // MARK: - Errors, lingering and closing
+
+    /// Sends the handler's error response without waiting, shuts down the write side and lingers.
+    private func respondAndLinger(_ connection: Connection, error: HTTPServerError, head: HTTPRequestHead?) {
+        self.sendErrorResponse(connection, error: error, head: head)
+        Syscall.shutdownWrite(connection.state.fd)
+        connection.phase = .lingering
+        connection.state.pending = []
+        connection.deadline = .now + self.configuration.lingerTimeout
+        self.noteDeadline(connection.deadline)
+    }
+
+    private func sendErrorResponse(_ connection: Connection, error: HTTPServerError, head: HTTPRequestHead?) {
+        let response = self.context.errorResponse(error, head: head, connectionID: connection.state.id)
+        let bytes = ResponseSerializer.serialize(
+            response,
+            closeConnection: true,
+            requestVersion: head?.version ?? .http1_1,
+            includeBody: head?.method != .head,
+            date: HTTPDate.now()
+        )
+        _ = Syscall.sendWithoutWaiting(connection.state.fd, bytes)
+    }
+
+    private func discardInput(_ connection: Connection) {
+        for _ in 0..<16 {
+            switch Syscall.read(connection.state.fd, into: self.scratch) {
+            case .bytes(let count):
+                connection.discardedBytes += count
+                if connection.discardedBytes > Self.lingerDiscardLimit {
+                    self.closeConnection(connection)
+                    return
+                }
+            case .wouldBlock:
+                return
+            case .endOfFile, .failed:
+                self.closeConnection(connection)
+                return
+            }
+        }
+    }
+
+    private func closeConnection(_ connection: Connection) {
+        self.connections[connection.state.fd] = nil
+        self.context.close(connection.state)
+    }
+
+    // MARK: - Deadlines
+
+    private func noteDeadline(_ deadline: ContinuousClock.Instant) {
+        if deadline < self.nextScan {
+            self.nextScan = deadline
+        }
+    }
+
+    private func pollTimeout() -> Int32 {
+        var wake = min(self.nextScan, .now + Self.maximumTick)
+        if let paused = self.acceptPausedUntil {
+            wake = min(wake, paused)
+        }
+        if self.isDrainStarted, let deadline = self.context.drainDeadlineInstant {
+            wake = min(wake, deadline)
+        }
+        return (wake - .now).pollMilliseconds
+    }
+
+    private func expireConnections(now: ContinuousClock.Instant) {
+        var earliest = now + Self.maximumTick
+        var expired: [Connection] = []
+        for connection in self.connections.values {
+            if connection.deadline <= now {
+                expired.append(connection)
+            } else if connection.deadline < earliest {
+                earliest = connection.deadline
+            }
+        }
+        self.nextScan = earliest
+        for connection in expired {
+            if connection.phase == .readingHead, !connection.state.pending.isEmpty {
+                self.sendErrorResponse(connection, error: HTTPServerError(.headerTimeout), head: nil)
+            }
+            self.closeConnection(connection)
+        }
+    }
+
+    // MARK: - Shutdown
+
+    /// Advances a graceful shutdown.
+    /// - Returns: `true` when the loop should stop.
+    private func drainStep(now: ContinuousClock.Instant) -> Bool {
+        if !self.isDrainStarted {
+            self.isDrainStarted = true
+            if self.listenFD >= 0 {
+                Syscall.close(self.listenFD)
+                self.listenFD = -1
+            }
+            self.acceptPausedUntil = nil
+            for connection in Array(self.connections.values) {
+                self.closeConnection(connection)
+            }
+        }
+        if self.context.inFlightCount.load(ordering: .acquiring) == 0 {
+            return true
+        }
+        guard let deadline = self.context.drainDeadlineInstant, now >= deadline else {
+            return false
+        }
+        self.context.inFlight.interruptAll()
+        return true
+    }
+
+    /// Closes everything the reactor still owns and stops the workers once their current request ends.
+    private func finish() {
+        for job in self.context.workQueue.close() {
+            self.context.inFlight.remove(job.connection.fd)
+            self.context.inFlightCount.subtract(1, ordering: .relaxed)
+            self.context.close(job.connection)
+        }
+        for message in self.context.mailbox.close() {
+            switch message {
+            case .resume(let state), .linger(let state):
+                self.context.close(state)
+            }
+        }
+        for connection in Array(self.connections.values) {
+            self.closeConnection(connection)
+        }
+        if self.listenFD >= 0 {
+            Syscall.close(self.listenFD)
+            self.listenFD = -1
+        }
+        Syscall.close(self.epollFD)
+    }
+
+    private func register(_ fd: Int32) -> Bool {
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = fd
+        return epoll_ctl(self.epollFD, EPOLL_CTL_ADD, fd, &event) == 0
+    }
+}

@@ -1,0 +1,100 @@
+import HTTPCore
+import Synchronization
+
+/// State shared by the reactor and the workers of one running server.
+final class ServerContext: Sendable {
+    /// The validated configuration.
+    let configuration: HTTPServer.Configuration
+    /// The application handler.
+    let handler: any HTTPRequestHandler
+    /// Workers hand connections back to the reactor here.
+    let mailbox: ReactorMailbox
+    /// Complete request heads waiting for a worker.
+    let workQueue: WorkQueue
+    /// Descriptors owned by workers.
+    let inFlight: InFlightRegistry
+    /// Open connections, wherever they are (reactor, queue, worker, lingering).
+    let openConnectionCount = Atomic<Int>(0)
+    /// Requests queued or being processed by a worker.
+    let inFlightCount = Atomic<Int>(0)
+    /// Set once shutdown starts; workers then close connections instead of keeping them alive.
+    let isDraining = Atomic<Bool>(false)
+    private let observer: HTTPServerObserver?
+    private let nextConnectionID = Atomic<UInt64>(1)
+    private let drainDeadline = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Creates the shared state.
+    /// - Parameters:
+    ///   - configuration: The validated configuration.
+    ///   - handler: The application handler.
+    ///   - observer: The event observer, if any.
+    /// - Throws: ``HTTPServerError`` when the mailbox's eventfd cannot be created.
+    init(
+        configuration: HTTPServer.Configuration,
+        handler: any HTTPRequestHandler,
+        observer: HTTPServerObserver?
+    ) throws(HTTPServerError) {
+        self.configuration = configuration
+        self.handler = handler
+        self.observer = observer
+        self.mailbox = try ReactorMailbox()
+        self.workQueue = WorkQueue(
+            capacity: configuration.effectiveWorkQueueCapacity,
+            workerCount: configuration.workerCount
+        )
+        self.inFlight = InFlightRegistry()
+    }
+
+    /// Reports an event to the observer, if there is one. Never call this while holding a lock.
+    /// - Parameter event: The event.
+    func emit(_ event: HTTPServerEvent) {
+        self.observer?(event)
+    }
+
+    /// Allocates the next connection number.
+    /// - Returns: A number unique for this server.
+    func makeConnectionID() -> UInt64 {
+        self.nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    /// Starts draining: the reactor stops accepting and closes idle connections; workers finish their request
+    /// and close. After `deadline` the remaining connections are interrupted.
+    /// - Parameter deadline: The end of the grace period.
+    func beginDrain(deadline: ContinuousClock.Instant) {
+        self.drainDeadline.withLock { $0 = $0 ?? deadline }
+        self.isDraining.store(true, ordering: .releasing)
+        self.mailbox.wake()
+    }
+
+    /// The end of the grace period, once draining.
+    var drainDeadlineInstant: ContinuousClock.Instant? {
+        self.drainDeadline.withLock { $0 }
+    }
+
+    /// Closes a connection's descriptor, updates the count and reports the closure.
+    /// - Parameter connection: The connection, owned by the caller.
+    func close(_ connection: ConnectionState) {
+        Syscall.close(connection.fd)
+        self.openConnectionCount.subtract(1, ordering: .relaxed)
+        self.emit(.connectionClosed(connectionID: connection.id, requestCount: connection.requestCount))
+    }
+
+    /// Asks the handler for the response to a server-side error and reports the error.
+    /// - Parameters:
+    ///   - error: The error.
+    ///   - head: The request head, when parsed.
+    ///   - connectionID: The connection concerned.
+    /// - Returns: The response to send.
+    func errorResponse(_ error: HTTPServerError, head: HTTPRequestHead?, connectionID: UInt64?) -> HTTPResponse {
+        self.emit(.serverError(connectionID: connectionID, error: error, head: head))
+        return self.handler.respondToServerError(error, head: head)
+    }
+
+    /// Marks a request as finished by its worker and wakes the reactor if it is waiting to drain.
+    func requestFinished() {
+        self.inFlightCount.subtract(1, ordering: .releasing)
+        if self.isDraining.load(ordering: .acquiring) {
+            self.mailbox.wake()
+        }
+    }
+}

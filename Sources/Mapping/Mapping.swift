@@ -1,1 +1,0 @@
-// Module Mapping: see the target comment in Package.swift.

@@ -1,0 +1,49 @@
+/// The weighted stems of one text to map.
+struct QueryTerms: Sendable {
+    /// Distinct stem ids.
+    var stems: [Int32] = []
+    /// Weight of each stem: 1 for words of the text (more for repeated words), ``expansionWeight``
+    /// for words added by the vocabulary.
+    var weights: [Float] = []
+
+    /// Weight of a word added by a vocabulary expansion.
+    static let expansionWeight: Float = 0.7
+    /// Extra weight per repetition of a word in the text.
+    static let repeatBonus: Float = 0.2
+    /// Repetitions beyond this count add nothing.
+    static let maxRepeats: Float = 4
+    /// Tokens of a text that are analysed; later words are ignored.
+    static let maxTokens = 512
+
+    /// Analyses a text: tokens, normalisation, expansion, weights.
+    /// - Parameters:
+    ///   - text: The text.
+    ///   - lexicon: The engine's lexicon.
+    ///   - vocabulary: The engine's vocabulary.
+    init(_ text: String, lexicon: Lexicon, vocabulary: Vocabulary) {
+        var copy = text
+        let raw = copy.withUTF8 { lexicon.tokens($0, limit: QueryTerms.maxTokens) }
+        let tokens = vocabulary.normalizations.rewrite(raw)
+        let added = vocabulary.expansions.additions(for: tokens)
+        var slot: [Int32: Int] = [:]
+        var counts: [Float] = []
+        for token in tokens where !token.isStop && token.stem >= 0 {
+            if let i = slot[token.stem] {
+                counts[i] += 1
+            } else {
+                slot[token.stem] = stems.count
+                stems.append(token.stem)
+                counts.append(1)
+            }
+        }
+        weights = counts.map { 1 + QueryTerms.repeatBonus * (min($0, QueryTerms.maxRepeats) - 1) }
+        for token in added where !token.isStop && token.stem >= 0 && slot[token.stem] == nil {
+            slot[token.stem] = stems.count
+            stems.append(token.stem)
+            weights.append(QueryTerms.expansionWeight)
+        }
+    }
+
+    /// Whether the text has no word any catalog knows.
+    var isEmpty: Bool { stems.isEmpty }
+}

@@ -1,0 +1,224 @@
+import Foundation
+
+/// A BM25F-style inverted index over one catalog.
+///
+/// Each control is a document made of weighted fields (title, body, detail, context): a term's
+/// frequency is the weighted sum of its field frequencies and the document length the weighted sum
+/// of field lengths. Scoring is Okapi BM25 (Robertson et al.; https://en.wikipedia.org/wiki/Okapi_BM25)
+/// with idf = ln(1 + (N - df + 0.5) / (df + 0.5)), multiplied by the control's boost.
+///
+/// A control with sub-controls in the catalog (`AC-2` for `AC-2(1)`, `10.2.1` for `10.2.1.4`) scores
+/// at least ``parentShare`` times its best-scoring sub-control, so a base requirement follows its
+/// matching enhancements in the ranking.
+struct SearchIndex: Sendable {
+    /// Share of a sub-control's score a parent control receives at least.
+    static let parentShare: Float = 0.9
+    /// Control ids, in catalog order.
+    let ids: [String]
+    /// Control families, parallel to ``ids``.
+    let families: [String]
+    private let boosts: [Float]
+    private let parents: [Int32]
+    private let postingStart: [Int32]
+    private let postingDoc: [Int32]
+    private let postingWeight: [Float]
+
+    /// Number of controls.
+    var count: Int { ids.count }
+
+    /// Creates the index from collected document terms.
+    /// - Parameters:
+    ///   - collected: The catalog's documents.
+    ///   - stemCount: Number of stems in the finished lexicon.
+    init(_ collected: IndexBuilder, stemCount: Int) {
+        ids = collected.ids
+        families = collected.families
+        boosts = collected.boosts
+        parents = SearchIndex.parents(of: collected.ids)
+        let k1 = collected.k1
+        let b = collected.b
+        let documentCount = collected.lengths.count
+        let averageLength = max(collected.lengths.reduce(0, +) / Float(max(documentCount, 1)), 1e-6)
+
+        var frequency = [Int32](repeating: 0, count: stemCount)
+        for stem in collected.termStems {
+            frequency[Int(stem)] += 1
+        }
+        var idf = [Float](repeating: 0, count: stemCount)
+        var start = [Int32](repeating: 0, count: stemCount + 1)
+        for stem in 0..<stemCount {
+            let df = Float(frequency[stem])
+            if df > 0 {
+                idf[stem] = Float(log(1 + (Double(documentCount) - Double(df) + 0.5) / (Double(df) + 0.5)))
+            }
+            start[stem + 1] = start[stem] + frequency[stem]
+        }
+        var fill = Array(start.dropLast())
+        var docs = [Int32](repeating: 0, count: collected.termStems.count)
+        var weights = [Float](repeating: 0, count: collected.termStems.count)
+        for doc in 0..<documentCount {
+            let norm = k1 * (1 - b + b * collected.lengths[doc] / averageLength)
+            for t in collected.termStart[doc]..<collected.termStart[doc + 1] {
+                let stem = Int(collected.termStems[t])
+                let tf = collected.termWeights[t]
+                let slot = Int(fill[stem])
+                fill[stem] += 1
+                docs[slot] = Int32(doc)
+                weights[slot] = idf[stem] * tf * (k1 + 1) / (tf + norm)
+            }
+        }
+        postingStart = start
+        postingDoc = docs
+        postingWeight = weights
+    }
+
+    /// The best-scoring controls for a query.
+    /// - Parameters:
+    ///   - query: The query's weighted stems.
+    ///   - limit: How many controls to return at most.
+    /// - Returns: Control indexes with their scores, descending (ties in catalog order).
+    func rank(_ query: QueryTerms, limit: Int) -> [(index: Int, score: Float)] {
+        var scores = [Float](repeating: 0, count: ids.count)
+        var touched: [Int32] = []
+        for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < postingStart.count - 1 {
+            for p in Int(postingStart[Int(stem)])..<Int(postingStart[Int(stem) + 1]) {
+                let doc = Int(postingDoc[p])
+                if scores[doc] == 0 {
+                    touched.append(Int32(doc))
+                }
+                scores[doc] += weight * postingWeight[p]
+            }
+        }
+        for doc32 in touched {
+            scores[Int(doc32)] *= boosts[Int(doc32)]
+        }
+        for doc32 in touched {
+            let parent = Int(parents[Int(doc32)])
+            guard parent >= 0 else {
+                continue
+            }
+            let inherited = scores[Int(doc32)] * SearchIndex.parentShare
+            if scores[parent] == 0 {
+                touched.append(Int32(parent))
+            }
+            scores[parent] = max(scores[parent], inherited)
+        }
+        var hits: [(index: Int, score: Float)] = []
+        hits.reserveCapacity(limit + 1)
+        for doc32 in touched {
+            let doc = Int(doc32)
+            let score = scores[doc]
+            if hits.count == limit, let last = hits.last, !SearchIndex.ranksBefore(score, doc, last.score, last.index) {
+                continue
+            }
+            var position = hits.count
+            while position > 0,
+                SearchIndex.ranksBefore(score, doc, hits[position - 1].score, hits[position - 1].index)
+            {
+                position -= 1
+            }
+            hits.insert((doc, score), at: position)
+            if hits.count > limit {
+                hits.removeLast()
+            }
+        }
+        return hits
+    }
+
+    /// The parent of each control: its id without the last level (`AC-2(1)` -> `AC-2`,
+    /// `10.2.1.4` -> `10.2.1`) when that id is in the catalog, else -1.
+    private static func parents(of ids: [String]) -> [Int32] {
+        var position: [String: Int32] = [:]
+        for (i, id) in ids.enumerated() {
+            position[id] = Int32(i)
+        }
+        return ids.map { id in
+            let parent: Substring
+            if id.hasSuffix(")"), let open = id.lastIndex(of: "(") {
+                parent = id[..<open]
+            } else if let dot = id.lastIndex(of: ".") {
+                parent = id[..<dot]
+            } else {
+                return -1
+            }
+            return position[String(parent)] ?? -1
+        }
+    }
+
+    private static func ranksBefore(_ score: Float, _ doc: Int, _ otherScore: Float, _ otherDoc: Int) -> Bool {
+        score > otherScore || (score == otherScore && doc < otherDoc)
+    }
+}
+
+/// Documents of one catalog as weighted stems, collected while the lexicon is still growing.
+struct IndexBuilder {
+    /// Control ids.
+    var ids: [String] = []
+    /// Control families.
+    var families: [String] = []
+    /// Control boosts.
+    var boosts: [Float] = []
+    /// Weighted length of each document.
+    var lengths: [Float] = []
+    /// Start of each document's terms in ``termStems`` (one more entry than documents).
+    var termStart: [Int] = [0]
+    /// Stems of each document's distinct terms.
+    var termStems: [Int32] = []
+    /// Weighted frequency of each term.
+    var termWeights: [Float] = []
+    /// BM25 k1 of the catalog.
+    let k1: Float
+    /// BM25 b of the catalog.
+    let b: Float
+
+    private var accumulator: [Float] = []
+
+    /// Creates a builder for a catalog.
+    /// - Parameter file: The parsed catalog (for its BM25 settings).
+    init(file: CatalogFile) {
+        k1 = file.k1
+        b = file.b
+    }
+
+    /// Adds every record of a catalog, interning its words.
+    /// - Parameters:
+    ///   - file: The catalog.
+    ///   - lexicon: The lexicon under construction.
+    ///   - vocabulary: Normalisation rules applied to the text.
+    mutating func add(_ file: CatalogFile, lexicon: inout Lexicon, vocabulary: Vocabulary) {
+        file.bytes.withUnsafeBufferPointer { buffer in
+            for record in file.records {
+                var touched: [Int32] = []
+                var length: Float = 0
+                for (field, range) in record.fields.enumerated() {
+                    let weight = file.fieldWeights[field]
+                    guard weight > 0, !range.isEmpty else {
+                        continue
+                    }
+                    let raw = lexicon.internTokens(UnsafeBufferPointer(rebasing: buffer[range]))
+                    for token in vocabulary.normalizations.rewrite(raw) where !token.isStop && token.stem >= 0 {
+                        let stem = Int(token.stem)
+                        if stem >= accumulator.count {
+                            accumulator.append(contentsOf: repeatElement(0, count: stem + 1024 - accumulator.count))
+                        }
+                        if accumulator[stem] == 0 {
+                            touched.append(token.stem)
+                        }
+                        accumulator[stem] += weight
+                        length += weight
+                    }
+                }
+                for stem in touched {
+                    termStems.append(stem)
+                    termWeights.append(accumulator[Int(stem)])
+                    accumulator[Int(stem)] = 0
+                }
+                termStart.append(termStems.count)
+                lengths.append(length)
+                ids.append(record.id)
+                families.append(record.family)
+                boosts.append(record.boost)
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Testing
+
+@testable import Mapping
+
+@Suite struct TextAnalysisTests {
+    private func words(_ text: String) -> [String] {
+        var out: [String] = []
+        WordSplitter.forEachWord(in: text) { out.append(String(decoding: $0, as: UTF8.self)) }
+        return out
+    }
+
+    private func stem(_ word: String) -> String {
+        String(decoding: PorterStemmer.stem(Array(word.utf8)), as: UTF8.self)
+    }
+
+    @Test func splitsWordsAndCamelCase() {
+        #expect(words("cloudtrail.amazonaws.com StopLogging") == ["cloudtrail", "amazonaws", "com", "stop", "logging"])
+        #expect(words("iam.amazonaws.com CreateAccessKey") == ["iam", "amazonaws", "com", "create", "access", "key"])
+        #expect(words("MFAEnabled ACLs IMDSv2 IPv6") == ["mfa", "enabled", "acls", "imdsv2", "ipv6"])
+        #expect(words("DBInstance") == ["db", "instance"])
+        #expect(words("0.0.0.0/0 to port 22") == ["0", "0", "0", "0", "0", "to", "port", "22"])
+        #expect(words("multi-factor, organization's") == ["multi", "factor", "organization"])
+        #expect(words("“quoted” café") == ["quoted", "caf"])
+        #expect(words("") == [])
+    }
+
+    @Test func cutsVeryLongWords() {
+        let long = String(repeating: "x", count: 200)
+        #expect(words(long).first?.count == WordSplitter.maxWordLength)
+    }
+
+    @Test func porterStems() {
+        let cases = [
+            ("encryption", "encrypt"), ("encrypted", "encrypt"), ("encrypting", "encrypt"), ("logging", "log"),
+            ("logs", "log"), ("policies", "polici"), ("policy", "polici"), ("authentication", "authent"),
+            ("authenticate", "authent"), ("privileged", "privileg"), ("privileges", "privileg"),
+            ("configuration", "configur"), ("configured", "configur"), ("monitoring", "monitor"),
+            ("caresses", "caress"), ("ponies", "poni"), ("agreed", "agre"), ("hopping", "hop"),
+            ("relational", "relat"), ("generalization", "gener"), ("rational", "ration"), ("controll", "control"),
+            ("s3", "s3"), ("as", "as"),
+        ]
+        for (word, expected) in cases {
+            #expect(stem(word) == expected, "\(word)")
+        }
+    }
+
+    @Test func britishSpellingsMeetAmerican() {
+        let pairs = [("authorisation", "authorization"), ("behaviour", "behavior"), ("analysed", "analyzed"),
+                     ("organisations", "organizations"), ("minimising", "minimizing")]
+        for (british, american) in pairs {
+            let a = british.utf8.withContiguousStorageIfAvailable { Lexicon.stem(of: $0) }
+            let b = american.utf8.withContiguousStorageIfAvailable { Lexicon.stem(of: $0) }
+            #expect(a == b, "\(british)")
+        }
+    }
+
+    @Test func vocabularyNormalisesAndExpands() throws {
+        var lexicon = Lexicon()
+        let file = "stop\tthe of\nnorm\tmfa\tmulti factor authentication\nexpand\tcloud trail\taudit logging\n"
+        let vocabulary = try Vocabulary.load(Array(file.utf8), into: &lexicon)
+        let stems = { (text: String) -> [String] in
+            QueryTerms(text, lexicon: lexicon, vocabulary: vocabulary).stems.map { lexicon.stemText($0) }
+        }
+        #expect(stems("MFA") == ["multi", "factor", "authent"])
+        #expect(stems("the CloudTrail") == ["cloud", "trail", "audit", "log"])
+        let weights = QueryTerms("CloudTrail", lexicon: lexicon, vocabulary: vocabulary).weights
+        #expect(weights == [1, 1, QueryTerms.expansionWeight, QueryTerms.expansionWeight])
+        #expect(QueryTerms("the of zzz", lexicon: lexicon, vocabulary: vocabulary).isEmpty)
+    }
+
+    @Test func repeatedWordsWeighMore() throws {
+        var lexicon = Lexicon()
+        let vocabulary = try Vocabulary.load(Array("norm\tkey\tkey\n".utf8), into: &lexicon)
+        let terms = QueryTerms("key key key", lexicon: lexicon, vocabulary: vocabulary)
+        #expect(terms.weights == [1 + 2 * QueryTerms.repeatBonus])
+    }
+
+    @Test func rejectsMalformedVocabulary() {
+        var lexicon = Lexicon()
+        #expect(throws: MappingError.self) {
+            _ = try Vocabulary.load(Array("synonym\tmfa\tmulti factor\n".utf8), into: &lexicon)
+        }
+        #expect(throws: MappingError.self) {
+            _ = try Vocabulary.load(Array("norm\tmfa\n".utf8), into: &lexicon)
+        }
+    }
+
+    @Test func byteStringTableGrows() {
+        var table = ByteStringTable(capacity: 4)
+        var ids: [Int32] = []
+        for i in 0..<500 {
+            let key = Array("word\(i)".utf8)
+            let id = key.withUnsafeBufferPointer { table.insert($0) }
+            #expect(id.inserted)
+            ids.append(id.id)
+        }
+        #expect(table.count == 500)
+        for i in stride(from: 0, to: 500, by: 37) {
+            let key = Array("word\(i)".utf8)
+            #expect(key.withUnsafeBufferPointer { table.find($0) } == ids[i])
+            #expect(Array(table.bytes(ids[i])) == key)
+        }
+        #expect(Array("absent".utf8).withUnsafeBufferPointer { table.find($0) } == nil)
+    }
+}
