@@ -23,9 +23,12 @@ struct CRTSuiteCase: Sendable, CustomTestStringConvertible {
         var omit_session_token: Bool?
     }
 
+    /// The case name (its folder name).
     let name: String
+    /// The case folder.
     let directory: URL
 
+    /// The case name, shown in test results.
     var testDescription: String { name }
 
     /// Every case folder directly under `root` that holds a `context.json`.
@@ -39,6 +42,7 @@ struct CRTSuiteCase: Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// Reads one file of the case exactly.
     func text(_ file: String) throws -> String {
         try readText(directory.appendingPathComponent(file))
     }

@@ -4,9 +4,12 @@ import Testing
 
 /// One case of the classic-format suite (botocore's `aws4_testsuite`): `NAME.req`, `.creq`, `.sts`, `.authz`, `.sreq`.
 struct ClassicSuiteCase: Sendable, CustomTestStringConvertible {
+    /// The case name (its folder name).
     let name: String
+    /// The case folder.
     let directory: URL
 
+    /// The case name, shown in test results.
     var testDescription: String { name }
 
     /// Every case folder under `root` (recursively): a folder `X` holding `X.req`.
@@ -21,6 +24,7 @@ struct ClassicSuiteCase: Sendable, CustomTestStringConvertible {
         return cases.sorted { $0.name < $1.name }
     }
 
+    /// Reads one file of the case exactly.
     func text(_ suffix: String) throws -> String {
         try readText(directory.appendingPathComponent("\(name).\(suffix)"))
     }

@@ -5,10 +5,12 @@ import Foundation
 struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
+    /// Creates a generator; the same seed gives the same sequence.
     init(seed: UInt64) {
         state = seed
     }
 
+    /// The next 64 random bits.
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var mixed = state
@@ -20,23 +22,32 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// One generated S3 request, signed by the Swift signer and by botocore.
 struct OracleCase {
+    /// Header signing (`S3SigV4Auth`) or query signing (`S3SigV4QueryAuth`).
     enum Mode: String { case header, query }
 
+    /// The case number, echoed by the oracle.
     var id: Int
     var mode: Mode
     var method: String
     var host: String
+    /// Whether the bucket is in the host name (else it is the first path segment).
     var virtualHosted: Bool
     var bucket: String
+    /// The raw object key (not encoded).
     var key: String
+    /// Decoded query items.
     var query: [(name: String, value: String)]
     var headers: [(name: String, value: String)]
+    /// Header names the case asks to sign beyond the default set.
     var markedHeaders: [String]
     var body: String
+    /// Whether the payload hash is `UNSIGNED-PAYLOAD`.
     var unsignedPayload: Bool
     var credentials: AWSCredentials
     var region: String
+    /// The signing time in seconds since 1970.
     var timestamp: Int
+    /// The presigned URL lifetime in seconds (query mode).
     var expires: Int
 
     /// The wire path, built with ``S3PathEncoder``.
@@ -70,10 +81,12 @@ struct OracleCase {
         )
     }
 
+    /// The S3 signer for this case.
     var signer: SigV4Signer {
         SigV4Signer(service: "s3", region: region, credentials: credentials, options: .s3)
     }
 
+    /// The signing time.
     var date: Date { Date(timeIntervalSince1970: TimeInterval(timestamp)) }
 }
 
@@ -81,6 +94,7 @@ struct OracleCase {
 struct OracleCaseGenerator {
     private var random: SeededGenerator
 
+    /// Creates a generator of cases from a seed.
     init(seed: UInt64) {
         random = SeededGenerator(seed: seed)
     }
@@ -138,6 +152,7 @@ struct OracleCaseGenerator {
         return joined(Self.keyFragments, count: Int.random(in: 1...12, using: &random))
     }
 
+    /// Generates the next case.
     mutating func makeCase(id: Int) throws -> OracleCase {
         let mode: OracleCase.Mode = chance(20) ? .query : .header
         let region = pick(Self.regions)

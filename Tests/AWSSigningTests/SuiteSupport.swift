@@ -27,10 +27,15 @@ enum VectorLocations {
 
 /// A request read from a suite's `.req` / `request.txt` file.
 struct SuiteRequest {
+    /// The HTTP method.
     var method: String
+    /// The path part of the request target, as written in the file.
     var path: String
+    /// The query part of the request target without `?`, as written in the file.
     var query: String
+    /// The headers in file order; folded lines keep their line break.
     var headers: [(name: String, value: String)]
+    /// The body bytes.
     var body: [UInt8]
 
     /// Parses the raw request format of the suites: request line, header lines (a line starting with a space or
@@ -92,6 +97,7 @@ struct SuiteRequest {
 
 /// A malformed suite file.
 struct SuiteFormatError: Error, CustomStringConvertible {
+    /// What is wrong.
     var detail: String
     var description: String { detail }
 }
