@@ -19,6 +19,7 @@ let package = Package(
     targets: [
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
         .systemLibrary(name: "CLinux"),
 
@@ -64,6 +65,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // AWS Signature Version 4 and the libcrypto primitives it needs, no I/O.
+        .target(name: "AWSSigning", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
 
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
+        .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
         .testTarget(
