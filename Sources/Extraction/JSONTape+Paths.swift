@@ -34,7 +34,9 @@ extension JSONTape {
             var segmentEnd = segmentStart
             while segmentEnd < path.count, path[segmentEnd] != UInt8(ascii: ".") { segmentEnd += 1 }
             var nameEnd = segmentEnd
-            if nameEnd - segmentStart >= 2, path[nameEnd - 1] == UInt8(ascii: "]"), path[nameEnd - 2] == UInt8(ascii: "[") {
+            if nameEnd - segmentStart >= 2, path[nameEnd - 1] == UInt8(ascii: "]"),
+                path[nameEnd - 2] == UInt8(ascii: "[")
+            {
                 nameEnd -= 2
             }
             let name = UnsafeBufferPointer(rebasing: path[segmentStart..<nameEnd])

@@ -66,7 +66,9 @@ struct MemberSignature {
             for (keyNode, _) in tape.members(object) {
                 let range = tape.byteRange(keyNode)
                 let length = range.count - 2
-                guard length < Self.table.count, !Self.table[length].isEmpty, !tape.hasEscapes(keyNode) else { continue }
+                guard length < Self.table.count, !Self.table[length].isEmpty, !tape.hasEscapes(keyNode) else {
+                    continue
+                }
                 let start = range.lowerBound + 1
                 for entry in Self.table[length] where Self.foldedEqual(source, start, entry.name) {
                     keys.insert(entry.key)

@@ -56,7 +56,9 @@ public final class BatchProcessor: Sendable {
                 maxRecordBytes: configuration.maxRecordBytes
             )
         )
-        self.unpacker = RecordUnpacker(limits: RecordUnpacker.Limits(maxInflatedBytes: configuration.maxInflatedRecordBytes))
+        self.unpacker = RecordUnpacker(
+            limits: RecordUnpacker.Limits(maxInflatedBytes: configuration.maxInflatedRecordBytes)
+        )
         self.extractor = TextExtractor(
             sourceFields: configuration.sourceFields,
             maxTextBytes: configuration.maxTextBytes,
@@ -78,7 +80,13 @@ public final class BatchProcessor: Sendable {
         let fallbackID = head.requestID ?? ""
         guard accessKeys.verify(head.accessKey) else {
             let error = FirehoseError.unauthorized(keyPresent: head.accessKey != nil, requestID: head.requestID)
-            return failure(error.httpStatus, requestID: fallbackID, code: error.code.name, message: error.message, report)
+            return failure(
+                error.httpStatus,
+                requestID: fallbackID,
+                code: error.code.name,
+                message: error.message,
+                report
+            )
         }
         let batch: FirehoseBatch
         do {
@@ -87,7 +95,13 @@ public final class BatchProcessor: Sendable {
             report.timings.decode = clock.elapsed()
         } catch {
             let requestID = error.requestID ?? fallbackID
-            return failure(error.httpStatus, requestID: requestID, code: error.code.name, message: error.message, report)
+            return failure(
+                error.httpStatus,
+                requestID: requestID,
+                code: error.code.name,
+                message: error.message,
+                report
+            )
         }
         report.records = batch.records.count
         do {
@@ -103,12 +117,26 @@ public final class BatchProcessor: Sendable {
         } catch {
             return failure(500, requestID: batch.requestID, code: "internal", message: "internal error", report)
         }
-        let body = FirehoseResponse.body(requestID: batch.requestID, timestampMillis: UTCTime.nowMillis(), errorMessage: nil)
+        let body = FirehoseResponse.body(
+            requestID: batch.requestID,
+            timestampMillis: UTCTime.nowMillis(),
+            errorMessage: nil
+        )
         return Outcome(status: 200, body: body, requestID: batch.requestID, report: report, errorCode: nil)
     }
 
-    private func failure(_ status: Int, requestID: String, code: String, message: String, _ report: BatchReport) -> Outcome {
-        let body = FirehoseResponse.body(requestID: requestID, timestampMillis: UTCTime.nowMillis(), errorMessage: message)
+    private func failure(
+        _ status: Int,
+        requestID: String,
+        code: String,
+        message: String,
+        _ report: BatchReport
+    ) -> Outcome {
+        let body = FirehoseResponse.body(
+            requestID: requestID,
+            timestampMillis: UTCTime.nowMillis(),
+            errorMessage: message
+        )
         return Outcome(status: status, body: body, requestID: requestID, report: report, errorCode: code)
     }
 }

@@ -45,15 +45,22 @@ public enum ConfigurationLoader {
             let key = tape.string(keyNode) ?? ""
             if key.hasPrefix("_") { continue }  // `_comment` and friends
             guard let value = fileValue(tape, valueNode) else {
-                throw ConfigurationError(.invalidValue, key: key, "expected a string, number, Boolean or array of strings",
-                                         origin: path)
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: key,
+                    "expected a string, number, Boolean or array of strings",
+                    origin: path
+                )
             }
             values.append((key, value))
         }
         try apply(values, to: &configuration, origin: { _ in path })
     }
 
-    static func applyEnvironment(_ environment: [String: String], to configuration: inout Configuration)
+    static func applyEnvironment(
+        _ environment: [String: String],
+        to configuration: inout Configuration
+    )
         throws(ConfigurationError)
     {
         var values: [(String, ConfigurationOption.Value)] = []
@@ -75,8 +82,12 @@ public enum ConfigurationLoader {
     ) throws(ConfigurationError) {
         let keys = Set(values.map(\.0))
         if keys.contains("min_similarity") && keys.contains("min_confidence") {
-            throw ConfigurationError(.conflict, key: "min_similarity", "set either min_similarity or min_confidence, not both",
-                                     origin: origin("min_confidence"))
+            throw ConfigurationError(
+                .conflict,
+                key: "min_similarity",
+                "set either min_similarity or min_confidence, not both",
+                origin: origin("min_confidence")
+            )
         }
         for (key, value) in values {
             guard let option = ConfigurationOption.all.first(where: { $0.key == key }) else {

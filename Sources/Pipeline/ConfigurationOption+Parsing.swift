@@ -9,14 +9,23 @@ extension ConfigurationOption {
 
     static func int(_ value: Value, key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let number = Int(try string(value, key: key)), range.contains(number) else {
-            throw ConfigurationError(.invalidValue, key: key, "expected a whole number in \(range.lowerBound)...\(range.upperBound)")
+            throw ConfigurationError(
+                .invalidValue,
+                key: key,
+                "expected a whole number in \(range.lowerBound)...\(range.upperBound)"
+            )
         }
         return number
     }
 
-    static func double(_ value: Value, key: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double {
+    static func double(_ value: Value, key: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double
+    {
         guard let number = Double(try string(value, key: key)), number.isFinite, range.contains(number) else {
-            throw ConfigurationError(.invalidValue, key: key, "expected a number in \(range.lowerBound)...\(range.upperBound)")
+            throw ConfigurationError(
+                .invalidValue,
+                key: key,
+                "expected a number in \(range.lowerBound)...\(range.upperBound)"
+            )
         }
         return number
     }
@@ -63,13 +72,20 @@ extension ConfigurationOption {
         if text.hasPrefix("file://") {
             let path = String(text.dropFirst("file://".count))
             guard path.hasPrefix("/") else {
-                throw ConfigurationError(.invalidValue, key: "sink", "file:// URLs need an absolute path (file:///data/lake)")
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "sink",
+                    "file:// URLs need an absolute path (file:///data/lake)"
+                )
             }
             return .directory(path)
         }
         if text.contains("://") {
             throw ConfigurationError(
-                .invalidValue, key: "sink", "this build writes to a local directory or file:// URL only (S3 is not in it)")
+                .invalidValue,
+                key: "sink",
+                "this build writes to a local directory or file:// URL only (S3 is not in it)"
+            )
         }
         guard !text.isEmpty else { throw ConfigurationError(.invalidValue, key: "sink", "expected a directory") }
         return .directory(text)

@@ -5,7 +5,9 @@ import Mapping
 enum EngineFactory {
     static func makeMapper(_ configuration: Configuration) throws -> any ComplianceMapper {
         var environment = ProcessInfo.processInfo.environment
-        if let directory = configuration.catalogDirectory { environment[EmbeddedMapper.catalogDirectoryVariable] = directory }
+        if let directory = configuration.catalogDirectory {
+            environment[EmbeddedMapper.catalogDirectoryVariable] = directory
+        }
         let directory = try EmbeddedMapper.bundledCatalogDirectory(environment: environment)
         return try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: configuration.mappingCacheEntries)
     }
@@ -19,7 +21,10 @@ enum EngineFactory {
         case nil: break
         }
         return try MappingOptions.parse(
-            frameworks: configuration.frameworks, minSimilarity: minSimilarity, minConfidence: minConfidence,
-            topK: configuration.topK)
+            frameworks: configuration.frameworks,
+            minSimilarity: minSimilarity,
+            minConfidence: minConfidence,
+            topK: configuration.topK
+        )
     }
 }

@@ -15,7 +15,10 @@ public enum MapCommand {
             return 1
         }
         do {
-            let configuration = try ConfigurationLoader.load(path: nil, environment: ProcessInfo.processInfo.environment)
+            let configuration = try ConfigurationLoader.load(
+                path: nil,
+                environment: ProcessInfo.processInfo.environment
+            )
             let mapper = try EngineFactory.makeMapper(configuration)
             let (status, body) = MapAPI.handleMapRequest([UInt8](input), mapper: mapper)
             FileHandle.standardOutput.write(Data(body + [0x0A]))

@@ -19,7 +19,9 @@ public struct ObjectKeyBuilder: Sendable {
 
         /// Orders partitions by their key text, so numbering is deterministic.
         public static func < (lhs: Partition, rhs: Partition) -> Bool {
-            (lhs.source, lhs.region, lhs.accountID, lhs.eventDay) < (rhs.source, rhs.region, rhs.accountID, rhs.eventDay)
+            (lhs.source, lhs.region, lhs.accountID, lhs.eventDay) < (
+                rhs.source, rhs.region, rhs.accountID, rhs.eventDay
+            )
         }
     }
 
@@ -52,7 +54,12 @@ public struct ObjectKeyBuilder: Sendable {
     ///   - index: the partition's position among the batch's sorted partitions.
     ///   - fileExtension: `json.gz`.
     /// - Returns: the relative key.
-    public func key(for partition: Partition, requestID: String, index: Int, fileExtension: String = "json.gz") -> String {
+    public func key(
+        for partition: Partition,
+        requestID: String,
+        index: Int,
+        fileExtension: String = "json.gz"
+    ) -> String {
         "ext/\(partition.source)/region=\(partition.region)/accountId=\(partition.accountID)"
             + "/eventDay=\(partition.eventDay)/\(Self.safeSegment(requestID))-\(index).\(fileExtension)"
     }

@@ -25,7 +25,10 @@ public enum ServeCommand {
         }
         let configuration: Configuration
         do {
-            configuration = try ConfigurationLoader.load(path: configPath, environment: ProcessInfo.processInfo.environment)
+            configuration = try ConfigurationLoader.load(
+                path: configPath,
+                environment: ProcessInfo.processInfo.environment
+            )
         } catch {
             FileHandle.standardError.write(Data("lakemark serve: \(error)\n".utf8))
             return 2

@@ -26,8 +26,19 @@ public final class Service: Sendable {
         switch configuration.sink {
         case .directory(let path): sink = LocalDirectorySink(root: path)
         }
-        let processor = BatchProcessor(configuration: configuration, mapper: mapper, mappingOptions: options, sink: sink)
-        let router = Router(configuration: configuration, processor: processor, mapper: mapper, sink: sink, logger: logger)
+        let processor = BatchProcessor(
+            configuration: configuration,
+            mapper: mapper,
+            mappingOptions: options,
+            sink: sink
+        )
+        let router = Router(
+            configuration: configuration,
+            processor: processor,
+            mapper: mapper,
+            sink: sink,
+            logger: logger
+        )
         var server = HTTPServer.Configuration(host: configuration.listenHost, port: configuration.listenPort)
         if configuration.workers > 0 { server.workerCount = configuration.workers }
         server.maxConnections = configuration.maxConnections
@@ -45,13 +56,16 @@ public final class Service: Sendable {
     /// - Throws: ``HTTPServerError`` when the address cannot be bound.
     public func start() throws {
         try server.start()
-        logger.notice("lakemark listening", [
-            "address": .string("\(configuration.listenHost):\(server.boundPort)"),
-            "ingest_path": .string(configuration.ingestPath),
-            "sink": .string(configuration.sink.description),
-            "frameworks": .string(configuration.frameworks.joined(separator: ",")),
-            "accepted_keys": .int(configuration.accessKeys.count),
-        ])
+        logger.notice(
+            "lakemark listening",
+            [
+                "address": .string("\(configuration.listenHost):\(server.boundPort)"),
+                "ingest_path": .string(configuration.ingestPath),
+                "sink": .string(configuration.sink.description),
+                "frameworks": .string(configuration.frameworks.joined(separator: ",")),
+                "accepted_keys": .int(configuration.accessKeys.count),
+            ]
+        )
     }
 
     /// Stops accepting, lets in-flight requests finish up to the grace period, then returns.

@@ -27,16 +27,24 @@ public enum StageBenchmark {
             batchBytes = Int(mib * 1_048_576)
         }
         do {
-            let configuration = try ConfigurationLoader.load(path: nil, environment: ProcessInfo.processInfo.environment)
+            let configuration = try ConfigurationLoader.load(
+                path: nil,
+                environment: ProcessInfo.processInfo.environment
+            )
             let loadClock = StageClock()
             let mapper = try EngineFactory.makeMapper(configuration)
             let loadSeconds = loadClock.elapsed()
             let processor = BatchProcessor(
-                configuration: configuration, mapper: mapper,
-                mappingOptions: try EngineFactory.makeOptions(configuration), sink: DiscardingSink())
+                configuration: configuration,
+                mapper: mapper,
+                mappingOptions: try EngineFactory.makeOptions(configuration),
+                sink: DiscardingSink()
+            )
             let bodies = makeBodies(lines: [UInt8](data).split(separator: 0x0A), batchBytes: batchBytes)
-            print("corpus \(path): \(bodies.recordBytes) record bytes, \(bodies.records) records, "
-                  + "\(bodies.bodies.count) batches; engine load \(format(loadSeconds * 1_000)) ms")
+            print(
+                "corpus \(path): \(bodies.recordBytes) record bytes, \(bodies.records) records, "
+                    + "\(bodies.bodies.count) batches; engine load \(format(loadSeconds * 1_000)) ms"
+            )
             for pass in ["cold cache", "warm cache"] {
                 var total = BatchReport()
                 let clock = StageClock()
@@ -60,7 +68,10 @@ public enum StageBenchmark {
         }
     }
 
-    static func makeBodies(lines: [ArraySlice<UInt8>], batchBytes: Int) -> (bodies: [[UInt8]], records: Int, recordBytes: Int) {
+    static func makeBodies(
+        lines: [ArraySlice<UInt8>],
+        batchBytes: Int
+    ) -> (bodies: [[UInt8]], records: Int, recordBytes: Int) {
         var bodies: [[UInt8]] = []
         var writer = JSONWriter(capacity: batchBytes * 4 / 3 + 1_024)
         var inBatch = 0
@@ -100,8 +111,11 @@ public enum StageBenchmark {
 
     private static func printTable(pass: String, total: BatchReport, wall: Double) {
         let megabytes = Double(total.recordBytes) / 1e6
-        print("\n\(pass): \(total.events) events, \(total.distinctTexts) distinct texts per batch summed, "
-              + "wall \(format(wall)) s = \(format(megabytes / wall)) MB/s, \(format(Double(total.events) / wall)) events/s")
+        print(
+            "\n\(pass): \(total.events) events, \(total.distinctTexts) distinct texts per batch summed, "
+                + "wall \(format(wall)) s = \(format(megabytes / wall)) MB/s, "
+                + "\(format(Double(total.events) / wall)) events/s"
+        )
         print("| stage | seconds | MB/s of record bytes |")
         print("|---|---:|---:|")
         let timings = total.timings

@@ -15,17 +15,23 @@ import Testing
 
     @Test func insertsBeforeClosingBrace() throws {
         let out = try splice(#"{"a":1.0,"b":1e3,"c":12345678901234567890,"d":"\u00e9\n"}"#)
-        #expect(out == #"{"a":1.0,"b":1e3,"c":12345678901234567890,"d":"\u00e9\n","secberus_compliance":"#
-            + String(decoding: compliance, as: UTF8.self) + "}")
+        #expect(
+            out == #"{"a":1.0,"b":1e3,"c":12345678901234567890,"d":"\u00e9\n","secberus_compliance":"#
+                + String(decoding: compliance, as: UTF8.self) + "}"
+        )
     }
 
     @Test func emptyObjectGetsNoLeadingComma() throws {
-        #expect(try splice(" {  } \n") == "{  \"secberus_compliance\":" + String(decoding: compliance, as: UTF8.self) + "}")
+        #expect(
+            try splice(" {  } \n") == "{  \"secberus_compliance\":" + String(decoding: compliance, as: UTF8.self) + "}"
+        )
     }
 
     @Test func replacesExistingValueInPlace() throws {
         let out = try splice(#"{"a":1,"secberus_compliance":{"old":true},"z":[1,2]}"#)
-        #expect(out == #"{"a":1,"secberus_compliance":"# + String(decoding: compliance, as: UTF8.self) + #","z":[1,2]}"#)
+        #expect(
+            out == #"{"a":1,"secberus_compliance":"# + String(decoding: compliance, as: UTF8.self) + #","z":[1,2]}"#
+        )
     }
 
     @Test func lineBreaksBecomeSpacesAndNothingElseChanges() throws {
@@ -54,7 +60,11 @@ import Testing
         for event in events {
             let tape = try JSONTape(parsing: event)
             var output: [UInt8] = []
-            MemberSplicer().splice(tape, members: [.init(name: "secberus_compliance", value: compliance)], into: &output)
+            MemberSplicer().splice(
+                tape,
+                members: [.init(name: "secberus_compliance", value: compliance)],
+                into: &output
+            )
             let expected = SampleCorpus.normalised(event)
             if event.contains(Array("\"secberus_compliance\"".utf8)) { continue }
             let suffix = Array(#","secberus_compliance":"#.utf8) + compliance + [UInt8(ascii: "}")]
@@ -73,5 +83,7 @@ import Testing
 }
 
 extension Array where Element == UInt8 {
-    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+    func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    }
 }

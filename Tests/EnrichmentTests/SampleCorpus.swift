@@ -7,12 +7,16 @@ enum SampleCorpus {
     /// Where the shared reference material is: `$LAKEMARK_SHARED`, `<repo>/../shared`, or `/work/shared`.
     static var sharedDirectory: URL? {
         var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] { candidates.append(URL(fileURLWithPath: env)) }
+        if let env = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] {
+            candidates.append(URL(fileURLWithPath: env))
+        }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         candidates.append(repo.deletingLastPathComponent().appendingPathComponent("shared"))
         candidates.append(URL(fileURLWithPath: "/work/shared"))
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("data/events").path) }
+        return candidates.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("data/events").path)
+        }
     }
 
     /// Every JSON object event in the corpus (NDJSON lines, array elements, CloudTrail `Records`, single objects).
@@ -31,7 +35,8 @@ enum SampleCorpus {
             if let tape = try? JSONTape(parsing: bytes) {
                 events += topLevelObjects(tape)
             } else {
-                for line in bytes.split(separator: UInt8(ascii: "\n")) where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+                for line in bytes.split(separator: UInt8(ascii: "\n"))
+                where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
                     events.append(Array(line))
                 }
             }

@@ -3,57 +3,84 @@ import JSONBytes
 import Testing
 
 @Suite struct TextExtractorTests {
-    private func extract(_ json: String, _ extractor: TextExtractor = TextExtractor()) throws -> TextExtractor.Extracted? {
+    private func extract(
+        _ json: String,
+        _ extractor: TextExtractor = TextExtractor()
+    ) throws -> TextExtractor.Extracted? {
         extractor.extract(from: try JSONTape(parsing: Array(json.utf8)))
     }
 
     @Test func ocsfFindingJoinsTitleAndDescription() throws {
-        let text = try extract(#"{"class_uid":2004,"finding_info":{"title":"IAM Access Analyzer","desc":"is **not** `enabled`"}}"#)
+        let text = try extract(
+            #"{"class_uid":2004,"finding_info":{"title":"IAM Access Analyzer","desc":"is **not** `enabled`"}}"#
+        )
         #expect(text?.text == "IAM Access Analyzer. is not enabled")
     }
 
     @Test func configuredPathsWinInOrderWithCaseInsensitiveFallback() throws {
-        let extractor = TextExtractor(sourceFields: try #require(FieldPath.parseList("finding_info.desc, description,message")))
+        let extractor = TextExtractor(
+            sourceFields: try #require(FieldPath.parseList("finding_info.desc, description,message"))
+        )
         #expect(try extract(#"{"Description":"upper","message":"m"}"#, extractor)?.text == "upper")
         #expect(try extract(#"{"description":"  ","message":"m"}"#, extractor)?.text == "m")
         #expect(try extract(#"{"finding_info":{"desc":"d"},"description":"x"}"#, extractor)?.text == "d")
     }
 
     @Test func securityHubThroughEventBridgeUsesEveryFinding() throws {
-        let event = #"{"source":"aws.securityhub","detail-type":"Security Hub Findings - Imported","detail":{"findings":["#
+        let event =
+            #"{"source":"aws.securityhub","detail-type":"Security Hub Findings - Imported","detail":{"findings":["#
             + #"{"Title":"MFA should be enabled","Description":"root"},{"Title":"S3 public","Description":"bucket"}]}}"#
         #expect(try extract(event)?.text == "MFA should be enabled. root. S3 public. bucket")
     }
 
     @Test func guardDutyThroughEventBridge() throws {
-        let event = #"{"source":"aws.guardduty","detail-type":"GuardDuty Finding","detail":{"type":"Recon:EC2/PortProbe","#
+        let event =
+            #"{"source":"aws.guardduty","detail-type":"GuardDuty Finding","detail":{"type":"Recon:EC2/PortProbe","#
             + #""title":"Unprotected port probed","description":"EC2 instance has an unprotected port."}}"#
         #expect(try extract(event)?.text == "Unprotected port probed. EC2 instance has an unprotected port.")
     }
 
     @Test func cloudTrailIsSynthesised() throws {
-        let login = #"{"eventVersion":"1.08","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","#
-            + #""userIdentity":{"type":"Root"},"additionalEventData":{"MFAUsed":"No"},"responseElements":{"ConsoleLogin":"Success"}}"#
+        let login =
+            #"{"eventVersion":"1.08","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","#
+            + #""userIdentity":{"type":"Root"},"additionalEventData":{"MFAUsed":"No"},"#
+            + #""responseElements":{"ConsoleLogin":"Success"}}"#
         let extracted = try #require(try extract(login))
         #expect(extracted.text == "AWS signin.amazonaws.com ConsoleLogin by root account without MFA outcome Success")
         #expect(extracted.origin == .synthesized(.cloudTrail))
-        let denied = #"{"eventVersion":"1.08","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","#
+        let denied =
+            #"{"eventVersion":"1.08","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","#
             + #""userIdentity":{"type":"AssumedRole"},"errorCode":"AccessDenied"}"#
-        #expect(try extract(denied)?.text == "AWS iam.amazonaws.com CreateAccessKey by assumed role failed: AccessDenied")
+        #expect(
+            try extract(denied)?.text == "AWS iam.amazonaws.com CreateAccessKey by assumed role failed: AccessDenied"
+        )
     }
 
     @Test func otherSourcesAreSynthesised() throws {
-        #expect(try extract(#"{"eventType":"user.session.start","actor":{},"outcome":{"result":"FAILURE"}}"#)?.text
-            == "Okta (user session start) outcome FAILURE")
-        #expect(try extract(#"{"protoPayload":{"serviceName":"logging.googleapis.com","methodName":"DeleteSink"}}"#)?.text
-            == "Google Cloud logging.googleapis.com DeleteSink")
-        #expect(try extract(#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create","#
-            + #""objectRef":{"resource":"pods","subresource":"exec"},"user":{"username":"system:anonymous"}}"#)?.text
-            == "Kubernetes create pods/exec by anonymous user")
-        #expect(try extract(#"{"operationName":"Microsoft.Insights/actionGroups/delete","category":"Administrative"}"#)?.text
-            == "Azure Microsoft.Insights/actionGroups/delete (Administrative)")
-        #expect(try extract(#"{"event":{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject"}}"#)?
-            .text == "AWS s3.amazonaws.com GetObject")
+        #expect(
+            try extract(#"{"eventType":"user.session.start","actor":{},"outcome":{"result":"FAILURE"}}"#)?.text
+                == "Okta (user session start) outcome FAILURE"
+        )
+        #expect(
+            try extract(#"{"protoPayload":{"serviceName":"logging.googleapis.com","methodName":"DeleteSink"}}"#)?.text
+                == "Google Cloud logging.googleapis.com DeleteSink"
+        )
+        #expect(
+            try extract(
+                #"{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create","#
+                    + #""objectRef":{"resource":"pods","subresource":"exec"},"user":{"username":"system:anonymous"}}"#
+            )?.text
+                == "Kubernetes create pods/exec by anonymous user"
+        )
+        #expect(
+            try extract(#"{"operationName":"Microsoft.Insights/actionGroups/delete","category":"Administrative"}"#)?
+                .text
+                == "Azure Microsoft.Insights/actionGroups/delete (Administrative)"
+        )
+        #expect(
+            try extract(#"{"event":{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject"}}"#)?
+                .text == "AWS s3.amazonaws.com GetObject"
+        )
     }
 
     @Test func nothingToMapGivesNil() throws {
@@ -75,7 +102,9 @@ import Testing
     }
 
     @Test func pathListParsing() throws {
-        let list = try #require(FieldPath.parseList(" detail.findings[].Title+detail.findings[].Description , message "))
+        let list = try #require(
+            FieldPath.parseList(" detail.findings[].Title+detail.findings[].Description , message ")
+        )
         #expect(list.map(\.description) == ["detail.findings.Title+detail.findings.Description", "message"])
         #expect(FieldPath.parseList(" , ") == nil)
     }
@@ -87,33 +116,52 @@ import Testing
     }
 
     @Test func cloudTrail() throws {
-        let meta = try read(#"{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject","#
-            + #""awsRegion":"eu-west-1","recipientAccountId":"111122223333","eventTime":"2023-07-10T11:45:12Z"}"#)
-        #expect(meta == EventMetadata(kind: .cloudTrail, region: "eu-west-1", accountID: "111122223333",
-            timeMillis: 1_688_989_512_000))
+        let meta = try read(
+            #"{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject","#
+                + #""awsRegion":"eu-west-1","recipientAccountId":"111122223333","eventTime":"2023-07-10T11:45:12Z"}"#
+        )
+        #expect(
+            meta
+                == EventMetadata(
+                    kind: .cloudTrail,
+                    region: "eu-west-1",
+                    accountID: "111122223333",
+                    timeMillis: 1_688_989_512_000
+                )
+        )
     }
 
     @Test func ocsfWithMillisecondTime() throws {
-        let meta = try read(#"{"class_uid":2004,"category_uid":2,"time":1722588809000,"#
-            + #""cloud":{"region":"us-east-2","account":{"uid":"123"}}}"#)
-        #expect(meta == EventMetadata(kind: .ocsf, region: "us-east-2", accountID: "123", timeMillis: 1_722_588_809_000))
+        let meta = try read(
+            #"{"class_uid":2004,"category_uid":2,"time":1722588809000,"#
+                + #""cloud":{"region":"us-east-2","account":{"uid":"123"}}}"#
+        )
+        #expect(
+            meta == EventMetadata(kind: .ocsf, region: "us-east-2", accountID: "123", timeMillis: 1_722_588_809_000)
+        )
     }
 
     @Test func eventBridgeSecurityHubTakesInnerKind() throws {
-        let meta = try read(#"{"source":"aws.securityhub","detail-type":"x","region":"us-east-1","account":"9","#
-            + #""time":"2024-01-02T03:04:05Z","detail":{"findings":[]}}"#)
+        let meta = try read(
+            #"{"source":"aws.securityhub","detail-type":"x","region":"us-east-1","account":"9","#
+                + #""time":"2024-01-02T03:04:05Z","detail":{"findings":[]}}"#
+        )
         #expect(meta.kind == .securityHub)
         #expect(meta.region == "us-east-1" && meta.accountID == "9")
     }
 
     @Test func implausibleTimesAreIgnored() throws {
         #expect(try read(#"{"time":12}"#).timeMillis == nil)
-        #expect(try read(#"{"time":"yesterday","eventTime":"2021-02-16 21:55:58.862"}"#).timeMillis == 1_613_512_558_862)
+        #expect(
+            try read(#"{"time":"yesterday","eventTime":"2021-02-16 21:55:58.862"}"#).timeMillis == 1_613_512_558_862
+        )
         #expect(try read(#"{"start":1700000000}"#).timeMillis == 1_700_000_000_000)
     }
 
     @Test func azureSubscriptionFromResourceID() throws {
-        let meta = try read(#"{"operationName":"x","resourceId":"/subscriptions/abc-123/resourceGroups/r","location":"eastus"}"#)
+        let meta = try read(
+            #"{"operationName":"x","resourceId":"/subscriptions/abc-123/resourceGroups/r","location":"eastus"}"#
+        )
         #expect(meta.kind == .azureActivity && meta.accountID == "abc-123" && meta.region == "eastus")
     }
 }

@@ -17,11 +17,14 @@ import Testing
         let file = directory.appendingPathComponent("lakemark.json")
         try Data(#"{"listen":"0.0.0.0:9000","topk":5,"frameworks":["iso_27001"],"min_similarity":0.4}"#.utf8)
             .write(to: file)
-        let configuration = try ConfigurationLoader.load(path: file.path, environment: [
-            "LAKEMARK_LISTEN": "[::1]:8443", "LAKEMARK_ACCESS_KEYS": "old-key, new-key",
-            "SECBERUS_FRAMEWORKS": "pci_dss_v4,soc2", "SECBERUS_MIN_CONFIDENCE": "medium", "SECBERUS_TOPK": "2",
-            "SECBERUS_SOURCE_FIELD": "finding_info.desc,description,message", "LAKEMARK_SINK": "file:///data/lake",
-        ])
+        let configuration = try ConfigurationLoader.load(
+            path: file.path,
+            environment: [
+                "LAKEMARK_LISTEN": "[::1]:8443", "LAKEMARK_ACCESS_KEYS": "old-key, new-key",
+                "SECBERUS_FRAMEWORKS": "pci_dss_v4,soc2", "SECBERUS_MIN_CONFIDENCE": "medium", "SECBERUS_TOPK": "2",
+                "SECBERUS_SOURCE_FIELD": "finding_info.desc,description,message", "LAKEMARK_SINK": "file:///data/lake",
+            ]
+        )
         #expect(configuration.listenHost == "::1" && configuration.listenPort == 8443)
         #expect(configuration.accessKeys == ["old-key", "new-key"])
         #expect(configuration.frameworks == ["pci_dss_v4", "soc2"])
@@ -51,9 +54,12 @@ import Testing
 
     @Test func bothThresholdsInOneLayerAreAConflict() {
         #expect(throws: ConfigurationError.self) {
-            try ConfigurationLoader.load(path: nil, environment: [
-                "SECBERUS_MIN_SIMILARITY": "0.3", "SECBERUS_MIN_CONFIDENCE": "High",
-            ])
+            try ConfigurationLoader.load(
+                path: nil,
+                environment: [
+                    "SECBERUS_MIN_SIMILARITY": "0.3", "SECBERUS_MIN_CONFIDENCE": "High",
+                ]
+            )
         }
     }
 
@@ -71,7 +77,13 @@ import Testing
 
     /// The README's option table is generated from the code; this fails when they drift apart.
     @Test func readmeDocumentsEveryOptionExactly() throws {
-        let readme = try String(contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        #expect(readme.contains(ConfigurationReference.markdown()), "run `lakemark options` and paste the table into README.md")
+        let readme = try String(
+            contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("README.md"),
+            encoding: .utf8
+        )
+        #expect(
+            readme.contains(ConfigurationReference.markdown()),
+            "run `lakemark options` and paste the table into README.md"
+        )
     }
 }

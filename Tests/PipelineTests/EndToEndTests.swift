@@ -82,10 +82,16 @@ import Testing
         let client = HTTPClient()
         var snapshots: [[String: Data]] = []
         for _ in 0..<2 {
-            let response = try client.send(HTTPClientRequest(
-                method: .post, host: "127.0.0.1", port: service.boundPort, target: "/",
-                headers: ["X-Amz-Firehose-Request-Id": "retry-1", "Content-Type": "application/json"],
-                body: writer.bytes))
+            let response = try client.send(
+                HTTPClientRequest(
+                    method: .post,
+                    host: "127.0.0.1",
+                    port: service.boundPort,
+                    target: "/",
+                    headers: ["X-Amz-Firehose-Request-Id": "retry-1", "Content-Type": "application/json"],
+                    body: writer.bytes
+                )
+            )
             #expect(response.status.code == 200)
             var snapshot: [String: Data] = [:]
             for file in try TestEnvironment.objectFiles(under: sink) {
@@ -112,7 +118,8 @@ import Testing
         let query = """
             import duckdb, sys
             rows = duckdb.sql('''SELECT description, secberus_compliance FROM read_json_auto(
-                '\(sink.path)/ext/*/*/*/*/*.json.gz', hive_partitioning = true, union_by_name = true, ignore_errors = true)
+                '\(sink.path)/ext/*/*/*/*/*.json.gz', hive_partitioning = true, union_by_name = true,
+                ignore_errors = true)
                 WHERE secberus_compliance IS NOT NULL LIMIT 10''').fetchall()
             print(len(rows))
             sys.exit(0 if len(rows) == 10 and all(r[1] is not None for r in rows) else 1)

@@ -15,10 +15,14 @@ enum TestEnvironment {
     /// `../shared` (or `$LAKEMARK_SHARED`, or `/work/shared`) when present.
     static var shared: URL? {
         var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] { candidates.append(URL(fileURLWithPath: env)) }
+        if let env = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] {
+            candidates.append(URL(fileURLWithPath: env))
+        }
         candidates.append(repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared"))
         candidates.append(URL(fileURLWithPath: "/work/shared"))
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("data/events").path) }
+        return candidates.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("data/events").path)
+        }
     }
 
     /// A fresh temporary directory.
@@ -60,7 +64,9 @@ enum TestEnvironment {
 
     /// Paths of every `.json.gz` object under a directory, sorted.
     static func objectFiles(under root: URL) throws -> [URL] {
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+            return []
+        }
         var files: [URL] = []
         while let url = enumerator.nextObject() as? URL {
             if url.path.hasSuffix(".json.gz") { files.append(url) }

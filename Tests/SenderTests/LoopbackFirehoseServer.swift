@@ -129,7 +129,13 @@ final class LoopbackFirehoseServer {
             directory.remove()
             try Test.cancel("skipped: the python3 loopback test server did not start")
         }
-        return LoopbackFirehoseServer(port: port, process: process, stdin: stdin, directory: directory, logPath: logPath)
+        return LoopbackFirehoseServer(
+            port: port,
+            process: process,
+            stdin: stdin,
+            directory: directory,
+            logPath: logPath
+        )
     }
 
     func url(_ path: String = "/") -> URL {
