@@ -23,6 +23,7 @@ extension SendCommand {
                                     1 s, 2 s, 4 s … (±15 %, at most 120 s) (default 0)
           --timeout SECONDS         longest wait for one response (default 180)
           -q, --quiet               print only the summary
+              --prebuild            build every request before sending the first (time delivery alone)
           -h, --help                print this text
 
         exit status: 0 all delivered, 1 some request failed, 2 usage or input error

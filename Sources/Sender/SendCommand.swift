@@ -30,9 +30,7 @@ public struct SendCommand: Sendable {
     ///   - errorOutput: Receives error lines. Default: standard error.
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        makeTransport: @escaping TransportFactory = { options in
-            URLSessionTransport(timeoutSeconds: options.timeoutSeconds, maxConnections: options.concurrency)
-        },
+        makeTransport: @escaping TransportFactory = SendCommand.defaultTransport,
         output: @escaping @Sendable (String) -> Void = SendCommand.printToStandardOutput,
         errorOutput: @escaping @Sendable (String) -> Void = SendCommand.printToStandardError
     ) {
@@ -46,6 +44,14 @@ public struct SendCommand: Sendable {
     ///
     /// - Parameter arguments: The arguments after `send`.
     /// - Returns: The exit status (see the type documentation).
+    /// The project's own client for `http://` URLs; URLSession (TLS, proxies) for `https://`.
+    public static func defaultTransport(_ options: SendOptions) -> any FirehoseTransport {
+        if options.url.scheme?.lowercased() == "http" {
+            return HTTPClientTransport(timeoutSeconds: options.timeoutSeconds, maxConnections: options.concurrency)
+        }
+        return URLSessionTransport(timeoutSeconds: options.timeoutSeconds, maxConnections: options.concurrency)
+    }
+
     public static func run(arguments: [String]) -> Int32 {
         SendCommand().run(arguments: arguments)
     }
@@ -110,15 +116,16 @@ public struct SendCommand: Sendable {
         let transport = makeTransport(options)
         let results = Mutex<[BatchResult?]>(Array(repeating: nil, count: batches.count))
         let nextBatch = Atomic<Int>(0)
+        let prebuilt = options.prebuild
+            ? batches.map { builder.makeRequest(records[$0], timestampMillis: Self.nowMillis()) } : []
         let started = Date()
         let worker: @Sendable () -> Void = {
             while true {
                 let position = nextBatch.add(1, ordering: .relaxed).oldValue
                 guard position < batches.count else { return }
-                let request = builder.makeRequest(
-                    records[batches[position]],
-                    timestampMillis: Int64(Date().timeIntervalSince1970 * 1_000)
-                )
+                let request = prebuilt.isEmpty
+                    ? builder.makeRequest(records[batches[position]], timestampMillis: Self.nowMillis())
+                    : prebuilt[position]
                 let result = deliver(request, options: options, transport: transport)
                 results.withLock { $0[position] = result }
             }
@@ -149,6 +156,8 @@ public struct SendCommand: Sendable {
     }
 
     // MARK: - Sending
+
+    private static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 
     /// The outcome of one request over all its attempts.
     private struct BatchResult: Sendable {

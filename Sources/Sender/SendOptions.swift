@@ -23,6 +23,9 @@ public struct SendOptions: Sendable {
     public var timeoutSeconds: Double
     /// Whether only the summary is printed (`--quiet`). Default: `false`.
     public var quiet: Bool
+    /// Whether every request is built (base64, gzip) before the first is sent, so the reported time is the
+    /// delivery alone, as when Firehose is the client (`--prebuild`, for benchmarks). Default: `false`.
+    public var prebuild: Bool
     /// Whether the usage text was asked for (`--help`, `-h`). Default: `false`.
     public var showHelp: Bool
     /// The files and directories to send.
@@ -43,6 +46,7 @@ public struct SendOptions: Sendable {
         retries = 0
         timeoutSeconds = 180
         quiet = false
+        prebuild = false
         showHelp = false
         paths = []
     }
@@ -95,6 +99,9 @@ public struct SendOptions: Sendable {
             case "--gzip":
                 try flag()
                 options.gzip = true
+            case "--prebuild":
+                try flag()
+                options.prebuild = true
             case "--quiet", "-q":
                 try flag()
                 options.quiet = true
