@@ -20,11 +20,14 @@ public struct EventMetadata: Sendable, Hashable {
         self.timeMillis = timeMillis
     }
 
+    /// Where events keep their region, most specific first.
     static let regionPaths = ["cloud.region", "awsRegion", "region", "Region", "Resources.Region", "location"]
+    /// Where events keep their account.
     static let accountPaths = [
         "cloud.account.uid", "recipientAccountId", "account", "AwsAccountId", "accountId", "account_id",
         "userIdentity.accountId", "resource.labels.project_id",
     ]
+    /// Where events keep their time (strings or epoch seconds or milliseconds).
     static let timePaths = [
         "time", "eventTime", "finding_info.created_time", "UpdatedAt", "updatedAt", "CreatedAt", "createdAt",
         "published", "timestamp", "requestReceivedTimestamp", "start", "p_event_time",

@@ -111,6 +111,7 @@ extension BatchProcessor {
         return (try? JSONTape(parsing: writer.bytes)) ?? Self.emptyObject
     }
 
+    /// `{}`, the last resort of ``parseEvent(_:)``.
     static let emptyObject: JSONTape = {
         guard let tape = try? JSONTape(parsing: [UInt8(ascii: "{"), UInt8(ascii: "}")]) else {
             preconditionFailure("{} must parse")

@@ -25,6 +25,7 @@ public struct ConfigurationOption: Sendable {
     public let unit: String
     /// What it does.
     public let summary: String
+    /// Applies a value to a configuration; throws ``ConfigurationError`` naming the option.
     let apply: @Sendable (inout Configuration, Value) throws -> Void
 
     /// Every option `serve` understands, in reference order.
@@ -290,6 +291,7 @@ public struct ConfigurationOption: Sendable {
         },
     ]
 
+    /// Declares an option.
     init(
         _ key: String,
         _ environment: [String],
