@@ -146,13 +146,9 @@ import Testing
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        input.fileHandleForWriting.write(
-            Data(
-                #"{"frameworks":["soc2"],"min_confidence":"Low","topk":2,"#
-                    + #""documents":[{"id":"a","document":"S3 bucket is public"}]}"#
-                    .utf8
-            )
-        )
+        let request = #"{"frameworks":["soc2"],"min_confidence":"Low","topk":2,"#
+            + #""documents":[{"id":"a","document":"S3 bucket is public"}]}"#
+        input.fileHandleForWriting.write(Data(request.utf8))
         try input.fileHandleForWriting.close()
         let body = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
