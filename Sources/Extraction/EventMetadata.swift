@@ -33,7 +33,7 @@ public struct EventMetadata: Sendable, Hashable {
         "published", "timestamp", "requestReceivedTimestamp", "start", "p_event_time",
     ]
     /// 2000-01-01 and 2100-01-01 in milliseconds: times outside are treated as absent.
-    static let plausibleTimes: Range<Int64> = 946_684_800_000..<4_102_444_800_000
+    public static let plausibleTimes: Range<Int64> = 946_684_800_000..<4_102_444_800_000
 
     /// Reads the metadata of an event.
     /// - Parameter tape: the parsed event.

@@ -27,7 +27,9 @@ extension BatchProcessor {
         events.reserveCapacity(batch.records.count)
         var texts: [String] = []
         var textIndexes: [String: Int] = [:]
-        let defaultTime = batch.timestampMillis ?? UTCTime.nowMillis()
+        // The request timestamp is only a fallback, and only when plausible (milliseconds, 2000-2100).
+        let defaultTime = batch.timestampMillis.flatMap { EventMetadata.plausibleTimes.contains($0) ? $0 : nil }
+            ?? UTCTime.nowMillis()
         for record in batch.records {
             report.recordBytes += record.count
             switch unpacker.unpack(record) {

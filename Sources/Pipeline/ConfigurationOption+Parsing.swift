@@ -1,3 +1,5 @@
+import JSONBytes
+
 extension ConfigurationOption {
     /// A string value (numbers as written), trimmed.
     static func string(_ value: Value, key: String) throws(ConfigurationError) -> String {
@@ -48,6 +50,29 @@ extension ConfigurationOption {
         if case .list(let items) = value { return items.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
         return try string(value, key: key).split(separator: ",").map { String($0).trimmingWhitespace() }
             .filter { !$0.isEmpty }
+    }
+
+    /// Access keys: a JSON array (file or environment, keys kept verbatim, commas and spaces included) or a
+    /// comma-separated string.
+    static func keyList(_ value: Value, key: String) throws(ConfigurationError) -> [String] {
+        switch value {
+        case .list(let items):
+            return items.filter { !$0.isEmpty }
+        case .string(let text) where text.trimmingWhitespace().hasPrefix("["):
+            guard let tape = try? JSONTape(parsing: Array(text.utf8)), tape.kind(0) == .array else {
+                throw ConfigurationError(.invalidValue, key: key, "expected a JSON array of strings")
+            }
+            var keys: [String] = []
+            for element in tape.children(0) {
+                guard let item = tape.string(element) else {
+                    throw ConfigurationError(.invalidValue, key: key, "expected a JSON array of strings")
+                }
+                if !item.isEmpty { keys.append(item) }
+            }
+            return keys
+        default:
+            return try list(value, key: key)
+        }
     }
 
     /// `host:port` or `[v6]:port`.

@@ -52,10 +52,11 @@ public struct ConfigurationOption: Sendable {
             "access_keys",
             ["LAKEMARK_ACCESS_KEYS"],
             "(none)",
-            "comma-separated list",
-            "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request."
+            "comma-separated list, or a JSON array of strings",
+            "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request. "
+                + "Keys that contain commas need the JSON array form."
         ) {
-            $0.accessKeys = try list($1, key: "access_keys")
+            $0.accessKeys = try keyList($1, key: "access_keys")
         },
         .init("sink", ["LAKEMARK_SINK"], "./lake", "directory or file:// URL", "Where batches are written.") {
             $0.sink = try parseSink(try string($1, key: "sink"))
