@@ -249,6 +249,22 @@ import Testing
         }
     }
 
+    /// B13: the request timestamp is "never trusted for logic": one in seconds, zero or negative must not file
+    /// events without a time of their own under a 1969/1970 day (the service already ignores event times outside
+    /// 2000–2100 the same way).
+    @Test func b13ImplausibleTimestampDoesNotPickTheDay() throws {
+        try Client.withService { harness in
+            for timestamp in ["1733300000", "0", "-1"] {
+                let id = Client.newRequestID()
+                let body = #"{"requestId":"\#(id)","timestamp":\#(timestamp),"records":[{"data":"aGVsbG8="}]}"#
+                try harness.deliver(Client.firehose(requestID: id, body: Array(body.utf8)), status: 200)
+                let keys = try harness.objectKeys().filter { $0.contains(id) }
+                #expect(keys.count == 1)
+                #expect(keys.allSatisfy { !$0.contains("/eventDay=19") }, "timestamp \(timestamp): \(keys)")
+            }
+        }
+    }
+
     /// B14: trailing garbage, truncated text, duplicate Firehose fields, invalid UTF-8, a non-object, an empty body
     /// → 400; (decided) a UTF-8 byte order mark before the body → 200.
     @Test func b14InvalidJSON() throws {

@@ -170,7 +170,7 @@ struct ProtocolClient {
             return true
         }
 
-        /// Reads one response; a HEAD response has no body.
+        /// Reads one final response (a `100 Continue` before it is skipped); a HEAD response has no body.
         /// - Parameter method: The method of the request it answers.
         /// - Returns: The response.
         /// - Throws: ``ClientError`` on timeout, end of stream or an unparsable head.
@@ -180,6 +180,9 @@ struct ProtocolClient {
                 if case .complete(let head, let consumed) = try parser.parse(buffer) {
                     buffer.removeFirst(consumed)
                     let status = head.status.code
+                    if status == 100 {
+                        continue
+                    }
                     if method == "HEAD" || status == 204 || status == 304 || status < 200 {
                         return Response(status: status, headers: head.headers, body: [])
                     }

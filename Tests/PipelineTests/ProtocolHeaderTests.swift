@@ -310,7 +310,7 @@ import Testing
         }
     }
 
-    /// H17: `Transfer-Encoding: chunked` without `Content-Length` is handled.
+    /// H17: `Transfer-Encoding: chunked` without `Content-Length` is handled, also after `Expect: 100-continue`.
     @Test func h17ChunkedRequestBody() throws {
         try Client.withService { harness in
             let id = Client.newRequestID()
@@ -319,11 +319,19 @@ import Testing
             request.framing = .chunked(pieceSize: 7)
             try harness.deliver(request, status: 200)
             #expect(try Self.rawValues(harness) == ["hello", "hello world"])
+            for framing in [Client.Request.Framing.chunked(pieceSize: 1_000), .contentLength] {
+                let next = Client.newRequestID()
+                var expecting = Self.helloRequest(next)
+                expecting.framing = framing
+                expecting.headers.append(("Expect", "100-continue"))
+                try harness.deliver(expecting, status: 200)
+            }
+            #expect(try harness.objectKeys().count == 3)
         }
     }
 
-    /// H18: two requests on one keep-alive connection, then 8 concurrent connections → all 200, each response
-    /// echoes its own id and each id has its own object.
+    /// H18: sequential requests on one keep-alive connection (a refused one in between, then two pipelined in one
+    /// write), then 8 concurrent connections → each response echoes its own id and each id has its own object.
     @Test func h18KeepAliveAndConcurrentConnections() throws {
         try Client.withService { harness in
             let connection = try Client.Connection(port: harness.client.port)
@@ -335,6 +343,15 @@ import Testing
                 let response = try connection.readResponse()
                 Client.expectFirehoseResponse(response, status: 200, requestID: id)
             }
+            let refused = Client.newRequestID()
+            #expect(connection.send(Client.firehose(requestID: refused, body: Array("{".utf8)).bytes))
+            Client.expectFirehoseResponse(try connection.readResponse(), status: 400, requestID: refused)
+            let pipelined = [Client.newRequestID(), Client.newRequestID()]
+            #expect(connection.send(pipelined.flatMap { Self.helloRequest($0).bytes }))
+            for id in pipelined {
+                Client.expectFirehoseResponse(try connection.readResponse(), status: 200, requestID: id)
+            }
+            ids += pipelined
             let concurrent = (0..<8).map { _ in Client.newRequestID() }
             let responses = try harness.client.exchangeConcurrently(concurrent.map(Self.helloRequest))
             for (id, response) in zip(concurrent, responses) {
@@ -342,7 +359,7 @@ import Testing
             }
             ids += concurrent
             let keys = try harness.objectKeys()
-            #expect(keys.count == 10)
+            #expect(keys.count == 12)
             for id in ids { #expect(keys.filter { $0.hasSuffix("/\(id)-0.json.gz") }.count == 1) }
         }
     }

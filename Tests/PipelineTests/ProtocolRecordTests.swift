@@ -61,15 +61,20 @@ import Testing
         }
     }
 
-    /// R5: the URL-safe alphabet (`-`, `_`) → 400; the same bytes in the standard alphabet are stored losslessly.
+    /// R5: the URL-safe alphabet (`-`, `_`) → 400; the same bytes in the standard alphabet (also written with JSON
+    /// escapes such as `\/`) are stored losslessly.
     @Test func r5URLSafeAlphabet() throws {
         try Client.withService { harness in
             for data in ["-_8=", "_-8", "aGVs-G8="] {
                 try harness.deliver(Self.request(Client.newRequestID(), data: [data]), status: 400)
             }
             #expect(try harness.objectFiles().isEmpty)
-            try harness.deliver(Self.request(Client.newRequestID(), data: ["+/8="]), status: 200)
-            #expect(try harness.lines().map { Client.string("_raw_base64", in: $0) } == ["+/8="])
+            let id = Client.newRequestID()
+            let escaped = #"{"requestId":"\#(id)","records":[{"data":"+\/8="},{"data":"\u0061GVsbG8="}]}"#
+            try harness.deliver(Client.firehose(requestID: id, body: Array(escaped.utf8)), status: 200)
+            let lines = try harness.lines()
+            #expect(lines.compactMap { Client.string("_raw_base64", in: $0) } == ["+/8="])
+            #expect(lines.compactMap { Client.string("_raw", in: $0) } == ["hello"])
         }
     }
 
