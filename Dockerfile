@@ -2,7 +2,7 @@
 #   docker build -t lakemark .
 #   docker run -p 8080:8080 -v "$PWD/lake:/data/lake" lakemark
 FROM swift:6.1-bookworm AS build
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends zlib1g-dev pkg-config \
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends zlib1g-dev libssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -13,7 +13,7 @@ RUN swift build -c release --product lakemark --static-swift-stdlib \
     && cp -R .build/release/lakemark_Mapping.resources /out/
 
 FROM debian:bookworm-slim
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends zlib1g ca-certificates \
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends zlib1g libssl3 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data lakemark \
     && mkdir -p /data/lake && chown -R lakemark /data

@@ -19,8 +19,9 @@ let package = Package(
     targets: [
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
-        .systemLibrary(name: "CEpoll"),
+        .systemLibrary(name: "CLinux"),
 
         // Leaf support: logging, locks, environment, UTC time.
         .target(name: "ServiceSupport", swiftSettings: swiftSettings),
@@ -31,7 +32,7 @@ let package = Package(
         // HTTP/1.1 vocabulary and parsers, no I/O.
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
         // HTTP/1.1 server on POSIX sockets with a bounded worker pool.
-        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CEpoll"], swiftSettings: swiftSettings),
+        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux"], swiftSettings: swiftSettings),
         // Blocking HTTP/1.1 client (keep-alive, timeouts).
         .target(name: "HTTPClient", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         // Firehose HTTP endpoint protocol: request decoding, records, CloudWatch Logs envelopes, responses.
@@ -48,7 +49,7 @@ let package = Package(
         // Splicing `secberus_compliance` into the original bytes.
         .target(name: "Enrichment", dependencies: ["JSONBytes"], swiftSettings: swiftSettings),
         // Durable object stores: the local directory sink.
-        .target(name: "Sink", dependencies: ["ServiceSupport"], swiftSettings: swiftSettings),
+        .target(name: "Sink", dependencies: ["ServiceSupport", "CLinux"], swiftSettings: swiftSettings),
         // Firehose client used by `lakemark send`.
         .target(
             name: "Sender",
@@ -64,6 +65,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // AWS Signature Version 4 and the libcrypto primitives it needs, no I/O.
+        .target(name: "AWSSigning", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
 
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
@@ -74,6 +77,7 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
+        .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
         .testTarget(

@@ -16,7 +16,7 @@ mib=${1:-256}
 shared=${LAKEMARK_SHARED:-../shared}
 [ -f "$shared/bench/make_corpus.py" ] || { echo "bench: $shared/bench not found (set LAKEMARK_SHARED)" >&2; exit 2; }
 
-scripts/deps.sh build
+scripts/deps.sh bench
 swift build -c release --product lakemark >&2
 bin=.build/release/lakemark
 out=bench/out
@@ -33,6 +33,8 @@ echo "$seed"
 seed_mbs=$(echo "$seed" | sed -E 's/.*MB\/s=([0-9.]+).*/\1/')
 seed_rps=$(echo "$seed" | sed -E 's/.*records\/s=([0-9.]+).*/\1/')
 
+# Flush the corpus and earlier output first, so the service's fsyncs do not pay for them.
+sync
 port=18080
 LAKEMARK_LISTEN=127.0.0.1:$port LAKEMARK_SINK=$out/lake LAKEMARK_LOG_LEVEL=warning "$bin" serve &
 pid=$!

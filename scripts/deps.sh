@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building and testing Lakemark needs on Debian, only what is missing.
-#   scripts/deps.sh build   - C libraries the Swift package links (zlib)
-#   scripts/deps.sh test    - the above plus Python packages the tests use as real peers (DuckDB)
+#   scripts/deps.sh build   - C libraries the Swift package links (zlib, OpenSSL's libcrypto)
+#   scripts/deps.sh test    - the above plus Python packages the tests use as real peers and oracles
+#                             (DuckDB reads what landed; botocore checks the SigV4 signer)
+#   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
 set -euo pipefail
 mode=${1:-build}
 
 need_apt=()
-for pkg in zlib1g-dev pkg-config; do
+pkgs=(zlib1g-dev libssl-dev pkg-config)
+[ "$mode" = "bench" ] && pkgs+=(curl bc)
+for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -19,8 +23,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "$mode" = "test" ]; then
-  if ! python3 -c 'import duckdb' >/dev/null 2>&1; then
-    echo "deps: installing duckdb with pip" >&2
-    python3 -m pip install --quiet --disable-pip-version-check duckdb
+  need_pip=()
+  python3 -c 'import duckdb' >/dev/null 2>&1 || need_pip+=(duckdb)
+  python3 -c 'import botocore' >/dev/null 2>&1 || need_pip+=(botocore)
+  if [ ${#need_pip[@]} -gt 0 ]; then
+    echo "deps: installing ${need_pip[*]} with pip" >&2
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${need_pip[@]}"
   fi
 fi

@@ -49,7 +49,6 @@ public struct MemberSplicer: Sendable {
             }
         }
         let startCount = output.count
-        output.reserveCapacity(startCount + objectRange.count + members.reduce(0) { $0 + $1.value.count + 32 })
         var cursor = objectRange.lowerBound
         let closingBrace = objectRange.upperBound - 1
         for replacement in replacements {

@@ -34,21 +34,23 @@ public struct EventKind: Sendable, Hashable, CustomStringConvertible {
     /// The kind's name.
     public var description: String { name }
 
-    /// Recognises the kind of an object from the members that characterise each family.
+    /// Recognises the kind of an object from the members that characterise each family (names matched
+    /// ignoring ASCII case, in one pass over the members).
     /// - Parameters:
     ///   - tape: the parsed event.
     ///   - object: the object node to classify.
     /// - Returns: the kind; ``json`` when nothing matches.
     public static func classify(_ tape: JSONTape, object: Int) -> EventKind {
-        func has(_ key: String) -> Bool { tape.value(forKeyCaseInsensitive: key, in: object) != nil }
+        let present = MemberSignature(tape, object: object)
+        func has(_ key: MemberSignature.Key) -> Bool { present.contains(key) }
         func string(_ key: String) -> String? {
             tape.value(forKeyCaseInsensitive: key, in: object).flatMap(tape.string)
         }
 
-        if has("class_uid"), has("category_uid") || has("metadata") { return .ocsf }
-        if has("_raw") || has("_raw_base64") { return .raw }
-        if has("eventSource"), has("eventName"), has("eventVersion") || has("awsRegion") { return .cloudTrail }
-        if let source = string("source"), has("detail-type") {
+        if has(.classUID), has(.categoryUID) || has(.metadata) { return .ocsf }
+        if has(.raw) || has(.rawBase64) { return .raw }
+        if has(.eventSource), has(.eventName), has(.eventVersion) || has(.awsRegion) { return .cloudTrail }
+        if has(.source), has(.detailType), let source = string("source") {
             switch source {
             case "aws.guardduty": return .guardDuty
             case "aws.securityhub": return .securityHub
@@ -56,21 +58,19 @@ public struct EventKind: Sendable, Hashable, CustomStringConvertible {
             default: return .eventBridge
             }
         }
-        if has("SchemaVersion"), has("ProductArn") || has("AwsAccountId") { return .securityHub }
-        if has("schemaVersion"), has("type"), has("severity"), has("service") || has("accountId") {
-            return .guardDuty
-        }
-        if has("eventType"), has("displayMessage") || has("actor") { return .okta }
-        if has("protoPayload") || string("logName")?.contains("cloudaudit.googleapis.com") == true {
+        if has(.schemaVersion), has(.productARN) || has(.awsAccountID) { return .securityHub }
+        if has(.schemaVersion), has(.type), has(.severity), has(.service) || has(.accountID) { return .guardDuty }
+        if has(.eventType), has(.displayMessage) || has(.actor) { return .okta }
+        if has(.protoPayload) || (has(.logName) && string("logName")?.contains("cloudaudit.googleapis.com") == true) {
             return .gcpAudit
         }
-        if has("operationName"), has("resourceId") || has("category") || has("tenantId") { return .azureActivity }
-        if string("kind") == "Event", string("apiVersion")?.hasPrefix("audit.k8s.io") == true {
+        if has(.operationName), has(.resourceID) || has(.category) || has(.tenantID) { return .azureActivity }
+        if has(.kind), has(.apiVersion), string("kind") == "Event",
+            string("apiVersion")?.hasPrefix("audit.k8s.io") == true
+        {
             return .kubernetesAudit
         }
-        if has("srcaddr") || has("srcAddr") || has("srcAddress") || has("interface-id") || has("interfaceId") {
-            return .vpcFlow
-        }
+        if has(.sourceAddress) || has(.interfaceID) { return .vpcFlow }
         return .json
     }
 }

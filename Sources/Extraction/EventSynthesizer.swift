@@ -91,19 +91,22 @@ enum EventSynthesizer {
         return parts.joined(separator: " ")
     }
 
-    /// Splits `AssumedRole` or `IAMUser` into lower-case words: `assumed role`, `iam user`.
+    /// Splits `AssumedRole` or `IAMUser` into lower-case words: `assumed role`, `iam user` (ASCII case rules).
     static func words(_ identifier: String) -> String {
-        var result = ""
-        let characters = Array(identifier)
-        for (index, character) in characters.enumerated() {
-            let previous = index > 0 ? characters[index - 1] : nil
-            let next = index + 1 < characters.count ? characters[index + 1] : nil
-            let startsWord = character.isUppercase
-                && (previous?.isLowercase == true || (previous?.isUppercase == true && next?.isLowercase == true))
-            if startsWord && !result.isEmpty { result.append(" ") }
-            result.append(character)
+        let bytes = Array(identifier.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 4)
+        func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
+        func isLower(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "a") < 26 }
+        for (index, byte) in bytes.enumerated() {
+            if isUpper(byte), index > 0, !result.isEmpty {
+                let previous = bytes[index - 1]
+                let nextIsLower = index + 1 < bytes.count && isLower(bytes[index + 1])
+                if isLower(previous) || (isUpper(previous) && nextIsLower) { result.append(0x20) }
+            }
+            result.append(isUpper(byte) ? byte | 0x20 : byte)
         }
-        return result.lowercased()
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// Scalar fields of one object addressed by dotted paths; numbers and Booleans as their JSON text.
@@ -112,18 +115,19 @@ enum EventSynthesizer {
         let object: Int
 
         subscript(path: String) -> String? {
-            let segments = path.split(separator: ".").map(String.init)
-            for node in TextExtractor.values(at: segments[...], in: tape, from: object) {
+            var result: String?
+            tape.visit(path: path, from: object) { node in
                 switch tape.kind(node) {
                 case .string:
-                    if tape.isNonBlankString(node) { return tape.string(node) }
+                    if tape.isNonBlankString(node) { result = tape.string(node) }
                 case .number, .true, .false:
-                    return String(decoding: tape.rawBytes(node), as: UTF8.self)
+                    result = String(decoding: tape.rawBytes(node), as: UTF8.self)
                 default:
-                    continue
+                    break
                 }
+                return result == nil
             }
-            return nil
+            return result
         }
 
         func first(_ paths: [String]) -> String? {

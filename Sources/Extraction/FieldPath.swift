@@ -6,6 +6,8 @@
 public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     /// The fields whose strings are joined, each a list of member names.
     public let parts: [[String]]
+    /// The same fields as dotted paths, for lookups.
+    let dottedParts: [String]
 
     /// Parses one entry.
     /// - Parameter text: the entry, e.g. `finding_info.title+finding_info.desc`.
@@ -22,6 +24,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         }
         guard !parts.isEmpty else { return nil }
         self.parts = parts
+        self.dottedParts = parts.map { $0.joined(separator: ".") }
     }
 
     /// Parses a comma-separated list, as `SECBERUS_SOURCE_FIELD` holds it.

@@ -100,27 +100,14 @@ public struct TextExtractor: Sendable {
     /// The strings of every part of a path, joined; `nil` unless at least one part holds prose.
     static func joinedText(of path: FieldPath, in tape: JSONTape, from object: Int) -> String? {
         var pieces: [String] = []
-        for part in path.parts {
-            for node in values(at: part[...], in: tape, from: object) where tape.isNonBlankString(node) {
-                if let string = tape.string(node), !pieces.contains(string) { pieces.append(string) }
+        for part in path.dottedParts {
+            tape.visit(path: part, from: object) { node in
+                if tape.isNonBlankString(node), let string = tape.string(node), !pieces.contains(string) {
+                    pieces.append(string)
+                }
+                return true
             }
         }
         return pieces.isEmpty ? nil : pieces.joined(separator: ". ")
-    }
-
-    /// Every node reached by a path, visiting all elements where a segment lands on an array.
-    static func values(at path: ArraySlice<String>, in tape: JSONTape, from node: Int) -> [Int] {
-        guard let name = path.first else {
-            return tape.kind(node) == .array ? Array(tape.children(node)) : [node]
-        }
-        switch tape.kind(node) {
-        case .object:
-            guard let next = tape.value(forKeyCaseInsensitive: name, in: node) else { return [] }
-            return values(at: path.dropFirst(), in: tape, from: next)
-        case .array:
-            return tape.children(node).flatMap { values(at: path, in: tape, from: $0) }
-        default:
-            return []
-        }
     }
 }

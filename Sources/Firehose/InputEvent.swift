@@ -1,3 +1,5 @@
+import JSONBytes
+
 /// One event ready for enrichment: a complete JSON object text plus where it came from.
 public struct InputEvent: Sendable {
     /// Exactly one JSON object text. For a record that was a JSON object these are the record's bytes unchanged
@@ -10,6 +12,8 @@ public struct InputEvent: Sendable {
     public var cloudWatch: CloudWatchLogsContext?
     /// Why the event is wrapped or what was unusual about decoding it, for logs and counters.
     public var decodeNote: String?
+    /// The parsed ``bytes`` when the unpacker already parsed them, so the pipeline does not parse twice.
+    public var tape: JSONTape?
 
     /// Creates an event.
     /// - Parameters:
@@ -21,11 +25,13 @@ public struct InputEvent: Sendable {
         bytes: [UInt8],
         isWrapped: Bool = false,
         cloudWatch: CloudWatchLogsContext? = nil,
-        decodeNote: String? = nil
+        decodeNote: String? = nil,
+        tape: JSONTape? = nil
     ) {
         self.bytes = bytes
         self.isWrapped = isWrapped
         self.cloudWatch = cloudWatch
         self.decodeNote = decodeNote
+        self.tape = tape
     }
 }

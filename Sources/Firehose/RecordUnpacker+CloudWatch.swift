@@ -49,9 +49,9 @@ extension RecordUnpacker {
         switch tape.kind(message) {
         case .string:
             if let decoded = tape.stringBytes(message), Self.startsWithBrace(decoded[...]),
-                parseObject(decoded) != nil
+                let parsed = parseObject(decoded)
             {
-                return InputEvent(bytes: decoded, cloudWatch: context)
+                return InputEvent(bytes: decoded, cloudWatch: context, tape: parsed)
             }
             return Self.wrapValue(tape, message, context: context, note: "log message is not a JSON object")
         case .object:

@@ -127,7 +127,7 @@ public struct RecordUnpacker: Sendable {
                 return unpackCloudWatch(tape, logEvents: logEvents)
             }
         }
-        return .events([InputEvent(bytes: tape.source)])
+        return .events([InputEvent(bytes: tape.source, tape: tape)])
     }
 
     /// Parses bytes as JSON within the limits; `nil` unless they are a JSON object.

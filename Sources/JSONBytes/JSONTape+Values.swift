@@ -6,12 +6,7 @@ extension JSONTape {
     /// - Returns: the value's node index, or `nil` when absent or `object` is not an object.
     public func value(forKey key: String, in object: Int) -> Int? {
         var key = key
-        return key.withUTF8 { wanted in
-            for member in members(object) where keyEquals(member.key, wanted, caseInsensitive: false) {
-                return member.value
-            }
-            return nil
-        }
+        return key.withUTF8 { findMember($0, in: object, caseInsensitive: false) }
     }
 
     /// Finds an object member by key ignoring ASCII case; an exact match is preferred over a folded one.
@@ -20,14 +15,79 @@ extension JSONTape {
     ///   - object: an object node index.
     /// - Returns: the value's node index, or `nil`.
     public func value(forKeyCaseInsensitive key: String, in object: Int) -> Int? {
-        if let exact = value(forKey: key, in: object) { return exact }
         var key = key
-        return key.withUTF8 { wanted in
-            for member in members(object) where keyEquals(member.key, wanted, caseInsensitive: true) {
-                return member.value
+        return key.withUTF8 { findMember($0, in: object, caseInsensitive: true) }
+    }
+
+    /// Finds an object member by a prepared key (no per-call string work).
+    /// - Parameters:
+    ///   - key: the member name.
+    ///   - object: an object node index.
+    ///   - caseInsensitive: accept a match ignoring ASCII case when there is no exact one.
+    /// - Returns: the value's node index, or `nil`.
+    public func value(forKey key: JSONKey, in object: Int, caseInsensitive: Bool = false) -> Int? {
+        key.utf8.withUnsafeBufferPointer { findMember($0, in: object, caseInsensitive: caseInsensitive) }
+    }
+
+    /// Finds an object member by a name given as UTF-8 bytes.
+    /// - Parameters:
+    ///   - key: the member name's bytes.
+    ///   - object: an object node index.
+    ///   - caseInsensitive: accept a match ignoring ASCII case when there is no exact one.
+    /// - Returns: the value's node index, or `nil`.
+    public func value(forKeyUTF8 key: UnsafeBufferPointer<UInt8>, in object: Int, caseInsensitive: Bool) -> Int? {
+        findMember(key, in: object, caseInsensitive: caseInsensitive)
+    }
+
+    /// One pass over the members: the first exact match wins; else the first ASCII-case-folded match.
+    private func findMember(_ wanted: UnsafeBufferPointer<UInt8>, in object: Int, caseInsensitive: Bool) -> Int? {
+        guard nodes[object].kind == .object else { return nil }
+        var folded: Int?
+        var position = object + 1
+        let end = Int(nodes[object].next)
+        while position < end {
+            let key = nodes[position]
+            let valueIndex = position + 1
+            position = Int(nodes[valueIndex].next)
+            let length = Int(key.end) - Int(key.start) - 2
+            if !key.hasEscapes && length != wanted.count { continue }
+            switch compareKey(position: valueIndex - 1, wanted, caseInsensitive: caseInsensitive && folded == nil) {
+            case .exact: return valueIndex
+            case .folded: folded = valueIndex
+            case .different: continue
             }
-            return nil
         }
+        return folded
+    }
+
+    private enum KeyComparison { case exact, folded, different }
+
+    private func compareKey(position node: Int, _ wanted: UnsafeBufferPointer<UInt8>, caseInsensitive: Bool)
+        -> KeyComparison
+    {
+        let start = Int(nodes[node].start) + 1
+        let end = Int(nodes[node].end) - 1
+        if nodes[node].hasEscapes {
+            guard let decoded = stringBytes(node) else { return .different }
+            return decoded.withUnsafeBufferPointer { Self.compareBytes($0, wanted, caseInsensitive: caseInsensitive) }
+        }
+        return source.withUnsafeBufferPointer {
+            Self.compareBytes(UnsafeBufferPointer(rebasing: $0[start..<end]), wanted, caseInsensitive: caseInsensitive)
+        }
+    }
+
+    private static func compareBytes(
+        _ lhs: UnsafeBufferPointer<UInt8>,
+        _ rhs: UnsafeBufferPointer<UInt8>,
+        caseInsensitive: Bool
+    ) -> KeyComparison {
+        guard lhs.count == rhs.count else { return .different }
+        var index = 0
+        while index < lhs.count, lhs[index] == rhs[index] { index += 1 }
+        if index == lhs.count { return .exact }
+        guard caseInsensitive else { return .different }
+        while index < lhs.count, asciiLower(lhs[index]) == asciiLower(rhs[index]) { index += 1 }
+        return index == lhs.count ? .folded : .different
     }
 
     /// Follows a path of member names from a node.
@@ -39,9 +99,8 @@ extension JSONTape {
     public func value(atPath path: [String], from node: Int = 0, caseInsensitive: Bool = false) -> Int? {
         var current = node
         for name in path {
-            let next = caseInsensitive
-                ? value(forKeyCaseInsensitive: name, in: current)
-                : value(forKey: name, in: current)
+            var name = name
+            let next = name.withUTF8 { findMember($0, in: current, caseInsensitive: caseInsensitive) }
             guard let next else { return nil }
             current = next
         }
@@ -142,32 +201,6 @@ extension JSONTape {
     /// - Parameter node: a node index.
     /// - Returns: a slice of ``source``.
     public func rawBytes(_ node: Int) -> ArraySlice<UInt8> { source[byteRange(node)] }
-
-    private func keyEquals(_ node: Int, _ wanted: UnsafeBufferPointer<UInt8>, caseInsensitive: Bool) -> Bool {
-        let start = Int(nodes[node].start) + 1
-        let end = Int(nodes[node].end) - 1
-        if nodes[node].hasEscapes {
-            guard let decoded = stringBytes(node) else { return false }
-            return decoded.withUnsafeBufferPointer { Self.bytesEqual($0, wanted, caseInsensitive: caseInsensitive) }
-        }
-        guard end - start == wanted.count else { return false }
-        return source.withUnsafeBufferPointer {
-            Self.bytesEqual(UnsafeBufferPointer(rebasing: $0[start..<end]), wanted, caseInsensitive: caseInsensitive)
-        }
-    }
-
-    private static func bytesEqual(
-        _ lhs: UnsafeBufferPointer<UInt8>,
-        _ rhs: UnsafeBufferPointer<UInt8>,
-        caseInsensitive: Bool
-    ) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        if !caseInsensitive { return lhs.elementsEqual(rhs) }
-        for index in 0..<lhs.count where asciiLower(lhs[index]) != asciiLower(rhs[index]) {
-            return false
-        }
-        return true
-    }
 
     @inline(__always)
     static func asciiLower(_ byte: UInt8) -> UInt8 {

@@ -11,8 +11,6 @@ struct CatalogFile {
         let id: String
         /// Family shown with matches.
         let family: String
-        /// Short title.
-        let title: String
         /// Score multiplier (a documented prior, normally 1).
         let boost: Float
         /// Byte ranges of the indexed fields in ``CatalogFile/bytes``, in ``CatalogFile/fieldNames`` order.
@@ -57,7 +55,10 @@ struct CatalogFile {
                 return
             }
             guard ranges.count == 7 else {
-                failure = MappingError(.catalogInvalid, "\(name).tsv line \(lineNumber): expected 7 fields, got \(ranges.count)")
+                failure = MappingError(
+                    .catalogInvalid,
+                    "\(name).tsv line \(lineNumber): expected 7 fields, got \(ranges.count)"
+                )
                 return
             }
             let text = { (i: Int) in String(decoding: bytes[ranges[i]], as: UTF8.self) }
@@ -66,7 +67,7 @@ struct CatalogFile {
                 return
             }
             records.append(
-                Record(id: text(0), family: text(1), title: text(2), boost: boost, fields: [ranges[2]] + ranges[4...6])
+                Record(id: text(0), family: text(1), boost: boost, fields: [ranges[2]] + ranges[4...6])
             )
         }
         if let failure {

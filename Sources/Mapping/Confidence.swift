@@ -32,11 +32,6 @@ public enum Confidence: String, Sendable, Hashable, CaseIterable, Comparable {
         return .veryLow
     }
 
-    /// The lowest similarity that falls in this bucket (0.01 for ``veryLow``).
-    public var minSimilarity: Double {
-        Confidence.cutPoints.first { $0.confidence == self }?.minSimilarity ?? 0.01
-    }
-
     /// Orders buckets from ``veryLow`` to ``high``.
     public static func < (lhs: Confidence, rhs: Confidence) -> Bool {
         lhs.rank < rhs.rank

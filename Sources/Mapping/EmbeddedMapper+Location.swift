@@ -40,7 +40,10 @@ extension EmbeddedMapper {
             return found
         }
         let tried = candidates.map(\.path).joined(separator: ", ")
-        throw MappingError(.catalogNotFound, "no catalog directory found; set \(catalogDirectoryVariable) (tried \(tried))")
+        throw MappingError(
+            .catalogNotFound,
+            "no catalog directory found; set \(catalogDirectoryVariable) (tried \(tried))"
+        )
     }
 
     private static func hasVocabulary(_ directory: URL) -> Bool {

@@ -3,7 +3,7 @@
 /// The raw values are the stable API keys used by `/v1/map`, `/v1/frameworks` and the enrichment
 /// output. `soc2` and `aicpa_tsc` are two keys for the same catalogue (the 2017 AICPA Trust
 /// Services Criteria, which SOC 2 reports use).
-public enum FrameworkID: String, Sendable, Hashable, CaseIterable, Comparable {
+public enum FrameworkID: String, Sendable, Hashable, CaseIterable {
     /// PCI DSS v4 requirement numbers (`8.4.2`, `10.2.1.4`, `A1.1.2`).
     case pciDSSv4 = "pci_dss_v4"
     /// NIST SP 800-53 Rev. 5 controls and enhancements (`AC-2`, `IA-2(1)`).
@@ -30,14 +30,5 @@ public enum FrameworkID: String, Sendable, Hashable, CaseIterable, Comparable {
         case .iso27001: return "iso_27001"
         case .soc2, .aicpaTSC: return "tsc_2017"
         }
-    }
-
-    /// Orders frameworks as ``allCases`` lists them.
-    public static func < (lhs: FrameworkID, rhs: FrameworkID) -> Bool {
-        lhs.sortIndex < rhs.sortIndex
-    }
-
-    private var sortIndex: Int {
-        FrameworkID.allCases.firstIndex(of: self) ?? 0
     }
 }

@@ -132,10 +132,16 @@ public enum MapAPI {
             topK: request.topk
         )
         guard let documents = request.documents else {
-            throw MappingError(.invalidRequest, "documents: required, an array of {\"id\": string, \"document\": string}")
+            throw MappingError(
+                .invalidRequest,
+                "documents: required, an array of {\"id\": string, \"document\": string}"
+            )
         }
         guard documents.count <= maxDocuments else {
-            throw MappingError(.tooManyDocuments, "documents: at most \(maxDocuments) per request, got \(documents.count)")
+            throw MappingError(
+                .tooManyDocuments,
+                "documents: at most \(maxDocuments) per request, got \(documents.count)"
+            )
         }
         for (i, document) in documents.enumerated() where document.document.utf8.count > maxDocumentBytes {
             throw MappingError(

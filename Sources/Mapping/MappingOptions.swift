@@ -80,7 +80,10 @@ public struct MappingOptions: Sendable, Hashable {
             for key in frameworks {
                 guard let id = FrameworkID(rawValue: key) else {
                     let allowed = FrameworkID.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw MappingError(.unknownFramework, "frameworks: unknown framework \"\(key)\"; allowed: \(allowed)")
+                    throw MappingError(
+                        .unknownFramework,
+                        "frameworks: unknown framework \"\(key)\"; allowed: \(allowed)"
+                    )
                 }
                 ids.append(id)
             }

@@ -17,8 +17,6 @@ struct SearchIndex: Sendable {
     let ids: [String]
     /// Control families, parallel to ``ids``.
     let families: [String]
-    /// Control titles, parallel to ``ids``.
-    let titles: [String]
     private let boosts: [Float]
     private let parents: [Int32]
     private let postingStart: [Int32]
@@ -35,7 +33,6 @@ struct SearchIndex: Sendable {
     init(_ collected: IndexBuilder, stemCount: Int) {
         ids = collected.ids
         families = collected.families
-        titles = collected.titles
         boosts = collected.boosts
         parents = SearchIndex.parents(of: collected.ids)
         let k1 = collected.k1
@@ -115,7 +112,9 @@ struct SearchIndex: Sendable {
                 continue
             }
             var position = hits.count
-            while position > 0 && SearchIndex.ranksBefore(score, doc, hits[position - 1].score, hits[position - 1].index) {
+            while position > 0,
+                SearchIndex.ranksBefore(score, doc, hits[position - 1].score, hits[position - 1].index)
+            {
                 position -= 1
             }
             hits.insert((doc, score), at: position)
@@ -157,8 +156,6 @@ struct IndexBuilder {
     var ids: [String] = []
     /// Control families.
     var families: [String] = []
-    /// Control titles.
-    var titles: [String] = []
     /// Control boosts.
     var boosts: [Float] = []
     /// Weighted length of each document.
@@ -220,7 +217,6 @@ struct IndexBuilder {
                 lengths.append(length)
                 ids.append(record.id)
                 families.append(record.family)
-                titles.append(record.title)
                 boosts.append(record.boost)
             }
         }

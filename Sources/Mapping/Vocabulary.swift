@@ -29,7 +29,10 @@ struct Vocabulary: Sendable {
                 continue
             }
             guard line.fields.count == 3, kind == "norm" || kind == "expand" else {
-                throw MappingError(.catalogInvalid, "vocabulary.tsv line \(line.number): expected norm|expand, phrase, words")
+                throw MappingError(
+                    .catalogInvalid,
+                    "vocabulary.tsv line \(line.number): expected norm|expand, phrase, words"
+                )
             }
             let phrase = lexicon.internTokens(line.fields[1]).map(\.stem)
             let words = lexicon.internTokens(line.fields[2])

@@ -37,7 +37,7 @@ extension BatchProcessor {
                 report.controlMessages += 1
             case .events(let inputs):
                 for input in inputs {
-                    let tape = Self.parseEvent(input.bytes)
+                    let tape = input.tape ?? Self.parseEvent(input.bytes)
                     if input.isWrapped { report.wrappedEvents += 1 }
                     let metadata = EventMetadata.read(from: tape)
                     let extractStart = StageClock()

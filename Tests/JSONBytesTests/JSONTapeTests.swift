@@ -87,7 +87,7 @@ import Testing
     /// Agreement with Foundation's parser on random mutations of real-looking JSON.
     @Test func agreesWithFoundationOnMutations() throws {
         let seed = Array(#"{"a":[1,-2.5e+3,true,false,null],"b":{"c":"d\u00e9\n"},"e":"ü€😀","f":[]}"#.utf8)
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x1A4E_3A2C)
         let alphabet = Array(#"{}[]",:0123456789-+.eEtrufalsn\ x"#.utf8) + [0xC3, 0xA9, 0x01, 0xFF]
         for _ in 0..<3000 {
             var bytes = seed
@@ -101,10 +101,28 @@ import Testing
             }
             let ours = (try? JSONTape(parsing: bytes)) != nil
             let theirs = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
-            if ours != theirs {
-                // Foundation accepts a few things RFC 8259 forbids (e.g. lone-surrogate escapes are fine in both).
+            // Foundation tolerates trailing commas, which RFC 8259 forbids; that is the one allowed difference.
+            let text = String(decoding: bytes, as: UTF8.self)
+            let hasTrailingComma = text.contains(",]") || text.contains(",}")
+            if ours != theirs && !(theirs && hasTrailingComma) {
                 Issue.record("disagreement on \(String(decoding: bytes, as: UTF8.self)): ours \(ours)")
             }
         }
+    }
+}
+
+
+/// A small deterministic generator so random tests are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

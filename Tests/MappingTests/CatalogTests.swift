@@ -16,7 +16,7 @@ import Testing
     @Test func idsHaveCanonicalFormats() throws {
         let mapper = try loadMapper()
         let formats: [FrameworkID: String] = [
-            .nist80053r5: #"^(AC|AT|AU|CA|CM|CP|IA|IR|MA|MP|PE|PL|PM|PS|PT|RA|SA|SC|SI|SR)-[1-9][0-9]?(\([1-9][0-9]?\))?$"#,
+            .nist80053r5: #"^(AC|AT|AU|CA|CM|CP|IA|IR|MA|MP|PE|PL|PM|PS|PT|RA|SA|SC|SI|SR)-\d{1,2}(\(\d{1,2}\))?$"#,
             .nistCSFv2: #"^(GV|ID|PR|DE|RS|RC)\.[A-Z]{2}-[0-9]{2}$"#,
             .pciDSSv4: #"^A?[1-9][0-9]?(\.[1-9][0-9]?){2,4}$"#,
             .iso27001: #"^A\.[5-8]\.[1-9][0-9]?$"#,

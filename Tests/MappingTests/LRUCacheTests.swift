@@ -74,7 +74,8 @@ import Testing
     }
 
     @Test func mapperCachesByTextAndOptions() throws {
-        let mapper = try EmbeddedMapper(catalogDirectory: try EmbeddedMapper.bundledCatalogDirectory(), cacheCapacity: 2)
+        let directory = try EmbeddedMapper.bundledCatalogDirectory()
+        let mapper = try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: 2)
         let options = MappingOptions(frameworks: [.nist80053r5], topK: 3)
         let first = try mapper.map(["MFA not enabled", "MFA not enabled", "S3 bucket is public"], options: options)
         #expect(first[0] == first[1])
@@ -83,7 +84,7 @@ import Testing
         #expect(again[0] == first[0])
         _ = try mapper.map(["MFA not enabled"], options: MappingOptions(frameworks: [.nist80053r5], topK: 1))
         #expect(mapper.cachedTextCount == 2)
-        let uncached = try EmbeddedMapper(catalogDirectory: try EmbeddedMapper.bundledCatalogDirectory(), cacheCapacity: 0)
+        let uncached = try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: 0)
         #expect(try uncached.map(["S3 bucket is public"], options: options)[0] == first[2])
     }
 }

@@ -107,7 +107,8 @@ import Testing
 
     @Test func mapperFailuresAre500() throws {
         struct Broken: Error {}
-        let (status, object) = try request(#"{"documents":[{"id":"a","document":"x"}]}"#, mapper: StubMapper(failure: Broken()))
+        let body = #"{"documents":[{"id":"a","document":"x"}]}"#
+        let (status, object) = try request(body, mapper: StubMapper(failure: Broken()))
         #expect(status == 500)
         #expect(errorCode(object) == "mapper_failed")
     }
@@ -115,7 +116,7 @@ import Testing
     @Test func passesDocumentsAndGroupsByFramework() throws {
         let stub = StubMapper { text in
             [
-                ControlMatch(frameworkID: .iso27001, controlID: "A.8.5", family: "Technological controls", similarity: 0.8),
+                ControlMatch(frameworkID: .iso27001, controlID: "A.8.5", family: "Technological", similarity: 0.8),
                 ControlMatch(frameworkID: .soc2, controlID: "CC6.1", family: text, similarity: 0.456),
             ]
         }
@@ -142,13 +143,17 @@ import Testing
 
     @Test func complianceArrayRendering() throws {
         let matches = [
-            ControlMatch(frameworkID: .nist80053r5, controlID: "IA-2(1)", family: "Quote \" back\\slash\n\u{1}", similarity: 0.91),
+            ControlMatch(
+                frameworkID: .nist80053r5, controlID: "IA-2(1)", family: "Quote \" back\\slash\n\u{1}", similarity: 0.91
+            ),
             ControlMatch(frameworkID: .pciDSSv4, controlID: "8.4.2", family: "Zoë", similarity: 1.0),
             ControlMatch(frameworkID: .soc2, controlID: "CC6.1", family: "f", similarity: 0.5),
             ControlMatch(frameworkID: .soc2, controlID: "CC6.2", family: "f", similarity: 0.05),
         ]
         let text = String(decoding: MapAPI.complianceArrayJSON(matches), as: UTF8.self)
-        #expect(text.hasPrefix(#"[{"framework_id":"nist_800_53_r5","control_id":"IA-2(1)","family":"Quote \" back\\slash\n\u0001","similarity":0.91,"confidence":"High"}"#))
+        let first = #"[{"framework_id":"nist_800_53_r5","control_id":"IA-2(1)","#
+            + #""family":"Quote \" back\\slash\n\u0001","similarity":0.91,"confidence":"High"},"#
+        #expect(text.hasPrefix(first))
         #expect(text.contains(#""family":"Zoë","similarity":1.0,"confidence":"High""#))
         #expect(text.contains(#""similarity":0.5,"confidence":"Medium""#))
         #expect(text.contains(#""similarity":0.05,"confidence":"Very Low""#))
@@ -160,6 +165,7 @@ import Testing
 
     @Test func errorBodyShape() throws {
         let body = MapAPI.errorBody(MappingError(.invalidTopK, "topk: \"bad\""))
-        #expect(String(decoding: body, as: UTF8.self) == #"{"error":{"code":"invalid_topk","message":"topk: \"bad\""}}"#)
+        let expected = #"{"error":{"code":"invalid_topk","message":"topk: \"bad\""}}"#
+        #expect(String(decoding: body, as: UTF8.self) == expected)
     }
 }

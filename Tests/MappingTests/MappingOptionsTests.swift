@@ -3,6 +3,14 @@ import Testing
 @testable import Mapping
 
 @Suite struct MappingOptionsTests {
+    private func parse(_ frameworks: [String]?, _ similarity: Double?, _ confidence: String?, _ topK: Int?)
+        throws(MappingError) -> MappingOptions
+    {
+        try MappingOptions.parse(
+            frameworks: frameworks, minSimilarity: similarity, minConfidence: confidence, topK: topK
+        )
+    }
+
     private func code(_ body: () throws -> Void) -> MappingError.Code? {
         do {
             try body()
@@ -15,28 +23,26 @@ import Testing
     }
 
     @Test func defaults() throws {
-        let options = try MappingOptions.parse(frameworks: nil, minSimilarity: nil, minConfidence: nil, topK: nil)
+        let options = try parse(nil, nil, nil, nil)
         #expect(options.frameworks == FrameworkID.defaultSet)
         #expect(options.threshold == .minConfidence(.low))
         #expect(options.topK == 3)
     }
 
     @Test func parsesValidValues() throws {
-        let options = try MappingOptions.parse(
-            frameworks: ["iso_27001", "pci_dss_v4", "iso_27001"], minSimilarity: nil, minConfidence: "Very Low", topK: 50
-        )
+        let options = try parse(["iso_27001", "pci_dss_v4", "iso_27001"], nil, "Very Low", 50)
         #expect(options.frameworks == [.iso27001, .pciDSSv4])
         #expect(options.threshold == .minConfidence(.veryLow))
         #expect(options.topK == 50)
-        let bySimilarity = try MappingOptions.parse(frameworks: ["soc2"], minSimilarity: 1.0, minConfidence: nil, topK: 1)
+        let bySimilarity = try parse(["soc2"], 1.0, nil, 1)
         #expect(bySimilarity.threshold == .minSimilarity(1.0))
     }
 
     @Test func rejectsUnknownFramework() {
-        #expect(code { _ = try MappingOptions.parse(frameworks: ["hipaa"], minSimilarity: nil, minConfidence: nil, topK: nil) }
+        #expect(code { _ = try parse(["hipaa"], nil, nil, nil) }
             == .unknownFramework)
         do {
-            _ = try MappingOptions.parse(frameworks: ["PCI_DSS_V4"], minSimilarity: nil, minConfidence: nil, topK: nil)
+            _ = try parse(["PCI_DSS_V4"], nil, nil, nil)
             Issue.record("an unknown framework was accepted")
         } catch {
             #expect(error.message.contains("frameworks"))
@@ -45,31 +51,31 @@ import Testing
     }
 
     @Test func rejectsEmptyFrameworks() {
-        #expect(code { _ = try MappingOptions.parse(frameworks: [], minSimilarity: nil, minConfidence: nil, topK: nil) }
+        #expect(code { _ = try parse([], nil, nil, nil) }
             == .invalidRequest)
     }
 
     @Test(arguments: [0.0, 0.009, 1.01, -1, Double.nan, Double.infinity])
     func rejectsSimilarityOutOfRange(_ value: Double) {
-        #expect(code { _ = try MappingOptions.parse(frameworks: nil, minSimilarity: value, minConfidence: nil, topK: nil) }
+        #expect(code { _ = try parse(nil, value, nil, nil) }
             == .invalidThreshold)
     }
 
     @Test func rejectsUnknownConfidence() {
         for name in ["high", "VeryLow", "Very low", ""] {
-            #expect(code { _ = try MappingOptions.parse(frameworks: nil, minSimilarity: nil, minConfidence: name, topK: nil) }
+            #expect(code { _ = try parse(nil, nil, name, nil) }
                 == .invalidThreshold)
         }
     }
 
     @Test func rejectsBothThresholds() {
-        #expect(code { _ = try MappingOptions.parse(frameworks: nil, minSimilarity: 0.5, minConfidence: "High", topK: nil) }
+        #expect(code { _ = try parse(nil, 0.5, "High", nil) }
             == .bothThresholds)
     }
 
     @Test(arguments: [0, -3, 51, 1000])
     func rejectsTopKOutOfRange(_ value: Int) {
-        #expect(code { _ = try MappingOptions.parse(frameworks: nil, minSimilarity: nil, minConfidence: nil, topK: value) }
+        #expect(code { _ = try parse(nil, nil, nil, value) }
             == .invalidTopK)
         #expect(code { _ = try MappingOptions(topK: value).validated() } == .invalidTopK)
     }

@@ -19,7 +19,7 @@ final class LoopbackFirehoseServer {
 
     let port: Int
     private let process: Process
-    private let stdin = Pipe()
+    private let stdin: Pipe
     private let directory: TemporaryDirectory
     private let logPath: String
 
@@ -93,15 +93,24 @@ final class LoopbackFirehoseServer {
         server.serve_forever()
         """#
 
+    private init(port: Int, process: Process, stdin: Pipe, directory: TemporaryDirectory, logPath: String) {
+        self.port = port
+        self.process = process
+        self.stdin = stdin
+        self.directory = directory
+        self.logPath = logPath
+    }
+
     /// Starts the server, or cancels the test when Python 3 is not available.
-    init() throws {
-        directory = try TemporaryDirectory()
+    static func start() throws -> LoopbackFirehoseServer {
+        let directory = try TemporaryDirectory()
         let scriptPath = try directory.write("server.py", LoopbackFirehoseServer.script)
-        logPath = directory.path + "/requests.jsonl"
-        process = Process()
+        let logPath = directory.path + "/requests.jsonl"
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", scriptPath, logPath]
         let stdout = Pipe()
+        let stdin = Pipe()
         process.standardOutput = stdout
         process.standardInput = stdin
         process.standardError = FileHandle.nullDevice
@@ -120,7 +129,7 @@ final class LoopbackFirehoseServer {
             directory.remove()
             try Test.cancel("skipped: the python3 loopback test server did not start")
         }
-        self.port = port
+        return LoopbackFirehoseServer(port: port, process: process, stdin: stdin, directory: directory, logPath: logPath)
     }
 
     func url(_ path: String = "/") -> URL {

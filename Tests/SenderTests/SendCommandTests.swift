@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func sendsEveryRecordWithFirehoseHeadersAcrossSeveralRequests() throws {
-        let server = try LoopbackFirehoseServer()
+        let server = try LoopbackFirehoseServer.start()
         defer { server.stop() }
         let (input, expected) = try makeInput()
         defer { input.remove() }
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func gzipBodiesAreCompressedAndLabelled() throws {
-        let server = try LoopbackFirehoseServer()
+        let server = try LoopbackFirehoseServer.start()
         defer { server.stop() }
         let (input, expected) = try makeInput()
         defer { input.remove() }
@@ -115,7 +115,7 @@ import Testing
 
     @Test(arguments: failures)
     func protocolViolationsFailTheRun(_ row: (String, String)) throws {
-        let server = try LoopbackFirehoseServer()
+        let server = try LoopbackFirehoseServer.start()
         defer { server.stop() }
         let input = try TemporaryDirectory()
         defer { input.remove() }
@@ -128,7 +128,7 @@ import Testing
     }
 
     @Test func retriesResendTheSameRequest() throws {
-        let server = try LoopbackFirehoseServer()
+        let server = try LoopbackFirehoseServer.start()
         defer { server.stop() }
         let input = try TemporaryDirectory()
         defer { input.remove() }
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func status413IsNotRetried() throws {
-        let server = try LoopbackFirehoseServer()
+        let server = try LoopbackFirehoseServer.start()
         defer { server.stop() }
         let input = try TemporaryDirectory()
         defer { input.remove() }
@@ -156,7 +156,7 @@ import Testing
     }
 
     @Test func concurrentRequestsDeliverEverything() throws {
-        let server = try LoopbackFirehoseServer()
+        let server = try LoopbackFirehoseServer.start()
         defer { server.stop() }
         let input = try TemporaryDirectory()
         defer { input.remove() }
@@ -172,7 +172,7 @@ import Testing
     }
 
     @Test func largeBodiesArriveIntact() throws {
-        let server = try LoopbackFirehoseServer()
+        let server = try LoopbackFirehoseServer.start()
         defer { server.stop() }
         let input = try TemporaryDirectory()
         defer { input.remove() }

@@ -196,6 +196,27 @@ import Testing
         #expect(scratch.contents("small/dt=1/fits.json.gz") == bytes(1_000, seed: 4))
     }
 
+    /// Batched durability (many objects, `syncfs`): a failure leaves no temporary file and no partial object,
+    /// and nothing of the batch is renamed into place before every object is written.
+    @Test func batchedWriteOnFullDiskLeavesNothingVisible() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let mountPoint = scratch.path + "/batch"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
+        try mountTmpfs(on: mountPoint, options: "size=256k")
+        defer { unmount(mountPoint) }
+        let sink = LocalDirectorySink(root: mountPoint, maxParallelWrites: 2, batchSyncThreshold: 4)
+        let objects = (0..<12).map { SinkObject(key: "p=\($0)/o.json.gz", body: bytes(48 << 10, seed: UInt8($0))) }
+        let error = try #require(throws: SinkError.self) { try sink.put(objects) }
+        #expect(error.code == .diskFull)
+        #expect(!scratch.allFiles(under: "batch").contains { $0.contains(".tmp-") || $0.hasSuffix(".json.gz") })
+
+        let fitting = Array(objects.prefix(4))
+        try sink.put(fitting)
+        for object in fitting { #expect(scratch.contents("batch/" + object.key) == object.body) }
+        #expect(!scratch.allFiles(under: "batch").contains { $0.contains(".tmp-") })
+    }
+
     @Test func checkWritableCreatesTheRootAndLeavesNothing() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }

@@ -1,0 +1,14 @@
+#ifndef LAKEMARK_CLINUX_SHIM_H
+#define LAKEMARK_CLINUX_SHIM_H
+// Linux interfaces the Glibc Swift module does not export: epoll and eventfd (HTTPServer's reactor) and
+// syncfs (the local sink's batched durability).
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/// Flushes the file system containing `fd` (syncfs(2)); returns 0 or -1 with errno set.
+static inline int lakemark_syncfs(int fd) {
+    return (int)syscall(SYS_syncfs, fd);
+}
+#endif
