@@ -238,7 +238,8 @@ import Testing
     /// as `_raw_base64` plus `_decode_error` (never a silent loss); the good record next to it is stored normally.
     @Test func c9CorruptGzipRecordQuarantined() throws {
         let good = Gzip.deflate(Self.dataDocument(#"{"n":9}"#))
-        var corrupt = Gzip.deflate(Self.dataDocument(#"{"n":"corrupt","pad":"\#(String(repeating: "z", count: 200))"}"#))
+        let padding = String(repeating: "z", count: 200)
+        var corrupt = Gzip.deflate(Self.dataDocument(#"{"n":"corrupt","pad":"\#(padding)"}"#))
         for index in 12..<20 { corrupt[index] ^= 0x5A }
         let truncated = Array(good.dropLast(6))
         try Client.withService { harness in

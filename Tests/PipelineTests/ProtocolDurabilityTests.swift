@@ -84,4 +84,29 @@ import Testing
         let live = try harness.send(Client.Request(method: "GET", target: "/healthz", framing: .none))
         #expect(live.status == 200)
     }
+
+    /// D4 with one partition failing: a regular file sits where one partition's directory must go → 503 with an
+    /// errorMessage; the retry after the obstacle is gone writes every object.
+    @Test func d4PartiallyFailingSink() throws {
+        try Client.withService { harness in
+            let id = Client.newRequestID()
+            try harness.deliver(Self.batch(Client.newRequestID()), status: 200)
+            let keys = try harness.objectKeys()
+            try FileManager.default.removeItem(at: harness.lake)
+            #expect(keys.count == 3)
+            let blocked = try #require(keys.first { $0.hasPrefix("ext/raw/") })
+            let obstacle = harness.lake.appendingPathComponent(String(blocked.prefix { $0 != "=" })
+                .components(separatedBy: "/").dropLast().joined(separator: "/"))
+            try FileManager.default.createDirectory(at: obstacle.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: obstacle)
+            let (_, reply) = try harness.deliver(Self.batch(id), status: 503)
+            #expect(reply?.errorMessage?.isEmpty == false)
+            let visible = try harness.objectKeys()
+            try FileManager.default.removeItem(at: obstacle)
+            try harness.deliver(Self.batch(id), status: 200)
+            #expect(try harness.objectKeys().count == 3)
+            #expect(visible.isEmpty, "objects visible after a failed batch: \(visible)")
+        }
+    }
 }

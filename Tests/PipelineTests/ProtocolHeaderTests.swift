@@ -1,4 +1,6 @@
 import Foundation
+import JSONBytes
+import Pipeline
 import Testing
 
 /// Fixtures H1–H18 of firehose-protocol.md §5 (protocol, headers, auth) against the running service over real
@@ -20,7 +22,8 @@ import Testing
         try harness.lines().map { Client.string("_raw", in: $0) }
     }
 
-    /// H1: minimal valid request → 200 FJ echoing the id; the object is on disk when the response arrives.
+    /// H1: minimal valid request → 200 FJ echoing the id; the object is on disk when the response arrives. The
+    /// same with every header name in lowercase (as proxies forward them).
     @Test func h1MinimalValidRequest() throws {
         try Client.withService { harness in
             let id = Client.newRequestID()
@@ -36,6 +39,11 @@ import Testing
             #expect(lines.first.map { String(decoding: $0, as: UTF8.self).contains("\"secberus_compliance\":[") }
                 == true)
             #expect(harness.allFiles().allSatisfy { !$0.contains(".tmp") }, "\(harness.allFiles())")
+            let lowercase = Client.newRequestID()
+            var request = Self.helloRequest(lowercase)
+            request.headers = request.headers.map { ($0.name.lowercased(), $0.value) }
+            try harness.deliver(request, status: 200)
+            #expect(try harness.objectKeys().count == 2)
         }
     }
 
@@ -93,14 +101,20 @@ import Testing
         }
     }
 
-    /// H6: access key configured: missing → 401, wrong (also same length, prefix, extension) → 401, right → 200.
-    /// The error message never contains a key. Nothing is stored for a refused request.
+    /// H6: access key configured: missing → 401 (checked before the body, so a garbage body is still 401), wrong
+    /// (same length, prefix, extension, other case, empty) → 401, right → 200. The error message never contains a
+    /// key. Nothing is stored for a refused request.
     @Test func h6AccessKey() throws {
         let key = "fh-key-6a1f0e2d3c4b5a69"
         try Client.withService({ $0.accessKeys = [key] }) { harness in
             let id = Client.newRequestID()
             try harness.deliver(Self.helloRequest(id), status: 401)
-            let wrongKeys = ["fh-key-6a1f0e2d3c4b5a6A", "fh-key-6a1f0e2d3c4b5a6", key + "0", "wrong", key.uppercased()]
+            var garbage = Client.firehose(requestID: id, body: Array("{not json".utf8))
+            garbage.setHeader("Content-Encoding", "br")
+            try harness.deliver(garbage, status: 401)
+            let wrongKeys = [
+                "fh-key-6a1f0e2d3c4b5a6A", "fh-key-6a1f0e2d3c4b5a6", key + "0", "wrong", key.uppercased(), "",
+            ]
             for wrong in wrongKeys {
                 var request = Self.helloRequest(id)
                 request.setHeader("X-Amz-Firehose-Access-Key", wrong)
@@ -163,6 +177,40 @@ import Testing
             altered.setHeader("X-Amz-Firehose-Access-Key", String(key.dropLast()) + "A")
             try harness.deliver(altered, status: 401)
             #expect(try harness.objectKeys().count == 1)
+        }
+    }
+
+    /// H8 as operators configure it: a key holding JSON, commas, spaces and `=` set through the configuration file
+    /// (a JSON array) and through `LAKEMARK_ACCESS_KEYS` must be accepted verbatim, next to a rotation partner.
+    @Test func h8AccessKeyWithCommasFromConfiguration() throws {
+        let key = #"{"api_key": "a1b2, c3d4 == e5f6", "scope": ["x", "y"]}=="#
+        let partner = "rotation-partner-key"
+        let file = try TestEnvironment.temporaryDirectory().appendingPathComponent("lakemark.json")
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+        var writer = JSONWriter()
+        writer.appendRaw(#"{"access_keys":["#)
+        writer.appendString(key)
+        writer.appendRaw(",")
+        writer.appendString(partner)
+        writer.appendRaw("]}")
+        try Data(writer.bytes).write(to: file)
+        let sources: [(String, [String: String], String?)] = [
+            ("file", [:], file.path),
+            ("environment", ["LAKEMARK_ACCESS_KEYS": key + "," + partner], nil),
+        ]
+        for (origin, environment, path) in sources {
+            let loaded = try ConfigurationLoader.load(path: path, environment: environment)
+            try Client.withService({ $0.accessKeys = loaded.accessKeys }) { harness in
+                for accepted in [key, partner] {
+                    var request = Self.helloRequest(Client.newRequestID())
+                    request.setHeader("X-Amz-Firehose-Access-Key", accepted)
+                    let response = try harness.send(request)
+                    #expect(response.status == 200, "key from the \(origin): \(accepted)")
+                }
+                var fragment = Self.helloRequest(Client.newRequestID())
+                fragment.setHeader("X-Amz-Firehose-Access-Key", #"c3d4 == e5f6""#)
+                #expect(try harness.send(fragment).status == 401, "a fragment of the key from the \(origin)")
+            }
         }
     }
 
