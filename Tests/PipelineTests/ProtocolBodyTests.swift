@@ -6,6 +6,7 @@ import Testing
 /// Fixtures B1–B15 of firehose-protocol.md §5 (body encoding and size) against the running service. Every
 /// Firehose response is also checked against the response contract (P1–P4).
 @Suite struct ProtocolBodyTests {
+    /// The loopback client and its helpers.
     typealias Client = ProtocolClient
 
     /// A valid body with the records `hello` and `hello world`.
@@ -327,21 +328,29 @@ extension ProtocolBodyTests {
     /// Writes a deflate bit stream: values least-significant bit first, Huffman codes most-significant bit first
     /// (RFC 1951 §3.1.1).
     struct BitWriter {
+        /// The whole bytes written so far.
         private(set) var bytes: [UInt8] = []
         private var pending: UInt8 = 0
         private var pendingCount = 0
 
         /// Appends a value's low `count` bits, least significant first.
+        /// - Parameters:
+        ///   - value: The value.
+        ///   - count: How many of its low bits to write.
         mutating func write(_ value: Int, bits count: Int) {
             for index in 0..<count { push((value >> index) & 1) }
         }
 
         /// Appends a Huffman code of `length` bits, most significant first.
+        /// - Parameters:
+        ///   - code: The code.
+        ///   - length: Its length in bits.
         mutating func writeCode(_ code: Int, length: Int) {
             for index in stride(from: length - 1, through: 0, by: -1) { push((code >> index) & 1) }
         }
 
         /// Appends `count` zero bits, whole bytes at once.
+        /// - Parameter count: The number of zero bits.
         mutating func writeZeros(_ count: Int) {
             var remaining = count
             while remaining > 0 && pendingCount != 0 {
@@ -353,6 +362,7 @@ extension ProtocolBodyTests {
         }
 
         /// Pads the last byte with zero bits and returns the stream.
+        /// - Returns: The deflate bytes.
         mutating func finish() -> [UInt8] {
             if pendingCount > 0 { bytes.append(pending) }
             pending = 0

@@ -7,6 +7,7 @@ import Testing
 /// `base64(gzip(envelope))` built here from the documented envelope shape. Every response is also checked against
 /// the response contract (P1–P4).
 @Suite struct ProtocolCloudWatchTests {
+    /// The loopback client and its helpers.
     typealias Client = ProtocolClient
 
     /// One `logEvents[]` element.

@@ -5,6 +5,7 @@ import Testing
 /// Fixtures D1, D2 and D4 of firehose-protocol.md §5 (durability, retries, duplicates) against the running
 /// service. Every response is also checked against the response contract (P1–P4).
 @Suite struct ProtocolDurabilityTests {
+    /// The loopback client and its helpers.
     typealias Client = ProtocolClient
 
     /// A batch that spans several partitions (raw text, a CloudTrail-like event in another region and account,
@@ -107,6 +108,22 @@ import Testing
             try harness.deliver(Self.batch(id), status: 200)
             #expect(try harness.objectKeys().count == 3)
             #expect(visible.isEmpty, "objects visible after a failed batch: \(visible)")
+        }
+    }
+
+    /// D1's deterministic key must still separate distinct requests: ids that differ only in characters unsafe in
+    /// a path, or only after their 64th character, each keep their own objects (both answered 200).
+    @Test func d1DistinctRequestIDsNeverShareAnObject() throws {
+        let long = String(repeating: "f", count: 64)
+        try Client.withService { harness in
+            let pairs = [("batch/1", "batch:1"), (long + "-first", long + "-second")]
+            for (first, second) in pairs {
+                for id in [first, second] {
+                    try harness.deliver(Client.firehose(requestID: id, records: [Array(id.utf8)]), status: 200)
+                }
+            }
+            let stored = try harness.lines().compactMap { Client.string("_raw", in: $0) }
+            #expect(Set(stored) == Set(pairs.flatMap { [$0.0, $0.1] }), "stored: \(stored)")
         }
     }
 }

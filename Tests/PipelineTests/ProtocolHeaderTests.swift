@@ -6,6 +6,7 @@ import Testing
 /// Fixtures H1–H18 of firehose-protocol.md §5 (protocol, headers, auth) against the running service over real
 /// HTTP on 127.0.0.1. Every response is also checked against the response contract (P1–P4).
 @Suite struct ProtocolHeaderTests {
+    /// The loopback client and its helpers.
     typealias Client = ProtocolClient
 
     /// `hello` and `hello world`, as in the AWS documentation example.

@@ -5,6 +5,7 @@ import Testing
 /// Fixtures R1–R12 of firehose-protocol.md §5 (record decoding) against the running service. Every response is
 /// also checked against the response contract (P1–P4).
 @Suite struct ProtocolRecordTests {
+    /// The loopback client and its helpers.
     typealias Client = ProtocolClient
 
     /// A request whose records' `data` strings are given as sent (not re-encoded).

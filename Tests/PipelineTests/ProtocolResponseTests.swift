@@ -6,6 +6,7 @@ import Testing
 /// from request input, odd request ids, and requests the HTTP layer refuses (bad framing, an oversized head, slow
 /// clients). The other `Protocol*Tests` suites apply the same checks to every fixture's response.
 @Suite struct ProtocolResponseTests {
+    /// The loopback client and its helpers.
     typealias Client = ProtocolClient
 
     /// P3: an errorMessage quoting request input (a hostile body id, a huge `Content-Encoding`) is valid JSON,
@@ -72,7 +73,7 @@ import Testing
     /// response (the body case echoing the header id) and the connection is closed; nothing is stored.
     @Test func pSlowClients() throws {
         let adjust: (inout Pipeline.Configuration) -> Void = {
-            $0.headerTimeoutSeconds = 0.3
+            $0.headerTimeoutSeconds = 1
             $0.bodyTimeoutSeconds = 0.3
         }
         try Client.withService(adjust) { harness in
