@@ -37,8 +37,10 @@ import Testing
             let lines = try harness.lines()
             #expect(lines.count == 1)
             #expect(lines.first.flatMap { Client.string("_raw", in: $0) } == "hello")
-            #expect(lines.first.map { String(decoding: $0, as: UTF8.self).contains("\"secberus_compliance\":[") }
-                == true)
+            #expect(
+                lines.first.map { String(decoding: $0, as: UTF8.self).contains("\"secberus_compliance\":[") }
+                    == true
+            )
             #expect(harness.allFiles().allSatisfy { !$0.contains(".tmp") }, "\(harness.allFiles())")
             let lowercase = Client.newRequestID()
             var request = Self.helloRequest(lowercase)
@@ -195,9 +197,13 @@ import Testing
         writer.appendString(partner)
         writer.appendRaw("]}")
         try Data(writer.bytes).write(to: file)
+        // In the environment, keys that contain commas use the JSON array form.
         let sources: [(String, [String: String], String?)] = [
             ("file", [:], file.path),
-            ("environment", ["LAKEMARK_ACCESS_KEYS": key + "," + partner], nil),
+            (
+                "environment",
+                ["LAKEMARK_ACCESS_KEYS": String(decoding: writer.bytes.dropFirst(15).dropLast(), as: UTF8.self)], nil
+            ),
         ]
         for (origin, environment, path) in sources {
             let loaded = try ConfigurationLoader.load(path: path, environment: environment)
@@ -336,8 +342,10 @@ import Testing
     /// H15: an absolute-form target `POST https://host/firehose?x=1` is routed like `/firehose?x=1`.
     @Test func h15AbsoluteFormTarget() throws {
         try Client.withService({ $0.ingestPath = "/firehose" }) { harness in
-            let targets = ["https://ingest.example.com/firehose?x=1", "http://127.0.0.1/firehose",
-                           "https://ingest.example.com:443/firehose"]
+            let targets = [
+                "https://ingest.example.com/firehose?x=1", "http://127.0.0.1/firehose",
+                "https://ingest.example.com:443/firehose",
+            ]
             for target in targets {
                 var request = Self.helloRequest(Client.newRequestID())
                 request.target = target
@@ -364,7 +372,9 @@ import Testing
         try Client.withService { harness in
             let id = Client.newRequestID()
             var request = Client.firehose(
-                requestID: id, body: Client.body(requestID: id, data: [Self.hello, Self.helloWorld]))
+                requestID: id,
+                body: Client.body(requestID: id, data: [Self.hello, Self.helloWorld])
+            )
             request.framing = .chunked(pieceSize: 7)
             try harness.deliver(request, status: 200)
             #expect(try Self.rawValues(harness) == ["hello", "hello world"])
