@@ -62,8 +62,9 @@ public final class BatchProcessor: Sendable {
         self.decoder = FirehoseBatchDecoder(
             limits: FirehoseBatchDecoder.Limits(
                 maxDecompressedBodyBytes: configuration.maxDecompressedBytes,
-                maxRecords: 10_000,
-                maxRecordBytes: configuration.maxRecordBytes
+                maxRecords: configuration.maxRecords,
+                maxRecordBytes: configuration.maxRecordBytes,
+                maxBodyJSONValues: max(200_000, configuration.maxRecords * 8 + 64)
             )
         )
         self.unpacker = RecordUnpacker(

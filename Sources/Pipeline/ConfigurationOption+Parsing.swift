@@ -1,3 +1,4 @@
+import Glibc
 import JSONBytes
 
 extension ConfigurationOption {
@@ -95,6 +96,15 @@ extension ConfigurationOption {
         }
         guard !host.isEmpty, let port = Int(portText), (0...65_535).contains(port) else {
             throw ConfigurationError(.invalidValue, key: key, "expected host:port with a port in 0...65535")
+        }
+        if host == "localhost" { return ("127.0.0.1", port) }
+        var address = in6_addr()
+        guard inet_pton(AF_INET, String(host), &address) == 1 || inet_pton(AF_INET6, String(host), &address) == 1 else {
+            throw ConfigurationError(
+                .invalidValue,
+                key: key,
+                "the host must be an IP address (0.0.0.0, 127.0.0.1, ::) or localhost"
+            )
         }
         return (String(host), port)
     }

@@ -23,7 +23,11 @@ enum RequestLog {
         if let source = head.sourceARNParts?.streamName { metadata["stream"] = .string(source) }
         if let code = outcome.errorCode {
             metadata["error_code"] = .string(code)
-            logger.error("batch failed", metadata)
+            if outcome.status >= 500 {
+                logger.error("batch failed", metadata)
+            } else {
+                logger.warning("batch rejected", metadata)
+            }
         } else {
             logger.info("batch stored", metadata)
         }

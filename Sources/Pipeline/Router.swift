@@ -1,3 +1,4 @@
+import Foundation
 import Firehose
 import HTTPCore
 import HTTPServer
@@ -5,6 +6,7 @@ import JSONBytes
 import Mapping
 import ServiceSupport
 import Sink
+import Synchronization
 
 /// Routes requests: Firehose batches on the ingest path, the map API, health checks.
 final class Router: HTTPRequestHandler {
@@ -18,15 +20,30 @@ final class Router: HTTPRequestHandler {
     let sink: any ObjectSink
     /// Where request lines go.
     let logger: Logger
+    /// Checks the access key of map API requests (the same keys as Firehose's).
+    let accessKeys: AccessKeyVerifier
+    /// Map API requests being answered now.
+    let mapRequestsInFlight = Atomic<Int>(0)
+    /// Most map API requests answered at once, so mapping cannot starve ingest of workers.
+    let maxMapRequestsInFlight: Int
 
     /// Creates a router over the service's parts.
-    init(configuration: Configuration, processor: BatchProcessor, mapper: any ComplianceMapper,
-         sink: any ObjectSink, logger: Logger) {
+    init(
+        configuration: Configuration,
+        processor: BatchProcessor,
+        mapper: any ComplianceMapper,
+        sink: any ObjectSink,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.processor = processor
         self.mapper = mapper
         self.sink = sink
         self.logger = logger
+        self.accessKeys = AccessKeyVerifier(keys: configuration.accessKeys)
+        let workers =
+            configuration.workers > 0 ? configuration.workers : max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        self.maxMapRequestsInFlight = max(1, workers / 4)
     }
 
     /// Routes one request.
@@ -36,13 +53,12 @@ final class Router: HTTPRequestHandler {
             return onlyGet(request) ?? Self.json(200, #"{"status":"ok"}"#)
         case "/readyz":
             return onlyGet(request) ?? readiness()
-        case "/v1/frameworks":
+        case "/v1/frameworks" where configuration.mapAPI:
             guard request.method == .get else { return Self.methodNotAllowed("GET") }
-            return HTTPResponse(status: 200, json: MapAPI.frameworksResponse())
-        case "/v1/map":
+            return authorizeMapAPI(request) ?? HTTPResponse(status: 200, json: MapAPI.frameworksResponse())
+        case "/v1/map" where configuration.mapAPI:
             guard request.method == .post else { return Self.methodNotAllowed("POST") }
-            let (status, body) = MapAPI.handleMapRequest(request.body, mapper: mapper)
-            return HTTPResponse(status: status, json: body)
+            return authorizeMapAPI(request) ?? map(request)
         case configuration.ingestPath:
             return ingest(request)
         default:
@@ -54,12 +70,18 @@ final class Router: HTTPRequestHandler {
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
         let status = error.suggestedStatus.code == 413 ? 400 : error.suggestedStatus.code
         let requestID = head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""
-        logger.warning("request rejected by the server", [
-            "error_code": .string("http.\(error.code)"), "status": .int(status), "request_id": .string(requestID),
-        ])
+        logger.warning(
+            "request rejected by the server",
+            [
+                "error_code": .string("http.\(error.code)"), "status": .int(status), "request_id": .string(requestID),
+            ]
+        )
         let message = "HTTP \(error.code)" + (error.parseError.map { ": \($0)" } ?? "")
-        let body = FirehoseResponse.body(requestID: requestID, timestampMillis: UTCTime.nowMillis(),
-                                         errorMessage: message)
+        let body = FirehoseResponse.body(
+            requestID: requestID,
+            timestampMillis: UTCTime.nowMillis(),
+            errorMessage: message
+        )
         return HTTPResponse(status: status, json: body, closesConnection: true)
     }
 
@@ -68,7 +90,8 @@ final class Router: HTTPRequestHandler {
             let body = FirehoseResponse.body(
                 requestID: request.headers[FirehoseRequestHead.HeaderName.requestID] ?? "",
                 timestampMillis: UTCTime.nowMillis(),
-                errorMessage: "method \(request.method) not allowed; Firehose delivers with POST")
+                errorMessage: "method \(request.method) not allowed; Firehose delivers with POST"
+            )
             var response = HTTPResponse(status: 405, json: body)
             response.headers.add(name: "Allow", value: "POST")
             return response
@@ -78,6 +101,31 @@ final class Router: HTTPRequestHandler {
         let outcome = processor.process(head: head, body: request.body)
         RequestLog.write(outcome, head: head, seconds: clock.elapsed(), logger: logger)
         return HTTPResponse(status: outcome.status, json: outcome.body)
+    }
+
+    /// `nil` when the request may use the map API; else 401 (keys configured, none matching in
+    /// `authorization` or `X-Amz-Firehose-Access-Key`).
+    private func authorizeMapAPI(_ request: HTTPRequest) -> HTTPResponse? {
+        guard accessKeys.isEnabled else { return nil }
+        let presented = request.headers["authorization"] ?? request.headers[FirehoseRequestHead.HeaderName.accessKey]
+        if accessKeys.verify(presented) { return nil }
+        return Self.json(401, #"{"error":{"code":"unauthorized","message":"missing or wrong access key"}}"#)
+    }
+
+    /// Answers a map request, at most ``maxMapRequestsInFlight`` at a time (503 beyond).
+    private func map(_ request: HTTPRequest) -> HTTPResponse {
+        if let encoding = request.headers["content-encoding"], encoding.lowercased() != "identity" {
+            return Self.json(415, #"{"error":{"code":"unsupported_encoding","message":"send the body uncompressed"}}"#)
+        }
+        let running = mapRequestsInFlight.add(1, ordering: .relaxed).newValue
+        defer { mapRequestsInFlight.subtract(1, ordering: .relaxed) }
+        guard running <= maxMapRequestsInFlight else {
+            var response = Self.json(503, #"{"error":{"code":"busy","message":"too many map requests at once"}}"#)
+            response.headers.add(name: "Retry-After", value: "1")
+            return response
+        }
+        let (status, body) = MapAPI.handleMapRequest(request.body, mapper: mapper)
+        return HTTPResponse(status: status, json: body)
     }
 
     private func readiness() -> HTTPResponse {
