@@ -106,7 +106,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
     private static func failure(_ response: HTTPResponse) -> CredentialError {
         do {
             _ = try MetadataCredentialsDocument.parse(response.body, source: "container", now: .distantPast)
-        } catch where error.code == .serviceError {
+        } catch  where error.code == .serviceError {
             return CredentialError(
                 code: .serviceError,
                 source: "container",

@@ -32,7 +32,10 @@ public final class DefaultCredentialChain: CredentialProvider {
     /// - Parameters:
     ///   - environment: The variables to read (default the process environment); tests pass fixed values.
     ///   - options: Transports, policies and refresh settings (see ``CredentialSourceOptions`` for defaults).
-    public init(environment: EnvironmentReader = EnvironmentReader(), options: CredentialSourceOptions = CredentialSourceOptions()) {
+    public init(
+        environment: EnvironmentReader = EnvironmentReader(),
+        options: CredentialSourceOptions = CredentialSourceOptions()
+    ) {
         self.environment = environment
         self.options = options
     }
@@ -53,6 +56,17 @@ public final class DefaultCredentialChain: CredentialProvider {
     /// - Throws: ``CredentialError`` from choosing the source or from the source itself.
     public func credentials() throws(CredentialError) -> AWSCredentials {
         try CredentialError.calling(chosen().provider, source: "chain")
+    }
+
+    /// Drops the cached credentials of the chosen source (when it caches), so the next call waits for new ones;
+    /// call it when a service answered `ExpiredToken`, `ExpiredTokenException`, `InvalidToken` or `RequestExpired`.
+    public func invalidate() {
+        guard let provider = choice.withLock({ $0?.provider }) else { return }
+        if let refreshing = provider as? RefreshingCredentialProvider {
+            refreshing.invalidate()
+        } else if let profile = provider as? ProfileCredentialProvider {
+            profile.invalidate()
+        }
     }
 
     /// The kept choice, or a new one (made outside the lock; the first stored choice wins a race).

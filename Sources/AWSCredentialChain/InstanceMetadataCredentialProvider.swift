@@ -51,7 +51,11 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         do {
             disabled = try environment.bool("AWS_EC2_METADATA_DISABLED", default: false)
             v1Disabled = try environment.bool("AWS_EC2_METADATA_V1_DISABLED", default: false)
-            mode = try environment.choice("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", of: ["ipv4", "ipv6"], default: "ipv4")
+            mode = try environment.choice(
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+                of: ["ipv4", "ipv6"],
+                default: "ipv4"
+            )
         } catch {
             throw CredentialError(code: .invalidConfiguration, source: "instanceMetadata", message: error.message)
         }
@@ -59,7 +63,11 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         let text =
             environment.string("AWS_EC2_METADATA_SERVICE_ENDPOINT")
             ?? (mode == "ipv6" ? Self.ipv6Endpoint : Self.defaultEndpoint)
-        endpoint = try AWSEndpoint.parse(text, variable: "AWS_EC2_METADATA_SERVICE_ENDPOINT", source: "instanceMetadata")
+        endpoint = try AWSEndpoint.parse(
+            text,
+            variable: "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            source: "instanceMetadata"
+        )
         allowsV1 = !v1Disabled
         self.now = now
         caller = try EndpointCaller(url: endpoint, connectors: connectors, policy: policy, source: "instanceMetadata")
@@ -99,7 +107,7 @@ public struct InstanceMetadataCredentialProvider: CredentialProvider {
         let response: HTTPResponse
         do {
             response = try caller.send { () throws(CredentialError) in request }
-        } catch where error.code == .transportFailed && allowsV1 {
+        } catch  where error.code == .transportFailed && allowsV1 {
             return nil
         }
         let status = response.status.code

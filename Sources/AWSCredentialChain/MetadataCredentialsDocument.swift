@@ -24,7 +24,11 @@ enum MetadataCredentialsDocument {
         }
         let root = tape.rootIndex
         guard tape.kind(root) == .object else {
-            throw CredentialError(code: .invalidResponse, source: source, message: "the credential document is not an object")
+            throw CredentialError(
+                code: .invalidResponse,
+                source: source,
+                message: "the credential document is not an object"
+            )
         }
         let field = { (name: String) -> String? in tape.value(forKey: name, in: root).flatMap { tape.string($0) } }
         if let code = field("Code") ?? field("code"), code != "Success" {
@@ -44,7 +48,11 @@ enum MetadataCredentialsDocument {
         var expiration: Date?
         if let text = field("Expiration") {
             guard let millis = UTCTime.parseTimestamp(text) else {
-                throw CredentialError(code: .invalidResponse, source: source, message: "Expiration is not an ISO 8601 time")
+                throw CredentialError(
+                    code: .invalidResponse,
+                    source: source,
+                    message: "Expiration is not an ISO 8601 time"
+                )
             }
             let date = Date(timeIntervalSince1970: Double(millis) / 1000)
             guard date > now else {
@@ -56,7 +64,11 @@ enum MetadataCredentialsDocument {
             }
             expiration = date
         } else if token != nil {
-            throw CredentialError(code: .invalidResponse, source: source, message: "temporary credentials lack Expiration")
+            throw CredentialError(
+                code: .invalidResponse,
+                source: source,
+                message: "temporary credentials lack Expiration"
+            )
         }
         return AWSCredentials(
             accessKeyID: accessKeyID,

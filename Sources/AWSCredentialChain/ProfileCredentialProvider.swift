@@ -63,8 +63,16 @@ public struct ProfileCredentialProvider: CredentialProvider {
         try CredentialError.calling(resolved, source: "profile")
     }
 
+    /// Drops cached role credentials (assume role, web identity) so the next call fetches new ones; static keys
+    /// are unaffected.
+    public func invalidate() {
+        (resolved as? RefreshingCredentialProvider)?.invalidate()
+    }
+
     /// Both files merged by profile, the credentials file winning.
-    private static func loadProfiles(environment: EnvironmentReader) throws(CredentialError) -> [String: [String: String]] {
+    private static func loadProfiles(
+        environment: EnvironmentReader
+    ) throws(CredentialError) -> [String: [String: String]] {
         let home = environment.string("HOME")
         let configPath = expand(environment.string("AWS_CONFIG_FILE"), home: home, fallback: ".aws/config")
         let credentialsPath = expand(

@@ -3,8 +3,11 @@ import ServiceSupport
 
 /// Turns a profile's settings into a provider, following `source_profile` links.
 struct ProfileResolver {
+    /// Settings by profile name, both files merged.
     let profiles: [String: [String: String]]
+    /// The variables `credential_source = Environment` and STS endpoint overrides read.
     let environment: EnvironmentReader
+    /// Transports, policies and refresh settings for the providers built.
     let options: CredentialSourceOptions
 
     /// The longest `source_profile` chain followed.
@@ -38,6 +41,7 @@ struct ProfileResolver {
         return nil
     }
 
+    /// A `role_arn` profile: web identity, or `AssumeRole` on top of its source.
     private func resolveRole(
         _ name: String,
         roleARN: String,
@@ -166,6 +170,7 @@ struct ProfileResolver {
         }
     }
 
+    /// `duration_seconds`, checked against STS's 900–43,200 s range.
     private func durationSeconds(_ name: String, settings: [String: String]) throws(CredentialError) -> Int? {
         guard let text = settings["duration_seconds"] else { return nil }
         guard let value = Int(text), (900...43_200).contains(value) else {
@@ -174,6 +179,7 @@ struct ProfileResolver {
         return value
     }
 
+    /// An ``CredentialError/Code/invalidConfiguration`` error from the profile source.
     private func invalid(_ message: String) -> CredentialError {
         CredentialError(code: .invalidConfiguration, source: "profile", message: message)
     }

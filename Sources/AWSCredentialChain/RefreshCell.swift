@@ -16,25 +16,42 @@ import Synchronization
 final class RefreshCell<Value: Sendable>: Sendable {
     /// How usable a cached value is at a given time.
     enum Freshness: Sendable {
-        case fresh, refreshSoon, refreshNow, unusable
+        /// Use the value.
+        case fresh
+        /// Use the value and refresh it in the background.
+        case refreshSoon
+        /// Wait for a refresh; use the value if the refresh fails.
+        case refreshNow
+        /// Wait for a refresh; fail if it fails.
+        case unusable
     }
 
     /// One fetch, awaited by any number of callers.
     final class Fetch: Sendable {
+        /// The invalidation count when the fetch started; a later ``RefreshCell/invalidate()`` outdates its value.
         let generation: Int
         private let finished = DispatchGroup()
         private let outcome = Mutex<Result<Value, CredentialError>?>(nil)
 
+        /// Creates a pending fetch.
+        ///
+        /// - Parameter generation: The cell's invalidation count at the start.
         init(generation: Int) {
             self.generation = generation
             finished.enter()
         }
 
+        /// Publishes the outcome and wakes every waiter; called exactly once.
+        ///
+        /// - Parameter result: The fetched value or the failure.
         func complete(_ result: Result<Value, CredentialError>) {
             outcome.withLock { $0 = result }
             finished.leave()
         }
 
+        /// Blocks until ``complete(_:)`` has been called.
+        ///
+        /// - Returns: The outcome.
         func wait() -> Result<Value, CredentialError> {
             finished.wait()
             return outcome.withLock { $0! }

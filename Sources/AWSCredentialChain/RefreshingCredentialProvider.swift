@@ -52,7 +52,11 @@ public final class RefreshingCredentialProvider: CredentialProvider {
     ///   - source: Names the source in errors that `base` throws without being a ``CredentialError``
     ///     (default `"provider"`).
     ///   - configuration: Windows, clock and failure reporting (see ``Configuration`` for defaults).
-    public init(base: any CredentialProvider, source: String = "provider", configuration: Configuration = Configuration()) {
+    public init(
+        base: any CredentialProvider,
+        source: String = "provider",
+        configuration: Configuration = Configuration()
+    ) {
         self.source = source
         let advisory = configuration.advisoryWindow.timeInterval
         let mandatory = configuration.mandatoryWindow.timeInterval

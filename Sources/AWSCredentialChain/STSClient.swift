@@ -193,6 +193,7 @@ struct STSClient: Sendable {
         return out
     }
 
+    /// Appends `text` percent-encoded (unreserved bytes kept).
     private static func appendEncoded(_ text: String, to out: inout [UInt8]) {
         let hex = Array("0123456789ABCDEF".utf8)
         for byte in text.utf8 {

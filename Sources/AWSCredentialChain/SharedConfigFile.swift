@@ -72,6 +72,7 @@ struct SharedConfigFile: Sendable {
         return name.isEmpty ? nil : name
     }
 
+    /// The error for a malformed line; it names the file and line, never the content.
     private static func malformed(_ path: String, line: Int) -> CredentialError {
         CredentialError(code: .invalidConfiguration, source: "profile", message: "\(path) line \(line) is malformed")
     }

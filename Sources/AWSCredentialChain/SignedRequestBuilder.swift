@@ -47,13 +47,21 @@ struct SignedRequestBuilder: Sendable {
             )
             signature = try signer.sign(request, at: date)
         } catch {
-            let code: CredentialError.Code = error.code == .expiredCredentials ? .expiredCredentials : .invalidConfiguration
+            let code: CredentialError.Code =
+                error.code == .expiredCredentials ? .expiredCredentials : .invalidConfiguration
             throw CredentialError(code: code, source: source, message: "cannot sign the request: \(error.message)")
         }
         var fields = HTTPHeaders()
         fields.add(name: "Host", value: host)
         for header in headers { fields.add(name: header.name, value: header.value) }
         for header in signature.headers { fields.add(name: header.name, value: header.value) }
-        return HTTPClientRequest(method: .post, host: url.host, port: url.port, target: target, headers: fields, body: body)
+        return HTTPClientRequest(
+            method: .post,
+            host: url.host,
+            port: url.port,
+            target: target,
+            headers: fields,
+            body: body
+        )
     }
 }

@@ -64,7 +64,10 @@ public struct WebIdentityCredentialProvider: CredentialProvider {
         guard let tokenFile = environment.string("AWS_WEB_IDENTITY_TOKEN_FILE"),
             let roleARN = environment.string("AWS_ROLE_ARN")
         else { return nil }
-        let endpoint = try STSClient.endpoint(region: AWSEndpoint.region(environment: environment), environment: environment)
+        let endpoint = try STSClient.endpoint(
+            region: AWSEndpoint.region(environment: environment),
+            environment: environment
+        )
         try self.init(
             tokenFile: tokenFile,
             roleARN: roleARN,

@@ -11,7 +11,9 @@ import Testing
         let moto = try MotoPeer.authenticated.get()
         let role = try moto.run(["op": "create_role", "name": "security-lake-\(UUID().uuidString.prefix(8))"])
         let arn = try #require(role["arn"] as? String)
-        let base = StaticCredentialProvider(AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey))
+        let base = StaticCredentialProvider(
+            AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey)
+        )
         let provider = try AssumeRoleCredentialProvider(
             base: base,
             role: .init(arn: arn, externalID: "lakemark-external-id", sessionName: "lakemark", durationSeconds: 900),
@@ -41,7 +43,9 @@ import Testing
     @Test(.enabled(if: MotoPeer.isAvailable, MotoPeer.unavailableMessage))
     func wrongSecretIsRejectedByMoto() throws {
         let moto = try MotoPeer.authenticated.get()
-        let base = StaticCredentialProvider(AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: "not-the-secret"))
+        let base = StaticCredentialProvider(
+            AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: "not-the-secret")
+        )
         let provider = try AssumeRoleCredentialProvider(
             base: base,
             role: .init(arn: "arn:aws:iam::123456789012:role/whatever"),
@@ -58,7 +62,9 @@ import Testing
 
     @Test func baseProviderFailureIsPassedThrough() throws {
         let sts = try LoopbackHTTPServer { _ in FakeSTS.success(result: "AssumeRoleResult", key: "ASIANEVER") }
-        let failing = ScriptedProvider([.failure(CredentialError(code: .notConfigured, source: "chain", message: "none"))])
+        let failing = ScriptedProvider([
+            .failure(CredentialError(code: .notConfigured, source: "chain", message: "none"))
+        ])
         let provider = try AssumeRoleCredentialProvider(
             base: failing,
             role: .init(arn: "arn:aws:iam::1:role/r"),
@@ -76,7 +82,9 @@ import Testing
             request.headers["x-amz-security-token"] == "base-token"
                 ? FakeResponse(status: 503) : FakeSTS.error(code: "InvalidClientTokenId", message: "no token")
         }
-        let base = StaticCredentialProvider(AWSCredentials(accessKeyID: "ASIABASE", secretAccessKey: "s", sessionToken: "base-token"))
+        let base = StaticCredentialProvider(
+            AWSCredentials(accessKeyID: "ASIABASE", secretAccessKey: "s", sessionToken: "base-token")
+        )
         let provider = try AssumeRoleCredentialProvider(
             base: base,
             role: .init(arn: "arn:aws:iam::1:role/r"),

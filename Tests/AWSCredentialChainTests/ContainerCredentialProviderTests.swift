@@ -14,7 +14,9 @@ import Testing
             request.target == "/v2/credentials/abc-123"
                 ? .json(credentialDocument(expiration: expiry)) : FakeResponse(status: 404)
         }
-        let environment = EnvironmentReader(values: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc-123"])
+        let environment = EnvironmentReader(values: [
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc-123"
+        ])
         let provider = try #require(
             try ContainerCredentialProvider(
                 environment: environment,
@@ -40,7 +42,9 @@ import Testing
         let tokenFile = try directory.write("token", "first-token\n")
         let expiry = inOneHour()
         let server = try LoopbackHTTPServer { request in
-            guard let token = request.headers["authorization"] else { return .json(#"{"code":"NoToken"}"#, status: 401) }
+            guard let token = request.headers["authorization"] else {
+                return .json(#"{"code":"NoToken"}"#, status: 401)
+            }
             return .json(credentialDocument(accessKeyID: "ASIA" + token.uppercased(), expiration: expiry))
         }
         let environment = EnvironmentReader(values: [
@@ -48,7 +52,9 @@ import Testing
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
             "AWS_CONTAINER_AUTHORIZATION_TOKEN": "ignored-because-the-file-wins",
         ])
-        let provider = try #require(try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: fast))
+        let provider = try #require(
+            try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: fast)
+        )
         #expect(try provider.credentials().accessKeyID == "ASIAFIRST-TOKEN")
         try directory.write("token", "second-token")
         #expect(try provider.credentials().accessKeyID == "ASIASECOND-TOKEN")
@@ -65,7 +71,9 @@ import Testing
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://localhost:\(server.port)/creds",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN": "static-token",
         ])
-        let provider = try #require(try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: fast))
+        let provider = try #require(
+            try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: fast)
+        )
         #expect(try provider.credentials().sessionToken == "container-token")
     }
 
@@ -77,7 +85,9 @@ import Testing
             }
             #expect(error.code == .invalidConfiguration)
         }
-        for uri in ["http://169.254.170.23/v1/credentials", "http://[fd00:ec2::23]/v1/credentials", "http://127.0.0.2:1/"] {
+        for uri in [
+            "http://169.254.170.23/v1/credentials", "http://[fd00:ec2::23]/v1/credentials", "http://127.0.0.2:1/",
+        ] {
             let environment = EnvironmentReader(values: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri])
             #expect(try ContainerCredentialProvider(environment: environment, connectors: connectors) != nil)
         }
@@ -96,7 +106,9 @@ import Testing
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL,
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
         ])
-        let provider = try #require(try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: fast))
+        let provider = try #require(
+            try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: fast)
+        )
         let error = try #require(throws: CredentialError.self) { try provider.credentials() }
         #expect(error.code == .invalidConfiguration)
         #expect(server.requests.isEmpty)
@@ -108,7 +120,9 @@ import Testing
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/nonexistent/token",
         ])
-        let provider = try #require(try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: fast))
+        let provider = try #require(
+            try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: fast)
+        )
         let error = try #require(throws: CredentialError.self) { try provider.credentials() }
         #expect(error.code == .fileUnreadable)
     }
@@ -146,14 +160,18 @@ import Testing
         let server = try LoopbackHTTPServer { _ in FakeResponse(status: 503) }
         let environment = EnvironmentReader(values: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": server.baseURL + "/c"])
         let policy = FetchPolicy(timeout: .milliseconds(500), attempts: 3, retryDelay: .milliseconds(10))
-        let provider = try #require(try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: policy))
+        let provider = try #require(
+            try ContainerCredentialProvider(environment: environment, connectors: connectors, policy: policy)
+        )
         let error = try #require(throws: CredentialError.self) { try provider.credentials() }
         #expect(error.httpStatus == 503)
         #expect(server.requests.count == 3)
     }
 
     @Test func notConfiguredWithoutVariables() throws {
-        #expect(try ContainerCredentialProvider(environment: EnvironmentReader(values: [:]), connectors: connectors) == nil)
+        #expect(
+            try ContainerCredentialProvider(environment: EnvironmentReader(values: [:]), connectors: connectors) == nil
+        )
         let relative = EnvironmentReader(values: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "v2/no-slash"])
         #expect(throws: CredentialError.self) {
             _ = try ContainerCredentialProvider(environment: relative, connectors: connectors)

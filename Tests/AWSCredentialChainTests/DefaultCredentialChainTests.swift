@@ -13,13 +13,18 @@ import Testing
     init() throws {
         directory = try TemporaryDirectory()
         let expiry = inOneHour()
-        container = try LoopbackHTTPServer { _ in .json(credentialDocument(accessKeyID: "ASIAFROMCONTAINER", expiration: expiry)) }
+        container = try LoopbackHTTPServer { _ in
+            .json(credentialDocument(accessKeyID: "ASIAFROMCONTAINER", expiration: expiry))
+        }
         imds = try LoopbackHTTPServer { FakeIMDS().answer($0) }
     }
 
     /// Variables for every source; tests remove the ones they do not want.
     func allSources() throws -> [String: String] {
-        let credentials = try directory.write("credentials", "[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = file-secret\n")
+        let credentials = try directory.write(
+            "credentials",
+            "[default]\naws_access_key_id = AKIAFROMFILE\naws_secret_access_key = file-secret\n"
+        )
         return [
             "AWS_ACCESS_KEY_ID": "AKIAFROMENV",
             "AWS_SECRET_ACCESS_KEY": "env-secret",
@@ -64,11 +69,18 @@ import Testing
         #expect(try chain.resolve() == "container")
         #expect(container.requests.count == 1)
         #expect(imds.requests.isEmpty)
+        // After a service reported an expired token, the next call fetches again.
+        chain.invalidate()
+        #expect(try chain.credentials().accessKeyID == "ASIAFROMCONTAINER")
+        #expect(container.requests.count == 2)
     }
 
     @Test func instanceMetadataIsTheLastResort() throws {
         var values = try allSources()
-        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] {
+        for name in [
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SHARED_CREDENTIALS_FILE",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        ] {
             values[name] = nil
         }
         let chain = chain(values)
@@ -78,7 +90,9 @@ import Testing
 
     @Test func webIdentityWinsOverFiles() throws {
         let token = try directory.write("token", "oidc-token")
-        let sts = try LoopbackHTTPServer { _ in FakeSTS.success(result: "AssumeRoleWithWebIdentityResult", key: "ASIAFROMWEBID") }
+        let sts = try LoopbackHTTPServer { _ in
+            FakeSTS.success(result: "AssumeRoleWithWebIdentityResult", key: "ASIAFROMWEBID")
+        }
         var values = try allSources()
         values["AWS_ACCESS_KEY_ID"] = nil
         values["AWS_SECRET_ACCESS_KEY"] = nil
@@ -100,7 +114,10 @@ import Testing
     @Test func aFailingChosenSourceDoesNotFallThrough() throws {
         let broken = try LoopbackHTTPServer { _ in FakeResponse(status: 500) }
         var values = try allSources()
-        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] {
+        for name in [
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SHARED_CREDENTIALS_FILE",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        ] {
             values[name] = nil
         }
         values["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = broken.baseURL + "/creds"
@@ -119,9 +136,11 @@ import Testing
 
     @Test func environmentSessionToken() throws {
         let provider = try #require(
-            try EnvironmentCredentialProvider(environment: EnvironmentReader(values: [
-                "AWS_ACCESS_KEY_ID": "ASIAENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "tok",
-            ]))
+            try EnvironmentCredentialProvider(
+                environment: EnvironmentReader(values: [
+                    "AWS_ACCESS_KEY_ID": "ASIAENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "tok",
+                ])
+            )
         )
         let credentials = try provider.credentials()
         #expect(credentials.sessionToken == "tok")

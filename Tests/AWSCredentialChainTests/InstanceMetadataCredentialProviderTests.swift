@@ -33,11 +33,18 @@ struct FakeIMDS {
     let connectors = AWSHTTPConnectors()
     let fast = FetchPolicy(timeout: .milliseconds(500), attempts: 2, retryDelay: .zero)
 
-    func provider(_ server: LoopbackHTTPServer, _ extra: [String: String] = [:]) throws -> InstanceMetadataCredentialProvider {
+    func provider(
+        _ server: LoopbackHTTPServer,
+        _ extra: [String: String] = [:]
+    ) throws -> InstanceMetadataCredentialProvider {
         var values = ["AWS_EC2_METADATA_SERVICE_ENDPOINT": server.baseURL + "/"]
         values.merge(extra) { _, new in new }
         return try #require(
-            try InstanceMetadataCredentialProvider(environment: EnvironmentReader(values: values), connectors: connectors, policy: fast)
+            try InstanceMetadataCredentialProvider(
+                environment: EnvironmentReader(values: values),
+                connectors: connectors,
+                policy: fast
+            )
         )
     }
 
@@ -124,10 +131,18 @@ struct FakeIMDS {
         let disabled = EnvironmentReader(values: ["AWS_EC2_METADATA_DISABLED": "true"])
         #expect(try InstanceMetadataCredentialProvider(environment: disabled, connectors: connectors) == nil)
         let ipv6 = EnvironmentReader(values: ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv6"])
-        #expect(try InstanceMetadataCredentialProvider(environment: ipv6, connectors: connectors)?.endpoint.host == "fd00:ec2::254")
-        let standard = try InstanceMetadataCredentialProvider(environment: EnvironmentReader(values: [:]), connectors: connectors)
+        #expect(
+            try InstanceMetadataCredentialProvider(environment: ipv6, connectors: connectors)?.endpoint.host
+                == "fd00:ec2::254"
+        )
+        let standard = try InstanceMetadataCredentialProvider(
+            environment: EnvironmentReader(values: [:]),
+            connectors: connectors
+        )
         #expect(standard?.endpoint.host == "169.254.169.254")
         let bad = EnvironmentReader(values: ["AWS_EC2_METADATA_DISABLED": "maybe"])
-        #expect(throws: CredentialError.self) { _ = try InstanceMetadataCredentialProvider(environment: bad, connectors: connectors) }
+        #expect(throws: CredentialError.self) {
+            _ = try InstanceMetadataCredentialProvider(environment: bad, connectors: connectors)
+        }
     }
 }

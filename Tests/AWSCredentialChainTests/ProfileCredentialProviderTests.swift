@@ -61,14 +61,19 @@ import Testing
         let fromConfig = try #require(try provider(config: config, ["AWS_PROFILE": "work"]))
         #expect(try fromConfig.credentials().accessKeyID == "AKIAFROMCONFIG")
         let credentials = "[work]\naws_access_key_id = AKIAFROMCREDENTIALS\naws_secret_access_key = c\n"
-        let merged = try #require(try provider(credentials: credentials, config: config, ["AWS_DEFAULT_PROFILE": "work"]))
+        let merged = try #require(
+            try provider(credentials: credentials, config: config, ["AWS_DEFAULT_PROFILE": "work"])
+        )
         #expect(try merged.credentials().accessKeyID == "AKIAFROMCREDENTIALS")
     }
 
     @Test func homeDirectoryDefaults() throws {
         try directory.write(".aws/credentials", "[default]\naws_access_key_id = AKIAHOME\naws_secret_access_key = h\n")
         let provider = try #require(
-            try ProfileCredentialProvider(environment: EnvironmentReader(values: ["HOME": directory.path]), options: loopbackOptions())
+            try ProfileCredentialProvider(
+                environment: EnvironmentReader(values: ["HOME": directory.path]),
+                options: loopbackOptions()
+            )
         )
         #expect(try provider.credentials().accessKeyID == "AKIAHOME")
     }
@@ -126,7 +131,9 @@ import Testing
             duration_seconds = 1800
             region = eu-central-1
             """
-        let provider = try #require(try provider(credentials: credentials, config: config, ["AWS_ENDPOINT_URL_STS": sts.baseURL]))
+        let provider = try #require(
+            try provider(credentials: credentials, config: config, ["AWS_ENDPOINT_URL_STS": sts.baseURL])
+        )
         #expect(provider.kind == "assumeRole")
         let keys = try provider.credentials()
         #expect(keys.accessKeyID == "ASIAASSUMED")
@@ -153,14 +160,18 @@ import Testing
         let sts = try LoopbackHTTPServer { _ in FakeSTS.success(result: "AssumeRoleResult", key: "ASIAROLE") }
         let config = "[default]\nrole_arn = arn:aws:iam::1:role/r\ncredential_source = Environment\n"
         let fromEnvironment = try #require(
-            try provider(config: config, [
-                "AWS_ENDPOINT_URL": sts.baseURL, "AWS_ACCESS_KEY_ID": "AKIAENVBASE", "AWS_SECRET_ACCESS_KEY": "e",
-            ])
+            try provider(
+                config: config,
+                [
+                    "AWS_ENDPOINT_URL": sts.baseURL, "AWS_ACCESS_KEY_ID": "AKIAENVBASE", "AWS_SECRET_ACCESS_KEY": "e",
+                ]
+            )
         )
         #expect(try fromEnvironment.credentials().accessKeyID == "ASIAROLE")
         #expect(sts.requests.last?.headers["authorization"]?.contains("Credential=AKIAENVBASE/") == true)
 
-        let selfSourced = "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = default\n"
+        let selfSourced =
+            "[default]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = default\n"
             + "aws_access_key_id = AKIASELF\naws_secret_access_key = s\n"
         let provider = try #require(try provider(credentials: selfSourced, ["AWS_ENDPOINT_URL_STS": sts.baseURL]))
         #expect(try provider.credentials().accessKeyID == "ASIAROLE")
@@ -169,7 +180,9 @@ import Testing
 
     @Test func webIdentityProfile() throws {
         let token = try directory.write("oidc", "profile-oidc-token")
-        let sts = try LoopbackHTTPServer { _ in FakeSTS.success(result: "AssumeRoleWithWebIdentityResult", key: "ASIAWEB") }
+        let sts = try LoopbackHTTPServer { _ in
+            FakeSTS.success(result: "AssumeRoleWithWebIdentityResult", key: "ASIAWEB")
+        }
         let config = "[default]\nrole_arn = arn:aws:iam::1:role/web\nweb_identity_token_file = \(token)\n"
         let provider = try #require(try provider(config: config, ["AWS_ENDPOINT_URL_STS": sts.baseURL]))
         #expect(provider.kind == "webIdentity")

@@ -104,7 +104,8 @@ import Testing
 
     @Test func shortLivedCredentialsAreRefreshedOnEveryUse() throws {
         let base = ScriptedProvider([
-            .success(keys("A", expiresIn: 300)), .success(keys("B", expiresIn: 300)), .success(keys("C", expiresIn: 300)),
+            .success(keys("A", expiresIn: 300)), .success(keys("B", expiresIn: 300)),
+            .success(keys("C", expiresIn: 300)),
         ])
         let provider = wrap(base)
         #expect(try provider.credentials().accessKeyID == "A")

@@ -6,10 +6,14 @@ import ServiceSupport
 import Testing
 
 @Suite struct SecretsManagerTests {
-    static let fakeKeys = StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIAFAKE", secretAccessKey: "fake-secret"))
+    static let fakeKeys = StaticCredentialProvider(
+        AWSCredentials(accessKeyID: "AKIAFAKE", secretAccessKey: "fake-secret")
+    )
 
     func motoClient(_ moto: MotoPeer) throws -> SecretsManagerClient {
-        let keys = StaticCredentialProvider(AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey))
+        let keys = StaticCredentialProvider(
+            AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: moto.secretAccessKey)
+        )
         return try SecretsManagerClient(
             region: moto.region,
             credentials: keys,
@@ -24,7 +28,9 @@ import Testing
         let client = try motoClient(moto)
         let id = UUID().uuidString
         let plain = try moto.run(["op": "create_secret", "name": "plain-\(id)", "value": "sk-plain-value"])
-        _ = try moto.run(["op": "create_secret", "name": "json-\(id)", "value": #"{"api_key": "sk-from-json", "note": "x"}"#])
+        _ = try moto.run([
+            "op": "create_secret", "name": "json-\(id)", "value": #"{"api_key": "sk-from-json", "note": "x"}"#,
+        ])
         _ = try moto.run(["op": "create_secret", "name": "other-\(id)", "value": #"{"token": "t"}"#])
         _ = try moto.run(["op": "create_binary_secret", "name": "binary-\(id)", "value": #"{"api_key":"sk-binary"}"#])
 
@@ -93,11 +99,23 @@ import Testing
 
     @Test func requestShapeAndErrorParsing() throws {
         let answers = [
-            FakeResponse.json(#"{"ARN":"arn","Name":"n","SecretString":"s3cr3t","VersionId":"v1","CreatedDate":1.7e9}"#),
-            FakeResponse.json(#"{"__type":"com.amazonaws.secretsmanager#DecryptionFailure:http://x","Message":"kms"}"#, status: 400),
-            FakeResponse(status: 400, headers: [("x-amzn-ErrorType", "AccessDeniedException:http://internal")], body: ""),
-            FakeResponse(status: 403, body: "<ErrorResponse><Errors><Error><Code>InvalidSignatureException</Code>"
-                + "<Message>bad</Message></Error></Errors></ErrorResponse>"),
+            FakeResponse.json(
+                #"{"ARN":"arn","Name":"n","SecretString":"s3cr3t","VersionId":"v1","CreatedDate":1.7e9}"#
+            ),
+            FakeResponse.json(
+                #"{"__type":"com.amazonaws.secretsmanager#DecryptionFailure:http://x","Message":"kms"}"#,
+                status: 400
+            ),
+            FakeResponse(
+                status: 400,
+                headers: [("x-amzn-ErrorType", "AccessDeniedException:http://internal")],
+                body: ""
+            ),
+            FakeResponse(
+                status: 403,
+                body: "<ErrorResponse><Errors><Error><Code>InvalidSignatureException</Code>"
+                    + "<Message>bad</Message></Error></Errors></ErrorResponse>"
+            ),
             FakeResponse(status: 502, body: "bad gateway"),
             FakeResponse.json(#"{"Name":"n"}"#),
         ]
@@ -110,7 +128,10 @@ import Testing
             ),
             connectors: AWSHTTPConnectors()
         )
-        let value = try client.getSecretValue(secretID: "arn:aws:secretsmanager:eu-west-1:1:secret:k\"ey", versionStage: "AWSPREVIOUS")
+        let value = try client.getSecretValue(
+            secretID: "arn:aws:secretsmanager:eu-west-1:1:secret:k\"ey",
+            versionStage: "AWSPREVIOUS"
+        )
         #expect(value.secretString == "s3cr3t")
         #expect(value.versionID == "v1")
         #expect(!"\(value)".contains("s3cr3t"))
@@ -192,7 +213,10 @@ import Testing
         #expect(SecretValue(secretString: #" {"api_key":"k\u00e9y"} "#).apiKey == "kéy")
         #expect(SecretValue(secretString: #"{"api_key":42}"#).apiKey == #"{"api_key":42}"#)
         #expect(SecretValue(secretString: #"{"api_key":"#).apiKey == #"{"api_key":"#)
-        #expect(SecretsManagerClient.region(fromARN: "arn:aws:secretsmanager:ap-south-1:123:secret:name-AbC") == "ap-south-1")
+        #expect(
+            SecretsManagerClient.region(fromARN: "arn:aws:secretsmanager:ap-south-1:123:secret:name-AbC")
+                == "ap-south-1"
+        )
         #expect(SecretsManagerClient.region(fromARN: "name") == nil)
     }
 }

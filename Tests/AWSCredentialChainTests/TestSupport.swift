@@ -9,7 +9,8 @@ final class TemporaryDirectory: Sendable {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory
+        path =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("awscred-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -52,7 +53,9 @@ final class ManualClock: Sendable {
 final class ManualRunner: Sendable {
     private let jobs = Mutex<[@Sendable () -> Void]>([])
 
-    var function: @Sendable (@escaping @Sendable () -> Void) -> Void { { job in self.jobs.withLock { $0.append(job) } } }
+    var function: @Sendable (@escaping @Sendable () -> Void) -> Void {
+        { job in self.jobs.withLock { $0.append(job) } }
+    }
 
     var pendingCount: Int { jobs.withLock { $0.count } }
 

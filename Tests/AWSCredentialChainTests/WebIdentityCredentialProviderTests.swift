@@ -11,7 +11,10 @@ import Testing
         let tokenFile = try directory.write("token", "eyJ.first.token\n")
         let sts = try LoopbackHTTPServer { request in
             let form = FakeSTS.form(request.bodyText)
-            return FakeSTS.success(result: "AssumeRoleWithWebIdentityResult", key: "ASIA" + (form["WebIdentityToken"] ?? "?"))
+            return FakeSTS.success(
+                result: "AssumeRoleWithWebIdentityResult",
+                key: "ASIA" + (form["WebIdentityToken"] ?? "?")
+            )
         }
         let environment = EnvironmentReader(values: [
             "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile,
@@ -19,7 +22,9 @@ import Testing
             "AWS_ROLE_SESSION_NAME": "pod-7",
             "AWS_ENDPOINT_URL": sts.baseURL + "/sts-prefix",
         ])
-        let provider = try #require(try WebIdentityCredentialProvider(environment: environment, connectors: AWSHTTPConnectors()))
+        let provider = try #require(
+            try WebIdentityCredentialProvider(environment: environment, connectors: AWSHTTPConnectors())
+        )
         #expect(try provider.credentials().accessKeyID == "ASIAeyJ.first.token")
         try directory.write("token", "eyJ.second.token")
         #expect(try provider.credentials().accessKeyID == "ASIAeyJ.second.token")
@@ -96,12 +101,19 @@ import Testing
         }
         #expect(globalError.message.contains("sts.amazonaws.com"))
         let ignored = EnvironmentReader(
-            values: base.merging(["AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]) { $1 }
+            values: base.merging([
+                "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true",
+            ]) { $1 }
         )
         #expect(throws: CredentialError.self) {
             _ = try WebIdentityCredentialProvider(environment: ignored, connectors: AWSHTTPConnectors())
         }
-        #expect(try WebIdentityCredentialProvider(environment: EnvironmentReader(values: [:]), connectors: AWSHTTPConnectors()) == nil)
+        #expect(
+            try WebIdentityCredentialProvider(
+                environment: EnvironmentReader(values: [:]),
+                connectors: AWSHTTPConnectors()
+            ) == nil
+        )
     }
 
     @Test(.enabled(if: MotoPeer.isAvailable, MotoPeer.unavailableMessage))
@@ -116,7 +128,9 @@ import Testing
             "AWS_REGION": moto.region,
             "AWS_ENDPOINT_URL_STS": moto.endpoint,
         ])
-        let provider = try #require(try WebIdentityCredentialProvider(environment: environment, connectors: AWSHTTPConnectors()))
+        let provider = try #require(
+            try WebIdentityCredentialProvider(environment: environment, connectors: AWSHTTPConnectors())
+        )
         let credentials = try provider.credentials()
         #expect(credentials.accessKeyID.hasPrefix("ASIA"))
         #expect(!credentials.secretAccessKey.isEmpty)

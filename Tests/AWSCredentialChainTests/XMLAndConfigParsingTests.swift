@@ -34,17 +34,28 @@ import Testing
         let credentials = try SharedConfigFile(parsing: text, isConfigFile: false, path: "credentials")
         #expect(credentials.profiles["profile a b"] != nil)
         #expect(credentials.profiles["plain"] == ["x": "1"])
-        #expect(throws: CredentialError.self) { _ = try SharedConfigFile(parsing: "key=value\n", isConfigFile: false, path: "c") }
-        #expect(throws: CredentialError.self) { _ = try SharedConfigFile(parsing: "[broken\n", isConfigFile: false, path: "c") }
+        #expect(throws: CredentialError.self) {
+            _ = try SharedConfigFile(parsing: "key=value\n", isConfigFile: false, path: "c")
+        }
+        #expect(throws: CredentialError.self) {
+            _ = try SharedConfigFile(parsing: "[broken\n", isConfigFile: false, path: "c")
+        }
     }
 
     @Test func errorCodesAndTransience() {
         #expect(SecretsManagerClient.shortErrorCode("com.amazonaws.x#Code:http://y") == "Code")
         #expect(SecretsManagerClient.shortErrorCode("Plain") == "Plain")
-        #expect(CredentialError(code: .serviceError, source: "s", message: "m", serviceCode: "IDPCommunicationError").isTransient)
-        #expect(!CredentialError(code: .serviceError, source: "s", message: "m", httpStatus: 400, serviceCode: "X").isTransient)
+        #expect(
+            CredentialError(code: .serviceError, source: "s", message: "m", serviceCode: "IDPCommunicationError")
+                .isTransient
+        )
+        #expect(
+            !CredentialError(code: .serviceError, source: "s", message: "m", httpStatus: 400, serviceCode: "X")
+                .isTransient
+        )
         #expect(CredentialError(code: .httpStatus, source: "s", message: "m", httpStatus: 429).isTransient)
-        let text = CredentialError(code: .serviceError, source: "sts", message: "m", httpStatus: 403, serviceCode: "C").description
+        let text = CredentialError(code: .serviceError, source: "sts", message: "m", httpStatus: 403, serviceCode: "C")
+            .description
         #expect(text == "sts: serviceError: m (HTTP 403) [C]")
     }
 
