@@ -5,6 +5,7 @@ import JSONBytes
 /// The text names the service and action in words, the outcome, and the security-relevant facts the
 /// mapper keys on: root or privileged identity, MFA use, access denied, console sign-in.
 enum EventSynthesizer {
+    /// The synthesised text for an object of a kind, or `nil` when its key fields are missing.
     static func text(for kind: EventKind, tape: JSONTape, object: Int) -> String? {
         let fields = Fields(tape: tape, object: object)
         switch kind {
@@ -114,6 +115,7 @@ enum EventSynthesizer {
         let tape: JSONTape
         let object: Int
 
+        /// The first scalar a dotted path reaches, as text.
         subscript(path: String) -> String? {
             var result: String?
             tape.visit(path: path, from: object) { node in
@@ -130,6 +132,7 @@ enum EventSynthesizer {
             return result
         }
 
+        /// The first of several paths that holds a value.
         func first(_ paths: [String]) -> String? {
             for path in paths {
                 if let value = self[path] { return value }

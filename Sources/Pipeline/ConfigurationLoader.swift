@@ -24,6 +24,7 @@ public enum ConfigurationLoader {
         return configuration
     }
 
+    /// Applies the options of a JSON file; unknown keys are errors, `_`-prefixed keys are comments.
     static func applyFile(_ path: String, to configuration: inout Configuration) throws(ConfigurationError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(.unreadableFile, key: path, "cannot read the configuration file")
@@ -57,6 +58,7 @@ public enum ConfigurationLoader {
         try apply(values, to: &configuration, origin: { _ in path })
     }
 
+    /// Applies every option whose environment variable is set.
     static func applyEnvironment(
         _ environment: [String: String],
         to configuration: inout Configuration

@@ -25,6 +25,7 @@ public struct ConfigurationOption: Sendable {
     public let unit: String
     /// What it does.
     public let summary: String
+    /// Applies a value to a configuration; throws ``ConfigurationError`` naming the option.
     let apply: @Sendable (inout Configuration, Value) throws -> Void
 
     /// Every option `serve` understands, in reference order.
@@ -51,10 +52,11 @@ public struct ConfigurationOption: Sendable {
             "access_keys",
             ["LAKEMARK_ACCESS_KEYS"],
             "(none)",
-            "comma-separated list",
-            "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request."
+            "comma-separated list, or a JSON array of strings",
+            "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request. "
+                + "Keys that contain commas need the JSON array form."
         ) {
-            $0.accessKeys = try list($1, key: "access_keys")
+            $0.accessKeys = try keyList($1, key: "access_keys")
         },
         .init("sink", ["LAKEMARK_SINK"], "./lake", "directory or file:// URL", "Where batches are written.") {
             $0.sink = try parseSink(try string($1, key: "sink"))
@@ -290,6 +292,7 @@ public struct ConfigurationOption: Sendable {
         },
     ]
 
+    /// Declares an option.
     init(
         _ key: String,
         _ environment: [String],

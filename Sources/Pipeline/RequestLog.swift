@@ -3,6 +3,7 @@ import ServiceSupport
 
 /// The one log line written per Firehose request.
 enum RequestLog {
+    /// Logs one finished request: counts, bytes, status, duration and the error code on failure.
     static func write(_ outcome: BatchProcessor.Outcome, head: FirehoseRequestHead, seconds: Double, logger: Logger) {
         let report = outcome.report
         var metadata: [String: LogValue] = [

@@ -8,12 +8,18 @@ import Sink
 
 /// Routes requests: Firehose batches on the ingest path, the map API, health checks.
 final class Router: HTTPRequestHandler {
+    /// The service configuration (ingest path).
     let configuration: Configuration
+    /// Handles Firehose batches.
     let processor: BatchProcessor
+    /// Answers `/v1/map`.
     let mapper: any ComplianceMapper
+    /// Checked by `/readyz`.
     let sink: any ObjectSink
+    /// Where request lines go.
     let logger: Logger
 
+    /// Creates a router over the service's parts.
     init(configuration: Configuration, processor: BatchProcessor, mapper: any ComplianceMapper,
          sink: any ObjectSink, logger: Logger) {
         self.configuration = configuration
@@ -23,6 +29,7 @@ final class Router: HTTPRequestHandler {
         self.logger = logger
     }
 
+    /// Routes one request.
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         switch request.path {
         case "/healthz":
@@ -43,6 +50,7 @@ final class Router: HTTPRequestHandler {
         }
     }
 
+    /// Answers what the server itself rejects, in the Firehose response shape (never 413).
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
         let status = error.suggestedStatus.code == 413 ? 400 : error.suggestedStatus.code
         let requestID = head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""
@@ -89,12 +97,14 @@ final class Router: HTTPRequestHandler {
         request.method == .get || request.method == .head ? nil : Self.methodNotAllowed("GET, HEAD")
     }
 
+    /// A 405 JSON response with `Allow`.
     static func methodNotAllowed(_ allow: String) -> HTTPResponse {
         var response = json(405, #"{"error":{"code":"method_not_allowed","message":"method not allowed"}}"#)
         response.headers.add(name: "Allow", value: allow)
         return response
     }
 
+    /// A JSON response from text.
     static func json(_ status: Int, _ text: String) -> HTTPResponse {
         HTTPResponse(status: status, json: Array(text.utf8))
     }

@@ -87,3 +87,13 @@ import Testing
         )
     }
 }
+
+@Suite struct AccessKeyConfigurationTests {
+    @Test func jsonArrayKeepsKeysWithCommasVerbatim() throws {
+        let key = #"{"user":"a,b","pad":"x= "}"#
+        let configuration = try ConfigurationLoader.load(path: nil, environment: [
+            "LAKEMARK_ACCESS_KEYS": #"["\#(key.replacingOccurrences(of: "\"", with: "\\\""))", "second"]"#,
+        ])
+        #expect(configuration.accessKeys == [key, "second"])
+    }
+}
