@@ -67,6 +67,12 @@ let package = Package(
         ),
         // AWS Signature Version 4 and the libcrypto primitives it needs, no I/O.
         .target(name: "AWSSigning", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // AWS credential chain (env, web identity, profiles, container, IMDS), STS, Secrets Manager.
+        .target(
+            name: "AWSCredentialChain",
+            dependencies: ["AWSSigning", "HTTPClient", "HTTPCore", "JSONBytes", "ServiceSupport"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
 
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
@@ -79,6 +85,11 @@ let package = Package(
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
+        .testTarget(
+            name: "AWSCredentialChainTests",
+            dependencies: ["AWSCredentialChain", "AWSSigning", "HTTPCore", "HTTPClient", "ServiceSupport"],
+            exclude: ["moto_peer.py"]
+        ),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
         .testTarget(
             name: "PipelineTests",
