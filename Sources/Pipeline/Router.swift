@@ -22,6 +22,8 @@ final class Router: HTTPRequestHandler {
     let logger: Logger
     /// Checks the access key of map API requests (the same keys as Firehose's).
     let accessKeys: AccessKeyVerifier
+    /// Keeps floods of malformed or refused requests from flooding the log (10 lines a second).
+    let serverErrorLog = LogRateLimiter(linesPerSecond: 10)
     /// Map API requests being answered now.
     let mapRequestsInFlight = Atomic<Int>(0)
     /// Most map API requests answered at once, so mapping cannot starve ingest of workers.
@@ -70,12 +72,15 @@ final class Router: HTTPRequestHandler {
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
         let status = error.suggestedStatus.code == 413 ? 400 : error.suggestedStatus.code
         let requestID = head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""
-        logger.warning(
-            "request rejected by the server",
-            [
-                "error_code": .string("http.\(error.code)"), "status": .int(status), "request_id": .string(requestID),
-            ]
-        )
+        if let suppressed = serverErrorLog.admit(nowMillis: UTCTime.nowMillis()) {
+            logger.warning(
+                "request rejected by the server",
+                [
+                    "error_code": .string("http.\(error.code)"), "status": .int(status),
+                    "request_id": .string(requestID), "similar_lines_suppressed": .int(suppressed),
+                ]
+            )
+        }
         let message = "HTTP \(error.code)" + (error.parseError.map { ": \($0)" } ?? "")
         let body = FirehoseResponse.body(
             requestID: requestID,
