@@ -61,7 +61,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
-                "Extraction", "Mapping", "Enrichment", "Sink",
+                "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
             ],
             swiftSettings: swiftSettings
         ),
@@ -71,6 +71,12 @@ let package = Package(
         .target(
             name: "AWSCredentialChain",
             dependencies: ["AWSSigning", "HTTPClient", "HTTPCore", "JSONBytes", "ServiceSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Client of the remote compliance-mapping API: chunked parallel calls, retries, circuit breaker, cache.
+        .target(
+            name: "RemoteMapping",
+            dependencies: ["Mapping", "HTTPClient", "HTTPCore", "JSONBytes", "AWSCredentialChain", "ServiceSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
@@ -91,6 +97,13 @@ let package = Package(
             exclude: ["moto_peer.py"]
         ),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
+        .testTarget(
+            name: "RemoteMappingTests",
+            dependencies: [
+                "RemoteMapping", "Mapping", "Pipeline", "Sender", "HTTPServer", "HTTPClient", "HTTPCore", "JSONBytes",
+                "Codecs", "AWSCredentialChain", "ServiceSupport",
+            ]
+        ),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose"]
