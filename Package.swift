@@ -101,7 +101,7 @@ let package = Package(
             name: "RemoteMappingTests",
             dependencies: [
                 "RemoteMapping", "Mapping", "Pipeline", "Sender", "HTTPServer", "HTTPClient", "HTTPCore", "JSONBytes",
-                "Codecs", "AWSCredentialChain", "ServiceSupport",
+                "Codecs", "AWSCredentialChain", "ServiceSupport", "Extraction",
             ]
         ),
         .testTarget(
