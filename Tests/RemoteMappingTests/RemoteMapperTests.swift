@@ -90,6 +90,22 @@ import Testing
         #expect(run.matches == long.map { FakeEngine.matches($0, options: Self.options) })
     }
 
+    @Test func batchesReuseKeepAliveConnections() throws {
+        let fake = FakeMappingAPI()
+        let base = try fake.start()
+        defer { fake.stop() }
+        let mapper = try Self.mapper(base) {
+            $0.documentsPerCall = 2
+            $0.parallelCalls = 4
+        }
+        for batch in 0..<3 {
+            let run = try mapper.run((0..<16).map { "batch \(batch) text \($0)" }, options: Self.options)
+            #expect(run.failure == nil && run.calls == 8)
+        }
+        #expect(fake.calls.count == 24)
+        #expect(fake.connectionCount <= 4, "at most one connection per parallel call, kept alive across batches")
+    }
+
     @Test func serverErrorsAreRetriedWithBackoff() throws {
         let fake = FakeMappingAPI()
         let base = try fake.start()
