@@ -88,7 +88,7 @@ extension EngineFactory {
                 locations.isEmpty ? .invalidValue : .conflict,
                 key: "api_key, api_key_file and api_key_arn",
                 locations.isEmpty
-                    ? "the remote mapper needs exactly one of SECBERUS_API_KEY, SECBERUS_API_KEY_FILE, SECBERUS_API_KEY_ARN"
+                    ? "the remote mapper needs one of SECBERUS_API_KEY, SECBERUS_API_KEY_FILE, SECBERUS_API_KEY_ARN"
                     : "set only one of them"
             )
         }

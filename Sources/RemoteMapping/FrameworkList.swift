@@ -18,7 +18,8 @@ enum FrameworkList {
         }
         var ids: [String] = []
         for entry in tape.children(list) {
-            let node = tape.kind(entry) == .object
+            let node =
+                tape.kind(entry) == .object
                 ? tape.value(forKey: "id", in: entry) ?? tape.value(forKey: "framework_id", in: entry) : entry
             guard let node, let id = tape.string(node) else {
                 throw RemoteMappingError(.invalidResponse, "malformed /v1/frameworks answer: an entry has no id")

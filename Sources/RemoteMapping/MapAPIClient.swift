@@ -42,7 +42,11 @@ struct MapAPIClient: Sendable {
     ///   - apiKey: The `authorization` value.
     /// - Returns: The decoded answer.
     /// - Throws: ``RemoteMappingError`` for transport failures, any status but 200, or a malformed answer.
-    func map(_ documents: [String], options: MappingOptions, apiKey: String) throws(RemoteMappingError)
+    func map(
+        _ documents: [String],
+        options: MappingOptions,
+        apiKey: String
+    ) throws(RemoteMappingError)
         -> MapResponseDecoder.Answer
     {
         let body = MapRequestBody.encode(documents, options: options)
@@ -64,7 +68,12 @@ struct MapAPIClient: Sendable {
         client.closeIdleConnections()
     }
 
-    private func send(_ method: HTTPMethod, target: String, apiKey: String, body: [UInt8]) throws(RemoteMappingError)
+    private func send(
+        _ method: HTTPMethod,
+        target: String,
+        apiKey: String,
+        body: [UInt8]
+    ) throws(RemoteMappingError)
         -> HTTPResponse
     {
         var headers = HTTPHeaders()
@@ -103,9 +112,7 @@ struct MapAPIClient: Sendable {
         if let tape = try? JSONTape(parsing: response.body, limits: JSONLimits(maxDepth: 8, maxNodes: 1_000)),
             let error = tape.value(forKey: "error", in: tape.rootIndex),
             let codeNode = tape.value(forKey: "code", in: error), let code = tape.string(codeNode),
-            code.utf8.count <= 64, code.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
-                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            isPlainCode(code)
         {
             apiCode = " (\(code))"
         }
@@ -115,6 +122,16 @@ struct MapAPIClient: Sendable {
             httpStatus: status,
             retryAfterSeconds: retryAfter
         )
+    }
+
+    /// Whether an API error code is short and made of letters, digits, `_` and `.` only (safe to log).
+    static func isPlainCode(_ code: String) -> Bool {
+        !code.isEmpty && code.utf8.count <= 64
+            && code.utf8.allSatisfy { byte in
+                byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            }
     }
 
     /// Maps a transport failure to a mapping error.

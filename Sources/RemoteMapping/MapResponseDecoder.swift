@@ -27,7 +27,11 @@ enum MapResponseDecoder {
     ///   - options: The call's options.
     /// - Returns: The answer.
     /// - Throws: ``RemoteMappingError`` with ``RemoteMappingError/Code/invalidResponse`` naming the problem.
-    static func decode(_ body: [UInt8], documentCount: Int, options: MappingOptions) throws(RemoteMappingError)
+    static func decode(
+        _ body: [UInt8],
+        documentCount: Int,
+        options: MappingOptions
+    ) throws(RemoteMappingError)
         -> Answer
     {
         let tape: JSONTape

@@ -34,7 +34,9 @@ extension RemoteMapper {
             }
         }
         if !pending.isEmpty {
-            let documents = pending.map { MapRequestBody.truncated(distinct[$0], toUTF8: configuration.maxDocumentBytes) }
+            let documents = pending.map {
+                MapRequestBody.truncated(distinct[$0], toUTF8: configuration.maxDocumentBytes)
+            }
             let chunks = ChunkPlan.ranges(
                 costs: documents.map(MapRequestBody.cost(of:)),
                 maxDocuments: configuration.documentsPerCall,
@@ -49,7 +51,10 @@ extension RemoteMapper {
                     for (offset, index) in indexes.enumerated() {
                         answers[index] = answer.matches[offset]
                         if answer.missingFrameworks.isEmpty {
-                            cache.store(answer.matches[offset], for: AnswerCache.Key(text: distinct[index], options: options))
+                            cache.store(
+                                answer.matches[offset],
+                                for: AnswerCache.Key(text: distinct[index], options: options)
+                            )
                         }
                     }
                     run.remoteTexts += indexes.count
@@ -119,11 +124,12 @@ extension RemoteMapper {
             let admission = breaker.admit()
             guard admission != .refused else {
                 return .failure(
-                    lastError ?? RemoteMappingError(
-                        .circuitOpen,
-                        "the mapping API failed \(breaker.failureThreshold) times in a row; calls resume after a "
-                            + "\(breaker.cooldown.seconds) s cool-down"
-                    )
+                    lastError
+                        ?? RemoteMappingError(
+                            .circuitOpen,
+                            "the mapping API failed \(breaker.failureThreshold) times in a row; calls resume after a "
+                                + "\(breaker.cooldown.seconds) s cool-down"
+                        )
                 )
             }
             let key: String

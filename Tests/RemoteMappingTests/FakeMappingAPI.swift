@@ -174,7 +174,9 @@ final class FakeMappingAPI: HTTPRequestHandler {
             if let retryAfter { response.headers.add(name: "Retry-After", value: retryAfter) }
             return response
         case .slow(let delay):
-            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            Thread.sleep(
+                forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
+            )
             let (status, body) = MapAPI.handleMapRequest(request.body, mapper: FakeEngine())
             return Self.json(status, body)
         case .dropFrameworks(let dropped):

@@ -17,7 +17,11 @@ import Testing
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/samples")
     /// The service's default options: `pci_dss_v4`, `nist_800_53_r5`, `Low` and above, 3 per framework.
-    static let options = MappingOptions(frameworks: [.pciDSSv4, .nist80053r5], threshold: .minConfidence(.low), topK: 3)
+    static let options = MappingOptions(
+        frameworks: [.pciDSSv4, .nist80053r5],
+        threshold: .minConfidence(.low),
+        topK: 3
+    )
 
     /// A running service, its sink and its log.
     struct Running {
@@ -142,7 +146,11 @@ import Testing
         #expect(statistics.degradedRunCount == degraded.count)
         #expect(statistics.degradedRuns["mapping.degraded.connect_failed"] != nil)
         #expect(statistics.degradedRuns["mapping.degraded.circuit_open"] != nil, "the breaker opens after 5 failures")
-        #expect(Set(statistics.degradedRuns.keys).isSubset(of: ["mapping.degraded.connect_failed", "mapping.degraded.circuit_open"]))
+        #expect(
+            Set(statistics.degradedRuns.keys).isSubset(of: [
+                "mapping.degraded.connect_failed", "mapping.degraded.circuit_open",
+            ])
+        )
         #expect(statistics.unmappedTexts == degraded.map { Self.int($0, "mapping_unmapped_texts") }.reduce(0, +))
         for (code, count) in statistics.degradedRuns {
             #expect(degraded.filter { Self.string($0, "error_code") == code }.count == count)
@@ -153,8 +161,10 @@ import Testing
         let fake = FakeMappingAPI()
         let base = try fake.start()
         defer { fake.stop() }
-        fake.script(Array(repeating: [FakeMappingAPI.Behaviour.status(429, retryAfter: "1"), .answer], count: 4)
-            .flatMap { $0 })
+        fake.script(
+            Array(repeating: [FakeMappingAPI.Behaviour.status(429, retryAfter: "1"), .answer], count: 4)
+                .flatMap { $0 }
+        )
         let running = try Self.start {
             $0.remoteMapping.apiURL = base
             $0.remoteMapping.documentsPerCall = 40
@@ -178,7 +188,9 @@ import Testing
         #expect(lines.allSatisfy { $0.metadata["error_code"] == nil })
         let events = try running.storedEvents()
         let wrong = events.filter { event in
-            event.compliance != event.text.map { MapAPI.complianceArrayJSON(FakeEngine.matches($0, options: Self.options)) }
+            event.compliance != event.text.map {
+                MapAPI.complianceArrayJSON(FakeEngine.matches($0, options: Self.options))
+            }
                 ?? Array("[]".utf8)
         }
         #expect(wrong.isEmpty, "the retried calls' answers are the fake's")
@@ -200,7 +212,9 @@ import Testing
         var mapped = 0
         var wrong = 0
         for event in events {
-            let expected = try event.text.map { MapAPI.complianceArrayJSON(try embedded.map([$0], options: Self.options)[0]) }
+            let expected = try event.text.map {
+                MapAPI.complianceArrayJSON(try embedded.map([$0], options: Self.options)[0])
+            }
             if event.compliance != expected ?? Array("[]".utf8) { wrong += 1 }
             if event.compliance.count > 2 { mapped += 1 }
         }
@@ -224,7 +238,8 @@ import Testing
         }
         defer { running.service.shutdown() }
         let event = #"{"description":"Root account login without MFA","eventTime":"2024-05-01T00:00:00Z"}"#
-        let body = #"{"requestId":"r-1","timestamp":1714521600000,"records":[{"data":""#
+        let body =
+            #"{"requestId":"r-1","timestamp":1714521600000,"records":[{"data":""#
             + String(decoding: Base64.encode(Array(event.utf8)), as: UTF8.self) + #""}]}"#
         let response = try HTTPClient().send(
             HTTPClientRequest(
@@ -287,6 +302,8 @@ import Testing
         )
         #expect(loaded.mapper == "remote-fallback" && loaded.remoteMapping.failurePolicy == .fail)
         #expect(loaded.remoteMapping.documentsPerCall == 50 && loaded.remoteMapping.apiKey == "k")
-        #expect(ConfigurationLoader.unknownVariables(in: ["SECBERUS_API_KEY": "k", "SECBERUS_API_KEY_FILE": "f"]).isEmpty)
+        #expect(
+            ConfigurationLoader.unknownVariables(in: ["SECBERUS_API_KEY": "k", "SECBERUS_API_KEY_FILE": "f"]).isEmpty
+        )
     }
 }

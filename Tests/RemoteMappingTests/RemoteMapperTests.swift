@@ -10,7 +10,11 @@ import Testing
 /// The client against the loopback fake: chunks, cache, retries, breaker, budget, keys, fallback.
 @Suite(.serialized) struct RemoteMapperTests {
     static let key = "test-api-key-1"
-    static let options = MappingOptions(frameworks: [.pciDSSv4, .nist80053r5], threshold: .minConfidence(.low), topK: 3)
+    static let options = MappingOptions(
+        frameworks: [.pciDSSv4, .nist80053r5],
+        threshold: .minConfidence(.low),
+        topK: 3
+    )
 
     static func mapper(
         _ base: String,
@@ -239,13 +243,20 @@ import Testing
         #expect(mapper.statistics.partialAnswers == 1)
     }
 
-    @Test(arguments: [
-        "not json", #"{"frameworks":{}}"#, #"{"frameworks":[{"framework_id":"pci_dss_v4"}]}"#,
-        #"{"frameworks":[{"framework_id":"pci_dss_v4","controls":[{"document_id":"7","control":{"id":"1.1"},"similarity":0.5}]}]}"#,
-        #"{"frameworks":[{"framework_id":"pci_dss_v4","controls":[{"document_id":"0","control":{"id":"1.1"},"similarity":2}]}]}"#,
-        #"{"frameworks":[{"framework_id":"pci_dss_v4","controls":[{"document_id":"0","control":{},"similarity":0.5}]}]}"#,
-        #"{"frameworks":[{"framework_id":"pci_dss_v4","controls":[{"document_id":"0","control":{"id":"1"},"similarity":0.5,"confidence":"Sure"}]}]}"#,
-    ])
+    /// Answers that break the contract, one way each.
+    static let malformedBodies: [String] = {
+        let control = #"{"frameworks":[{"framework_id":"pci_dss_v4","controls":[{"document_id":"#
+        return [
+            "not json", #"{"frameworks":{}}"#, #"{"frameworks":[{"framework_id":"pci_dss_v4"}]}"#,
+            control + #""7","control":{"id":"1.1"},"similarity":0.5}]}]}"#,
+            control + #""0","control":{"id":"1.1"},"similarity":2}]}]}"#,
+            control + #""0","control":{},"similarity":0.5}]}]}"#,
+            control + #""0","control":{"id":"1"},"similarity":0.5,"confidence":"Sure"}]}]}"#,
+            control + #"0,"control":{"id":"1"},"similarity":0.5}]}]}"#,
+        ]
+    }()
+
+    @Test(arguments: RemoteMapperTests.malformedBodies)
     func malformedAnswersAreRejected(_ body: String) throws {
         let fake = FakeMappingAPI()
         let base = try fake.start()

@@ -31,11 +31,17 @@ import Testing
 
     @Test func chunksRespectBothLimitsAndKeepOrder() {
         let envelope = MapRequestBody.envelopeBytes
-        #expect(ChunkPlan.ranges(costs: Array(repeating: 10, count: 7), maxDocuments: 3, maxBytes: 1 << 20)
-            == [0..<3, 3..<6, 6..<7])
-        #expect(ChunkPlan.ranges(costs: [100, 100, 100], maxDocuments: 10, maxBytes: envelope + 200) == [0..<2, 2..<3])
-        #expect(ChunkPlan.ranges(costs: [50, 10_000, 50], maxDocuments: 10, maxBytes: envelope + 200)
-            == [0..<1, 1..<2, 2..<3])
+        #expect(
+            ChunkPlan.ranges(costs: Array(repeating: 10, count: 7), maxDocuments: 3, maxBytes: 1 << 20)
+                == [0..<3, 3..<6, 6..<7]
+        )
+        #expect(
+            ChunkPlan.ranges(costs: [100, 100, 100], maxDocuments: 10, maxBytes: envelope + 200) == [0..<2, 2..<3]
+        )
+        #expect(
+            ChunkPlan.ranges(costs: [50, 10_000, 50], maxDocuments: 10, maxBytes: envelope + 200)
+                == [0..<1, 1..<2, 2..<3]
+        )
         #expect(ChunkPlan.ranges(costs: [], maxDocuments: 10, maxBytes: 1_000).isEmpty)
     }
 
