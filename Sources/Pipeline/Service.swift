@@ -26,8 +26,11 @@ public final class Service: Sendable {
     ///   - tlsConnector: opens `https` connections for the remote mapping API and Secrets Manager; `nil` (the
     ///     default) allows `http` URLs only.
     /// - Throws: when the catalogs cannot be loaded or the options are inconsistent.
-    public init(configuration: Configuration, logger: Logger, tlsConnector: (any HTTPTransportConnector)? = nil) throws
-    {
+    public init(
+        configuration: Configuration,
+        logger: Logger,
+        tlsConnector: (any HTTPTransportConnector)? = nil
+    ) throws {
         self.configuration = configuration
         let options = try EngineFactory.makeOptions(configuration)
         let engine = try EngineFactory.makeServiceEngine(

@@ -63,11 +63,6 @@ struct MapAPIClient: Sendable {
         return try FrameworkList.ids(response.body)
     }
 
-    /// Closes idle connections.
-    func closeIdleConnections() {
-        client.closeIdleConnections()
-    }
-
     private func send(
         _ method: HTTPMethod,
         target: String,

@@ -58,10 +58,6 @@ public final class RemoteMapper: ComplianceMapper {
         self.backoff = RetryDelay(base: configuration.retryBaseDelay, maximum: configuration.retryMaxDelay)
     }
 
-    deinit {
-        client.closeIdleConnections()
-    }
-
     /// Maps texts (see ``ComplianceMapper/map(_:options:)``).
     /// - Parameters:
     ///   - texts: The texts.

@@ -216,10 +216,12 @@ final class FakeMappingAPI: HTTPRequestHandler {
         return writer.bytes
     }
 
+    /// A JSON response.
     static func json(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
         HTTPResponse(status: HTTPStatus(code: status), headers: ["Content-Type": "application/json"], body: body)
     }
 
+    /// An error response in the contract's shape.
     static func error(_ status: Int, _ code: String) -> HTTPResponse {
         json(status, Array(#"{"error":{"code":"\#(code)","message":"fake says \#(status)"}}"#.utf8))
     }
@@ -250,6 +252,7 @@ struct FakeEngine: ComplianceMapper {
         return out
     }
 
+    /// The fake's answers, one per text.
     func map(_ texts: [String], options: MappingOptions) throws -> [[ControlMatch]] {
         let options = try options.validated()
         return texts.map { FakeEngine.matches($0, options: options) }

@@ -13,7 +13,9 @@ import Testing
 
 /// `serve` in `remote` and `remote-fallback` modes against the fake API, fed the bundled samples with `send`.
 @Suite(.serialized) struct RemoteMapperEndToEndTests {
+    /// The key the fake accepts.
     static let key = "test-api-key-1"
+    /// The bundled sample events.
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/samples")
     /// The service's default options: `pci_dss_v4`, `nist_800_53_r5`, `Low` and above, 3 per framework.
@@ -58,6 +60,7 @@ import Testing
         }
     }
 
+    /// Starts `serve` in remote mode with a capturing log; `adjust` changes the configuration first.
     static func start(_ adjust: (inout Configuration) -> Void) throws -> Running {
         let sink = FileManager.default.temporaryDirectory.appendingPathComponent("lakemark-remote-\(UUID().uuidString)")
         var configuration = Configuration()
@@ -73,11 +76,13 @@ import Testing
         return Running(service: service, sink: sink, log: log)
     }
 
+    /// An integer metadata value of a log line, or 0.
     static func int(_ record: LogRecord, _ key: String) -> Int {
         if case .int(let value) = record.metadata[key] { return value }
         return 0
     }
 
+    /// A string metadata value of a log line.
     static func string(_ record: LogRecord, _ key: String) -> String? {
         if case .string(let value) = record.metadata[key] { return value }
         return nil

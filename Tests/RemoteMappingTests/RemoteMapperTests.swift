@@ -9,13 +9,16 @@ import Testing
 
 /// The client against the loopback fake: chunks, cache, retries, breaker, budget, keys, fallback.
 @Suite(.serialized) struct RemoteMapperTests {
+    /// The key the fake accepts by default.
     static let key = "test-api-key-1"
+    /// Two frameworks, `Low` and above, three per framework.
     static let options = MappingOptions(
         frameworks: [.pciDSSv4, .nist80053r5],
         threshold: .minConfidence(.low),
         topK: 3
     )
 
+    /// A mapper for the fake at `base`, with short backoff.
     static func mapper(
         _ base: String,
         key: any APIKeySource = FixedAPIKey(RemoteMapperTests.key),
@@ -28,6 +31,7 @@ import Testing
         return RemoteMapper(configuration: configuration, apiKey: key, fallback: fallback)
     }
 
+    /// Distinct texts with characters that need escaping.
     static func texts(_ count: Int) -> [String] {
         (0..<count).map { "Security group sg-\($0) allows 0.0.0.0/0 on port 22 \"quoted\" \\ \u{1}" }
     }
@@ -319,10 +323,12 @@ import Testing
 
 /// A fallback engine whose answers differ from the fake's.
 struct OtherEngine: ComplianceMapper {
+    /// The answer for one text.
     static func matches(_ text: String) -> [ControlMatch] {
         [ControlMatch(frameworkID: .pciDSSv4, controlID: "FALLBACK-\(text.utf8.count)", family: "f", similarity: 0.5)]
     }
 
+    /// One answer per text.
     func map(_ texts: [String], options: MappingOptions) throws -> [[ControlMatch]] {
         texts.map(Self.matches)
     }
