@@ -61,7 +61,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
-                "Extraction", "Mapping", "Enrichment", "Sink",
+                "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient",
             ],
             swiftSettings: swiftSettings
         ),
@@ -91,6 +91,7 @@ let package = Package(
             exclude: ["moto_peer.py"]
         ),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
+        .testTarget(name: "DeployTests", dependencies: ["HTTPClient", "HTTPCore"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose"]
