@@ -91,7 +91,7 @@ let package = Package(
             exclude: ["moto_peer.py"]
         ),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
-        .testTarget(name: "DeployTests", dependencies: ["HTTPClient", "HTTPCore"]),
+        .testTarget(name: "DeployTests", dependencies: ["Pipeline", "HTTPClient"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose"]
