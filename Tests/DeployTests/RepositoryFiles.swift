@@ -33,7 +33,8 @@ enum RepositoryFiles {
 
     /// The `lakemark` executable SwiftPM built next to the test bundle, when there is one.
     static var executable: URL? {
-        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let testBinary =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
         for _ in 0..<4 {
