@@ -97,6 +97,7 @@ let package = Package(
             exclude: ["moto_peer.py"]
         ),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
+        .testTarget(name: "DeployTests", dependencies: ["Pipeline", "HTTPClient"]),
         .testTarget(
             name: "RemoteMappingTests",
             dependencies: [
