@@ -8,21 +8,28 @@ public struct ControlMatch: Sendable, Hashable {
     public let family: String
     /// Calibrated similarity in 0.01...1.0, rounded to two decimals.
     public let similarity: Double
-    /// The bucket of ``similarity``.
+    /// The confidence level: the bucket of ``similarity``, or what a remote API answered.
     public let confidence: Confidence
 
-    /// Creates a match; the confidence is derived from the similarity.
+    /// Creates a match; the confidence is derived from the similarity unless given (a remote API's answer).
     /// - Parameters:
     ///   - frameworkID: The framework.
     ///   - controlID: The control id.
     ///   - family: The control's family.
     ///   - similarity: Similarity in 0.01...1.0 (rounded to two decimals here).
-    public init(frameworkID: FrameworkID, controlID: String, family: String, similarity: Double) {
+    ///   - confidence: The confidence level; `nil` derives it from the similarity.
+    public init(
+        frameworkID: FrameworkID,
+        controlID: String,
+        family: String,
+        similarity: Double,
+        confidence: Confidence? = nil
+    ) {
         let rounded = (min(max(similarity, 0.01), 1.0) * 100).rounded() / 100
         self.frameworkID = frameworkID
         self.controlID = controlID
         self.family = family
         self.similarity = rounded
-        self.confidence = Confidence.bucket(forSimilarity: rounded)
+        self.confidence = confidence ?? Confidence.bucket(forSimilarity: rounded)
     }
 }

@@ -94,12 +94,16 @@ enum MapResponseDecoder {
         guard let similarityNode = tape.value(forKey: "similarity", in: node),
             let similarity = tape.double(similarityNode), similarity.isFinite, (0...1).contains(similarity)
         else { throw invalid("\(place): control \(controlID.prefix(40)) has no similarity in 0...1") }
+        var confidence: Confidence?
         if let confidenceNode = tape.value(forKey: "confidence", in: node) {
-            guard let name = tape.string(confidenceNode), Confidence(rawValue: name) != nil else {
+            guard let name = tape.string(confidenceNode), let level = Confidence(rawValue: name) else {
                 throw invalid("\(place): control \(controlID.prefix(40)) has an unknown confidence")
             }
+            confidence = level
         }
-        let match = ControlMatch(frameworkID: framework, controlID: controlID, family: family, similarity: similarity)
+        // The API's own confidence is kept; only an answer without one gets the bucket of its similarity.
+        let match = ControlMatch(
+            frameworkID: framework, controlID: controlID, family: family, similarity: similarity, confidence: confidence)
         return (document, match)
     }
 
