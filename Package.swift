@@ -20,6 +20,8 @@ let package = Package(
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libssl for the TLS target (separate from COpenSSL so that AWSSigning links libcrypto only).
+        .systemLibrary(name: "COpenSSLTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
         .systemLibrary(name: "CLinux"),
 
@@ -67,8 +69,13 @@ let package = Package(
         ),
         // AWS Signature Version 4 and the libcrypto primitives it needs, no I/O.
         .target(name: "AWSSigning", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // TLS 1.2+ client transport for HTTPClient over OpenSSL libssl, with HTTP CONNECT proxies.
+        .target(name: "TLS", dependencies: ["COpenSSLTLS", "HTTPClient", "HTTPCore"], swiftSettings: swiftSettings),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
 
+        // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.
+        .target(name: "NetworkTestSupport", path: "Tests/NetworkTestSupport"),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTPClient", "HTTPCore", "NetworkTestSupport"]),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
