@@ -63,7 +63,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
-                "Extraction", "Mapping", "Enrichment", "Sink",
+                "Extraction", "Mapping", "Enrichment", "Sink", "S3", "AWSSigning",
             ],
             swiftSettings: swiftSettings
         ),
@@ -71,6 +71,12 @@ let package = Package(
         .target(name: "AWSSigning", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         // TLS 1.2+ client transport for HTTPClient over OpenSSL libssl, with HTTP CONNECT proxies.
         .target(name: "TLS", dependencies: ["COpenSSLTLS", "HTTPClient", "HTTPCore"], swiftSettings: swiftSettings),
+        // S3 client (SigV4, standard retries, multipart) and the S3 object sink.
+        .target(
+            name: "S3",
+            dependencies: ["AWSSigning", "HTTPClient", "HTTPCore", "TLS", "Sink"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
 
         // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.

@@ -16,16 +16,15 @@ public final class Service: Sendable {
     /// - Parameters:
     ///   - configuration: the configuration.
     ///   - logger: where the service logs.
+    ///   - sinkFactory: builds the configured sink (and chooses the S3 credentials); default: the process
+    ///     environment's.
     /// - Throws: when the catalogs cannot be loaded or the options are inconsistent.
-    public init(configuration: Configuration, logger: Logger) throws {
+    public init(configuration: Configuration, logger: Logger, sinkFactory: SinkFactory = SinkFactory()) throws {
         self.configuration = configuration
         self.logger = logger
         let mapper = try EngineFactory.makeMapper(configuration)
         let options = try EngineFactory.makeOptions(configuration)
-        let sink: any ObjectSink
-        switch configuration.sink {
-        case .directory(let path): sink = LocalDirectorySink(root: path)
-        }
+        let sink = try sinkFactory.makeSink(configuration)
         let processor = BatchProcessor(
             configuration: configuration,
             mapper: mapper,
