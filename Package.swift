@@ -82,6 +82,13 @@ let package = Package(
         // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.
         .target(name: "NetworkTestSupport", path: "Tests/NetworkTestSupport"),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTPClient", "HTTPCore", "NetworkTestSupport"]),
+        .testTarget(
+            name: "S3Tests",
+            dependencies: [
+                "S3", "Sink", "TLS", "AWSSigning", "HTTPClient", "HTTPCore", "Pipeline", "Sender", "Codecs",
+                "JSONBytes", "ServiceSupport", "NetworkTestSupport",
+            ]
+        ),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),

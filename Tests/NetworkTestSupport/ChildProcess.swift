@@ -1,11 +1,17 @@
 import Foundation
+import Glibc
 import Synchronization
 
-/// A child process started by a test, with its standard output and error collected, terminated on ``stop()`` or
+/// A child process started by a test, with its standard output and error collected, killed on ``stop()`` or
 /// when released.
+///
+/// Children are stopped with SIGKILL: processes spawned from the test runner's threads may inherit a signal
+/// mask that blocks SIGTERM.
 public final class ChildProcess: Sendable {
     private let process: Process
     private let output = Mutex<[UInt8]>([])
+    /// Standard input, kept open for the life of the process (interactive tools stop at end of input).
+    private let input: Pipe
 
     /// Starts `executable` with `arguments`.
     /// - Parameters:
@@ -30,6 +36,7 @@ public final class ChildProcess: Sendable {
         process.standardError = stdout
         process.standardInput = stdin
         self.process = process
+        self.input = stdin
         try process.run()
         if !input.isEmpty {
             stdin.fileHandleForWriting.write(Data(input))
@@ -45,12 +52,6 @@ public final class ChildProcess: Sendable {
             }
         }
         collected.start()
-        // Keeps standard input open for the life of the process.
-        let keeper = stdin
-        Thread {
-            process.waitUntilExit()
-            keeper.fileHandleForWriting.closeFile()
-        }.start()
     }
 
     deinit {
@@ -86,12 +87,13 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// Terminates the process (SIGTERM) and waits for it.
+    /// Kills the process (SIGKILL, by its id) and waits for it.
     public func stop() {
         if self.process.isRunning {
-            self.process.terminate()
+            kill(self.process.processIdentifier, SIGKILL)
         }
         self.process.waitUntilExit()
+        try? self.input.fileHandleForWriting.close()
     }
 
     /// Runs a program to completion.
