@@ -34,6 +34,8 @@ public final class MotoServer: Sendable {
     public let endpoint: String
     /// moto's own endpoint, bypassing any verifier (for reading back with boto3).
     public let directEndpoint: String
+    /// The port of ``endpoint``.
+    public let endpointPort: Int
     /// The IAM access key id created at start-up (or the verifier's key).
     public let accessKeyID: String
     /// Its secret.
@@ -84,6 +86,7 @@ public final class MotoServer: Sendable {
         self.secretAccessKey = String(parts[1])
         if isMoto {
             self.endpoint = direct
+            self.endpointPort = port
         } else {
             let proxyPort = try SocketIO.freePort()
             let proxy = try ChildProcess(
@@ -94,6 +97,7 @@ public final class MotoServer: Sendable {
             processes.append(proxy)
             try SocketIO.waitUntilListening(port: proxyPort, seconds: 30)
             self.endpoint = "http://127.0.0.1:\(proxyPort)"
+            self.endpointPort = proxyPort
         }
         self.processes = processes
     }

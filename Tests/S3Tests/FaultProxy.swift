@@ -5,9 +5,9 @@ import HTTPCore
 import NetworkTestSupport
 import Synchronization
 
-/// A loopback HTTP proxy in front of moto that injects S3 failures: 500 `InternalError`, 503 `SlowDown`,
-/// answers delayed beyond the client's read timeout, connection resets, and `RequestTimeTooSkewed` for
-/// requests signed with a clock more than 15 minutes off.
+/// A loopback HTTP proxy in front of moto (or the verifier) that injects S3 failures: error answers such as
+/// 500 `InternalError` and 503 `SlowDown`, answers delayed beyond the client's read timeout, connection resets,
+/// and `RequestTimeTooSkewed` for requests signed with a clock more than 15 minutes off.
 ///
 /// Requests are forwarded unchanged (the `Host` header included), so moto verifies the client's signature.
 final class FaultProxy: Sendable {
@@ -15,10 +15,8 @@ final class FaultProxy: Sendable {
     enum Action: Sendable, Hashable {
         /// Forward to moto and relay its answer.
         case forward
-        /// Answer 500 with an `InternalError` body.
-        case internalError
-        /// Answer 503 with a `SlowDown` body.
-        case slowDown
+        /// Answer with an S3 error body, for example 500 `InternalError` or 503 `SlowDown`.
+        case answer(status: Int, code: String)
         /// Wait, then forward (the client has usually given up by then).
         case delay(Duration)
         /// Close the connection with a TCP reset, answering nothing.
@@ -74,7 +72,7 @@ final class FaultProxy: Sendable {
 
     /// Starts the proxy.
     /// - Parameters:
-    ///   - upstreamPort: moto's port on `127.0.0.1`.
+    ///   - upstreamPort: The port of moto or the verifier on `127.0.0.1`.
     ///   - plan: The fault plan.
     init(upstreamPort: Int, plan: @escaping Plan) throws {
         self.listener = try LoopbackListener()
@@ -118,10 +116,8 @@ final class FaultProxy: Sendable {
                 $0.append(Entry(request: request, action: action, amzDate: head.headers["x-amz-date"] ?? ""))
             }
             switch action {
-            case .internalError:
-                Self.answer(client, status: 500, code: "InternalError", message: "We encountered an internal error.")
-            case .slowDown:
-                Self.answer(client, status: 503, code: "SlowDown", message: "Please reduce your request rate.")
+            case .answer(let status, let code):
+                Self.answer(client, status: status, code: code, message: "Injected \(code).")
             case .tooSkewed:
                 let message = "The difference between the request time and the current time is too large."
                 Self.answer(client, status: 403, code: "RequestTimeTooSkewed", message: message)
