@@ -9,7 +9,7 @@ import Synchronization
 /// mask that blocks SIGTERM.
 public final class ChildProcess: Sendable {
     private let process: Process
-    private let output = Mutex<[UInt8]>([])
+    private let output = Output()
     /// Standard input, kept open for the life of the process (interactive tools stop at end of input).
     private let input: Pipe
 
@@ -42,13 +42,14 @@ public final class ChildProcess: Sendable {
             stdin.fileHandleForWriting.write(Data(input))
         }
         let handle = stdout.fileHandleForReading
-        let collected = Thread { [self] in
+        // The collector holds only the buffer, so releasing the ChildProcess still kills the child.
+        let collected = Thread { [output] in
             while true {
                 let data = handle.availableData
                 guard !data.isEmpty else {
                     return
                 }
-                self.output.withLock { $0.append(contentsOf: data) }
+                output.bytes.withLock { $0.append(contentsOf: data) }
             }
         }
         collected.start()
@@ -58,9 +59,14 @@ public final class ChildProcess: Sendable {
         self.stop()
     }
 
+    /// The collected output, shared with the collecting thread.
+    private final class Output: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+    }
+
     /// Everything written to standard output and error so far.
     public var outputText: String {
-        self.output.withLock { String(decoding: $0, as: UTF8.self) }
+        self.output.bytes.withLock { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Whether the process is still running.
