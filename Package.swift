@@ -77,6 +77,12 @@ let package = Package(
             dependencies: ["AWSSigning", "HTTPClient", "HTTPCore", "TLS", "Sink"],
             swiftSettings: swiftSettings
         ),
+        // AWS credential chain (env, web identity, profiles, container, IMDS), STS, Secrets Manager.
+        .target(
+            name: "AWSCredentialChain",
+            dependencies: ["AWSSigning", "HTTPClient", "HTTPCore", "JSONBytes", "ServiceSupport"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
 
         // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.
@@ -99,6 +105,11 @@ let package = Package(
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
+        .testTarget(
+            name: "AWSCredentialChainTests",
+            dependencies: ["AWSCredentialChain", "AWSSigning", "HTTPCore", "HTTPClient", "ServiceSupport"],
+            exclude: ["moto_peer.py"]
+        ),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
         .testTarget(
             name: "PipelineTests",

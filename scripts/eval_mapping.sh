@@ -5,7 +5,7 @@
 #
 # Usage: scripts/eval_mapping.sh [--shared DIR] [--no-build] [--framework KEY]... [-- score_dev.py options]
 # The shared folder is --shared, else ../shared next to the repository, else $LAKEMARK_SHARED.
-# Build directory: $LAKEMARK_SCRATCH (default /tmp/build-mapping).
+# Build directory: $LAKEMARK_SCRATCH (default: the repository's .build).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +40,7 @@ if [ ${#frameworks[@]} -eq 0 ]; then
     frameworks=(pci_dss_v4 nist_800_53_r5 nist_csf_v2 iso_27001 soc2 aicpa_tsc)
 fi
 
-scratch="${LAKEMARK_SCRATCH:-/tmp/build-mapping}"
+scratch="${LAKEMARK_SCRATCH:-$repo/.build}"
 if [ "$build" -eq 1 ]; then
     (cd "$repo" && swift build -c release --scratch-path "$scratch" --product lakemark >&2)
 fi

@@ -6,11 +6,11 @@
 # Load time = median wall time of `lakemark map` on a request without documents, minus the median of
 # `lakemark frameworks` (same process start-up, no catalog load). Throughput = documents / (time of a
 # request with N distinct short texts to all five catalogues, top 3 - load run time).
-# Build directory: $LAKEMARK_SCRATCH (default /tmp/build-mapping).
+# Build directory: $LAKEMARK_SCRATCH (default: the repository's .build).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-scratch="${LAKEMARK_SCRATCH:-/tmp/build-mapping}"
+scratch="${LAKEMARK_SCRATCH:-$repo/.build}"
 build=1
 runs=9
 while [ $# -gt 0 ]; do

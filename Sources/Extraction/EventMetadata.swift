@@ -20,17 +20,32 @@ public struct EventMetadata: Sendable, Hashable {
         self.timeMillis = timeMillis
     }
 
+    /// Where events keep their region, most specific first.
     static let regionPaths = ["cloud.region", "awsRegion", "region", "Region", "Resources.Region", "location"]
+    /// Where events keep their account.
     static let accountPaths = [
         "cloud.account.uid", "recipientAccountId", "account", "AwsAccountId", "accountId", "account_id",
         "userIdentity.accountId", "resource.labels.project_id",
     ]
+    /// Where events keep their time (strings or epoch seconds or milliseconds).
     static let timePaths = [
         "time", "eventTime", "finding_info.created_time", "UpdatedAt", "updatedAt", "CreatedAt", "createdAt",
         "published", "timestamp", "requestReceivedTimestamp", "start", "p_event_time",
     ]
+    /// Where the families that have one fixed layout keep region, account and time; tried before the generic
+    /// lists, which cost a scan per missing name.
+    static let pathsByKind: [EventKind: (region: [String], account: [String], time: [String])] = [
+        .cloudTrail: (["awsRegion"], ["recipientAccountId", "userIdentity.accountId"], ["eventTime"]),
+        .ocsf: (["cloud.region"], ["cloud.account.uid"], ["time", "finding_info.created_time"]),
+        .securityHub: (["Region", "region"], ["AwsAccountId", "account"], ["UpdatedAt", "time", "CreatedAt"]),
+        .guardDuty: (["region"], ["accountId", "account"], ["updatedAt", "time", "createdAt"]),
+        .okta: ([], [], ["published"]),
+        .kubernetesAudit: ([], [], ["requestReceivedTimestamp", "stageTimestamp"]),
+        .azureActivity: (["location"], [], ["time"]),
+    ]
+
     /// 2000-01-01 and 2100-01-01 in milliseconds: times outside are treated as absent.
-    static let plausibleTimes: Range<Int64> = 946_684_800_000..<4_102_444_800_000
+    public static let plausibleTimes: Range<Int64> = 946_684_800_000..<4_102_444_800_000
 
     /// Reads the metadata of an event.
     /// - Parameter tape: the parsed event.
@@ -44,7 +59,16 @@ public struct EventMetadata: Sendable, Hashable {
             if inner != .json { kind = inner }
         }
         var metadata = EventMetadata(kind: kind)
-        for object in candidates {
+        if let paths = pathsByKind[kind] {
+            for object in candidates {
+                let fields = EventSynthesizer.Fields(tape: tape, object: object)
+                if metadata.region == nil { metadata.region = fields.first(paths.region) }
+                if metadata.accountID == nil { metadata.accountID = fields.first(paths.account) }
+                if metadata.timeMillis == nil { metadata.timeMillis = time(fields, paths: paths.time) }
+            }
+        }
+        for object in candidates where metadata.region == nil || metadata.accountID == nil || metadata.timeMillis == nil
+        {
             let fields = EventSynthesizer.Fields(tape: tape, object: object)
             if metadata.region == nil { metadata.region = fields.first(regionPaths) }
             if metadata.accountID == nil {

@@ -5,6 +5,7 @@ import JSONBytes
 /// The text names the service and action in words, the outcome, and the security-relevant facts the
 /// mapper keys on: root or privileged identity, MFA use, access denied, console sign-in.
 enum EventSynthesizer {
+    /// The synthesised text for an object of a kind, or `nil` when its key fields are missing.
     static func text(for kind: EventKind, tape: JSONTape, object: Int) -> String? {
         let fields = Fields(tape: tape, object: object)
         switch kind {
@@ -17,6 +18,7 @@ enum EventSynthesizer {
         case .vpcFlow: return vpcFlow(fields)
         case .ocsf: return fields.first(["activity_name", "type_name", "class_name"])
         case .eventBridge: return fields.first(["detail-type"])
+        case .raw: return fields["_raw"].map(rawText)
         default: return nil
         }
     }
@@ -41,6 +43,18 @@ enum EventSynthesizer {
             parts.append("outcome \(outcome)")
         }
         return parts.joined(separator: " ")
+    }
+
+    /// Text kept in a `_raw` wrapper: a VPC flow log line (default format, version 2) becomes a sentence;
+    /// any other text is mapped as it is.
+    static func rawText(_ text: String) -> String {
+        let fields = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count == 14, fields[0] == "2", fields[12] == "ACCEPT" || fields[12] == "REJECT" else {
+            return text
+        }
+        let protocols = ["1": "icmp", "6": "tcp", "17": "udp"]
+        let name = protocols[String(fields[7])].map { " protocol \($0)" } ?? ""
+        return "VPC flow log network traffic \(fields[12]) to port \(fields[6])\(name)"
     }
 
     private static func okta(_ fields: Fields) -> String? {
@@ -114,6 +128,7 @@ enum EventSynthesizer {
         let tape: JSONTape
         let object: Int
 
+        /// The first scalar a dotted path reaches, as text.
         subscript(path: String) -> String? {
             var result: String?
             tape.visit(path: path, from: object) { node in
@@ -130,6 +145,7 @@ enum EventSynthesizer {
             return result
         }
 
+        /// The first of several paths that holds a value.
         func first(_ paths: [String]) -> String? {
             for path in paths {
                 if let value = self[path] { return value }

@@ -46,6 +46,7 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Substring {
+    /// The substring without leading and trailing spaces and tabs.
     func trimmingASCIIWhitespace() -> Substring {
         var result = self
         while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }

@@ -4,6 +4,7 @@ import JSONBytes
 /// members with names compared ignoring ASCII case.
 struct MemberSignature {
     /// A characteristic member name.
+    /// A characteristic member name, as one bit.
     struct Key: OptionSet {
         let rawValue: UInt64
 
@@ -61,6 +62,7 @@ struct MemberSignature {
 
     private var keys: Key = []
 
+    /// Scans the members of `object` once.
     init(_ tape: JSONTape, object: Int) {
         tape.source.withUnsafeBufferPointer { source in
             for (keyNode, _) in tape.members(object) {
@@ -78,6 +80,7 @@ struct MemberSignature {
         }
     }
 
+    /// Whether the object has a member of that name.
     func contains(_ key: Key) -> Bool { keys.contains(key) }
 
     private static func foldedEqual(_ source: UnsafeBufferPointer<UInt8>, _ start: Int, _ lower: [UInt8]) -> Bool {

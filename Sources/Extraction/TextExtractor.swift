@@ -40,6 +40,10 @@ public struct TextExtractor: Sendable {
     public let maxTextBytes: Int
     /// Whether events without a matching field get a synthesised text. Default: `true`.
     public let synthesizes: Bool
+    /// The first member names of the source fields, to skip paths whose start an object lacks.
+    let leadingNames: MemberNameSet
+    /// Per source field, the bits of its parts' first member names in ``leadingNames``.
+    let fieldMasks: [UInt64]
 
     /// Creates an extractor.
     /// - Parameters:
@@ -50,6 +54,12 @@ public struct TextExtractor: Sendable {
         self.sourceFields = sourceFields
         self.maxTextBytes = max(16, maxTextBytes)
         self.synthesizes = synthesizes
+        let names = sourceFields.flatMap { $0.parts.compactMap(\.first) }
+        let leading = MemberNameSet(names)
+        self.leadingNames = leading
+        self.fieldMasks = sourceFields.map { path in
+            path.parts.reduce(0) { $0 | ($1.first.map(leading.bit(for:)) ?? MemberNameSet.all) }
+        }
     }
 
     /// Extracts the text of an event.
@@ -58,8 +68,9 @@ public struct TextExtractor: Sendable {
     public func extract(from tape: JSONTape) -> Extracted? {
         guard tape.kind(tape.rootIndex) == .object else { return nil }
         let candidates = Self.candidateObjects(in: tape)
-        for path in sourceFields {
-            for group in candidates {
+        let present = candidates.map { group in group.reduce(0) { $0 | leadingNames.present(in: tape, object: $1) } }
+        for (pathIndex, path) in sourceFields.enumerated() {
+            for (groupIndex, group) in candidates.enumerated() where present[groupIndex] & fieldMasks[pathIndex] != 0 {
                 let texts = group.compactMap { Self.joinedText(of: path, in: tape, from: $0) }
                 if let text = TextCleaner.clean(texts.joined(separator: ". "), maxBytes: maxTextBytes) {
                     return Extracted(text: text, origin: .field(path))

@@ -55,6 +55,7 @@ enum JSONStringDecoder {
         return value
     }
 
+    /// Appends a Unicode scalar as UTF-8.
     static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
         switch scalar {
         case 0..<0x80:

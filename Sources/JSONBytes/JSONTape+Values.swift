@@ -203,11 +203,13 @@ extension JSONTape {
     public func rawBytes(_ node: Int) -> ArraySlice<UInt8> { source[byteRange(node)] }
 
     @inline(__always)
+    /// The byte with ASCII upper case folded to lower case.
     static func asciiLower(_ byte: UInt8) -> UInt8 {
         byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 
     @inline(__always)
+    /// The value of a hexadecimal digit.
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")

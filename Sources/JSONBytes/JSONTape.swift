@@ -11,6 +11,7 @@
 /// The parser is strict RFC 8259: no comments, no trailing commas, no `NaN`, no leading zeros, strings
 /// must be valid UTF-8 without raw control characters, and only whitespace may follow the top-level value.
 public struct JSONTape: Sendable {
+    /// One value on the tape (16 bytes).
     struct Node: Sendable {
         var kind: JSONKind
         /// For strings: the raw bytes contain at least one backslash escape.

@@ -3,14 +3,19 @@
 /// Iterative (an explicit container stack), so deep input cannot overflow the thread stack. Strings are
 /// scanned eight bytes at a time while they hold nothing but printable ASCII.
 struct JSONTapeParser {
+    /// Depth and size bounds.
     let limits: JSONLimits
+    /// The tape being built.
     var nodes: [JSONTape.Node] = []
+    /// Node indexes of the open containers.
     var stack: [Int] = []
 
+    /// Creates a parser.
     init(limits: JSONLimits) {
         self.limits = limits
     }
 
+    /// Parses a whole text; returns the tape's nodes.
     mutating func parse(_ buffer: UnsafeRawBufferPointer) throws(JSONError) -> [JSONTape.Node] {
         let count = buffer.count
         guard count > 0, let base = buffer.baseAddress else { throw JSONError(.empty, at: 0) }

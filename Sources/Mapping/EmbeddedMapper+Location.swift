@@ -39,7 +39,8 @@ extension EmbeddedMapper {
         if let found = candidates.first(where: hasVocabulary) {
             return found
         }
-        let tried = candidates.map(\.path).joined(separator: ", ")
+        var seen = Set<String>()
+        let tried = candidates.map(\.path).filter { seen.insert($0).inserted }.joined(separator: ", ")
         throw MappingError(
             .catalogNotFound,
             "no catalog directory found; set \(catalogDirectoryVariable) (tried \(tried))"

@@ -27,7 +27,8 @@ extension BatchProcessor {
         events.reserveCapacity(batch.records.count)
         var texts: [String] = []
         var textIndexes: [String: Int] = [:]
-        let defaultTime = batch.timestampMillis ?? UTCTime.nowMillis()
+        // The request timestamp is only a fallback, and only when plausible (milliseconds, 2000-2100).
+        let defaultTime = Self.plausible(batch.timestampMillis) ?? UTCTime.nowMillis()
         for record in batch.records {
             report.recordBytes += record.count
             switch unpacker.unpack(record) {
@@ -59,11 +60,15 @@ extension BatchProcessor {
                         source: configuration.sourceName ?? metadata.kind.name,
                         region: metadata.region ?? head.sourceARNParts?.region,
                         accountID: metadata.accountID ?? input.cloudWatch?.owner ?? head.sourceARNParts?.account,
-                        timeMillis: metadata.timeMillis ?? input.cloudWatch?.timestampMillis ?? defaultTime
+                        timeMillis: metadata.timeMillis ?? Self.plausible(input.cloudWatch?.timestampMillis)
+                            ?? defaultTime
                     )
+                    // The context member is added unless the event already has one of that name (never lose data).
+                    let context =
+                        tape.value(forKey: Self.cloudWatchMember, in: tape.rootIndex) == nil
+                        ? input.cloudWatch?.json() : nil
                     events.append(
-                        PreparedEvent(tape: tape, partition: partition, textIndex: textIndex,
-                                      cloudWatch: input.cloudWatch?.json())
+                        PreparedEvent(tape: tape, partition: partition, textIndex: textIndex, cloudWatch: context)
                     )
                 }
             }
@@ -80,7 +85,9 @@ extension BatchProcessor {
         let emptyArray: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "]")]
         for event in events {
             var members: [MemberSplicer.Member] = []
-            if let cloudWatch = event.cloudWatch { members.append(.init(name: "cloudwatch_logs", value: cloudWatch)) }
+            if let cloudWatch = event.cloudWatch {
+                members.append(.init(name: Self.cloudWatchMember, value: cloudWatch))
+            }
             let compliance = event.textIndex.map { arrays[$0] } ?? emptyArray
             members.append(.init(name: configuration.memberName, value: compliance))
             splicer.splice(event.tape, members: members, into: &buffers[event.partition, default: []])
@@ -99,6 +106,14 @@ extension BatchProcessor {
         return objects
     }
 
+    /// The member carrying a CloudWatch Logs event's envelope fields.
+    static let cloudWatchMember = "cloudwatch_logs"
+
+    /// A time in milliseconds when plausible (2000-2100), else `nil`: request timestamps are never trusted blindly.
+    static func plausible(_ millis: Int64?) -> Int64? {
+        millis.flatMap { EventMetadata.plausibleTimes.contains($0) ? $0 : nil }
+    }
+
     /// Parses an event the unpacker produced; it is always one JSON object, but a defect there must not
     /// lose data, so anything unparsable is kept whole as a base64 wrapper.
     static func parseEvent(_ bytes: [UInt8]) -> JSONTape {
@@ -111,6 +126,7 @@ extension BatchProcessor {
         return (try? JSONTape(parsing: writer.bytes)) ?? Self.emptyObject
     }
 
+    /// `{}`, the last resort of ``parseEvent(_:)``.
     static let emptyObject: JSONTape = {
         guard let tape = try? JSONTape(parsing: [UInt8(ascii: "{"), UInt8(ascii: "}")]) else {
             preconditionFailure("{} must parse")

@@ -24,15 +24,25 @@ public final class BatchProcessor: Sendable {
         public var errorCode: String?
     }
 
+    /// The service configuration.
     let configuration: Configuration
+    /// Checks `X-Amz-Firehose-Access-Key`.
     let accessKeys: AccessKeyVerifier
+    /// Decodes the request body into records.
     let decoder: FirehoseBatchDecoder
+    /// Turns records into events (gzip, CloudWatch Logs, wrappers).
     let unpacker: RecordUnpacker
+    /// Finds each event's text.
     let extractor: TextExtractor
+    /// Maps texts to controls.
     let mapper: any ComplianceMapper
+    /// Frameworks, threshold and top-k for every event.
     let mappingOptions: MappingOptions
+    /// Where objects are written.
     let sink: any ObjectSink
+    /// Names objects from partitions and the request id.
     let keys = ObjectKeyBuilder()
+    /// Splices members into original bytes.
     let splicer = MemberSplicer()
 
     /// Creates a processor.
@@ -52,8 +62,9 @@ public final class BatchProcessor: Sendable {
         self.decoder = FirehoseBatchDecoder(
             limits: FirehoseBatchDecoder.Limits(
                 maxDecompressedBodyBytes: configuration.maxDecompressedBytes,
-                maxRecords: 10_000,
-                maxRecordBytes: configuration.maxRecordBytes
+                maxRecords: configuration.maxRecords,
+                maxRecordBytes: configuration.maxRecordBytes,
+                maxBodyJSONValues: max(200_000, configuration.maxRecords * 8 + 64)
             )
         )
         self.unpacker = RecordUnpacker(

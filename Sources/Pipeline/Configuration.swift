@@ -58,6 +58,8 @@ public struct Configuration: Sendable {
     public var memberName = "secberus_compliance"
     /// Mapping engine: `embedded` (the only one in this build). Default: `embedded`.
     public var mapper = "embedded"
+    /// Whether `POST /v1/map` and `GET /v1/frameworks` are served. Default: `true`.
+    public var mapAPI = true
     /// Directory of the embedded catalogs; default: the bundled one.
     public var catalogDirectory: String?
     /// Distinct texts kept in the mapping cache. Default: 100,000 entries.
@@ -68,6 +70,8 @@ public struct Configuration: Sendable {
     public var maxBodyBytes = 65 * 1_048_576
     /// Largest body after `Content-Encoding: gzip` is undone, in bytes. Default: 65 MiB.
     public var maxDecompressedBytes = 65 * 1_048_576
+    /// Most records in one request. Default: 10,000 (the protocol's `maxItems`).
+    public var maxRecords = 10_000
     /// Largest decoded record, in bytes. Default: 1,024,000 (Firehose's record limit).
     public var maxRecordBytes = 1_024_000
     /// Largest record after per-record gzip is undone, in bytes. Default: 16 MiB.

@@ -24,6 +24,22 @@ public enum ConfigurationLoader {
         return configuration
     }
 
+    /// Variables that look like Lakemark's (`LAKEMARK_*`, `SECBERUS_*`) but set no option: usually typos.
+    /// - Parameter environment: the process environment.
+    /// - Returns: their names, sorted.
+    public static func unknownVariables(in environment: [String: String]) -> [String] {
+        let known = Set(ConfigurationOption.all.flatMap(\.environment)).union(otherKnownVariables)
+        return environment.keys.filter {
+            ($0.hasPrefix("LAKEMARK_") || $0.hasPrefix("SECBERUS_")) && !known.contains($0)
+        }.sorted()
+    }
+
+    /// Variables read elsewhere (the config path, `lakemark send`, tests and the mapping engine).
+    static let otherKnownVariables: Set<String> = [
+        "LAKEMARK_CONFIG", "LAKEMARK_SEND_ACCESS_KEY", "LAKEMARK_SHARED",
+    ]
+
+    /// Applies the options of a JSON file; unknown keys are errors, `_`-prefixed keys are comments.
     static func applyFile(_ path: String, to configuration: inout Configuration) throws(ConfigurationError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(.unreadableFile, key: path, "cannot read the configuration file")
@@ -57,6 +73,7 @@ public enum ConfigurationLoader {
         try apply(values, to: &configuration, origin: { _ in path })
     }
 
+    /// Applies every option whose environment variable is set.
     static func applyEnvironment(
         _ environment: [String: String],
         to configuration: inout Configuration
@@ -84,9 +101,9 @@ public enum ConfigurationLoader {
         if keys.contains("min_similarity") && keys.contains("min_confidence") {
             throw ConfigurationError(
                 .conflict,
-                key: "min_similarity",
-                "set either min_similarity or min_confidence, not both",
-                origin: origin("min_confidence")
+                key: "min_similarity and min_confidence",
+                "set one of them, not both",
+                origin: "\(origin("min_similarity")) and \(origin("min_confidence"))"
             )
         }
         for (key, value) in values {

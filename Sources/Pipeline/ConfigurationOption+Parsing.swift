@@ -1,4 +1,8 @@
+import Glibc
+import JSONBytes
+
 extension ConfigurationOption {
+    /// A string value (numbers as written), trimmed.
     static func string(_ value: Value, key: String) throws(ConfigurationError) -> String {
         switch value {
         case .string(let text): return text.trimmingWhitespace()
@@ -7,6 +11,7 @@ extension ConfigurationOption {
         }
     }
 
+    /// A whole number within `range`.
     static func int(_ value: Value, key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let number = Int(try string(value, key: key)), range.contains(number) else {
             throw ConfigurationError(
@@ -18,6 +23,7 @@ extension ConfigurationOption {
         return number
     }
 
+    /// A finite number within `range`.
     static func double(_ value: Value, key: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double
     {
         guard let number = Double(try string(value, key: key)), number.isFinite, range.contains(number) else {
@@ -30,6 +36,7 @@ extension ConfigurationOption {
         return number
     }
 
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
     static func bool(_ value: Value, key: String) throws(ConfigurationError) -> Bool {
         if case .bool(let flag) = value { return flag }
         switch try string(value, key: key).lowercased() {
@@ -39,12 +46,37 @@ extension ConfigurationOption {
         }
     }
 
+    /// An array of strings, or a comma-separated string; blanks dropped.
     static func list(_ value: Value, key: String) throws(ConfigurationError) -> [String] {
         if case .list(let items) = value { return items.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty } }
         return try string(value, key: key).split(separator: ",").map { String($0).trimmingWhitespace() }
             .filter { !$0.isEmpty }
     }
 
+    /// Access keys: a JSON array (file or environment, keys kept verbatim, commas and spaces included) or a
+    /// comma-separated string.
+    static func keyList(_ value: Value, key: String) throws(ConfigurationError) -> [String] {
+        switch value {
+        case .list(let items):
+            return items.filter { !$0.isEmpty }
+        case .string(let text) where text.trimmingWhitespace().hasPrefix("["):
+            guard let tape = try? JSONTape(parsing: Array(text.utf8)), tape.kind(0) == .array else {
+                throw ConfigurationError(.invalidValue, key: key, "expected a JSON array of strings")
+            }
+            var keys: [String] = []
+            for element in tape.children(0) {
+                guard let item = tape.string(element) else {
+                    throw ConfigurationError(.invalidValue, key: key, "expected a JSON array of strings")
+                }
+                if !item.isEmpty { keys.append(item) }
+            }
+            return keys
+        default:
+            return try list(value, key: key)
+        }
+    }
+
+    /// `host:port` or `[v6]:port`.
     static func parseListen(_ value: Value, key: String) throws(ConfigurationError) -> (String, Int) {
         let text = try string(value, key: key)
         let host: Substring
@@ -65,9 +97,19 @@ extension ConfigurationOption {
         guard !host.isEmpty, let port = Int(portText), (0...65_535).contains(port) else {
             throw ConfigurationError(.invalidValue, key: key, "expected host:port with a port in 0...65535")
         }
+        if host == "localhost" { return ("127.0.0.1", port) }
+        var address = in6_addr()
+        guard inet_pton(AF_INET, String(host), &address) == 1 || inet_pton(AF_INET6, String(host), &address) == 1 else {
+            throw ConfigurationError(
+                .invalidValue,
+                key: key,
+                "the host must be an IP address (0.0.0.0, 127.0.0.1, ::) or localhost"
+            )
+        }
         return (String(host), port)
     }
 
+    /// A directory or `file://` URL.
     static func parseSink(_ text: String) throws(ConfigurationError) -> Configuration.SinkLocation {
         if text.hasPrefix("file://") {
             let path = String(text.dropFirst("file://".count))
@@ -117,6 +159,7 @@ extension ConfigurationOption {
 }
 
 extension String {
+    /// The string without leading and trailing whitespace.
     func trimmingWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }

@@ -26,6 +26,7 @@ public struct ConfigurationOption: Sendable {
     public let unit: String
     /// What it does.
     public let summary: String
+    /// Applies a value to a configuration; throws ``ConfigurationError`` naming the option.
     let apply: @Sendable (inout Configuration, Value) throws -> Void
 
     /// Every option `serve` understands, in reference order.
@@ -46,16 +47,24 @@ public struct ConfigurationOption: Sendable {
             guard path.hasPrefix("/"), !path.contains("?") else {
                 throw ConfigurationError(.invalidValue, key: "ingest_path", "must start with / and have no query")
             }
+            guard !["/healthz", "/readyz", "/v1/map", "/v1/frameworks"].contains(path) else {
+                throw ConfigurationError(.invalidValue, key: "ingest_path", "\(path) is one of the service's own paths")
+            }
             $0.ingestPath = path
         },
         .init(
             "access_keys",
             ["LAKEMARK_ACCESS_KEYS"],
             "(none)",
-            "comma-separated list",
-            "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request."
+            "comma-separated list, or a JSON array of strings",
+            "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request. "
+                + "Keys that contain commas need the JSON array form."
         ) {
-            $0.accessKeys = try list($1, key: "access_keys")
+            let keys = try keyList($1, key: "access_keys")
+            guard keys.allSatisfy({ (8...4_096).contains($0.utf8.count) }) else {
+                throw ConfigurationError(.invalidValue, key: "access_keys", "each key needs 8 to 4096 bytes")
+            }
+            $0.accessKeys = keys
         },
         .init(
             "sink",
@@ -175,6 +184,15 @@ public struct ConfigurationOption: Sendable {
             }
             $0.mapper = mapper
         },
+        .init(
+            "map_api",
+            ["LAKEMARK_MAP_API"],
+            "true",
+            "true or false",
+            "Serve POST /v1/map and GET /v1/frameworks (they need an access key when keys are configured)."
+        ) {
+            $0.mapAPI = try bool($1, key: "map_api")
+        },
         .init("catalog_dir", ["LAKEMARK_CATALOG_DIR"], "(bundled)", "directory", "Catalogs of the embedded engine.") {
             $0.catalogDirectory = try string($1, key: "catalog_dir")
         },
@@ -222,6 +240,15 @@ public struct ConfigurationOption: Sendable {
             "Largest decoded record (Firehose sends at most 1,024,000)."
         ) {
             $0.maxRecordBytes = try int($1, key: "max_record_bytes", in: 1_024...67_108_864)
+        },
+        .init(
+            "max_records",
+            ["LAKEMARK_MAX_RECORDS"],
+            "10000",
+            "records (1-1000000)",
+            "Most records in one request (the protocol allows 10,000; raise it for other clients)."
+        ) {
+            $0.maxRecords = try int($1, key: "max_records", in: 1...1_000_000)
         },
         .init(
             "max_inflated_record_bytes",
@@ -474,6 +501,7 @@ public struct ConfigurationOption: Sendable {
         },
     ]
 
+    /// Declares an option.
     init(
         _ key: String,
         _ environment: [String],

@@ -3,6 +3,7 @@ import Mapping
 
 /// Builds the mapping engine and the per-event options from the configuration.
 enum EngineFactory {
+    /// The embedded engine over the configured (or bundled) catalogs.
     static func makeMapper(_ configuration: Configuration) throws -> any ComplianceMapper {
         var environment = ProcessInfo.processInfo.environment
         if let directory = configuration.catalogDirectory {
@@ -12,6 +13,7 @@ enum EngineFactory {
         return try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: configuration.mappingCacheEntries)
     }
 
+    /// Validated mapping options from the frameworks, threshold and top-k settings.
     static func makeOptions(_ configuration: Configuration) throws -> MappingOptions {
         var minSimilarity: Double?
         var minConfidence: String?

@@ -61,7 +61,26 @@ public struct ObjectKeyBuilder: Sendable {
         fileExtension: String = "json.gz"
     ) -> String {
         "ext/\(partition.source)/region=\(partition.region)/accountId=\(partition.accountID)"
-            + "/eventDay=\(partition.eventDay)/\(Self.safeSegment(requestID))-\(index).\(fileExtension)"
+            + "/eventDay=\(partition.eventDay)/\(Self.objectName(requestID))-\(index).\(fileExtension)"
+    }
+
+    /// The request-id part of an object name: the id itself when it is a safe segment (Firehose sends UUIDs);
+    /// otherwise a safe prefix plus a 64-bit FNV-1a hash of the raw id, so distinct ids never share an object.
+    static func objectName(_ requestID: String) -> String {
+        let startsPlainly = requestID.utf8.first.map { $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "-") } ?? false
+        if startsPlainly && isSafeSegment(requestID) && requestID.utf8.count <= 40 { return requestID }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in requestID.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        let digits = String(hash, radix: 16)
+        var prefix = Array(safeSegment(String(decoding: requestID.utf8.prefix(40), as: UTF8.self)).utf8)
+        // Never a hidden name (`.tmp-` is the sink's, `..` a path) nor one that reads like an option.
+        for index in prefix.indices where prefix[index] == UInt8(ascii: ".") || prefix[index] == UInt8(ascii: "-") {
+            guard index == 0 || prefix[index - 1] == UInt8(ascii: "_") else { break }
+            prefix[index] = UInt8(ascii: "_")
+        }
+        return String(decoding: prefix, as: UTF8.self) + "-" + String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     /// Whether a text may be used as a path segment unchanged: 1–64 of `A–Z a–z 0–9 . _ -`, not `.` or `..`.

@@ -3,6 +3,7 @@ import ServiceSupport
 
 /// The one log line written per Firehose request.
 enum RequestLog {
+    /// Logs one finished request: counts, bytes, status, duration and the error code on failure.
     static func write(_ outcome: BatchProcessor.Outcome, head: FirehoseRequestHead, seconds: Double, logger: Logger) {
         let report = outcome.report
         var metadata: [String: LogValue] = [
@@ -22,7 +23,11 @@ enum RequestLog {
         if let source = head.sourceARNParts?.streamName { metadata["stream"] = .string(source) }
         if let code = outcome.errorCode {
             metadata["error_code"] = .string(code)
-            logger.error("batch failed", metadata)
+            if outcome.status >= 500 {
+                logger.error("batch failed", metadata)
+            } else {
+                logger.warning("batch rejected", metadata)
+            }
         } else {
             logger.info("batch stored", metadata)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Firehose
 import HTTPCore
 import HTTPServer
@@ -5,37 +6,61 @@ import JSONBytes
 import Mapping
 import ServiceSupport
 import Sink
+import Synchronization
 
 /// Routes requests: Firehose batches on the ingest path, the map API, health checks.
 final class Router: HTTPRequestHandler {
+    /// The service configuration (ingest path).
     let configuration: Configuration
+    /// Handles Firehose batches.
     let processor: BatchProcessor
+    /// Answers `/v1/map`.
     let mapper: any ComplianceMapper
+    /// Checked by `/readyz`.
     let sink: any ObjectSink
+    /// Where request lines go.
     let logger: Logger
+    /// Checks the access key of map API requests (the same keys as Firehose's).
+    let accessKeys: AccessKeyVerifier
+    /// Keeps floods of malformed or refused requests from flooding the log (10 lines a second).
+    let serverErrorLog = LogRateLimiter(linesPerSecond: 10)
+    /// Map API requests being answered now.
+    let mapRequestsInFlight = Atomic<Int>(0)
+    /// Most map API requests answered at once, so mapping cannot starve ingest of workers.
+    let maxMapRequestsInFlight: Int
 
-    init(configuration: Configuration, processor: BatchProcessor, mapper: any ComplianceMapper,
-         sink: any ObjectSink, logger: Logger) {
+    /// Creates a router over the service's parts.
+    init(
+        configuration: Configuration,
+        processor: BatchProcessor,
+        mapper: any ComplianceMapper,
+        sink: any ObjectSink,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.processor = processor
         self.mapper = mapper
         self.sink = sink
         self.logger = logger
+        self.accessKeys = AccessKeyVerifier(keys: configuration.accessKeys)
+        let workers =
+            configuration.workers > 0 ? configuration.workers : max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        self.maxMapRequestsInFlight = max(1, workers / 4)
     }
 
+    /// Routes one request.
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         switch request.path {
         case "/healthz":
             return onlyGet(request) ?? Self.json(200, #"{"status":"ok"}"#)
         case "/readyz":
             return onlyGet(request) ?? readiness()
-        case "/v1/frameworks":
+        case "/v1/frameworks" where configuration.mapAPI:
             guard request.method == .get else { return Self.methodNotAllowed("GET") }
-            return HTTPResponse(status: 200, json: MapAPI.frameworksResponse())
-        case "/v1/map":
+            return authorizeMapAPI(request) ?? HTTPResponse(status: 200, json: MapAPI.frameworksResponse())
+        case "/v1/map" where configuration.mapAPI:
             guard request.method == .post else { return Self.methodNotAllowed("POST") }
-            let (status, body) = MapAPI.handleMapRequest(request.body, mapper: mapper)
-            return HTTPResponse(status: status, json: body)
+            return authorizeMapAPI(request) ?? map(request)
         case configuration.ingestPath:
             return ingest(request)
         default:
@@ -43,15 +68,25 @@ final class Router: HTTPRequestHandler {
         }
     }
 
+    /// Answers what the server itself rejects, in the Firehose response shape (never 413).
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
         let status = error.suggestedStatus.code == 413 ? 400 : error.suggestedStatus.code
         let requestID = head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""
-        logger.warning("request rejected by the server", [
-            "error_code": .string("http.\(error.code)"), "status": .int(status), "request_id": .string(requestID),
-        ])
+        if let suppressed = serverErrorLog.admit(nowMillis: UTCTime.nowMillis()) {
+            logger.warning(
+                "request rejected by the server",
+                [
+                    "error_code": .string("http.\(error.code)"), "status": .int(status),
+                    "request_id": .string(requestID), "similar_lines_suppressed": .int(suppressed),
+                ]
+            )
+        }
         let message = "HTTP \(error.code)" + (error.parseError.map { ": \($0)" } ?? "")
-        let body = FirehoseResponse.body(requestID: requestID, timestampMillis: UTCTime.nowMillis(),
-                                         errorMessage: message)
+        let body = FirehoseResponse.body(
+            requestID: requestID,
+            timestampMillis: UTCTime.nowMillis(),
+            errorMessage: message
+        )
         return HTTPResponse(status: status, json: body, closesConnection: true)
     }
 
@@ -60,7 +95,8 @@ final class Router: HTTPRequestHandler {
             let body = FirehoseResponse.body(
                 requestID: request.headers[FirehoseRequestHead.HeaderName.requestID] ?? "",
                 timestampMillis: UTCTime.nowMillis(),
-                errorMessage: "method \(request.method) not allowed; Firehose delivers with POST")
+                errorMessage: "method \(request.method) not allowed; Firehose delivers with POST"
+            )
             var response = HTTPResponse(status: 405, json: body)
             response.headers.add(name: "Allow", value: "POST")
             return response
@@ -70,6 +106,31 @@ final class Router: HTTPRequestHandler {
         let outcome = processor.process(head: head, body: request.body)
         RequestLog.write(outcome, head: head, seconds: clock.elapsed(), logger: logger)
         return HTTPResponse(status: outcome.status, json: outcome.body)
+    }
+
+    /// `nil` when the request may use the map API; else 401 (keys configured, none matching in
+    /// `authorization` or `X-Amz-Firehose-Access-Key`).
+    private func authorizeMapAPI(_ request: HTTPRequest) -> HTTPResponse? {
+        guard accessKeys.isEnabled else { return nil }
+        let presented = request.headers["authorization"] ?? request.headers[FirehoseRequestHead.HeaderName.accessKey]
+        if accessKeys.verify(presented) { return nil }
+        return Self.json(401, #"{"error":{"code":"unauthorized","message":"missing or wrong access key"}}"#)
+    }
+
+    /// Answers a map request, at most ``maxMapRequestsInFlight`` at a time (503 beyond).
+    private func map(_ request: HTTPRequest) -> HTTPResponse {
+        if let encoding = request.headers["content-encoding"], encoding.lowercased() != "identity" {
+            return Self.json(415, #"{"error":{"code":"unsupported_encoding","message":"send the body uncompressed"}}"#)
+        }
+        let running = mapRequestsInFlight.add(1, ordering: .relaxed).newValue
+        defer { mapRequestsInFlight.subtract(1, ordering: .relaxed) }
+        guard running <= maxMapRequestsInFlight else {
+            var response = Self.json(503, #"{"error":{"code":"busy","message":"too many map requests at once"}}"#)
+            response.headers.add(name: "Retry-After", value: "1")
+            return response
+        }
+        let (status, body) = MapAPI.handleMapRequest(request.body, mapper: mapper)
+        return HTTPResponse(status: status, json: body)
     }
 
     private func readiness() -> HTTPResponse {
@@ -89,12 +150,14 @@ final class Router: HTTPRequestHandler {
         request.method == .get || request.method == .head ? nil : Self.methodNotAllowed("GET, HEAD")
     }
 
+    /// A 405 JSON response with `Allow`.
     static func methodNotAllowed(_ allow: String) -> HTTPResponse {
         var response = json(405, #"{"error":{"code":"method_not_allowed","message":"method not allowed"}}"#)
         response.headers.add(name: "Allow", value: allow)
         return response
     }
 
+    /// A JSON response from text.
     static func json(_ status: Int, _ text: String) -> HTTPResponse {
         HTTPResponse(status: status, json: Array(text.utf8))
     }

@@ -38,6 +38,13 @@ public enum ServeCommand {
             level: LogLevel(name: configuration.logLevel) ?? .info,
             redactor: Redactor(secrets: configuration.accessKeys)
         )
+        let unknown = ConfigurationLoader.unknownVariables(in: ProcessInfo.processInfo.environment)
+        if !unknown.isEmpty {
+            logger.warning(
+                "ignoring unknown variables; see `lakemark options`",
+                ["variables": .string(unknown.joined(separator: ","))]
+            )
+        }
         do {
             let service = try Service(configuration: configuration, logger: logger)
             try service.start()

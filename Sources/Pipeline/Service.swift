@@ -9,7 +9,9 @@ import Sink
 public final class Service: Sendable {
     /// The configuration in force.
     public let configuration: Configuration
+    /// The HTTP server.
     let server: HTTPServer
+    /// Where the service logs.
     let logger: Logger
 
     /// Builds the service; nothing listens until ``start()``.

@@ -68,6 +68,7 @@ public enum StageBenchmark {
         }
     }
 
+    /// Builds Firehose request bodies of about `batchBytes` record bytes (≤ 10,000 records each).
     static func makeBodies(
         lines: [ArraySlice<UInt8>],
         batchBytes: Int
@@ -136,6 +137,7 @@ public enum StageBenchmark {
 }
 
 extension BatchReport {
+    /// Adds another batch's counts and timings.
     mutating func add(_ other: BatchReport) {
         wireBytes += other.wireBytes
         recordBytes += other.recordBytes
@@ -155,7 +157,10 @@ extension BatchReport {
 
 /// A sink that accepts and forgets objects, for benchmarks.
 struct DiscardingSink: ObjectSink {
+    /// Names the sink.
     var description: String { "discarding sink" }
+    /// Forgets the objects.
     func put(_ objects: [SinkObject]) throws(SinkError) {}
+    /// Always writable.
     func checkWritable() throws(SinkError) {}
 }

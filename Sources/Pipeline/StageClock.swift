@@ -4,6 +4,7 @@ import Glibc
 struct StageClock {
     private var start: timespec
 
+    /// Starts the clock.
     init() {
         start = Self.now()
     }

@@ -35,7 +35,10 @@ case "version", "--version":
     print("lakemark \(BuildInfo.version)")
 case "help", "--help", "-h":
     print(usage)
-default:
+case nil:
     FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(2)
+case let command?:
+    FileHandle.standardError.write(Data("lakemark: unknown command '\(command)'\n\n\(usage)\n".utf8))
     exit(2)
 }

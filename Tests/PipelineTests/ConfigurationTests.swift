@@ -20,13 +20,13 @@ import Testing
         let configuration = try ConfigurationLoader.load(
             path: file.path,
             environment: [
-                "LAKEMARK_LISTEN": "[::1]:8443", "LAKEMARK_ACCESS_KEYS": "old-key, new-key",
+                "LAKEMARK_LISTEN": "[::1]:8443", "LAKEMARK_ACCESS_KEYS": "old-key-1, new-key-2",
                 "SECBERUS_FRAMEWORKS": "pci_dss_v4,soc2", "SECBERUS_MIN_CONFIDENCE": "medium", "SECBERUS_TOPK": "2",
                 "SECBERUS_SOURCE_FIELD": "finding_info.desc,description,message", "LAKEMARK_SINK": "file:///data/lake",
             ]
         )
         #expect(configuration.listenHost == "::1" && configuration.listenPort == 8443)
-        #expect(configuration.accessKeys == ["old-key", "new-key"])
+        #expect(configuration.accessKeys == ["old-key-1", "new-key-2"])
         #expect(configuration.frameworks == ["pci_dss_v4", "soc2"])
         #expect(configuration.threshold == .minConfidence("Medium"))
         #expect(configuration.topK == 2)
@@ -84,6 +84,101 @@ import Testing
         #expect(
             readme.contains(ConfigurationReference.markdown()),
             "run `lakemark options` and paste the table into README.md"
+        )
+    }
+}
+
+@Suite struct AccessKeyConfigurationTests {
+    @Test func jsonArrayKeepsKeysWithCommasVerbatim() throws {
+        let key = #"{"user":"a,b","pad":"x= "}"#
+        let configuration = try ConfigurationLoader.load(
+            path: nil,
+            environment: [
+                "LAKEMARK_ACCESS_KEYS": #"["\#(key.replacingOccurrences(of: "\"", with: "\\\""))", "second-key"]"#
+            ]
+        )
+        #expect(configuration.accessKeys == [key, "second-key"])
+    }
+}
+
+@Suite struct ConfigurationValidationTests {
+    @Test(arguments: ["/healthz", "/readyz", "/v1/map", "/v1/frameworks"])
+    func ingestPathCannotShadowTheServicePaths(_ path: String) {
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_INGEST_PATH": path])
+        }
+    }
+
+    @Test func listenHostMustBeAnAddressOrLocalhost() throws {
+        let local = try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_LISTEN": "localhost:9000"])
+        #expect(local.listenHost == "127.0.0.1")
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_LISTEN": "example.com:80"])
+        }
+    }
+
+    @Test func shortAccessKeysAreRefused() {
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_ACCESS_KEYS": "a,b,c"])
+        }
+    }
+
+    @Test func conflictNamesBothOptionsAndOrigins() {
+        do {
+            _ = try ConfigurationLoader.load(
+                path: nil,
+                environment: [
+                    "SECBERUS_MIN_SIMILARITY": "0.5", "SECBERUS_MIN_CONFIDENCE": "High",
+                ]
+            )
+            Issue.record("accepted both thresholds")
+        } catch {
+            #expect(
+                error.description.contains("SECBERUS_MIN_SIMILARITY")
+                    && error.description.contains("SECBERUS_MIN_CONFIDENCE")
+            )
+        }
+    }
+
+    @Test func unknownLookalikeVariablesAreReported() {
+        let unknown = ConfigurationLoader.unknownVariables(in: [
+            "LAKEMARK_TOPK": "0", "SECBERUS_TOPK": "3", "LAKEMARK_CONFIG": "x", "HOME": "/root",
+        ])
+        #expect(unknown == ["LAKEMARK_TOPK"])
+    }
+}
+
+@Suite struct ObjectKeyTests {
+    @Test(arguments: [".tmp-abc", "../../x", "..", "-rf", "a/b", "batch:1", String(repeating: "x", count: 80)])
+    func oddRequestIDsGiveVisibleDistinctNames(_ id: String) {
+        let key = ObjectKeyBuilder().key(
+            for: ObjectKeyBuilder().partition(source: "json", region: nil, accountID: nil, timeMillis: 0),
+            requestID: id,
+            index: 0
+        )
+        let name = String(key.split(separator: "/").last ?? "")
+        #expect(!name.hasPrefix(".") && !name.hasPrefix("-"))
+        #expect(!key.contains(".."))
+        #expect(
+            name
+                != ObjectKeyBuilder().key(
+                    for: ObjectKeyBuilder().partition(source: "json", region: nil, accountID: nil, timeMillis: 0),
+                    requestID: id + "x",
+                    index: 0
+                ).split(separator: "/").last.map(String.init)
+        )
+    }
+
+    @Test func uuidsAreKeptAsTheyAre() {
+        let key = ObjectKeyBuilder().key(
+            for: ObjectKeyBuilder().partition(source: "json", region: "us-east-1", accountID: "1", timeMillis: 0),
+            requestID: "1f0e2d3c-4b5a-4697-8887-a9b0c1d2e3f4",
+            index: 2
+        )
+        #expect(
+            key
+                == "ext/json/region=us-east-1/accountId=1/eventDay=19700101/"
+                + "1f0e2d3c-4b5a-4697-8887-a9b0c1d2e3f4-2.json.gz"
         )
     }
 }

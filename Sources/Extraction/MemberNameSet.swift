@@ -1,0 +1,58 @@
+import JSONBytes
+
+/// A small set of member names (up to 64), matched ignoring ASCII case in one pass over an object's members:
+/// which of them does an object have? Used to skip field paths whose first name an event lacks.
+struct MemberNameSet: Sendable {
+    /// Every bit: used when there are more names than bits, so nothing is ever skipped wrongly.
+    static let all = UInt64.max
+
+    /// Lower-cased names by byte length, each with its bit.
+    private let byLength: [Int: [(name: [UInt8], bit: UInt64)]]
+    private let bits: [String: UInt64]
+
+    /// Builds the set; names beyond 64 share the "all" mask.
+    init(_ names: [String]) {
+        var byLength: [Int: [(name: [UInt8], bit: UInt64)]] = [:]
+        var bits: [String: UInt64] = [:]
+        for name in names {
+            let folded = name.lowercased()
+            if bits[folded] != nil { continue }
+            let bit: UInt64 = bits.count < 64 ? 1 << UInt64(bits.count) : Self.all
+            bits[folded] = bit
+            byLength[folded.utf8.count, default: []].append((Array(folded.utf8), bit))
+        }
+        self.byLength = byLength
+        self.bits = bits
+    }
+
+    /// The bit of a name given to ``init(_:)``.
+    func bit(for name: String) -> UInt64 { bits[name.lowercased()] ?? Self.all }
+
+    /// The bits of the names the object has as members (escaped member names count as present, to be safe).
+    func present(in tape: JSONTape, object: Int) -> UInt64 {
+        guard tape.kind(object) == .object else { return 0 }
+        var mask: UInt64 = 0
+        tape.source.withUnsafeBufferPointer { source in
+            for (key, _) in tape.members(object) {
+                let range = tape.byteRange(key)
+                if tape.hasEscapes(key) {
+                    mask = Self.all
+                    continue
+                }
+                guard let entries = byLength[range.count - 2] else { continue }
+                let start = range.lowerBound + 1
+                for entry in entries where Self.foldedEqual(source, start, entry.name) { mask |= entry.bit }
+            }
+        }
+        return mask
+    }
+
+    private static func foldedEqual(_ source: UnsafeBufferPointer<UInt8>, _ start: Int, _ lower: [UInt8]) -> Bool {
+        for index in 0..<lower.count {
+            let byte = source[start + index]
+            let folded = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+            if folded != lower[index] { return false }
+        }
+        return true
+    }
+}

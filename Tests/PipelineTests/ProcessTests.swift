@@ -1,0 +1,160 @@
+import Foundation
+import HTTPClient
+import HTTPCore
+import JSONBytes
+import Testing
+
+/// The `lakemark` binary as users run it: a child process, configured by environment, stopped by signals.
+@Suite(.serialized) struct ProcessTests {
+    /// The `lakemark` executable built next to the test bundle.
+    private var executable: URL? {
+        let testBinary = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0]
+        )
+        var directory = testBinary.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("lakemark")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    private func freePort() -> Int { Int.random(in: 20_000..<40_000) }
+
+    private func launch(_ arguments: [String], environment: [String: String]) throws -> Process {
+        guard let executable else { throw CancellationError() }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    private func waitForHealth(port: Int) -> Bool {
+        let client = HTTPClient()
+        for _ in 0..<100 {
+            let request = HTTPClientRequest(method: .get, host: "127.0.0.1", port: port, target: "/healthz")
+            if let response = try? client.send(request), response.status.code == 200 { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    @Test func serveAnswersTheMapAPIAndExitsZeroOnSIGTERM() throws {
+        guard executable != nil else {
+            print("SKIP: the lakemark executable is not next to the test bundle (run `swift build` first)")
+            return
+        }
+        let sink = try TestEnvironment.temporaryDirectory()
+        let port = freePort()
+        let process = try launch(
+            ["serve"],
+            environment: [
+                "LAKEMARK_LISTEN": "127.0.0.1:\(port)", "LAKEMARK_SINK": sink.path, "PATH": "/usr/bin:/bin",
+            ]
+        )
+        defer { if process.isRunning { process.terminate() } }
+        #expect(waitForHealth(port: port))
+
+        let client = HTTPClient()
+        let frameworks = try client.send(
+            HTTPClientRequest(method: .get, host: "127.0.0.1", port: port, target: "/v1/frameworks")
+        )
+        #expect(frameworks.status.code == 200)
+        let list = try JSONTape(parsing: frameworks.body)
+        #expect(list.kind(0) == .array && list.count(0) == 6)
+
+        let request =
+            #"{"frameworks":["nist_800_53_r5","pci_dss_v4"],"topk":3,"#
+            + #""documents":[{"id":"d1","document":"Root account login detected without MFA"}]}"#
+        let mapped = try client.send(
+            HTTPClientRequest(
+                method: .post,
+                host: "127.0.0.1",
+                port: port,
+                target: "/v1/map",
+                headers: ["Content-Type": "application/json"],
+                body: Array(request.utf8)
+            )
+        )
+        #expect(mapped.status.code == 200)
+        let text = String(decoding: mapped.body, as: UTF8.self)
+        #expect(text.contains(#""document_id":"d1""#) && text.contains(#""id":"IA-2"#) && text.contains(#""id":"8.4."#))
+
+        let bad = try client.send(
+            HTTPClientRequest(
+                method: .post,
+                host: "127.0.0.1",
+                port: port,
+                target: "/v1/map",
+                body: Array(#"{"frameworks":["x"]}"#.utf8)
+            )
+        )
+        #expect(bad.status.code == 400)
+
+        process.interrupt()  // SIGINT, then the same for SIGTERM below
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+
+        let second = try launch(
+            ["serve"],
+            environment: [
+                "LAKEMARK_LISTEN": "127.0.0.1:\(port)", "LAKEMARK_SINK": sink.path,
+            ]
+        )
+        #expect(waitForHealth(port: port))
+        second.terminate()  // SIGTERM
+        second.waitUntilExit()
+        #expect(second.terminationReason == .exit && second.terminationStatus == 0)
+    }
+
+    @Test func badConfigurationStopsStartUpNamingTheOption() throws {
+        guard executable != nil else {
+            print("SKIP: the lakemark executable is not next to the test bundle")
+            return
+        }
+        let pipe = Pipe()
+        guard let executable else { return }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve"]
+        process.environment = ["SECBERUS_TOPK": "zero"]
+        process.standardError = pipe
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 2)
+        #expect(message.contains("topk") && message.contains("SECBERUS_TOPK") && message.contains("1...50"))
+    }
+
+    @Test func mapCommandReadsStdinAndPrintsTheResponse() throws {
+        guard let executable else {
+            print("SKIP: the lakemark executable is not next to the test bundle")
+            return
+        }
+        let input = Pipe()
+        let output = Pipe()
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["map"]
+        process.environment = [:]
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        let request = #"{"frameworks":["soc2"],"min_confidence":"Low","topk":2,"#
+            + #""documents":[{"id":"a","document":"S3 bucket is public"}]}"#
+        input.fileHandleForWriting.write(Data(request.utf8))
+        try input.fileHandleForWriting.close()
+        let body = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let tape = try JSONTape(parsing: [UInt8](body))
+        let frameworks = try #require(tape.value(forKey: "frameworks", in: 0))
+        #expect(tape.count(frameworks) == 1)
+    }
+}
