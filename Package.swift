@@ -84,6 +84,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
+        // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
+        .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink"], swiftSettings: swiftSettings),
 
         // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.
         .target(name: "NetworkTestSupport", path: "Tests/NetworkTestSupport"),
