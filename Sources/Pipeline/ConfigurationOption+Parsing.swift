@@ -149,7 +149,8 @@ extension ConfigurationOption {
     static func isBucketName(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         let isAlphanumeric = { (byte: UInt8) in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
         guard (3...63).contains(bytes.count), let first = bytes.first, let last = bytes.last, isAlphanumeric(first),
             isAlphanumeric(last), !name.contains("..")

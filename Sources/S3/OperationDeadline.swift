@@ -13,9 +13,12 @@ import Darwin
 /// shortens each timeout to what is left of the deadline set here. `HTTPClient.send` blocks the calling
 /// thread, so a thread-local value reaches exactly the I/O of that call.
 enum OperationDeadline {
+    /// A deadline on the heap, so a thread-specific pointer can refer to it.
     private final class Box {
+        /// The deadline.
         let instant: ContinuousClock.Instant
 
+        /// Boxes a deadline.
         init(_ instant: ContinuousClock.Instant) {
             self.instant = instant
         }
@@ -95,6 +98,7 @@ final class DeadlineConnection: HTTPTransportConnection {
         self.inner = inner
     }
 
+    /// Writes in slices of at most 1 MiB, each with the configured timeout or the time left if shorter.
     func write(
         _ first: UnsafeRawBufferPointer,
         _ second: UnsafeRawBufferPointer,
@@ -116,12 +120,15 @@ final class DeadlineConnection: HTTPTransportConnection {
         }
     }
 
+    /// Reads with the configured timeout or the time left, whichever is shorter.
     func read(into buffer: UnsafeMutableRawBufferPointer, timeout: Duration) throws(HTTPClientError) -> Int {
         try self.inner.read(into: buffer, timeout: try OperationDeadline.clamp(timeout, context: "read"))
     }
 
+    /// Whether the wrapped connection can be reused.
     var isReusable: Bool { self.inner.isReusable }
 
+    /// Closes the wrapped connection.
     func close() {
         self.inner.close()
     }

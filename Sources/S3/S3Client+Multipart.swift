@@ -109,7 +109,8 @@ extension S3Client {
             _ = try self.perform(request, deadline: .now + Self.abortBudget)
             outcome = "the incomplete multipart upload was aborted"
         } catch {
-            outcome = "aborting the incomplete multipart upload failed (\(error.code)); a lifecycle rule with "
+            outcome =
+                "aborting the incomplete multipart upload failed (\(error.code)); a lifecycle rule with "
                 + "AbortIncompleteMultipartUpload removes its parts"
         }
         return S3Error(

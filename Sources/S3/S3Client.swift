@@ -20,10 +20,15 @@ public final class S3Client: Sendable {
     public let configuration: Configuration
     /// The retry quota shared by every request of this client.
     public let retryQuota: RetryQuota
+    /// Where requests go.
     let endpoint: S3Endpoint
+    /// The HTTP client (TLS for `https` endpoints), its connections bounded by the operation deadline.
     let http: HTTPClient
+    /// Asked for credentials before every attempt.
     let credentials: any CredentialProvider
+    /// The learned offset of S3's clock.
     let skew: ClockSkew
+    /// The counters behind ``statistics``.
     let counters = StatisticsCounters()
 
     /// Creates a client.
@@ -85,8 +90,10 @@ public final class S3Client: Sendable {
 
     /// A short description for logs: endpoint and region, no secrets.
     public var endpointDescription: String {
-        let scheme = self.endpoint.isTLS ? "https" : "http"
-        return "\(scheme)://\(self.endpoint.host):\(self.endpoint.port)\(self.endpoint.basePath) (\(self.configuration.region))"
+        let endpoint = self.endpoint
+        let scheme = endpoint.isTLS ? "https" : "http"
+        let host = endpoint.host.contains(":") ? "[\(endpoint.host)]" : endpoint.host
+        return "\(scheme)://\(host):\(endpoint.port)\(endpoint.basePath) (\(self.configuration.region))"
     }
 
     /// Stores an object: one `PUT` up to ``Configuration/multipartThreshold``, a multipart upload above it.
@@ -133,7 +140,11 @@ public final class S3Client: Sendable {
     ///   - deadline: When the operation must have succeeded. Default: now plus the operation budget.
     /// - Returns: The content.
     /// - Throws: ``S3Error``, for example `NoSuchKey`.
-    public func getObject(bucket: String, key: String, deadline: ContinuousClock.Instant? = nil) throws(S3Error) -> [UInt8] {
+    public func getObject(
+        bucket: String,
+        key: String,
+        deadline: ContinuousClock.Instant? = nil
+    ) throws(S3Error) -> [UInt8] {
         try Self.checkKey(key)
         let request = S3Request(operation: "GetObject", method: .get, bucket: bucket, key: key)
         return try self.perform(request, deadline: deadline ?? .now + self.configuration.operationBudget).body

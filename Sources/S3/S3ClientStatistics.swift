@@ -16,10 +16,15 @@ public struct S3ClientStatistics: Sendable, Hashable {
 
 /// The atomic counters behind ``S3ClientStatistics``.
 final class StatisticsCounters: Sendable {
+    /// See ``S3ClientStatistics/requests``.
     let requests = Atomic<Int>(0)
+    /// See ``S3ClientStatistics/retries``.
     let retries = Atomic<Int>(0)
+    /// See ``S3ClientStatistics/failures``.
     let failures = Atomic<Int>(0)
+    /// See ``S3ClientStatistics/clockCorrections``.
     let clockCorrections = Atomic<Int>(0)
+    /// See ``S3ClientStatistics/abortedUploads``.
     let abortedUploads = Atomic<Int>(0)
 
     /// A consistent-enough copy for reporting.

@@ -215,8 +215,15 @@ public final class S3Sink: ObjectSink {
     }
 
     private static func keyError(_ key: String, _ problem: String) -> SinkError {
-        let shown = String(key.unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
-        return SinkError(code: .invalidKey, errno: nil, path: shown, message: "invalid object key '\(shown)': \(problem)")
+        let shown = String(
+            key.unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }
+        )
+        return SinkError(
+            code: .invalidKey,
+            errno: nil,
+            path: shown,
+            message: "invalid object key '\(shown)': \(problem)"
+        )
     }
 
     private static func normalizedPrefix(_ prefix: String) -> String {

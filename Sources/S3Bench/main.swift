@@ -45,7 +45,9 @@ do {
     try sink.put(objects)
     let elapsed = ContinuousClock.now - started
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    print(#"{"objects":\#(count),"bytes":\#(count * size),"seconds":\#(seconds),"retries":\#(client.statistics.retries)}"#)
+    print(
+        #"{"objects":\#(count),"bytes":\#(count * size),"seconds":\#(seconds),"retries":\#(client.statistics.retries)}"#
+    )
 } catch {
     FileHandle.standardError.write(Data("S3Bench: \(error)\n".utf8))
     exit(1)

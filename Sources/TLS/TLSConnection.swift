@@ -54,7 +54,10 @@ public final class TLSConnection: HTTPTransportConnection {
         }
         guard verifiedName else {
             SSL_free(ssl)
-            throw TLSError(.invalidConfiguration, "cannot verify host \(host): " + OpenSSLErrorQueue.drain(fallback: ""))
+            throw TLSError(
+                .invalidConfiguration,
+                "cannot verify host \(host): " + OpenSSLErrorQueue.drain(fallback: "")
+            )
         }
         SSL_set_connect_state(ssl)
         self.transport = transport
@@ -274,7 +277,8 @@ public final class TLSConnection: HTTPTransportConnection {
             _ = OpenSSLErrorQueue.drain(fallback: "")
             return TLSError(.verificationFailed, reason, verifyResult: verification)
         }
-        let fallback = status == SSL_ERROR_SYSCALL ? "the connection failed during the handshake" : "SSL error \(status)"
+        let fallback =
+            status == SSL_ERROR_SYSCALL ? "the connection failed during the handshake" : "SSL error \(status)"
         return TLSError(.handshakeFailed, OpenSSLErrorQueue.drain(fallback: fallback))
     }
 }

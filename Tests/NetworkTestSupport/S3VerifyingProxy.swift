@@ -35,7 +35,8 @@ enum S3VerifyingProxy {
                 return "SignatureDoesNotMatch", "host is not signed"
             for name in headers.keys():
                 lower = name.lower()
-                if (lower.startswith("x-amz-") or lower in ("content-md5", "content-type")) and lower not in signed_names:
+                covered = lower.startswith("x-amz-") or lower in ("content-md5", "content-type")
+                if covered and lower not in signed_names:
                     return "AccessDenied", "header %s is not signed" % lower
             amz_date = headers.get("x-amz-date", "")
             try:

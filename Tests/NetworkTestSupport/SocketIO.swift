@@ -67,7 +67,9 @@ public enum SocketIO {
     /// - Returns: The bytes, `[]` at end of stream, `nil` on timeout or error.
     public static func readSome(_ fd: Int32, timeout: Duration = .seconds(10)) -> [UInt8]? {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let milliseconds = Int32(timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(
+            timeout.components.seconds * 1_000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        )
         guard poll(&descriptor, 1, milliseconds) > 0 else {
             return nil
         }
@@ -131,6 +133,7 @@ public enum SocketIO {
         Glibc.close(second)
     }
 
+    /// The IPv4 loopback address with a port.
     static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -44,7 +44,9 @@ struct FaultInjectionTests {
             return Self.faults[index % Self.faults.count]
         }
         let sink = try self.sink(proxy, prefix: "transient")
-        let objects = (0..<12).map { SinkObject(key: "batch/object-\($0).json.gz", body: S3Fixtures.bytes(50_000, seed: UInt64($0))) }
+        let objects = (0..<12).map {
+            SinkObject(key: "batch/object-\($0).json.gz", body: S3Fixtures.bytes(50_000, seed: UInt64($0)))
+        }
         try sink.put(objects)
         // Each object met one fault, then was stored. A reset on a reused keep-alive connection is retried by
         // the HTTP client itself (the connection may simply have gone stale); every other fault by the S3 retry.
@@ -112,7 +114,9 @@ struct FaultInjectionTests {
         }
         let client = try S3Fixtures.client(moto, endpoint: proxy.endpoint) { $0.multipartThreshold = 8 << 20 }
         let body = S3Fixtures.bytes(17 << 20, seed: 7)
-        let error = #expect(throws: S3Error.self) { try client.putObject(bucket: Self.bucket, key: "mpu/fail", body: body) }
+        let error = #expect(throws: S3Error.self) {
+            try client.putObject(bucket: Self.bucket, key: "mpu/fail", body: body)
+        }
         #expect(error?.code == .internalError)
         #expect(error?.message.contains("the incomplete multipart upload was aborted") == true)
         #expect(proxy.entries.last?.request.method == "DELETE")
@@ -131,7 +135,9 @@ struct FaultInjectionTests {
         }
         let client = try S3Fixtures.client(moto, endpoint: proxy.endpoint) { $0.multipartThreshold = 8 << 20 }
         let body = S3Fixtures.bytes(17 << 20, seed: 8)
-        let error = #expect(throws: S3Error.self) { try client.putObject(bucket: Self.bucket, key: "mpu/deny", body: body) }
+        let error = #expect(throws: S3Error.self) {
+            try client.putObject(bucket: Self.bucket, key: "mpu/deny", body: body)
+        }
         #expect(error?.code == S3Error.Code(rawValue: "InvalidPart"))
         #expect(error?.message.contains("AbortIncompleteMultipartUpload") == true, "\(String(describing: error))")
     }

@@ -177,7 +177,8 @@ final class FaultProxy: Sendable {
             <Error><Code>\(code)</Code><Message>\(message)</Message><RequestId>FAULT\(status)</RequestId>\
             <HostId>fault-proxy</HostId></Error>
             """
-        let head = "HTTP/1.1 \(status) Injected\r\nContent-Type: application/xml\r\nDate: \(HTTPDate.now())\r\n"
+        let head =
+            "HTTP/1.1 \(status) Injected\r\nContent-Type: application/xml\r\nDate: \(HTTPDate.now())\r\n"
             + "x-amz-request-id: FAULT\(status)\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
         SocketIO.writeAll(client, Array((head + body).utf8))
     }

@@ -147,7 +147,9 @@ struct S3AwkwardKeyTests {
         configuration.endpoint = moto.endpoint
         let wrong = AWSCredentials(accessKeyID: moto.accessKeyID, secretAccessKey: "wrong")
         let stranger = try S3Client(configuration: configuration, credentials: StaticCredentialProvider(wrong))
-        let error = #expect(throws: S3Error.self) { try stranger.putObject(bucket: "lakemark-keys", key: "x=1", body: []) }
+        let error = #expect(throws: S3Error.self) {
+            try stranger.putObject(bucket: "lakemark-keys", key: "x=1", body: [])
+        }
         #expect(error?.code == .signatureDoesNotMatch)
         #expect(error?.message.hasPrefix("verifier:") == true)
     }

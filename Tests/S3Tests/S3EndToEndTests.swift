@@ -99,7 +99,9 @@ struct S3EndToEndTests {
             output: { _ in },
             errorOutput: { print($0) }
         )
-        let status = command.run(arguments: ["--url", "http://127.0.0.1:\(rig.s3.boundPort)/", "--max-batch-mib", "1", samples.path])
+        let status = command.run(arguments: [
+            "--url", "http://127.0.0.1:\(rig.s3.boundPort)/", "--max-batch-mib", "1", samples.path,
+        ])
         #expect(status == 0, "every request must be answered 200 by both services")
         let deliveries = rig.tee.deliveries
         #expect(deliveries.count >= 2)
@@ -131,7 +133,11 @@ struct S3EndToEndTests {
             .appendingPathComponent("Tests/Fixtures/samples/firehose-fixtures")
         let records = try EventFileReader().read(paths: [fixture.path]).records
         let builder = try FirehoseRequestBuilder(configuration: FirehoseRequestBuilder.Configuration())
-        let request = builder.makeRequest(records[...], requestID: "retry-\(UUID())", timestampMillis: 1_733_300_000_000)
+        let request = builder.makeRequest(
+            records[...],
+            requestID: RequestID.make(),
+            timestampMillis: 1_733_300_000_000
+        )
         let url = URL(string: "http://127.0.0.1:\(rig.s3.boundPort)/")!
 
         let first = try rig.tee.post(url: url, headers: request.headers, body: request.body)

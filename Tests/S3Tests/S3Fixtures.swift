@@ -31,7 +31,11 @@ enum S3Fixtures {
             configuration.tls.caFilePath = caFile
         }
         adjust(&configuration)
-        return try S3Client(configuration: configuration, credentials: self.credentials(moto), clock: clock ?? { Date() })
+        return try S3Client(
+            configuration: configuration,
+            credentials: self.credentials(moto),
+            clock: clock ?? { Date() }
+        )
     }
 
     /// moto's IAM key as a provider.

@@ -17,7 +17,11 @@ import Testing
             <HostId>host/id=</HostId></Error>
             """.utf8
         )
-        let response = HTTPResponse(status: HTTPStatus(code: 403), headers: ["x-amz-request-id": "header-id"], body: body)
+        let response = HTTPResponse(
+            status: HTTPStatus(code: 403),
+            headers: ["x-amz-request-id": "header-id"],
+            body: body
+        )
         let error = S3Error(response: response, operation: "PutObject")
         #expect(error.code == .signatureDoesNotMatch)
         #expect(error.httpStatus == 403)
@@ -42,8 +46,9 @@ import Testing
 
     @Test func xmlHelpersHandleAttributesEntitiesAndLookalikes() {
         let xml = Array(
-            #"<?xml version="1.0"?><InitiateMultipartUploadResult xmlns="x"><Bucket>b</Bucket><Key>a&lt;b&#x26;c&#233;</Key><UploadIdX>no</UploadIdX><UploadId>abc</UploadId><Empty/></InitiateMultipartUploadResult>"#
-                .utf8
+            (#"<?xml version="1.0"?><InitiateMultipartUploadResult xmlns="x"><Bucket>b</Bucket>"#
+                + "<Key>a&lt;b&#x26;c&#233;</Key><UploadIdX>no</UploadIdX><UploadId>abc</UploadId><Empty/>"
+                + "</InitiateMultipartUploadResult>").utf8
         )
         #expect(S3XML.firstText(of: "UploadId", in: xml) == "abc")
         #expect(S3XML.firstText(of: "Key", in: xml) == "a<b&cé")

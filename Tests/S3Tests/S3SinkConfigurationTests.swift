@@ -14,7 +14,8 @@ import Testing
     @Test func s3URLsSelectTheS3Sink() throws {
         let configuration = try self.load([
             "LAKEMARK_SINK": "s3://security-lake.eu/raw/lakemark", "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ENDPOINT_URL_S3": "http://[::1]:9000",
+            "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:1",
+            "AWS_ENDPOINT_URL_S3": "http://[::1]:9000",
             "LAKEMARK_S3_SSE": "aws:kms", "LAKEMARK_S3_KMS_KEY_ID": "alias/lake", "LAKEMARK_S3_BUCKET_KEY": "true",
             "LAKEMARK_S3_EXPECTED_BUCKET_OWNER": "123456789012", "LAKEMARK_S3_ACL": "bucket-owner-full-control",
             "LAKEMARK_S3_CONTENT_MD5": "yes", "LAKEMARK_S3_ADDRESSING": "path", "AWS_MAX_ATTEMPTS": "5",

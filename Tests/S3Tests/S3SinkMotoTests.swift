@@ -11,7 +11,12 @@ struct S3SinkMotoTests {
     @Test func readinessStoresOneProbeAndReusesASuccess() throws {
         let moto = try MotoServer(buckets: ["lakemark-ready"])
         let client = try S3Fixtures.client(moto)
-        let sink = S3Sink(client: client, bucket: "lakemark-ready", prefix: "lake", putOptions: S3PutOptions(serverSideEncryption: .s3))
+        let sink = S3Sink(
+            client: client,
+            bucket: "lakemark-ready",
+            prefix: "lake",
+            putOptions: S3PutOptions(serverSideEncryption: .s3)
+        )
         try sink.checkWritable()
         let requests = client.statistics.requests
         try sink.checkWritable()

@@ -51,7 +51,11 @@ final class TeeTransport: FirehoseTransport {
     /// Objects missing or different in S3 after a 200.
     var problems: [String] { self.problemLog.withLock { $0 } }
 
-    func post(url: URL, headers: [(String, String)], body: [UInt8]) throws
+    func post(
+        url: URL,
+        headers: [(String, String)],
+        body: [UInt8]
+    ) throws
         -> (status: Int, headers: [(String, String)], body: [UInt8])
     {
         let requestID = headers.first { $0.0.lowercased() == "x-amz-firehose-request-id" }?.1 ?? ""

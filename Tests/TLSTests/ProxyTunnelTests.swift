@@ -17,7 +17,9 @@ import Testing
         ])
         #expect(configuration.proxy?.description.contains("s3cret") == false)
         let client = HTTPClient(connector: try TLSConnector(configuration: configuration))
-        let response = try client.send(HTTPClientRequest(method: .get, host: "localhost", port: server.port, target: "/"))
+        let response = try client.send(
+            HTTPClientRequest(method: .get, host: "localhost", port: server.port, target: "/")
+        )
         #expect(response.status.code == 200)
         #expect(proxy.requestedTargets == ["localhost:\(server.port)"])
         let expected = "Basic " + Data("lake@user:s3cret".utf8).base64EncodedString()
@@ -34,7 +36,9 @@ import Testing
             "AWS_CA_BUNDLE": pki.caCertificate,
         ])
         let client = HTTPClient(connector: try TLSConnector(configuration: configuration))
-        let response = try client.send(HTTPClientRequest(method: .get, host: "localhost", port: server.port, target: "/"))
+        let response = try client.send(
+            HTTPClientRequest(method: .get, host: "localhost", port: server.port, target: "/")
+        )
         #expect(response.status.code == 200)
         #expect(proxy.requestedTargets.isEmpty)
     }
