@@ -1,28 +1,55 @@
-# Lakemark container image: build with the Swift toolchain, run on slim Debian as a non-root user.
+# Lakemark container image: built with the Swift toolchain, run on slim Debian as a non-root user.
 #   docker build -t lakemark .
 #   docker run -p 8080:8080 -v "$PWD/lake:/data/lake" lakemark
-FROM swift:6.1-bookworm AS build
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends zlib1g-dev libssl-dev pkg-config \
+# The Swift runtime and Foundation are linked statically (--static-swift-stdlib). The runtime stage carries only
+# the shared libraries the binary still loads (`readelf -d` of a release build: libc, libm, libstdc++, libgcc_s, libz,
+# libcurl; libssl/libcrypto once AWS signing and TLS are linked in) and the CA bundle for S3 over TLS. libcurl is
+# there only because FoundationNetworking (URLSession, used by `lakemark send`) is linked into the same binary.
+# Both stages are Debian 12 so the glibc the binary was linked against is the one it runs on.
+# deploy/README.md covers ECS, Kubernetes and the Firehose stream.
+ARG SWIFT_IMAGE=swift:6.3-bookworm
+ARG RUNTIME_IMAGE=debian:bookworm-slim
+
+FROM ${SWIFT_IMAGE} AS build
+# Debian's security updates replace package versions, so versions are not pinned (DL3008).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends zlib1g-dev libssl-dev libcurl4-openssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# The manifest names every test target, and SwiftPM refuses to load it when a target's folder is missing.
 COPY Package.swift ./
 COPY Sources ./Sources
+COPY Tests ./Tests
 RUN swift build -c release --product lakemark --static-swift-stdlib \
-    && mkdir -p /out \
-    && cp .build/release/lakemark /out/ \
+    && install -d /out \
+    && install -m 0755 .build/release/lakemark /out/lakemark \
     && cp -R .build/release/lakemark_Mapping.resources /out/
 
-FROM debian:bookworm-slim
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends zlib1g libssl3 ca-certificates \
+FROM ${RUNTIME_IMAGE}
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates libcurl4 libssl3 libstdc++6 zlib1g \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /data lakemark \
-    && mkdir -p /data/lake && chown -R lakemark /data
+    && groupadd --system --gid 10001 lakemark \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin lakemark \
+    && install -d -o 10001 -g 10001 -m 0750 /data /data/lake
 COPY --from=build /out/ /opt/lakemark/
+# Only options `lakemark serve` knows (it warns about unknown LAKEMARK_* names); the rest keep their defaults.
 ENV LAKEMARK_LISTEN=0.0.0.0:8080 \
     LAKEMARK_SINK=/data/lake \
-    LAKEMARK_CATALOG_DIR=/opt/lakemark/lakemark_Mapping.resources/Catalogs
-USER lakemark
+    LAKEMARK_CATALOG_DIR=/opt/lakemark/lakemark_Mapping.resources/Catalogs \
+    LAKEMARK_LOG_LEVEL=info
+# Numeric, so Kubernetes' runAsNonRoot can verify it.
+USER 10001:10001
 EXPOSE 8080
 VOLUME ["/data/lake"]
+# `serve` stops accepting on SIGTERM and lets in-flight batches finish (LAKEMARK_SHUTDOWN_GRACE_SECONDS, 30 s);
+# give `docker stop` a longer timeout than that (docker stop -t 40).
+STOPSIGNAL SIGTERM
+# The image has no curl: the binary probes its own /healthz on the LAKEMARK_LISTEN port (2 s deadline).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["/opt/lakemark/lakemark", "healthcheck"]
 ENTRYPOINT ["/opt/lakemark/lakemark"]
 CMD ["serve"]

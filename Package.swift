@@ -63,7 +63,8 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
-                "Extraction", "Mapping", "Enrichment", "Sink", "S3", "AWSSigning",
+                "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
+                "S3", "AWSSigning",
             ],
             swiftSettings: swiftSettings
         ),
@@ -81,6 +82,12 @@ let package = Package(
         .target(
             name: "AWSCredentialChain",
             dependencies: ["AWSSigning", "HTTPClient", "HTTPCore", "JSONBytes", "ServiceSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Client of the remote compliance-mapping API: chunked parallel calls, retries, circuit breaker, cache.
+        .target(
+            name: "RemoteMapping",
+            dependencies: ["Mapping", "HTTPClient", "HTTPCore", "JSONBytes", "AWSCredentialChain", "ServiceSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
@@ -113,6 +120,14 @@ let package = Package(
             exclude: ["moto_peer.py"]
         ),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
+        .testTarget(name: "DeployTests", dependencies: ["Pipeline", "HTTPClient"]),
+        .testTarget(
+            name: "RemoteMappingTests",
+            dependencies: [
+                "RemoteMapping", "Mapping", "Pipeline", "Sender", "HTTPServer", "HTTPClient", "HTTPCore", "JSONBytes",
+                "Codecs", "AWSCredentialChain", "ServiceSupport", "Extraction",
+            ]
+        ),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose"]

@@ -77,7 +77,7 @@ extension BatchProcessor {
         report.distinctTexts = texts.count
         report.timings.unpack = clock.lap() - report.timings.extract
 
-        let matches = texts.isEmpty ? [] : try mapper.map(texts, options: mappingOptions)
+        let matches = try mapTexts(texts, report: &report)
         let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
         report.timings.map = clock.lap()
 

@@ -123,6 +123,8 @@ public final class BatchProcessor: Sendable {
             report.objects = objects.count
         } catch let error as SinkError {
             return failure(503, requestID: batch.requestID, code: "sink.\(error.code)", message: error.message, report)
+        } catch let error as MappingUnavailable {
+            return failure(503, requestID: batch.requestID, code: error.code, message: error.message, report)
         } catch let error as MappingError {
             return failure(500, requestID: batch.requestID, code: "mapping.\(error.code)", message: "\(error)", report)
         } catch {

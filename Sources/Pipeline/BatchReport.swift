@@ -42,6 +42,8 @@ public struct BatchReport: Sendable {
     public var outputBytes = 0
     /// Seconds per stage.
     public var timings = Timings()
+    /// What the remote mapper did; `nil` with the embedded engine.
+    public var remoteMapping: RemoteMappingReport?
 
     /// An empty report.
     public init() {}

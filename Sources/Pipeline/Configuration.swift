@@ -56,7 +56,7 @@ public struct Configuration: Sendable {
     public var maxTextBytes = 2_048
     /// The member spliced into each event. Default: `secberus_compliance`.
     public var memberName = "secberus_compliance"
-    /// Mapping engine: `embedded` (the only one in this build). Default: `embedded`.
+    /// Mapping engine: `embedded`, `remote` or `remote-fallback`. Default: `embedded`.
     public var mapper = "embedded"
     /// Whether `POST /v1/map` and `GET /v1/frameworks` are served. Default: `true`.
     public var mapAPI = true
@@ -66,6 +66,8 @@ public struct Configuration: Sendable {
     public var mappingCacheEntries = 100_000
     /// ARN of the Secrets Manager secret holding the remote mapping API key (remote mapper only).
     public var apiKeySecretARN: String?
+    /// The remote mapping API client's settings (`mapper` = `remote` or `remote-fallback`).
+    public var remoteMapping = RemoteMappingSettings()
     /// Largest request body accepted on the wire, in bytes. Default: 65 MiB (64 MiB + margin).
     public var maxBodyBytes = 65 * 1_048_576
     /// Largest body after `Content-Encoding: gzip` is undone, in bytes. Default: 65 MiB.

@@ -175,12 +175,13 @@ public struct ConfigurationOption: Sendable {
             "mapper",
             ["LAKEMARK_MAPPER"],
             "embedded",
-            "embedded",
-            "Mapping engine (the remote API client is not in this build)."
+            "embedded, remote, remote-fallback",
+            "Mapping engine: the embedded one, the remote API, or the remote API with the embedded one answering "
+                + "when the API cannot."
         ) {
-            let mapper = try string($1, key: "mapper")
-            guard mapper == "embedded" else {
-                throw ConfigurationError(.invalidValue, key: "mapper", "this build supports only embedded")
+            let mapper = try string($1, key: "mapper").lowercased()
+            guard ["embedded", "remote", "remote-fallback"].contains(mapper) else {
+                throw ConfigurationError(.invalidValue, key: "mapper", "allowed: embedded, remote, remote-fallback")
             }
             $0.mapper = mapper
         },
@@ -210,10 +211,11 @@ public struct ConfigurationOption: Sendable {
             ["SECBERUS_API_KEY_ARN"],
             "(none)",
             "Secrets Manager ARN",
-            "API key secret of the remote mapping API; unused by the embedded engine."
+            "Secrets Manager secret holding the API key of the remote mapping API (its api_key member or whole text)."
         ) {
             $0.apiKeySecretARN = try string($1, key: "api_key_arn")
         },
+    ] + remoteMappingOptions + [
         .init(
             "max_body_bytes",
             ["LAKEMARK_MAX_BODY_BYTES"],

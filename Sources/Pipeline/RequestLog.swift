@@ -21,6 +21,7 @@ enum RequestLog {
             "duration_ms": .double((seconds * 1_000 * 10).rounded() / 10),
         ]
         if let source = head.sourceARNParts?.streamName { metadata["stream"] = .string(source) }
+        if let remote = report.remoteMapping { remote.addMetadata(to: &metadata) }
         if let code = outcome.errorCode {
             metadata["error_code"] = .string(code)
             if outcome.status >= 500 {
@@ -28,6 +29,11 @@ enum RequestLog {
             } else {
                 logger.warning("batch rejected", metadata)
             }
+        } else if let degradation = report.remoteMapping?.degradation {
+            metadata["error_code"] = .string(degradation)
+            logger.warning("batch stored; some events have no mapping", metadata)
+        } else if report.remoteMapping?.fallback != nil {
+            logger.warning("batch stored; the embedded engine mapped for the remote API", metadata)
         } else {
             logger.info("batch stored", metadata)
         }

@@ -36,7 +36,7 @@ public enum ServeCommand {
         let logger = Logger(
             label: "lakemark",
             level: LogLevel(name: configuration.logLevel) ?? .info,
-            redactor: Redactor(secrets: configuration.accessKeys)
+            redactor: Redactor(secrets: configuration.accessKeys + [configuration.remoteMapping.apiKey ?? ""])
         )
         let unknown = ConfigurationLoader.unknownVariables(in: ProcessInfo.processInfo.environment)
         if !unknown.isEmpty {

@@ -1,7 +1,9 @@
 import Dispatch
 import Foundation
+import HTTPClient
 import HTTPServer
 import Mapping
+import RemoteMapping
 import ServiceSupport
 import Sink
 
@@ -14,18 +16,37 @@ public final class Service: Sendable {
     /// Where the service logs.
     let logger: Logger
 
+    /// The remote mapper, in `remote` and `remote-fallback` modes.
+    let remoteMapper: RemoteMapper?
+
     /// Builds the service; nothing listens until ``start()``.
     /// - Parameters:
     ///   - configuration: the configuration.
     ///   - logger: where the service logs.
+    ///   - tlsConnector: opens `https` connections for the remote mapping API and Secrets Manager; `nil` (the
+    ///     default) allows `http` URLs only.
     ///   - sinkFactory: builds the configured sink (and chooses the S3 credentials); default: the process
     ///     environment's.
     /// - Throws: when the catalogs cannot be loaded or the options are inconsistent.
-    public init(configuration: Configuration, logger: Logger, sinkFactory: SinkFactory = SinkFactory()) throws {
+    public init(
+        configuration: Configuration,
+        logger: Logger,
+        tlsConnector: (any HTTPTransportConnector)? = nil,
+        sinkFactory: SinkFactory = SinkFactory()
+    ) throws {
         self.configuration = configuration
-        self.logger = logger
-        let mapper = try EngineFactory.makeMapper(configuration)
         let options = try EngineFactory.makeOptions(configuration)
+        let engine = try EngineFactory.makeServiceEngine(
+            configuration,
+            options: options,
+            logger: logger,
+            tlsConnector: tlsConnector
+        )
+        var logger = logger
+        if let key = engine.apiKey { logger.redactor = logger.redactor.adding(secret: key) }
+        self.logger = logger
+        self.remoteMapper = engine.remote
+        let mapper = engine.mapper
         let sink = try sinkFactory.makeSink(configuration)
         let processor = BatchProcessor(
             configuration: configuration,
@@ -50,6 +71,10 @@ public final class Service: Sendable {
         self.server = HTTPServer(configuration: server, handler: router)
     }
 
+    /// The remote mapper's totals since start-up (calls, cache, fallback, degradations by code); `nil` with the
+    /// embedded engine.
+    public var remoteMappingStatistics: RemoteMapperStatistics? { remoteMapper?.statistics }
+
     /// The port actually bound (useful with port 0).
     public var boundPort: Int { server.boundPort }
 
@@ -65,6 +90,7 @@ public final class Service: Sendable {
                 "sink": .string(configuration.sink.description),
                 "frameworks": .string(configuration.frameworks.joined(separator: ",")),
                 "accepted_keys": .int(configuration.accessKeys.count),
+                "mapper": .string(configuration.mapper),
             ]
         )
     }

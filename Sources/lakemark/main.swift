@@ -15,6 +15,7 @@ let usage = """
       frameworks                print the frameworks of the embedded engine
       options                   print the configuration reference (Markdown)
       bench-stages FILE         time each pipeline stage on an NDJSON corpus
+      healthcheck [--url URL]   GET /healthz of the running service, exit 0 on 200 (container health checks)
       version                   print the version
     """
 
@@ -29,6 +30,8 @@ case "frameworks":
     FileHandle.standardOutput.write(Data(MapAPI.frameworksResponse() + [0x0A]))
 case "options":
     print(ConfigurationReference.markdown(), terminator: "")
+case "healthcheck":
+    exit(HealthCheckCommand.run(arguments: Array(arguments.dropFirst())))
 case "bench-stages":
     exit(StageBenchmark.run(arguments: Array(arguments.dropFirst())))
 case "version", "--version":

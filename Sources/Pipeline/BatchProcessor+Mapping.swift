@@ -1,0 +1,34 @@
+import Mapping
+import RemoteMapping
+
+/// Raised when the remote mapper left texts unmapped and `mapping_failure` is `fail`: the batch answers 503.
+struct MappingUnavailable: Error {
+    /// Why the mapping failed.
+    let underlying: RemoteMappingError
+
+    /// The logged error code: `mapping.failed.<reason>`.
+    var code: String { "mapping.failed.\(underlying.reason)" }
+
+    /// The Firehose `errorMessage` (never contains the API key).
+    var message: String { "compliance mapping unavailable, retry later: \(underlying.description)" }
+}
+
+extension BatchProcessor {
+    /// Maps a batch's distinct texts. With the remote mapper, texts it could not map get no matches and the
+    /// report says why, unless `mapping_failure` is `fail`.
+    /// - Parameters:
+    ///   - texts: The distinct texts.
+    ///   - report: Receives the remote mapper's counts.
+    /// - Returns: One match list per text.
+    /// - Throws: ``MappingUnavailable`` (policy `fail`), or the mapper's error.
+    func mapTexts(_ texts: [String], report: inout BatchReport) throws -> [[ControlMatch]] {
+        guard !texts.isEmpty else { return [] }
+        guard let remote = mapper as? RemoteMapper else { return try mapper.map(texts, options: mappingOptions) }
+        let run = try remote.run(texts, options: mappingOptions)
+        report.remoteMapping = RemoteMappingReport(run)
+        if run.isDegraded, let failure = run.failure, configuration.remoteMapping.failurePolicy == .fail {
+            throw MappingUnavailable(underlying: failure)
+        }
+        return run.matches
+    }
+}
