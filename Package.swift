@@ -20,6 +20,8 @@ let package = Package(
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libssl for the TLS target (separate from COpenSSL so that AWSSigning links libcrypto only).
+        .systemLibrary(name: "COpenSSLTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
         .systemLibrary(name: "CLinux"),
 
@@ -62,11 +64,20 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
+                "S3", "AWSSigning",
             ],
             swiftSettings: swiftSettings
         ),
         // AWS Signature Version 4 and the libcrypto primitives it needs, no I/O.
         .target(name: "AWSSigning", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // TLS 1.2+ client transport for HTTPClient over OpenSSL libssl, with HTTP CONNECT proxies.
+        .target(name: "TLS", dependencies: ["COpenSSLTLS", "HTTPClient", "HTTPCore"], swiftSettings: swiftSettings),
+        // S3 client (SigV4, standard retries, multipart) and the S3 object sink.
+        .target(
+            name: "S3",
+            dependencies: ["AWSSigning", "HTTPClient", "HTTPCore", "TLS", "Sink"],
+            swiftSettings: swiftSettings
+        ),
         // AWS credential chain (env, web identity, profiles, container, IMDS), STS, Secrets Manager.
         .target(
             name: "AWSCredentialChain",
@@ -80,7 +91,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
+        // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
+        .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink"], swiftSettings: swiftSettings),
 
+        // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.
+        .target(name: "NetworkTestSupport", path: "Tests/NetworkTestSupport"),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "HTTPClient", "HTTPCore", "NetworkTestSupport"]),
+        .testTarget(
+            name: "S3Tests",
+            dependencies: [
+                "S3", "Sink", "TLS", "AWSSigning", "HTTPClient", "HTTPCore", "Pipeline", "Sender", "Codecs",
+                "JSONBytes", "ServiceSupport", "NetworkTestSupport",
+            ]
+        ),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),

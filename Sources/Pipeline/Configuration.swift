@@ -1,4 +1,5 @@
 import Extraction
+public import S3
 
 /// Everything `lakemark serve` can be told, with its defaults. Built by ``ConfigurationLoader`` from the
 /// defaults, then a JSON file, then the environment; ``ConfigurationOption/all`` documents each field.
@@ -7,11 +8,14 @@ public struct Configuration: Sendable {
     public enum SinkLocation: Sendable, Hashable, CustomStringConvertible {
         /// A local directory (the embedded default).
         case directory(String)
+        /// An S3 bucket and key prefix (`s3://bucket/prefix`); ``Configuration/s3`` holds the rest.
+        case s3(bucket: String, prefix: String)
 
-        /// The location as configured, e.g. `./lake`.
+        /// The location as configured, e.g. `./lake` or `s3://bucket/prefix`.
         public var description: String {
             switch self {
             case .directory(let path): return path
+            case .s3(let bucket, let prefix): return "s3://\(bucket)/\(prefix)"
             }
         }
     }
@@ -34,6 +38,8 @@ public struct Configuration: Sendable {
     public var accessKeys: [String] = []
     /// Where batches land. Default: the directory `./lake`.
     public var sink = SinkLocation.directory("./lake")
+    /// Region, endpoint, encryption, sizes, budget and TLS of an S3 sink (the `s3_*` options).
+    public var s3 = S3SinkSettings()
     /// Overrides the `<source>` key segment (default: the event's kind, e.g. `cloudtrail`).
     public var sourceName: String?
     /// Framework ids mapped for every event. Default: `pci_dss_v4`, `nist_800_53_r5`.

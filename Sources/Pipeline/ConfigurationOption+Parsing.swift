@@ -122,15 +122,40 @@ extension ConfigurationOption {
             }
             return .directory(path)
         }
+        if text.hasPrefix("s3://") {
+            let rest = text.dropFirst("s3://".count)
+            let bucket = String(rest.prefix { $0 != "/" })
+            guard isBucketName(bucket) else {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "sink",
+                    "expected s3://bucket/prefix with a bucket name of 3-63 a-z 0-9 . - (starting and ending with a "
+                        + "letter or digit)"
+                )
+            }
+            return .s3(bucket: bucket, prefix: String(rest.dropFirst(bucket.count).drop { $0 == "/" }))
+        }
         if text.contains("://") {
             throw ConfigurationError(
                 .invalidValue,
                 key: "sink",
-                "this build writes to a local directory or file:// URL only (S3 is not in it)"
+                "expected a directory, a file:// URL or an s3://bucket/prefix URL"
             )
         }
         guard !text.isEmpty else { throw ConfigurationError(.invalidValue, key: "sink", "expected a directory") }
         return .directory(text)
+    }
+
+    static func isBucketName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        let isAlphanumeric = { (byte: UInt8) in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard (3...63).contains(bytes.count), let first = bytes.first, let last = bytes.last, isAlphanumeric(first),
+            isAlphanumeric(last), !name.contains("..")
+        else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
     }
 }
 

@@ -25,11 +25,14 @@ public final class Service: Sendable {
     ///   - logger: where the service logs.
     ///   - tlsConnector: opens `https` connections for the remote mapping API and Secrets Manager; `nil` (the
     ///     default) allows `http` URLs only.
+    ///   - sinkFactory: builds the configured sink (and chooses the S3 credentials); default: the process
+    ///     environment's.
     /// - Throws: when the catalogs cannot be loaded or the options are inconsistent.
     public init(
         configuration: Configuration,
         logger: Logger,
-        tlsConnector: (any HTTPTransportConnector)? = nil
+        tlsConnector: (any HTTPTransportConnector)? = nil,
+        sinkFactory: SinkFactory = SinkFactory()
     ) throws {
         self.configuration = configuration
         let options = try EngineFactory.makeOptions(configuration)
@@ -44,10 +47,7 @@ public final class Service: Sendable {
         self.logger = logger
         self.remoteMapper = engine.remote
         let mapper = engine.mapper
-        let sink: any ObjectSink
-        switch configuration.sink {
-        case .directory(let path): sink = LocalDirectorySink(root: path)
-        }
+        let sink = try sinkFactory.makeSink(configuration)
         let processor = BatchProcessor(
             configuration: configuration,
             mapper: mapper,

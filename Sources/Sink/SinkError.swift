@@ -20,6 +20,12 @@ public struct SinkError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let ioError = Code("ioError")
         /// The object key is not acceptable (see ``SinkObject/key``); nothing was written.
         public static let invalidKey = Code("invalidKey")
+        /// A remote store did not answer in time or kept failing after retries (throttling, 5xx, network).
+        public static let unavailable = Code("unavailable")
+        /// A remote store refused the credentials or the permission (IAM, bucket or KMS key policy).
+        public static let accessDenied = Code("accessDenied")
+        /// A remote store refused the object for another reason (missing bucket, invalid request).
+        public static let rejected = Code("rejected")
 
         /// The same as ``name``.
         public var description: String { name }

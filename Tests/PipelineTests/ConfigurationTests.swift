@@ -38,7 +38,7 @@ import Testing
         ("LAKEMARK_LISTEN", "8080", "listen"), ("LAKEMARK_LISTEN", "host:99999", "listen"),
         ("SECBERUS_TOPK", "0", "topk"), ("SECBERUS_MIN_SIMILARITY", "1.5", "min_similarity"),
         ("SECBERUS_MIN_CONFIDENCE", "Sure", "min_confidence"), ("SECBERUS_SOURCE_FIELD", "a..b", "source_fields"),
-        ("LAKEMARK_SINK", "s3://bucket/prefix", "sink"), ("LAKEMARK_MAPPER", "magic", "mapper"),
+        ("LAKEMARK_SINK", "s3://Bad_Bucket/prefix", "sink"), ("LAKEMARK_MAPPER", "magic", "mapper"),
         ("LAKEMARK_GZIP_LEVEL", "12", "gzip_level"), ("LAKEMARK_LOG_LEVEL", "loud", "log_level"),
     ])
     func badValuesNameTheOptionAndWhatIsAllowed(_ variable: String, _ value: String, _ key: String) {
