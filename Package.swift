@@ -64,7 +64,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning",
+                "S3", "AWSSigning", "TLS",
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,7 +92,7 @@ let package = Package(
         ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
         // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
-        .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink"], swiftSettings: swiftSettings),
+        .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink", "AWSCredentialChain"], swiftSettings: swiftSettings),
 
         // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.
         .target(name: "NetworkTestSupport", path: "Tests/NetworkTestSupport"),

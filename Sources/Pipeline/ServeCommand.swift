@@ -1,4 +1,5 @@
 import Foundation
+import TLS
 import ServiceSupport
 
 /// `lakemark serve [--config FILE]`.
@@ -46,7 +47,19 @@ public enum ServeCommand {
             )
         }
         do {
-            let service = try Service(configuration: configuration, logger: logger)
+            let environment = ProcessInfo.processInfo.environment
+            var tls: TLSConnector?
+            do {
+                tls = try TLSConnector(configuration: .fromEnvironment(environment))
+            } catch {
+                logger.warning("https is unavailable", ["error_code": .string("tls.\(error.code)")])
+            }
+            let service = try Service(
+                configuration: configuration,
+                logger: logger,
+                tlsConnector: tls,
+                sinkFactory: SinkFactory(environment: environment, tlsConnector: tls)
+            )
             try service.start()
             service.runUntilSignalled()
             return 0

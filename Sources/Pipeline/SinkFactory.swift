@@ -1,3 +1,6 @@
+import ServiceSupport
+public import HTTPClient
+import AWSCredentialChain
 public import AWSSigning
 import Foundation
 import S3
@@ -6,14 +9,16 @@ public import Sink
 /// Builds the sink a ``Configuration`` names: a ``LocalDirectorySink`` for a directory, an ``S3Sink`` for
 /// `s3://bucket/prefix`.
 ///
-/// The S3 sink signs with ``credentials`` when given, else with ``EnvironmentOnlyCredentialProvider`` over
-/// ``environment`` (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`); the full AWS credential
-/// chain plugs in here as that default.
+/// The S3 sink signs with ``credentials`` when given, else with the AWS credential chain over ``environment``
+/// (environment keys, web identity, shared files, container endpoint, instance metadata; refreshed ahead of
+/// expiry).
 public struct SinkFactory: Sendable {
     /// The environment the default credential provider reads.
     public let environment: [String: String]
     /// The credential provider for S3, or `nil` for the environment-only default.
     public let credentials: (any CredentialProvider)?
+    /// Opens `https` connections for the credential sources that need them (STS, Secrets Manager).
+    public let tlsConnector: (any HTTPTransportConnector)?
 
     /// Creates a factory.
     /// - Parameters:
@@ -21,10 +26,12 @@ public struct SinkFactory: Sendable {
     ///   - credentials: The S3 credential provider, or `nil` (the default) for the environment-only one.
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        credentials: (any CredentialProvider)? = nil
+        credentials: (any CredentialProvider)? = nil,
+        tlsConnector: (any HTTPTransportConnector)? = nil
     ) {
         self.environment = environment
         self.credentials = credentials
+        self.tlsConnector = tlsConnector
     }
 
     /// Builds the configured sink; nothing is written or sent yet.
@@ -37,7 +44,12 @@ public struct SinkFactory: Sendable {
         case .directory(let path):
             return LocalDirectorySink(root: path)
         case .s3(let bucket, let prefix):
-            let provider = self.credentials ?? EnvironmentOnlyCredentialProvider(environment: self.environment)
+            // botocore's chain: environment, web identity (IRSA), profiles, container (ECS, Pod Identity), IMDS.
+            let provider = self.credentials
+                ?? DefaultCredentialChain(
+                    environment: EnvironmentReader(values: environment),
+                    options: CredentialSourceOptions(connectors: AWSHTTPConnectors(tls: tlsConnector))
+                )
             do {
                 return try S3Sink(settings: configuration.s3, bucket: bucket, prefix: prefix, credentials: provider)
             } catch {

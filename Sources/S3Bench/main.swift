@@ -1,3 +1,4 @@
+import AWSCredentialChain
 // Measures S3Sink upload throughput against an S3 endpoint (run by scripts/s3_throughput.py against moto).
 //
 // usage: S3Bench --endpoint URL --bucket NAME --size BYTES --count N [--parallel N] [--region R]
@@ -29,7 +30,7 @@ else {
 var configuration = S3Client.Configuration(region: region)
 configuration.endpoint = endpoint
 configuration.maxIdleConnections = parallel
-let credentials = EnvironmentOnlyCredentialProvider(environment: ProcessInfo.processInfo.environment)
+let credentials = DefaultCredentialChain()
 do {
     let client = try S3Client(configuration: configuration, credentials: credentials)
     let sink = S3Sink(client: client, bucket: bucket, prefix: "bench-swift", maxParallelUploads: parallel)

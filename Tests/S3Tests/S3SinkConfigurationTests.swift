@@ -72,17 +72,6 @@ import Testing
         #expect(local is LocalDirectorySink)
     }
 
-    @Test func environmentCredentialsAreReadOnceAndNeverShown() throws {
-        let provider = EnvironmentOnlyCredentialProvider(environment: [
-            "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret/key", "AWS_SESSION_TOKEN": "token",
-        ])
-        let credentials = try provider.credentials()
-        #expect(credentials.accessKeyID == "AKIDEXAMPLE" && credentials.sessionToken == "token")
-        let missing = EnvironmentOnlyCredentialProvider(environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE"])
-        #expect(!missing.isConfigured)
-        #expect(throws: S3Error.self) { try missing.credentials() }
-    }
-
     @Test func keysAreCheckedBeforeAnyRequest() throws {
         var configuration = S3Client.Configuration(region: "us-east-1")
         configuration.endpoint = "http://127.0.0.1:9"
