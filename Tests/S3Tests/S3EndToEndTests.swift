@@ -120,6 +120,41 @@ struct S3EndToEndTests {
         #expect(rig.proxy.entries.contains { $0.action == .delay(.milliseconds(2_500)) })
     }
 
+    /// The acceptance: the whole shared sample corpus (when `../shared` is present) lands in S3 exactly
+    /// once and byte-identical to the local sink's output for the same requests.
+    @Test func wholeSharedCorpusLandsInS3ExactlyAsInTheLocalSink() throws {
+        let candidates = [
+            ProcessInfo.processInfo.environment["LAKEMARK_SHARED"],
+            S3Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared").path,
+            "/work/shared",
+        ].compactMap { $0 }
+        guard let shared = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/data/events") })
+        else {
+            print("SKIP: ../shared/data/events not found; the bundled-samples test covers the S3 path")
+            return
+        }
+        let rig = try Self.startRig { _ in .forward }
+        defer { rig.shutdown() }
+        let command = SendCommand(
+            environment: [:],
+            makeTransport: { _ in rig.tee },
+            output: { _ in },
+            errorOutput: { print($0) }
+        )
+        let status = command.run(arguments: [
+            "--url", "http://127.0.0.1:\(rig.s3.boundPort)/", "--max-batch-mib", "5", shared + "/data/events",
+        ])
+        #expect(status == 0)
+        #expect(rig.tee.deliveries.allSatisfy { $0.localStatus == 200 && $0.s3Status == 200 })
+        var expected: [String: String] = [:]
+        for file in try Self.objectFiles(under: rig.localRoot) {
+            let key = "\(Self.prefix)/" + String(file.path.dropFirst(rig.localRoot.path.count + 1))
+            expected[key] = try S3Fixtures.sha256([UInt8](Data(contentsOf: file)))
+        }
+        #expect(expected.count > 100)
+        #expect(try rig.moto.objectDigests(bucket: Self.bucket) == expected)
+    }
+
     @Test func persistentFaultsAnswer503AndTheRetryOverwritesTheSameKeys() throws {
         let failing = Mutex<Bool>(true)
         let rig = try Self.startRig { request in
