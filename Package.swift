@@ -55,7 +55,7 @@ let package = Package(
         // Firehose client used by `lakemark send`.
         .target(
             name: "Sender",
-            dependencies: ["JSONBytes", "Codecs", "HTTPCore", "HTTPClient", "Firehose"],
+            dependencies: ["JSONBytes", "Codecs", "HTTPCore", "HTTPClient", "Firehose", "TLS"],
             swiftSettings: swiftSettings
         ),
         // Configuration and wiring of the whole service.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sends one HTTP POST and returns the raw response; implemented over URLSession by ``URLSessionTransport``.
+/// Sends one HTTP POST and returns the raw response; implemented by ``HTTPClientTransport``.
 public protocol FirehoseTransport: Sendable {
     /// Posts `body` to `url`.
     ///

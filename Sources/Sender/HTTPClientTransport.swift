@@ -2,9 +2,10 @@ import Foundation
 import HTTPClient
 import HTTPCore
 
-/// A ``FirehoseTransport`` over the project's own HTTP/1.1 client, for plain `http://` URLs: keep-alive
-/// connections, nothing added to the request but `Host` and `Content-Length`, and the response exactly as
-/// received (a compressed response stays compressed and fails validation).
+/// The ``FirehoseTransport`` of `lakemark send`: the project's own HTTP/1.1 client, over TLS (OpenSSL, with
+/// certificate and host-name verification, `AWS_CA_BUNDLE`/`SSL_CERT_FILE` and `HTTPS_PROXY`/`NO_PROXY` honoured)
+/// for `https://` URLs. Keep-alive connections, nothing added to the request but `Host` and `Content-Length`, and
+/// the response exactly as received (a compressed response stays compressed and fails validation).
 public final class HTTPClientTransport: FirehoseTransport {
     private let client: HTTPClient
 
@@ -12,12 +13,17 @@ public final class HTTPClientTransport: FirehoseTransport {
     /// - Parameters:
     ///   - timeoutSeconds: read and write timeout per request, in seconds.
     ///   - maxConnections: idle keep-alive connections kept per endpoint.
-    public init(timeoutSeconds: Double, maxConnections: Int) {
+    ///   - tls: the TLS connector for `https://` URLs; `nil` for plain `http://`.
+    public init(timeoutSeconds: Double, maxConnections: Int, tls: (any HTTPTransportConnector)? = nil) {
         var configuration = HTTPClient.Configuration()
         configuration.readTimeout = .milliseconds(Int(timeoutSeconds * 1_000))
         configuration.writeTimeout = .milliseconds(Int(timeoutSeconds * 1_000))
         configuration.maxIdleConnectionsPerEndpoint = max(1, maxConnections)
-        client = HTTPClient(configuration: configuration)
+        if let tls {
+            client = HTTPClient(configuration: configuration, connector: tls)
+        } else {
+            client = HTTPClient(configuration: configuration)
+        }
     }
 
     /// Posts a request body and returns the response.

@@ -1,4 +1,5 @@
 import Foundation
+import TLS
 import Synchronization
 
 /// `lakemark send`: reads event files, sends them to a Firehose HTTP endpoint as Firehose would, and checks
@@ -24,7 +25,7 @@ public struct SendCommand: Sendable {
     ///
     /// - Parameters:
     ///   - environment: The environment. Default: the process environment.
-    ///   - makeTransport: Builds the transport. Default: a ``URLSessionTransport`` with the run's timeout and
+    ///   - makeTransport: Builds the transport. Default: an ``HTTPClientTransport`` with the run's timeout and
     ///     concurrency.
     ///   - output: Receives progress and summary lines. Default: standard output.
     ///   - errorOutput: Receives error lines. Default: standard error.
@@ -44,12 +45,18 @@ public struct SendCommand: Sendable {
     ///
     /// - Parameter arguments: The arguments after `send`.
     /// - Returns: The exit status (see the type documentation).
-    /// The project's own client for `http://` URLs; URLSession (TLS, proxies) for `https://`.
+    /// The project's own client; over TLS for `https://` URLs (a TLS set-up failure surfaces on the first send).
     public static func defaultTransport(_ options: SendOptions) -> any FirehoseTransport {
-        if options.url.scheme?.lowercased() == "http" {
+        guard options.url.scheme?.lowercased() == "https" else {
             return HTTPClientTransport(timeoutSeconds: options.timeoutSeconds, maxConnections: options.concurrency)
         }
-        return URLSessionTransport(timeoutSeconds: options.timeoutSeconds, maxConnections: options.concurrency)
+        do {
+            let tls = try TLSConnector(configuration: .fromEnvironment(ProcessInfo.processInfo.environment))
+            return HTTPClientTransport(
+                timeoutSeconds: options.timeoutSeconds, maxConnections: options.concurrency, tls: tls)
+        } catch {
+            return FailingTransport(reason: "TLS: \(error)")
+        }
     }
 
     public static func run(arguments: [String]) -> Int32 {
