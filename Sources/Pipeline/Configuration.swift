@@ -58,6 +58,10 @@ public struct Configuration: Sendable {
     public var memberName = "secberus_compliance"
     /// Mapping engine: `embedded`, `remote` or `remote-fallback`. Default: `embedded`.
     public var mapper = "embedded"
+    /// A role the S3 sink assumes on top of the credential chain (the Security Lake provider role). Default: none.
+    public var s3RoleARN: String?
+    /// The external id that role's trust policy requires. Default: none.
+    public var s3RoleExternalID: String?
     /// Whether `POST /v1/map` and `GET /v1/frameworks` are served. Default: `true`.
     public var mapAPI = true
     /// Directory of the embedded catalogs; default: the bundled one.

@@ -30,305 +30,344 @@ public struct ConfigurationOption: Sendable {
     let apply: @Sendable (inout Configuration, Value) throws -> Void
 
     /// Every option `serve` understands, in reference order.
-    public static let all: [ConfigurationOption] = [
-        .init(
-            "listen",
-            ["LAKEMARK_LISTEN"],
-            "127.0.0.1:8080",
-            "host:port",
-            "Address to listen on; containers use 0.0.0.0:8080."
-        ) {
-            let (host, port) = try parseListen($1, key: "listen")
-            $0.listenHost = host
-            $0.listenPort = port
-        },
-        .init("ingest_path", ["LAKEMARK_INGEST_PATH"], "/", "path", "Path Firehose posts batches to.") {
-            let path = try string($1, key: "ingest_path")
-            guard path.hasPrefix("/"), !path.contains("?") else {
-                throw ConfigurationError(.invalidValue, key: "ingest_path", "must start with / and have no query")
-            }
-            guard !["/healthz", "/readyz", "/v1/map", "/v1/frameworks"].contains(path) else {
-                throw ConfigurationError(.invalidValue, key: "ingest_path", "\(path) is one of the service's own paths")
-            }
-            $0.ingestPath = path
-        },
-        .init(
-            "access_keys",
-            ["LAKEMARK_ACCESS_KEYS"],
-            "(none)",
-            "comma-separated list, or a JSON array of strings",
-            "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request. "
-                + "Keys that contain commas need the JSON array form."
-        ) {
-            let keys = try keyList($1, key: "access_keys")
-            guard keys.allSatisfy({ (8...4_096).contains($0.utf8.count) }) else {
-                throw ConfigurationError(.invalidValue, key: "access_keys", "each key needs 8 to 4096 bytes")
-            }
-            $0.accessKeys = keys
-        },
-        .init(
-            "sink",
-            ["LAKEMARK_SINK"],
-            "./lake",
-            "directory, file:// URL or s3://bucket/prefix",
-            "Where batches are written; s3:// uses the s3_* options and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY."
-        ) {
-            $0.sink = try parseSink(try string($1, key: "sink"))
-        },
-    ] + s3Options + [
-        .init(
-            "source_name",
-            ["LAKEMARK_SOURCE_NAME"],
-            "(event kind)",
-            "[A-Za-z0-9._-]{1,64}",
-            "Fixed <source> segment of object keys instead of the detected event kind."
-        ) {
-            let name = try string($1, key: "source_name")
-            guard ObjectKeyBuilder.isSafeSegment(name) else {
-                throw ConfigurationError(.invalidValue, key: "source_name", "use 1-64 of A-Z a-z 0-9 . _ -")
-            }
-            $0.sourceName = name
-        },
-        .init(
-            "frameworks",
-            ["SECBERUS_FRAMEWORKS"],
-            "pci_dss_v4,nist_800_53_r5",
-            "comma-separated: pci_dss_v4 nist_800_53_r5 nist_csf_v2 iso_27001 soc2 aicpa_tsc",
-            "Frameworks every event is mapped to."
-        ) {
-            let frameworks = try list($1, key: "frameworks")
-            guard !frameworks.isEmpty else {
-                throw ConfigurationError(.invalidValue, key: "frameworks", "name at least one framework")
-            }
-            $0.frameworks = frameworks
-        },
-        .init(
-            "min_similarity",
-            ["SECBERUS_MIN_SIMILARITY"],
-            "(engine floor)",
-            "0.01-1.0",
-            "Keep controls at or above this similarity; excludes min_confidence."
-        ) {
-            $0.threshold = .minSimilarity(try double($1, key: "min_similarity", in: 0.01...1.0))
-        },
-        .init(
-            "min_confidence",
-            ["SECBERUS_MIN_CONFIDENCE"],
-            "(none)",
-            "High, Medium, Low, Very Low",
-            "Keep controls at or above this confidence; excludes min_similarity."
-        ) {
-            let level = try string($1, key: "min_confidence")
-            let levels = ["High", "Medium", "Low", "Very Low"]
-            guard let match = levels.first(where: { $0.lowercased() == level.lowercased() }) else {
-                throw ConfigurationError(
-                    .invalidValue,
-                    key: "min_confidence",
-                    "allowed: \(levels.joined(separator: ", "))"
-                )
-            }
-            $0.threshold = .minConfidence(match)
-        },
-        .init("topk", ["SECBERUS_TOPK"], "3", "1-50", "Controls kept per framework and event.") {
-            $0.topK = try int($1, key: "topk", in: 1...50)
-        },
-        .init(
-            "source_fields",
-            ["SECBERUS_SOURCE_FIELD"],
-            "finding_info.title+finding_info.desc,Title+Description,"
-                + "displayMessage,message,description,summary",
-            "comma-separated dotted paths (+ joins fields)",
-            "Where the text of an event is looked for; the first non-blank string wins."
-        ) {
-            let entries = try list($1, key: "source_fields")
-            guard let paths = FieldPath.parseList(entries.joined(separator: ",")) else {
-                throw ConfigurationError(.invalidValue, key: "source_fields", "dotted paths like finding_info.desc")
-            }
-            $0.sourceFields = paths
-        },
-        .init(
-            "synthesize_text",
-            ["LAKEMARK_SYNTHESIZE_TEXT"],
-            "true",
-            "true or false",
-            "Build a text from CloudTrail, GCP, Azure, Kubernetes, Okta and flow-log fields when no prose is found."
-        ) {
-            $0.synthesizeText = try bool($1, key: "synthesize_text")
-        },
-        .init("max_text_bytes", ["LAKEMARK_MAX_TEXT_BYTES"], "2048", "bytes (64-65536)", "Longest text mapped.") {
-            $0.maxTextBytes = try int($1, key: "max_text_bytes", in: 64...65_536)
-        },
-        .init(
-            "member_name",
-            ["LAKEMARK_MEMBER_NAME"],
-            "secberus_compliance",
-            "JSON member name",
-            "Member spliced into each event."
-        ) {
-            let name = try string($1, key: "member_name")
-            guard !name.isEmpty, name.utf8.count <= 128 else {
-                throw ConfigurationError(.invalidValue, key: "member_name", "1-128 bytes")
-            }
-            $0.memberName = name
-        },
-        .init(
-            "mapper",
-            ["LAKEMARK_MAPPER"],
-            "embedded",
-            "embedded, remote, remote-fallback",
-            "Mapping engine: the embedded one, the remote API, or the remote API with the embedded one answering "
-                + "when the API cannot."
-        ) {
-            let mapper = try string($1, key: "mapper").lowercased()
-            guard ["embedded", "remote", "remote-fallback"].contains(mapper) else {
-                throw ConfigurationError(.invalidValue, key: "mapper", "allowed: embedded, remote, remote-fallback")
-            }
-            $0.mapper = mapper
-        },
-        .init(
-            "map_api",
-            ["LAKEMARK_MAP_API"],
-            "true",
-            "true or false",
-            "Serve POST /v1/map and GET /v1/frameworks (they need an access key when keys are configured)."
-        ) {
-            $0.mapAPI = try bool($1, key: "map_api")
-        },
-        .init("catalog_dir", ["LAKEMARK_CATALOG_DIR"], "(bundled)", "directory", "Catalogs of the embedded engine.") {
-            $0.catalogDirectory = try string($1, key: "catalog_dir")
-        },
-        .init(
-            "mapping_cache_entries",
-            ["LAKEMARK_MAPPING_CACHE_ENTRIES"],
-            "100000",
-            "entries (0-10000000)",
-            "Distinct texts whose mapping is cached; 0 disables the cache."
-        ) {
-            $0.mappingCacheEntries = try int($1, key: "mapping_cache_entries", in: 0...10_000_000)
-        },
-        .init(
-            "api_key_arn",
-            ["SECBERUS_API_KEY_ARN"],
-            "(none)",
-            "Secrets Manager ARN",
-            "Secrets Manager secret holding the API key of the remote mapping API (its api_key member or whole text)."
-        ) {
-            $0.apiKeySecretARN = try string($1, key: "api_key_arn")
-        },
-    ] + remoteMappingOptions + [
-        .init(
-            "max_body_bytes",
-            ["LAKEMARK_MAX_BODY_BYTES"],
-            "68157440",
-            "bytes (1 MiB-1 GiB)",
-            "Largest request body on the wire (64 MiB + 1 MiB margin)."
-        ) {
-            $0.maxBodyBytes = try int($1, key: "max_body_bytes", in: 1_048_576...1_073_741_824)
-        },
-        .init(
-            "max_decompressed_bytes",
-            ["LAKEMARK_MAX_DECOMPRESSED_BYTES"],
-            "68157440",
-            "bytes (1 MiB-1 GiB)",
-            "Largest body after Content-Encoding: gzip is undone."
-        ) {
-            $0.maxDecompressedBytes = try int($1, key: "max_decompressed_bytes", in: 1_048_576...1_073_741_824)
-        },
-        .init(
-            "max_record_bytes",
-            ["LAKEMARK_MAX_RECORD_BYTES"],
-            "1024000",
-            "bytes (1 KiB-64 MiB)",
-            "Largest decoded record (Firehose sends at most 1,024,000)."
-        ) {
-            $0.maxRecordBytes = try int($1, key: "max_record_bytes", in: 1_024...67_108_864)
-        },
-        .init(
-            "max_records",
-            ["LAKEMARK_MAX_RECORDS"],
-            "10000",
-            "records (1-1000000)",
-            "Most records in one request (the protocol allows 10,000; raise it for other clients)."
-        ) {
-            $0.maxRecords = try int($1, key: "max_records", in: 1...1_000_000)
-        },
-        .init(
-            "max_inflated_record_bytes",
-            ["LAKEMARK_MAX_INFLATED_RECORD_BYTES"],
-            "16777216",
-            "bytes (1 KiB-256 MiB)",
-            "Largest record after its own gzip (CloudWatch Logs) is undone."
-        ) {
-            $0.maxInflatedRecordBytes = try int($1, key: "max_inflated_record_bytes", in: 1_024...268_435_456)
-        },
-        .init("workers", ["LAKEMARK_WORKERS"], "0", "threads (0-256)", "Request worker threads; 0 means 2 x cores.") {
-            $0.workers = try int($1, key: "workers", in: 0...256)
-        },
-        .init(
-            "max_connections",
-            ["LAKEMARK_MAX_CONNECTIONS"],
-            "1024",
-            "connections (1-65536)",
-            "Most open connections."
-        ) {
-            $0.maxConnections = try int($1, key: "max_connections", in: 1...65_536)
-        },
-        .init(
-            "header_timeout_seconds",
-            ["LAKEMARK_HEADER_TIMEOUT_SECONDS"],
-            "10",
-            "seconds (0.1-600)",
-            "Time a client has to send a request head."
-        ) {
-            $0.headerTimeoutSeconds = try double($1, key: "header_timeout_seconds", in: 0.1...600)
-        },
-        .init(
-            "body_timeout_seconds",
-            ["LAKEMARK_BODY_TIMEOUT_SECONDS"],
-            "60",
-            "seconds (0.1-600)",
-            "Time a client has to send a request body."
-        ) {
-            $0.bodyTimeoutSeconds = try double($1, key: "body_timeout_seconds", in: 0.1...600)
-        },
-        .init(
-            "idle_timeout_seconds",
-            ["LAKEMARK_IDLE_TIMEOUT_SECONDS"],
-            "60",
-            "seconds (0.1-3600)",
-            "Time an idle keep-alive connection is kept."
-        ) {
-            $0.idleTimeoutSeconds = try double($1, key: "idle_timeout_seconds", in: 0.1...3_600)
-        },
-        .init(
-            "shutdown_grace_seconds",
-            ["LAKEMARK_SHUTDOWN_GRACE_SECONDS"],
-            "30",
-            "seconds (0-600)",
-            "Time in-flight requests get to finish after SIGTERM or SIGINT."
-        ) {
-            $0.shutdownGraceSeconds = try double($1, key: "shutdown_grace_seconds", in: 0...600)
-        },
-        .init("gzip_level", ["LAKEMARK_GZIP_LEVEL"], "1", "1-9", "Compression level of written objects.") {
-            $0.gzipLevel = try int($1, key: "gzip_level", in: 1...9)
-        },
-        .init(
-            "log_level",
-            ["LAKEMARK_LOG_LEVEL"],
-            "info",
-            "trace debug info notice warning error",
-            "Least severe log level written (JSON lines on stderr)."
-        ) {
-            let level = try string($1, key: "log_level").lowercased()
-            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
-                throw ConfigurationError(.invalidValue, key: "log_level", "trace, debug, info, notice, warning, error")
-            }
-            $0.logLevel = level
-        },
-    ]
+    public static let all: [ConfigurationOption] =
+        [
+            .init(
+                "listen",
+                ["LAKEMARK_LISTEN"],
+                "127.0.0.1:8080",
+                "host:port",
+                "Address to listen on; containers use 0.0.0.0:8080."
+            ) {
+                let (host, port) = try parseListen($1, key: "listen")
+                $0.listenHost = host
+                $0.listenPort = port
+            },
+            .init("ingest_path", ["LAKEMARK_INGEST_PATH"], "/", "path", "Path Firehose posts batches to.") {
+                let path = try string($1, key: "ingest_path")
+                guard path.hasPrefix("/"), !path.contains("?") else {
+                    throw ConfigurationError(.invalidValue, key: "ingest_path", "must start with / and have no query")
+                }
+                guard !["/healthz", "/readyz", "/v1/map", "/v1/frameworks"].contains(path) else {
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "ingest_path",
+                        "\(path) is one of the service's own paths"
+                    )
+                }
+                $0.ingestPath = path
+            },
+            .init(
+                "access_keys",
+                ["LAKEMARK_ACCESS_KEYS"],
+                "(none)",
+                "comma-separated list, or a JSON array of strings",
+                "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request. "
+                    + "Keys that contain commas need the JSON array form."
+            ) {
+                let keys = try keyList($1, key: "access_keys")
+                guard keys.allSatisfy({ (8...4_096).contains($0.utf8.count) }) else {
+                    throw ConfigurationError(.invalidValue, key: "access_keys", "each key needs 8 to 4096 bytes")
+                }
+                $0.accessKeys = keys
+            },
+            .init(
+                "sink",
+                ["LAKEMARK_SINK"],
+                "./lake",
+                "directory, file:// URL or s3://bucket/prefix",
+                "Where batches are written; s3:// uses the s3_* options and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY."
+            ) {
+                $0.sink = try parseSink(try string($1, key: "sink"))
+            },
+        ] + s3Options + [
+            .init(
+                "source_name",
+                ["LAKEMARK_SOURCE_NAME"],
+                "(event kind)",
+                "[A-Za-z0-9._-]{1,64}",
+                "Fixed <source> segment of object keys instead of the detected event kind."
+            ) {
+                let name = try string($1, key: "source_name")
+                guard ObjectKeyBuilder.isSafeSegment(name) else {
+                    throw ConfigurationError(.invalidValue, key: "source_name", "use 1-64 of A-Z a-z 0-9 . _ -")
+                }
+                $0.sourceName = name
+            },
+            .init(
+                "frameworks",
+                ["SECBERUS_FRAMEWORKS"],
+                "pci_dss_v4,nist_800_53_r5",
+                "comma-separated: pci_dss_v4 nist_800_53_r5 nist_csf_v2 iso_27001 soc2 aicpa_tsc",
+                "Frameworks every event is mapped to."
+            ) {
+                let frameworks = try list($1, key: "frameworks")
+                guard !frameworks.isEmpty else {
+                    throw ConfigurationError(.invalidValue, key: "frameworks", "name at least one framework")
+                }
+                $0.frameworks = frameworks
+            },
+            .init(
+                "min_similarity",
+                ["SECBERUS_MIN_SIMILARITY"],
+                "(engine floor)",
+                "0.01-1.0",
+                "Keep controls at or above this similarity; excludes min_confidence."
+            ) {
+                $0.threshold = .minSimilarity(try double($1, key: "min_similarity", in: 0.01...1.0))
+            },
+            .init(
+                "min_confidence",
+                ["SECBERUS_MIN_CONFIDENCE"],
+                "(none)",
+                "High, Medium, Low, Very Low",
+                "Keep controls at or above this confidence; excludes min_similarity."
+            ) {
+                let level = try string($1, key: "min_confidence")
+                let levels = ["High", "Medium", "Low", "Very Low"]
+                guard let match = levels.first(where: { $0.lowercased() == level.lowercased() }) else {
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "min_confidence",
+                        "allowed: \(levels.joined(separator: ", "))"
+                    )
+                }
+                $0.threshold = .minConfidence(match)
+            },
+            .init("topk", ["SECBERUS_TOPK"], "3", "1-50", "Controls kept per framework and event.") {
+                $0.topK = try int($1, key: "topk", in: 1...50)
+            },
+            .init(
+                "source_fields",
+                ["SECBERUS_SOURCE_FIELD"],
+                "finding_info.title+finding_info.desc,Title+Description,"
+                    + "displayMessage,message,description,summary",
+                "comma-separated dotted paths (+ joins fields)",
+                "Where the text of an event is looked for; the first non-blank string wins."
+            ) {
+                let entries = try list($1, key: "source_fields")
+                guard let paths = FieldPath.parseList(entries.joined(separator: ",")) else {
+                    throw ConfigurationError(.invalidValue, key: "source_fields", "dotted paths like finding_info.desc")
+                }
+                $0.sourceFields = paths
+            },
+            .init(
+                "synthesize_text",
+                ["LAKEMARK_SYNTHESIZE_TEXT"],
+                "true",
+                "true or false",
+                "Build a text from CloudTrail, GCP, Azure, Kubernetes, Okta and flow-log fields when no prose is found."
+            ) {
+                $0.synthesizeText = try bool($1, key: "synthesize_text")
+            },
+            .init("max_text_bytes", ["LAKEMARK_MAX_TEXT_BYTES"], "2048", "bytes (64-65536)", "Longest text mapped.") {
+                $0.maxTextBytes = try int($1, key: "max_text_bytes", in: 64...65_536)
+            },
+            .init(
+                "member_name",
+                ["LAKEMARK_MEMBER_NAME"],
+                "secberus_compliance",
+                "JSON member name",
+                "Member spliced into each event."
+            ) {
+                let name = try string($1, key: "member_name")
+                guard !name.isEmpty, name.utf8.count <= 128 else {
+                    throw ConfigurationError(.invalidValue, key: "member_name", "1-128 bytes")
+                }
+                $0.memberName = name
+            },
+            .init(
+                "mapper",
+                ["LAKEMARK_MAPPER"],
+                "embedded",
+                "embedded, remote, remote-fallback",
+                "Mapping engine: the embedded one, the remote API, or the remote API with the embedded one answering "
+                    + "when the API cannot."
+            ) {
+                let mapper = try string($1, key: "mapper").lowercased()
+                guard ["embedded", "remote", "remote-fallback"].contains(mapper) else {
+                    throw ConfigurationError(.invalidValue, key: "mapper", "allowed: embedded, remote, remote-fallback")
+                }
+                $0.mapper = mapper
+            },
+            .init(
+                "map_api",
+                ["LAKEMARK_MAP_API"],
+                "true",
+                "true or false",
+                "Serve POST /v1/map and GET /v1/frameworks (they need an access key when keys are configured)."
+            ) {
+                $0.mapAPI = try bool($1, key: "map_api")
+            },
+            .init("catalog_dir", ["LAKEMARK_CATALOG_DIR"], "(bundled)", "directory", "Catalogs of the embedded engine.")
+            {
+                $0.catalogDirectory = try string($1, key: "catalog_dir")
+            },
+            .init(
+                "mapping_cache_entries",
+                ["LAKEMARK_MAPPING_CACHE_ENTRIES"],
+                "100000",
+                "entries (0-10000000)",
+                "Distinct texts whose mapping is cached; 0 disables the cache."
+            ) {
+                $0.mappingCacheEntries = try int($1, key: "mapping_cache_entries", in: 0...10_000_000)
+            },
+            .init(
+                "api_key_arn",
+                ["SECBERUS_API_KEY_ARN"],
+                "(none)",
+                "Secrets Manager ARN",
+                "Secrets Manager secret holding the API key of the remote mapping API "
+                    + "(its api_key member or whole text)."
+            ) {
+                $0.apiKeySecretARN = try string($1, key: "api_key_arn")
+            },
+        ] + remoteMappingOptions + [
+            .init(
+                "max_body_bytes",
+                ["LAKEMARK_MAX_BODY_BYTES"],
+                "68157440",
+                "bytes (1 MiB-1 GiB)",
+                "Largest request body on the wire (64 MiB + 1 MiB margin)."
+            ) {
+                $0.maxBodyBytes = try int($1, key: "max_body_bytes", in: 1_048_576...1_073_741_824)
+            },
+            .init(
+                "max_decompressed_bytes",
+                ["LAKEMARK_MAX_DECOMPRESSED_BYTES"],
+                "68157440",
+                "bytes (1 MiB-1 GiB)",
+                "Largest body after Content-Encoding: gzip is undone."
+            ) {
+                $0.maxDecompressedBytes = try int($1, key: "max_decompressed_bytes", in: 1_048_576...1_073_741_824)
+            },
+            .init(
+                "max_record_bytes",
+                ["LAKEMARK_MAX_RECORD_BYTES"],
+                "1024000",
+                "bytes (1 KiB-64 MiB)",
+                "Largest decoded record (Firehose sends at most 1,024,000)."
+            ) {
+                $0.maxRecordBytes = try int($1, key: "max_record_bytes", in: 1_024...67_108_864)
+            },
+            .init(
+                "max_records",
+                ["LAKEMARK_MAX_RECORDS"],
+                "10000",
+                "records (1-1000000)",
+                "Most records in one request (the protocol allows 10,000; raise it for other clients)."
+            ) {
+                $0.maxRecords = try int($1, key: "max_records", in: 1...1_000_000)
+            },
+            .init(
+                "max_inflated_record_bytes",
+                ["LAKEMARK_MAX_INFLATED_RECORD_BYTES"],
+                "16777216",
+                "bytes (1 KiB-256 MiB)",
+                "Largest record after its own gzip (CloudWatch Logs) is undone."
+            ) {
+                $0.maxInflatedRecordBytes = try int($1, key: "max_inflated_record_bytes", in: 1_024...268_435_456)
+            },
+            .init("workers", ["LAKEMARK_WORKERS"], "0", "threads (0-256)", "Request worker threads; 0 means 2 x cores.")
+            {
+                $0.workers = try int($1, key: "workers", in: 0...256)
+            },
+            .init(
+                "max_connections",
+                ["LAKEMARK_MAX_CONNECTIONS"],
+                "1024",
+                "connections (1-65536)",
+                "Most open connections."
+            ) {
+                $0.maxConnections = try int($1, key: "max_connections", in: 1...65_536)
+            },
+            .init(
+                "header_timeout_seconds",
+                ["LAKEMARK_HEADER_TIMEOUT_SECONDS"],
+                "10",
+                "seconds (0.1-600)",
+                "Time a client has to send a request head."
+            ) {
+                $0.headerTimeoutSeconds = try double($1, key: "header_timeout_seconds", in: 0.1...600)
+            },
+            .init(
+                "body_timeout_seconds",
+                ["LAKEMARK_BODY_TIMEOUT_SECONDS"],
+                "60",
+                "seconds (0.1-600)",
+                "Time a client has to send a request body."
+            ) {
+                $0.bodyTimeoutSeconds = try double($1, key: "body_timeout_seconds", in: 0.1...600)
+            },
+            .init(
+                "idle_timeout_seconds",
+                ["LAKEMARK_IDLE_TIMEOUT_SECONDS"],
+                "60",
+                "seconds (0.1-3600)",
+                "Time an idle keep-alive connection is kept."
+            ) {
+                $0.idleTimeoutSeconds = try double($1, key: "idle_timeout_seconds", in: 0.1...3_600)
+            },
+            .init(
+                "shutdown_grace_seconds",
+                ["LAKEMARK_SHUTDOWN_GRACE_SECONDS"],
+                "30",
+                "seconds (0-600)",
+                "Time in-flight requests get to finish after SIGTERM or SIGINT."
+            ) {
+                $0.shutdownGraceSeconds = try double($1, key: "shutdown_grace_seconds", in: 0...600)
+            },
+            .init("gzip_level", ["LAKEMARK_GZIP_LEVEL"], "1", "1-9", "Compression level of written objects.") {
+                $0.gzipLevel = try int($1, key: "gzip_level", in: 1...9)
+            },
+            .init(
+                "log_level",
+                ["LAKEMARK_LOG_LEVEL"],
+                "info",
+                "trace debug info notice warning error",
+                "Least severe log level written (JSON lines on stderr)."
+            ) {
+                let level = try string($1, key: "log_level").lowercased()
+                guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "log_level",
+                        "trace, debug, info, notice, warning, error"
+                    )
+                }
+                $0.logLevel = level
+            },
+        ]
 
     /// The options of the S3 sink, listed after `sink`.
     static let s3Options: [ConfigurationOption] = [
+        .init(
+            "s3_role_arn",
+            ["LAKEMARK_S3_ROLE_ARN"],
+            "(none)",
+            "IAM role ARN",
+            "Role assumed (STS AssumeRole, refreshed ahead of expiry) to write to S3, "
+                + "e.g. Security Lake's provider role."
+        ) {
+            let arn = try string($1, key: "s3_role_arn")
+            guard arn.hasPrefix("arn:"), arn.contains(":role/") else {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "s3_role_arn",
+                    "expected arn:aws:iam::<account>:role/<name>"
+                )
+            }
+            $0.s3RoleARN = arn
+        },
+        .init(
+            "s3_role_external_id",
+            ["LAKEMARK_S3_ROLE_EXTERNAL_ID"],
+            "(none)",
+            "string",
+            "External id the assumed role's trust policy requires."
+        ) {
+            $0.s3RoleExternalID = try string($1, key: "s3_role_external_id")
+        },
         .init("s3_region", ["AWS_DEFAULT_REGION", "AWS_REGION"], "(none)", "AWS region", "Region of the S3 bucket.") {
             $0.s3.region = try string($1, key: "s3_region")
         },

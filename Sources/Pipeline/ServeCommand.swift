@@ -58,7 +58,16 @@ public enum ServeCommand {
                 configuration: configuration,
                 logger: logger,
                 tlsConnector: tls,
-                sinkFactory: SinkFactory(environment: environment, tlsConnector: tls)
+                sinkFactory: SinkFactory(
+                    environment: environment,
+                    tlsConnector: tls,
+                    onCredentialRefreshFailure: { reason in
+                        logger.warning(
+                            "AWS credential refresh failed; using the cached credentials until they expire",
+                            ["error_code": "credentials.refresh_failed", "reason": .string(reason)]
+                        )
+                    }
+                )
             )
             try service.start()
             service.runUntilSignalled()

@@ -19,6 +19,8 @@ public struct SinkFactory: Sendable {
     public let credentials: (any CredentialProvider)?
     /// Opens `https` connections for the credential sources that need them (STS, Secrets Manager).
     public let tlsConnector: (any HTTPTransportConnector)?
+    /// Told when a credential refresh fails while cached credentials are still in use (the app logs it).
+    public let onCredentialRefreshFailure: (@Sendable (String) -> Void)?
 
     /// Creates a factory.
     /// - Parameters:
@@ -27,11 +29,13 @@ public struct SinkFactory: Sendable {
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         credentials: (any CredentialProvider)? = nil,
-        tlsConnector: (any HTTPTransportConnector)? = nil
+        tlsConnector: (any HTTPTransportConnector)? = nil,
+        onCredentialRefreshFailure: (@Sendable (String) -> Void)? = nil
     ) {
         self.environment = environment
         self.credentials = credentials
         self.tlsConnector = tlsConnector
+        self.onCredentialRefreshFailure = onCredentialRefreshFailure
     }
 
     /// Builds the configured sink; nothing is written or sent yet.
@@ -45,16 +49,41 @@ public struct SinkFactory: Sendable {
             return LocalDirectorySink(root: path)
         case .s3(let bucket, let prefix):
             // botocore's chain: environment, web identity (IRSA), profiles, container (ECS, Pod Identity), IMDS.
-            let provider = self.credentials
-                ?? DefaultCredentialChain(
-                    environment: EnvironmentReader(values: environment),
-                    options: CredentialSourceOptions(connectors: AWSHTTPConnectors(tls: tlsConnector))
-                )
+            let provider: any CredentialProvider
+            do {
+                provider = try credentials ?? makeCredentialChain(configuration)
+            } catch {
+                throw ConfigurationError(.invalidValue, key: "s3_role_arn", "cannot assume the role: \(error)")
+            }
             do {
                 return try S3Sink(settings: configuration.s3, bucket: bucket, prefix: prefix, credentials: provider)
             } catch {
                 throw ConfigurationError(.invalidValue, key: "sink", "cannot build the S3 sink: \(error.message)")
             }
         }
+    }
+
+    /// botocore's chain, refreshed ahead of expiry; with `s3_role_arn`, that role assumed on top of it.
+    private func makeCredentialChain(_ configuration: Configuration) throws(CredentialError) -> any CredentialProvider {
+        let reader = EnvironmentReader(values: environment)
+        var options = CredentialSourceOptions(connectors: AWSHTTPConnectors(tls: tlsConnector))
+        if let report = onCredentialRefreshFailure {
+            options.refresh.onRefreshFailure = { error in report("\(error)") }
+        }
+        let chain = DefaultCredentialChain(environment: reader, options: options)
+        guard let roleARN = configuration.s3RoleARN else { return chain }
+        let role = AssumeRoleCredentialProvider.Role(
+            arn: roleARN,
+            externalID: configuration.s3RoleExternalID,
+            sessionName: "lakemark"
+        )
+        let assumed = try AssumeRoleCredentialProvider(
+            base: chain,
+            role: role,
+            region: configuration.s3.region,
+            environment: reader,
+            connectors: options.connectors
+        )
+        return RefreshingCredentialProvider(base: assumed, source: "assume-role", configuration: options.refresh)
     }
 }

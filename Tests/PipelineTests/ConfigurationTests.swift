@@ -182,3 +182,17 @@ import Testing
         )
     }
 }
+
+@Suite struct S3RoleConfigurationTests {
+    @Test func roleARNIsValidatedAndKeptWithItsExternalID() throws {
+        let configuration = try ConfigurationLoader.load(path: nil, environment: [
+            "LAKEMARK_S3_ROLE_ARN": "arn:aws:iam::111122223333:role/AmazonSecurityLake-Provider",
+            "LAKEMARK_S3_ROLE_EXTERNAL_ID": "external-7",
+        ])
+        #expect(configuration.s3RoleARN == "arn:aws:iam::111122223333:role/AmazonSecurityLake-Provider")
+        #expect(configuration.s3RoleExternalID == "external-7")
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_S3_ROLE_ARN": "not-an-arn"])
+        }
+    }
+}
