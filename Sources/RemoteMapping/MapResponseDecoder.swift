@@ -103,7 +103,12 @@ enum MapResponseDecoder {
         }
         // The API's own confidence is kept; only an answer without one gets the bucket of its similarity.
         let match = ControlMatch(
-            frameworkID: framework, controlID: controlID, family: family, similarity: similarity, confidence: confidence)
+            frameworkID: framework,
+            controlID: controlID,
+            family: family,
+            similarity: similarity,
+            confidence: confidence
+        )
         return (document, match)
     }
 

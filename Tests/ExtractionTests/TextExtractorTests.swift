@@ -169,7 +169,8 @@ import Testing
 @Suite struct RawTextTests {
     @Test func vpcFlowLogLinesAndOtherTextAreMapped() throws {
         let flow =
-            #"{"_raw":"2 123456789012 eni-1235b8ca 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 REJECT OK"}"#
+            #"{"_raw":"2 123456789012 eni-1235b8ca 172.31.16.139 172.31.16.21 20641 22 6 20 4249 "#
+            + #"1418530010 1418530070 REJECT OK"}"#
         let extracted = TextExtractor().extract(from: try JSONTape(parsing: Array(flow.utf8)))
         #expect(extracted?.text == "VPC flow log network traffic REJECT to port 22 protocol tcp")
         let line = #"{"_raw":"sshd[42]: Failed password for root from 203.0.113.9"}"#
