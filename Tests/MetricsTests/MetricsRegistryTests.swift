@@ -43,7 +43,7 @@ import Testing
             upperBounds: [1, 0.5, .infinity, 0.5],
             labels: ["k": "x"]
         )
-        for value in [0.1, 0.5, 0.7, 3.0, .nan] { histogram.observe(value) }
+        for value in [0.25, 0.5, 0.75, 3.0, .nan] { histogram.observe(value) }
         #expect(histogram.upperBounds == [0.5, 1])
         #expect(
             registry.render() == """
@@ -52,7 +52,7 @@ import Testing
                 demo_seconds_bucket{k="x",le="0.5"} 2
                 demo_seconds_bucket{k="x",le="1"} 3
                 demo_seconds_bucket{k="x",le="+Inf"} 4
-                demo_seconds_sum{k="x"} 4.3
+                demo_seconds_sum{k="x"} 4.5
                 demo_seconds_count{k="x"} 4
 
                 """
