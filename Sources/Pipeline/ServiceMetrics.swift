@@ -44,8 +44,8 @@ final class ServiceMetrics: Sendable {
     init(ingestPath: String, mapper: any ComplianceMapper, remoteMapper: RemoteMapper?, sink: any ObjectSink) {
         self.ingestPath = ingestPath
         let r = registry
-        r.gauge("lakemark_build_info", help: "Always 1; the version is a label.", labels: ["version": BuildInfo.version])
-            .set(1)
+        let version: MetricLabels = ["version": BuildInfo.version]
+        r.gauge("lakemark_build_info", help: "Always 1; the version is a label.", labels: version).set(1)
         inFlight = r.gauge("lakemark_http_requests_in_flight", help: "HTTP requests being answered now.")
         records = r.counter("lakemark_records_total", help: "Firehose records received in decoded batches.")
         events = r.counter("lakemark_events_total", help: "Events written to the sink.")
