@@ -27,6 +27,8 @@ let package = Package(
 
         // Leaf support: logging, locks, environment, UTC time.
         .target(name: "ServiceSupport", swiftSettings: swiftSettings),
+        // Prometheus counters, gauges, histograms and the text exposition format. No dependencies.
+        .target(name: "Metrics", swiftSettings: swiftSettings),
         // Byte-level JSON: tape parser, writer, splice helpers. No dependencies.
         .target(name: "JSONBytes", swiftSettings: swiftSettings),
         // Base64 and gzip (inflate with caps, deflate).
@@ -64,7 +66,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS",
+                "S3", "AWSSigning", "TLS", "Metrics",
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,6 +107,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),

@@ -74,6 +74,15 @@ public final class EmbeddedMapper: ComplianceMapper {
     /// Number of texts in the cache.
     public var cachedTextCount: Int { cache.count }
 
+    /// Cache lookups since the mapper was created (texts longer than ``maxCachedTextBytes`` are not looked up).
+    public var cacheStatistics: MappingCacheStatistics {
+        MappingCacheStatistics(
+            hits: cache.hitCount,
+            misses: cache.missCount,
+            entries: cache.count
+        )
+    }
+
     /// Maps texts to controls (see ``ComplianceMapper/map(_:options:)``).
     /// - Parameters:
     ///   - texts: The texts.

@@ -23,6 +23,8 @@ final class LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// The most entries kept; 0 disables the cache.
     let capacity: Int
     private let state = Mutex(State())
+    private let hits = Atomic<Int>(0)
+    private let misses = Atomic<Int>(0)
 
     /// Creates an empty cache.
     /// - Parameter capacity: The most entries kept (negative values count as 0).
@@ -35,17 +37,29 @@ final class LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         state.withLock { $0.slots.count }
     }
 
-    /// The cached value for a key, marking it most recently used.
+    /// Lookups that found their key, since creation.
+    var hitCount: Int { hits.load(ordering: .relaxed) }
+
+    /// Lookups that did not find their key, since creation.
+    var missCount: Int { misses.load(ordering: .relaxed) }
+
+    /// The cached value for a key, marking it most recently used; counted in ``hitCount`` or ``missCount``.
     /// - Parameter key: The key.
     /// - Returns: The value, or nil.
     func value(for key: Key) -> Value? {
-        state.withLock { state in
+        let found: Value? = state.withLock { state in
             guard let slot = state.slots[key] else {
                 return nil
             }
             LRUCache.moveToFront(slot, in: &state)
             return state.entries[slot].value
         }
+        if found == nil {
+            misses.add(1, ordering: .relaxed)
+        } else {
+            hits.add(1, ordering: .relaxed)
+        }
+        return found
     }
 
     /// Stores a value, evicting the least recently used entry when full.

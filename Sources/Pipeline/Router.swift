@@ -28,6 +28,8 @@ final class Router: HTTPRequestHandler {
     let mapRequestsInFlight = Atomic<Int>(0)
     /// Most map API requests answered at once, so mapping cannot starve ingest of workers.
     let maxMapRequestsInFlight: Int
+    /// Counts each batch's report and latency; `nil` counts nothing.
+    let metrics: ServiceMetrics?
 
     /// Creates a router over the service's parts.
     init(
@@ -35,13 +37,15 @@ final class Router: HTTPRequestHandler {
         processor: BatchProcessor,
         mapper: any ComplianceMapper,
         sink: any ObjectSink,
-        logger: Logger
+        logger: Logger,
+        metrics: ServiceMetrics? = nil
     ) {
         self.configuration = configuration
         self.processor = processor
         self.mapper = mapper
         self.sink = sink
         self.logger = logger
+        self.metrics = metrics
         self.accessKeys = AccessKeyVerifier(keys: configuration.accessKeys)
         let workers =
             configuration.workers > 0 ? configuration.workers : max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
@@ -104,7 +108,9 @@ final class Router: HTTPRequestHandler {
         let clock = StageClock()
         let head = FirehoseRequestHead(header: { request.headers[$0] })
         let outcome = processor.process(head: head, body: request.body)
-        RequestLog.write(outcome, head: head, seconds: clock.elapsed(), logger: logger)
+        let seconds = clock.elapsed()
+        RequestLog.write(outcome, head: head, seconds: seconds, logger: logger)
+        metrics?.record(outcome, seconds: seconds)
         return HTTPResponse(status: outcome.status, json: outcome.body)
     }
 

@@ -54,12 +54,19 @@ public final class Service: Sendable {
             mappingOptions: options,
             sink: sink
         )
+        let metrics = ServiceMetrics(
+            ingestPath: configuration.ingestPath,
+            mapper: mapper,
+            remoteMapper: engine.remote,
+            sink: sink
+        )
         let router = Router(
             configuration: configuration,
             processor: processor,
             mapper: mapper,
             sink: sink,
-            logger: logger
+            logger: logger,
+            metrics: metrics
         )
         var server = HTTPServer.Configuration(host: configuration.listenHost, port: configuration.listenPort)
         if configuration.workers > 0 { server.workerCount = configuration.workers }
@@ -68,7 +75,7 @@ public final class Service: Sendable {
         server.headerReadTimeout = .milliseconds(Int(configuration.headerTimeoutSeconds * 1_000))
         server.bodyReadTimeout = .milliseconds(Int(configuration.bodyTimeoutSeconds * 1_000))
         server.keepAliveIdleTimeout = .milliseconds(Int(configuration.idleTimeoutSeconds * 1_000))
-        self.server = HTTPServer(configuration: server, handler: router)
+        self.server = HTTPServer(configuration: server, handler: MetricsHandler(router: router, metrics: metrics))
     }
 
     /// The remote mapper's totals since start-up (calls, cache, fallback, degradations by code); `nil` with the
