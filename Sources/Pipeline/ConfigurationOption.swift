@@ -48,7 +48,7 @@ public struct ConfigurationOption: Sendable {
                 guard path.hasPrefix("/"), !path.contains("?") else {
                     throw ConfigurationError(.invalidValue, key: "ingest_path", "must start with / and have no query")
                 }
-                guard !["/healthz", "/readyz", "/v1/map", "/v1/frameworks"].contains(path) else {
+                guard !["/healthz", "/readyz", "/metrics", "/v1/map", "/v1/frameworks"].contains(path) else {
                     throw ConfigurationError(
                         .invalidValue,
                         key: "ingest_path",

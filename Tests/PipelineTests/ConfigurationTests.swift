@@ -102,7 +102,7 @@ import Testing
 }
 
 @Suite struct ConfigurationValidationTests {
-    @Test(arguments: ["/healthz", "/readyz", "/v1/map", "/v1/frameworks"])
+    @Test(arguments: ["/healthz", "/readyz", "/metrics", "/v1/map", "/v1/frameworks"])
     func ingestPathCannotShadowTheServicePaths(_ path: String) {
         #expect(throws: ConfigurationError.self) {
             try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_INGEST_PATH": path])
