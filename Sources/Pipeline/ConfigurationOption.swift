@@ -321,6 +321,15 @@ public struct ConfigurationOption: Sendable {
                 $0.gzipLevel = try int($1, key: "gzip_level", in: 1...9)
             },
             .init(
+                "emf",
+                ["LAKEMARK_EMF"],
+                "false",
+                "true or false",
+                "One CloudWatch Embedded Metric Format line per batch on stdout (namespace Lakemark, dimension Stream)."
+            ) {
+                $0.embeddedMetrics = try bool($1, key: "emf")
+            },
+            .init(
                 "log_level",
                 ["LAKEMARK_LOG_LEVEL"],
                 "info",

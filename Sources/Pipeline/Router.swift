@@ -110,6 +110,7 @@ final class Router: HTTPRequestHandler {
         let outcome = processor.process(head: head, body: request.body)
         let seconds = clock.elapsed()
         RequestLog.write(outcome, head: head, seconds: seconds, logger: logger)
+        if configuration.embeddedMetrics { EmbeddedMetricLine.write(outcome, head: head, seconds: seconds) }
         metrics?.record(outcome, seconds: seconds)
         return HTTPResponse(status: outcome.status, json: outcome.body)
     }
