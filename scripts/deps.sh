@@ -12,6 +12,8 @@ mode=${1:-build}
 need_apt=()
 pkgs=(zlib1g-dev libssl-dev pkg-config)
 [ "$mode" = "bench" ] && pkgs+=(curl bc)
+# The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.
+[ "$mode" = "test" ] && pkgs+=(curl openssl)
 for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
