@@ -141,7 +141,7 @@ import Testing
         }
     }
 
-    @Test func sighupReloadsTheCertificateAndABadFileKeepsTheOldOne() throws {
+    @Test func reloadSwitchesTheCertificateAndABadFileKeepsTheOldOne() throws {
         guard let tools = Tools.find(["openssl", "python3"]) else { return }
         let directory = try TestEnvironment.temporaryDirectory()
         let first = try PKI.make(in: directory, tools: tools, serial: "2001")
@@ -157,19 +157,74 @@ import Testing
         #expect(secondFingerprint != firstFingerprint)
         try second.install(over: first)
         #expect(try Self.servedFingerprint(port: port, tools: tools) == firstFingerprint)
-
-        kill(getpid(), SIGHUP)
-        var served = ""
-        for _ in 0..<100 {
-            served = try Self.servedFingerprint(port: port, tools: tools)
-            if served == secondFingerprint { break }
-            usleep(50_000)
-        }
-        #expect(served == secondFingerprint, "SIGHUP did not switch the served certificate")
+        #expect(service.reloadTLS())
+        #expect(try Self.servedFingerprint(port: port, tools: tools) == secondFingerprint)
+        #expect(service.tlsCertificateFingerprint == secondFingerprint)
 
         try Data("-----BEGIN CERTIFICATE-----\nnot base64\n".utf8).write(to: first.certificate)
         #expect(!service.reloadTLS())
         #expect(try Self.servedFingerprint(port: port, tools: tools) == secondFingerprint)
+        // A key that does not match the certificate is refused as well.
+        try second.install(over: first)
+        let third = try PKI.make(in: directory.appendingPathComponent("third"), tools: tools, serial: "2003")
+        try Data(contentsOf: third.key).write(to: first.key)
+        #expect(!service.reloadTLS())
+        #expect(try Self.servedFingerprint(port: port, tools: tools) == secondFingerprint)
+    }
+
+    /// SIGHUP is tested on the `lakemark` binary: in the test process, threads the test runner owns may take the
+    /// signal before Dispatch's signal source sees it.
+    @Test func sighupMakesTheServeProcessReloadAndABadFileIsLoggedAndIgnored() throws {
+        guard let tools = Tools.find(["openssl", "python3"]) else { return }
+        guard let executable = Self.lakemarkExecutable else {
+            print("SKIP: the lakemark executable is not next to the test bundle (run `swift build` first)")
+            return
+        }
+        let directory = try TestEnvironment.temporaryDirectory()
+        let first = try PKI.make(in: directory, tools: tools, serial: "3001")
+        let second = try PKI.make(in: directory.appendingPathComponent("next"), tools: tools, serial: "3002")
+        let log = directory.appendingPathComponent("serve.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let port = Int.random(in: 20_000..<40_000)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve"]
+        process.environment = [
+            "LAKEMARK_LISTEN": "127.0.0.1:\(port)", "LAKEMARK_SINK": directory.appendingPathComponent("lake").path,
+            "LAKEMARK_TLS_CERT_FILE": first.certificate.path, "LAKEMARK_TLS_KEY_FILE": first.key.path,
+            "PATH": "/usr/bin:/bin",
+        ]
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer {
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+        let firstFingerprint = try first.fingerprint(tools: tools)
+        let secondFingerprint = try second.fingerprint(tools: tools)
+        #expect(try Self.waitForFingerprint(firstFingerprint, port: port, tools: tools))
+
+        try second.install(over: first)
+        kill(process.processIdentifier, SIGHUP)
+        #expect(try Self.waitForFingerprint(secondFingerprint, port: port, tools: tools), "SIGHUP did not reload")
+
+        try Data("-----BEGIN CERTIFICATE-----\nnot base64\n".utf8).write(to: first.certificate)
+        kill(process.processIdentifier, SIGHUP)
+        var logged = false
+        for _ in 0..<100 where !logged {
+            logged = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
+                .contains("tls reload failed; keeping the previous certificate")
+            if !logged { usleep(50_000) }
+        }
+        #expect(logged, "the failed reload was not logged")
+        #expect(try Self.servedFingerprint(port: port, tools: tools) == secondFingerprint)
+
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
     }
 
     // MARK: - Helpers
@@ -187,14 +242,41 @@ import Testing
         return try TestEnvironment.startService(configuration)
     }
 
+    /// The `lakemark` executable built next to the test bundle.
+    private static var lakemarkExecutable: URL? {
+        let testBinary = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0]
+        )
+        var directory = testBinary.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("lakemark")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Polls the served certificate for up to ten seconds until it has `fingerprint`.
+    private static func waitForFingerprint(_ fingerprint: String, port: Int, tools: Tools) throws -> Bool {
+        for _ in 0..<100 {
+            if try servedFingerprint(port: port, tools: tools) == fingerprint { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
     private static func servedFingerprint(port: Int, tools: Tools) throws -> String {
         let script = """
             import ssl, socket, hashlib, sys
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
-            with ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)) as s:
-                print(hashlib.sha256(s.getpeercert(True)).hexdigest())
+            try:
+                with ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)) as s:
+                    print(hashlib.sha256(s.getpeercert(True)).hexdigest())
+            except OSError as error:
+                print('unreachable', error)
             """
         let result = try tools.run("python3", ["-c", script, "\(port)"])
         return result.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
