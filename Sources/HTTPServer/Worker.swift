@@ -171,7 +171,14 @@ final class Worker {
                     return .success(body)
                 }
             }
-            switch self.readSome(connection.fd, tls: connection.tls, into: self.scratch, clock: clock, received: received) {
+            let outcome = self.readSome(
+                connection.fd,
+                tls: connection.tls,
+                into: self.scratch,
+                clock: clock,
+                received: received
+            )
+            switch outcome {
             case .success(let count):
                 received += count
                 input = Array(UnsafeRawBufferPointer(rebasing: self.scratch[0..<count]))

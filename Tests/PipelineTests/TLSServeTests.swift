@@ -113,7 +113,10 @@ import Testing
         #expect(raw.send(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8)))
         #expect(raw.waitForClose(seconds: 10), "the server kept a plain HTTP connection open")
 
-        let secure = try tools.run("curl", ["-sS", "--cacert", pki.certificate.path, "https://127.0.0.1:\(port)/healthz"])
+        let secure = try tools.run(
+            "curl",
+            ["-sS", "--cacert", pki.certificate.path, "https://127.0.0.1:\(port)/healthz"]
+        )
         #expect(secure.status == 0, "curl failed after plain HTTP: \(secure.errorText)")
     }
 
@@ -379,7 +382,10 @@ private struct PKI {
 
     /// The certificate's SHA-256 fingerprint as `openssl x509` computes it, in lowercase hex.
     func fingerprint(tools: Tools) throws -> String {
-        let result = try tools.run("openssl", ["x509", "-in", self.certificate.path, "-noout", "-fingerprint", "-sha256"])
+        let result = try tools.run(
+            "openssl",
+            ["x509", "-in", self.certificate.path, "-noout", "-fingerprint", "-sha256"]
+        )
         let text = result.outputText.split(separator: "=").last ?? ""
         return text.filter { $0.isHexDigit }.lowercased()
     }
