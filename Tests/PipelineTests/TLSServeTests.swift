@@ -230,6 +230,29 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 
+    @Test func certificateAndKeyAreSetTogetherOrNotAtAll() throws {
+        let cert = ["LAKEMARK_TLS_CERT_FILE": "/etc/lakemark/tls.crt"]
+        let key = ["LAKEMARK_TLS_KEY_FILE": "/etc/lakemark/tls.key"]
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(path: nil, environment: cert) }
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(path: nil, environment: key) }
+        let both = try ConfigurationLoader.load(path: nil, environment: cert.merging(key) { $1 })
+        #expect(both.tlsCertFile == "/etc/lakemark/tls.crt")
+        #expect(both.tlsKeyFile == "/etc/lakemark/tls.key")
+        let neither = try ConfigurationLoader.load(path: nil, environment: [:])
+        #expect(neither.tlsCertFile == nil && neither.tlsKeyFile == nil)
+    }
+
+    @Test func missingCertificateFilesStopTheServiceFromStarting() throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let configuration = TestEnvironment.configuration(sink: directory.appendingPathComponent("lake")) {
+            $0.tlsCertFile = directory.appendingPathComponent("absent.pem").path
+            $0.tlsKeyFile = directory.appendingPathComponent("absent.key").path
+        }
+        let error = #expect(throws: (any Error).self) { try TestEnvironment.startService(configuration) }
+        let text = error.map { "\($0)" } ?? ""
+        #expect(text.contains("tlsConfigurationFailed"), "error: \(text)")
+    }
+
     // MARK: - Helpers
 
     private static func start(
