@@ -39,6 +39,23 @@ import Testing
         #expect(lines.first.map { String(decoding: $0, as: UTF8.self).contains("secberus_compliance") } == true)
     }
 
+    @Test func theIntermediateCertificateOfTheChainFileIsServed() throws {
+        guard let tools = Tools.find(["openssl", "curl"]) else { return }
+        let directory = try TestEnvironment.temporaryDirectory()
+        let chain = try PKI.makeChain(in: directory, tools: tools)
+        let withIntermediate = try Self.start(pki: chain.full, sink: directory.appendingPathComponent("lake"))
+        defer { withIntermediate.shutdown() }
+        let leafOnly = try Self.start(pki: chain.leafOnly, sink: directory.appendingPathComponent("lake2"))
+        defer { leafOnly.shutdown() }
+
+        let arguments = ["-sS", "--cacert", chain.root.path]
+        let served = try tools.run("curl", arguments + ["https://127.0.0.1:\(withIntermediate.boundPort)/healthz"])
+        #expect(served.status == 0, "curl with the root CA only: \(served.errorText)")
+        // Control: without the intermediate in the file, the same client cannot build the chain.
+        let broken = try tools.run("curl", arguments + ["https://127.0.0.1:\(leafOnly.boundPort)/healthz"])
+        #expect(broken.status == 60, "curl exit \(broken.status): \(broken.errorText)")
+    }
+
     @Test func pythonKeepsOneTLSConnectionForHealthzAndAPost() throws {
         guard let tools = Tools.find(["openssl", "python3"]) else { return }
         let directory = try TestEnvironment.temporaryDirectory()
@@ -401,6 +418,52 @@ private struct PKI {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: result.errorText])
         }
         return pki
+    }
+
+    /// A root CA, an intermediate CA and a leaf for 127.0.0.1 signed by the intermediate.
+    /// - Returns: The root certificate, the leaf with its chain file (leaf then intermediate), and the leaf alone.
+    static func makeChain(in directory: URL, tools: Tools) throws -> (root: URL, full: PKI, leafOnly: PKI) {
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        func run(_ arguments: [String]) throws {
+            let result = try tools.run("openssl", arguments)
+            guard result.status == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: result.errorText])
+            }
+        }
+        let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try run(
+            ["req", "-x509"] + key + [
+                "-keyout", path("root.key"), "-out", path("root.pem"), "-days", "2", "-subj", "/CN=Lakemark Test Root",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            ]
+        )
+        try Data("basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n".utf8)
+            .write(to: directory.appendingPathComponent("intermediate.ext"))
+        try Data("basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n".utf8)
+            .write(to: directory.appendingPathComponent("leaf.ext"))
+        let signings = [
+            ("intermediate", "root", "0x51", "/CN=Lakemark Test Intermediate"),
+            ("leaf", "intermediate", "0x52", "/CN=127.0.0.1"),
+        ]
+        for (name, issuer, serial, subject) in signings {
+            try run(
+                ["req", "-new"] + key + ["-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", subject]
+            )
+            try run([
+                "x509", "-req", "-in", path("\(name).csr"), "-CA", path("\(issuer).pem"),
+                "-CAkey", path("\(issuer).key"), "-set_serial", serial, "-days", "2",
+                "-extfile", path("\(name).ext"), "-out", path("\(name).pem"),
+            ])
+        }
+        var chain = try Data(contentsOf: URL(fileURLWithPath: path("leaf.pem")))
+        chain.append(try Data(contentsOf: URL(fileURLWithPath: path("intermediate.pem"))))
+        try chain.write(to: directory.appendingPathComponent("chain.pem"))
+        let leafKey = directory.appendingPathComponent("leaf.key")
+        return (
+            directory.appendingPathComponent("root.pem"),
+            PKI(certificate: directory.appendingPathComponent("chain.pem"), key: leafKey),
+            PKI(certificate: directory.appendingPathComponent("leaf.pem"), key: leafKey)
+        )
     }
 
     /// The certificate's SHA-256 fingerprint as `openssl x509` computes it, in lowercase hex.
