@@ -35,17 +35,13 @@ public final class HTTPServerTLS: Sendable {
     /// - Throws: ``HTTPServerError`` with code ``HTTPServerError/Code/tlsConfigurationFailed``; the previous
     ///   certificate then stays in force.
     public func reload() throws(HTTPServerError) {
-        let context = try ServerTLSContext(
+        var context = try ServerTLSContext(
             certificateChainFile: self.certificateChainFile,
             privateKeyFile: self.privateKeyFile
         )
-        let previous = self.current.withLock { current in
-            let previous = current
-            current = context
-            return previous
-        }
-        // The previous context is freed here, outside the lock, once no session refers to it any more.
-        _ = previous
+        // After the swap `context` holds the previous one, released outside the lock; OpenSSL frees it once the
+        // last session created from it ends.
+        self.current.withLock { swap(&$0, &context) }
     }
 
     /// The SHA-256 fingerprint of the certificate in force, as lowercase hex without separators.
