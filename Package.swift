@@ -35,8 +35,12 @@ let package = Package(
         .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // HTTP/1.1 vocabulary and parsers, no I/O.
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
-        // HTTP/1.1 server on POSIX sockets with a bounded worker pool.
-        .target(name: "HTTPServer", dependencies: ["HTTPCore", "CLinux"], swiftSettings: swiftSettings),
+        // HTTP/1.1 server on POSIX sockets with a bounded worker pool, optionally over TLS (libssl).
+        .target(
+            name: "HTTPServer",
+            dependencies: ["HTTPCore", "CLinux", "COpenSSLTLS"],
+            swiftSettings: swiftSettings
+        ),
         // Blocking HTTP/1.1 client (keep-alive, timeouts).
         .target(name: "HTTPClient", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
         // Firehose HTTP endpoint protocol: request decoding, records, CloudWatch Logs envelopes, responses.

@@ -26,4 +26,17 @@ static inline int lakemark_tls_set_server_name(SSL *ssl, const char *name) {
 static inline int lakemark_tls_received_close_notify(const SSL *ssl) {
     return (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0;
 }
+/// Server context options: no compression or renegotiation, the server's cipher order, and a peer's close
+/// without close_notify read as end-of-stream rather than as an error.
+static inline void lakemark_tls_server_options(SSL_CTX *ctx) {
+    SSL_CTX_set_options(
+        ctx,
+        SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE
+            | SSL_OP_IGNORE_UNEXPECTED_EOF);
+}
+
+/// The `SSL_SENT_SHUTDOWN` bit of `SSL_get_shutdown`: whether close_notify was already sent.
+static inline int lakemark_tls_sent_close_notify(const SSL *ssl) {
+    return (SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN) != 0;
+}
 #endif

@@ -1,7 +1,8 @@
 import Glibc
 import HTTPCore
 
-/// Blocking-style reads and writes with deadlines over a non-blocking socket, used by worker threads.
+/// Blocking-style reads and writes with deadlines over a non-blocking socket, used by worker threads; on a TLS
+/// connection they go through the session, waiting for whichever readiness OpenSSL asks for.
 enum ConnectionIO {
     /// Why a read or write stopped.
     enum Failure: Error {
@@ -16,15 +17,20 @@ enum ConnectionIO {
     /// Reads at least one byte, waiting until `deadline`.
     /// - Parameters:
     ///   - fd: A non-blocking socket.
+    ///   - tls: The connection's TLS session, or `nil` for plain bytes.
     ///   - buffer: The destination.
     ///   - deadline: When to give up.
     /// - Returns: The number of bytes read (more than zero).
     /// - Throws: ``Failure``.
     static func read(
         _ fd: Int32,
+        tls: TLSSession?,
         into buffer: UnsafeMutableRawBufferPointer,
         until deadline: ContinuousClock.Instant
     ) throws(Failure) -> Int {
+        if let tls {
+            return try self.readTLS(fd, tls: tls, into: buffer, until: deadline)
+        }
         while true {
             switch Syscall.read(fd, into: buffer) {
             case .bytes(let count):
@@ -46,16 +52,21 @@ enum ConnectionIO {
     /// Writes `first` then `second` completely, gathering them into as few `sendmsg` calls as possible.
     /// - Parameters:
     ///   - fd: A non-blocking socket.
+    ///   - tls: The connection's TLS session, or `nil` for plain bytes.
     ///   - first: The first bytes, typically a response head.
     ///   - second: The following bytes, typically the body; may be empty.
     ///   - progressTimeout: How long a single wait for socket buffer space may last.
     /// - Returns: `nil` on success, or why the write stopped.
     static func writeAll(
         _ fd: Int32,
+        tls: TLSSession?,
         _ first: UnsafeRawBufferPointer,
         _ second: UnsafeRawBufferPointer,
         progressTimeout: Duration
     ) -> Failure? {
+        if let tls {
+            return self.writeTLS(fd, tls: tls, first, second, progressTimeout: progressTimeout)
+        }
         let vectors = UnsafeMutableBufferPointer<iovec>.allocate(capacity: 2)
         defer { vectors.deallocate() }
         var firstOffset = 0

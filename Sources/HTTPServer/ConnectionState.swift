@@ -9,6 +9,8 @@ struct ConnectionState: Sendable {
     let remoteAddress: String
     /// Requests served so far on this connection.
     var requestCount: Int
-    /// Bytes received but not yet consumed.
+    /// Bytes received but not yet consumed (plaintext on a TLS connection).
     var pending: [UInt8]
+    /// The TLS session when the server speaks TLS; `nil` for plain HTTP.
+    let tls: TLSSession?
 }

@@ -38,6 +38,8 @@ public final class HTTPServer: Sendable {
     /// The configuration the server was created with.
     public let configuration: Configuration
     private let handler: any HTTPRequestHandler
+    /// The TLS certificate and key when the server speaks TLS (HTTPS); `nil` for plain HTTP.
+    public let tls: HTTPServerTLS?
     private let observer: HTTPServerObserver?
     private let lifecycle = Mutex(Lifecycle.idle)
     private let port = Atomic<Int>(0)
@@ -49,9 +51,17 @@ public final class HTTPServer: Sendable {
     ///   - configuration: The settings; see ``Configuration`` for defaults.
     ///   - handler: The application's request handler.
     ///   - observer: Receives connection, request and error events; `nil` for none.
-    public init(configuration: Configuration, handler: any HTTPRequestHandler, observer: HTTPServerObserver? = nil) {
+    ///   - tls: The certificate and key to serve HTTPS with; `nil` (the default) serves plain HTTP. The handshake
+    ///     happens on the reactor thread and counts against ``Configuration/headerReadTimeout``.
+    public init(
+        configuration: Configuration,
+        handler: any HTTPRequestHandler,
+        observer: HTTPServerObserver? = nil,
+        tls: HTTPServerTLS? = nil
+    ) {
         self.configuration = configuration
         self.handler = handler
+        self.tls = tls
         self.observer = observer
     }
 
@@ -132,6 +142,7 @@ public final class HTTPServer: Sendable {
             context = try ServerContext(
                 configuration: self.configuration,
                 handler: self.handler,
+                tls: self.tls,
                 observer: self.observer
             )
         } catch {

@@ -52,6 +52,12 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
         public static let writeFailed = Code(rawValue: "writeFailed")
         /// The peer did not accept response bytes within ``HTTPServer/Configuration/writeTimeout``.
         public static let writeTimeout = Code(rawValue: "writeTimeout")
+        /// The TLS certificate chain or private key cannot be loaded, or they do not match;
+        /// ``HTTPServerError/detail`` has the file and OpenSSL's reason.
+        public static let tlsConfigurationFailed = Code(rawValue: "tlsConfigurationFailed")
+        /// A client's TLS handshake failed (no common version or cipher, not TLS at all, an alert, a reset);
+        /// the connection is closed without a response. ``HTTPServerError/detail`` has OpenSSL's reason.
+        public static let tlsHandshakeFailed = Code(rawValue: "tlsHandshakeFailed")
     }
 
     /// What went wrong.

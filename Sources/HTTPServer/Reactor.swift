@@ -8,9 +8,13 @@ import Synchronization
 /// It accepts connections, reads request heads without blocking (so a slow client never holds a worker while it
 /// sends headers), enforces the header and keep-alive timeouts by scanning deadlines each `epoll_wait` tick,
 /// hands connections with a complete head to the work queue, answers overload and malformed heads itself, and
-/// lingers on connections after error responses. All its state is confined to its own thread.
+/// lingers on connections after error responses. With TLS it also runs each handshake without blocking, inside
+/// the header deadline, so a client that never completes it never reaches a worker. All its state is confined to
+/// its own thread.
 final class Reactor {
     private enum Phase {
+        /// The TLS handshake is in progress.
+        case handshaking
         /// Waiting for the first byte of a request.
         case idle
         /// Part of a request head has arrived.
@@ -27,6 +31,8 @@ final class Reactor {
         var isFresh: Bool
         var parser: RequestHeadParser
         var discardedBytes = 0
+        /// Whether epoll watches for writability instead of readability (TLS asked to write first).
+        var watchesWritable = false
 
         init(
             state: ConnectionState,
@@ -129,9 +135,12 @@ final class Reactor {
                 self.adopt(message)
             }
         } else if let connection = self.connections[fd] {
-            if connection.phase == .lingering {
+            switch connection.phase {
+            case .lingering:
                 self.discardInput(connection)
-            } else {
+            case .handshaking:
+                self.advanceHandshake(connection)
+            case .idle, .readingHead:
                 self.readHead(connection)
             }
         }
@@ -174,22 +183,26 @@ final class Reactor {
 
     private func accepted(fd: Int32, remoteAddress: String) {
         Syscall.setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1)
+        let tls = self.context.tls?.makeSession(fd: fd)
         let state = ConnectionState(
             fd: fd,
             id: self.context.makeConnectionID(),
             remoteAddress: remoteAddress,
             requestCount: 0,
-            pending: []
+            pending: [],
+            tls: tls
         )
         let openCount = self.context.openConnectionCount.wrappingAdd(1, ordering: .relaxed).newValue
         self.context.emit(.connectionOpened(connectionID: state.id, remoteAddress: remoteAddress))
-        guard self.register(fd) else {
+        let isTLS = self.context.tls != nil
+        // Without a TLS session no response can be sent, so an over-limit TLS connection is just closed.
+        guard self.register(fd), !isTLS || (tls != nil && openCount <= self.configuration.maxConnections) else {
             self.context.close(state)
             return
         }
         let connection = Connection(
             state: state,
-            phase: .idle,
+            phase: isTLS ? .handshaking : .idle,
             deadline: .now + self.configuration.headerReadTimeout,
             isFresh: true,
             limits: self.limits
@@ -203,28 +216,107 @@ final class Reactor {
     }
 
     private func readHead(_ connection: Connection) {
-        switch Syscall.read(connection.state.fd, into: self.scratch) {
-        case .wouldBlock:
-            return
-        case .endOfFile:
-            self.closeConnection(connection)
-        case .failed(let code):
-            if !connection.state.pending.isEmpty {
-                let error = HTTPServerError(.readFailed, errnoCode: code)
-                self.context.emit(.serverError(connectionID: connection.state.id, error: error, head: nil))
-            }
-            self.closeConnection(connection)
-        case .bytes(let count):
-            if connection.phase == .idle {
-                connection.phase = .readingHead
-                if !connection.isFresh {
-                    connection.deadline = .now + self.configuration.headerReadTimeout
-                    self.noteDeadline(connection.deadline)
+        // A plain connection reads once per readiness event; a TLS connection reads again while OpenSSL holds
+        // decrypted bytes, because the socket will not signal them.
+        for _ in 0..<16 {
+            switch self.receive(connection) {
+            case .wouldBlock:
+                return
+            case .endOfFile:
+                self.closeConnection(connection)
+                return
+            case .failed(let code):
+                if !connection.state.pending.isEmpty {
+                    let error = HTTPServerError(.readFailed, errnoCode: code)
+                    self.context.emit(.serverError(connectionID: connection.state.id, error: error, head: nil))
+                }
+                self.closeConnection(connection)
+                return
+            case .bytes(let count):
+                if connection.phase == .idle {
+                    connection.phase = .readingHead
+                    if !connection.isFresh {
+                        connection.deadline = .now + self.configuration.headerReadTimeout
+                        self.noteDeadline(connection.deadline)
+                    }
+                }
+                connection.state.pending.append(
+                    contentsOf: UnsafeRawBufferPointer(rebasing: self.scratch[0..<count])
+                )
+                self.parseHead(connection)
+                guard self.hasBufferedTLSInput(connection) else {
+                    return
                 }
             }
-            connection.state.pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.scratch[0..<count]))
-            self.parseHead(connection)
         }
+    }
+
+    /// Reads once from the socket, or through the TLS session, without blocking.
+    private func receive(_ connection: Connection) -> Syscall.IOResult {
+        guard let tls = connection.state.tls else {
+            return Syscall.read(connection.state.fd, into: self.scratch)
+        }
+        switch tls.read(into: self.scratch) {
+        case .bytes(let count):
+            self.watchWritable(connection, false)
+            return .bytes(count)
+        case .endOfFile:
+            return .endOfFile
+        case .wantRead:
+            self.watchWritable(connection, false)
+            return .wouldBlock
+        case .wantWrite:
+            self.watchWritable(connection, true)
+            return .wouldBlock
+        case .failed(let code, _):
+            return .failed(code)
+        }
+    }
+
+    /// Whether the reactor still owns a connection reading a head and its TLS session holds unread input.
+    private func hasBufferedTLSInput(_ connection: Connection) -> Bool {
+        guard let tls = connection.state.tls, connection.phase == .idle || connection.phase == .readingHead,
+            self.connections[connection.state.fd] === connection
+        else {
+            return false
+        }
+        return tls.hasBufferedInput
+    }
+
+    /// Runs the TLS handshake as far as it goes without blocking.
+    private func advanceHandshake(_ connection: Connection) {
+        guard let tls = connection.state.tls else {
+            return
+        }
+        switch tls.handshake() {
+        case .bytes:
+            connection.phase = .idle
+            self.watchWritable(connection, false)
+            // The request may have arrived together with the end of the handshake.
+            self.readHead(connection)
+        case .wantRead:
+            self.watchWritable(connection, false)
+        case .wantWrite:
+            self.watchWritable(connection, true)
+        case .endOfFile:
+            self.closeConnection(connection)
+        case .failed(let code, let reason):
+            let error = HTTPServerError(.tlsHandshakeFailed, errnoCode: code, detail: reason)
+            self.context.emit(.serverError(connectionID: connection.state.id, error: error, head: nil))
+            self.closeConnection(connection)
+        }
+    }
+
+    /// Switches epoll between readability and writability for a TLS connection.
+    private func watchWritable(_ connection: Connection, _ writable: Bool) {
+        guard connection.watchesWritable != writable else {
+            return
+        }
+        connection.watchesWritable = writable
+        var event = epoll_event()
+        event.events = writable ? EPOLLOUT.rawValue : EPOLLIN.rawValue
+        event.data.fd = connection.state.fd
+        _ = epoll_ctl(self.epollFD, EPOLL_CTL_MOD, connection.state.fd, &event)
     }
 
     private func parseHead(_ connection: Connection) {
@@ -297,6 +389,7 @@ final class Reactor {
             case .idle: self.configuration.keepAliveIdleTimeout
             case .readingHead: self.configuration.headerReadTimeout
             case .lingering: self.configuration.lingerTimeout
+            case .handshaking: self.configuration.headerReadTimeout
             }
         let connection = Connection(
             state: state,
@@ -313,6 +406,9 @@ final class Reactor {
         if phase == .readingHead {
             self.parseHead(connection)
         }
+        if self.hasBufferedTLSInput(connection) {
+            self.readHead(connection)
+        }
     }
 
     // MARK: - Errors, lingering and closing
@@ -320,7 +416,9 @@ final class Reactor {
     /// Sends the handler's error response without waiting, shuts down the write side and lingers.
     private func respondAndLinger(_ connection: Connection, error: HTTPServerError, head: HTTPRequestHead?) {
         self.sendErrorResponse(connection, error: error, head: head)
+        connection.state.tls?.sendCloseNotify()
         Syscall.shutdownWrite(connection.state.fd)
+        self.watchWritable(connection, false)
         connection.phase = .lingering
         connection.state.pending = []
         connection.deadline = .now + self.configuration.lingerTimeout
@@ -336,7 +434,11 @@ final class Reactor {
             includeBody: head?.method != .head,
             date: HTTPDate.now()
         )
-        _ = Syscall.sendWithoutWaiting(connection.state.fd, bytes)
+        if let tls = connection.state.tls {
+            _ = bytes.withUnsafeBytes { tls.write($0) }
+        } else {
+            _ = Syscall.sendWithoutWaiting(connection.state.fd, bytes)
+        }
     }
 
     private func discardInput(_ connection: Connection) {

@@ -7,6 +7,8 @@ final class ServerContext: Sendable {
     let configuration: HTTPServer.Configuration
     /// The application handler.
     let handler: any HTTPRequestHandler
+    /// The TLS certificate and key when the server speaks TLS; `nil` for plain HTTP.
+    let tls: HTTPServerTLS?
     /// Workers hand connections back to the reactor here.
     let mailbox: ReactorMailbox
     /// Complete request heads waiting for a worker.
@@ -27,15 +29,18 @@ final class ServerContext: Sendable {
     /// - Parameters:
     ///   - configuration: The validated configuration.
     ///   - handler: The application handler.
+    ///   - tls: The TLS certificate and key, or `nil` for plain HTTP.
     ///   - observer: The event observer, if any.
     /// - Throws: ``HTTPServerError`` when the mailbox's eventfd cannot be created.
     init(
         configuration: HTTPServer.Configuration,
         handler: any HTTPRequestHandler,
+        tls: HTTPServerTLS?,
         observer: HTTPServerObserver?
     ) throws(HTTPServerError) {
         self.configuration = configuration
         self.handler = handler
+        self.tls = tls
         self.observer = observer
         self.mailbox = try ReactorMailbox()
         self.workQueue = WorkQueue(
@@ -71,9 +76,11 @@ final class ServerContext: Sendable {
         self.drainDeadline.withLock { $0 }
     }
 
-    /// Closes a connection's descriptor, updates the count and reports the closure.
+    /// Closes a connection's descriptor (after a best-effort TLS close_notify), updates the count and reports the
+    /// closure.
     /// - Parameter connection: The connection, owned by the caller.
     func close(_ connection: ConnectionState) {
+        connection.tls?.sendCloseNotify()
         Syscall.close(connection.fd)
         self.openConnectionCount.subtract(1, ordering: .relaxed)
         self.emit(.connectionClosed(connectionID: connection.id, requestCount: connection.requestCount))

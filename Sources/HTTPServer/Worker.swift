@@ -106,6 +106,7 @@ final class Worker {
         let failure = Self.continueResponse.withUnsafeBytes { bytes in
             ConnectionIO.writeAll(
                 connection.fd,
+                tls: connection.tls,
                 bytes,
                 UnsafeRawBufferPointer(start: nil, count: 0),
                 progressTimeout: self.configuration.writeTimeout
@@ -122,6 +123,7 @@ final class Worker {
         let clock = BodyClock(configuration: self.configuration)
         var failure: BodyFailure?
         let fd = connection.fd
+        let tls = connection.tls
         let body = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
             connection.pending.withUnsafeBytes { pending in
@@ -130,7 +132,7 @@ final class Worker {
             initialized = fromPending
             while initialized < length {
                 let destination = UnsafeMutableRawBufferPointer(rebasing: raw[initialized..<length])
-                switch self.readSome(fd, into: destination, clock: clock, received: initialized) {
+                switch self.readSome(fd, tls: tls, into: destination, clock: clock, received: initialized) {
                 case .success(let count):
                     initialized += count
                 case .failure(let error):
@@ -169,7 +171,14 @@ final class Worker {
                     return .success(body)
                 }
             }
-            switch self.readSome(connection.fd, into: self.scratch, clock: clock, received: received) {
+            let outcome = self.readSome(
+                connection.fd,
+                tls: connection.tls,
+                into: self.scratch,
+                clock: clock,
+                received: received
+            )
+            switch outcome {
             case .success(let count):
                 received += count
                 input = Array(UnsafeRawBufferPointer(rebasing: self.scratch[0..<count]))
@@ -182,6 +191,7 @@ final class Worker {
     /// Reads some body bytes, enforcing the body deadline and the minimum rate.
     private func readSome(
         _ fd: Int32,
+        tls: TLSSession?,
         into buffer: UnsafeMutableRawBufferPointer,
         clock: BodyClock,
         received: Int
@@ -192,7 +202,7 @@ final class Worker {
                 return .failure(BodyFailure(error: HTTPServerError(.bodyTimeout), canRespond: true))
             }
             let result = Result { () throws(ConnectionIO.Failure) -> Int in
-                try ConnectionIO.read(fd, into: buffer, until: clock.nextCheck(after: now))
+                try ConnectionIO.read(fd, tls: tls, into: buffer, until: clock.nextCheck(after: now))
             }
             switch result {
             case .success(let count):
@@ -230,6 +240,7 @@ final class Worker {
             response.body.withUnsafeBytes { bodyRaw in
                 ConnectionIO.writeAll(
                     connection.fd,
+                    tls: connection.tls,
                     headRaw,
                     sendsBody ? bodyRaw : UnsafeRawBufferPointer(start: nil, count: 0),
                     progressTimeout: self.configuration.writeTimeout
@@ -295,6 +306,7 @@ final class Worker {
                 self.context.close(connection)
             }
         case .linger:
+            connection.tls?.sendCloseNotify()
             Syscall.shutdownWrite(connection.fd)
             if !self.context.mailbox.post(.linger(connection)) {
                 self.context.close(connection)

@@ -86,7 +86,12 @@ public struct Configuration: Sendable {
     public var workers = 0
     /// Most open connections. Default: 1,024.
     public var maxConnections = 1_024
-    /// Seconds a client has to send a request head. Default: 10.
+    /// PEM certificate chain (leaf first) served over TLS; set together with ``tlsKeyFile``. Default: `nil`
+    /// (plain HTTP).
+    public var tlsCertFile: String?
+    /// PEM private key of ``tlsCertFile``. Default: `nil` (plain HTTP).
+    public var tlsKeyFile: String?
+    /// Seconds a client has to complete the TLS handshake and send a request head. Default: 10.
     public var headerTimeoutSeconds = 10.0
     /// Seconds a client has to send a request body. Default: 60.
     public var bodyTimeoutSeconds = 60.0

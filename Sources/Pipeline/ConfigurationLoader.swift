@@ -21,6 +21,9 @@ public enum ConfigurationLoader {
             try applyFile(file, to: &configuration)
         }
         try applyEnvironment(environment, to: &configuration)
+        if (configuration.tlsCertFile == nil) != (configuration.tlsKeyFile == nil) {
+            throw ConfigurationError(.conflict, key: "tls_cert_file and tls_key_file", "set both or neither")
+        }
         return configuration
     }
 

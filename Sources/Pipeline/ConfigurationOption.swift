@@ -282,11 +282,30 @@ public struct ConfigurationOption: Sendable {
                 $0.maxConnections = try int($1, key: "max_connections", in: 1...65_536)
             },
             .init(
+                "tls_cert_file",
+                ["LAKEMARK_TLS_CERT_FILE"],
+                "(none: plain HTTP)",
+                "PEM file",
+                "Certificate chain (leaf first) to serve HTTPS with, TLS 1.2 or newer; needs tls_key_file. "
+                    + "SIGHUP reloads both files."
+            ) {
+                $0.tlsCertFile = try string($1, key: "tls_cert_file")
+            },
+            .init(
+                "tls_key_file",
+                ["LAKEMARK_TLS_KEY_FILE"],
+                "(none: plain HTTP)",
+                "PEM file",
+                "Private key of tls_cert_file; needs tls_cert_file."
+            ) {
+                $0.tlsKeyFile = try string($1, key: "tls_key_file")
+            },
+            .init(
                 "header_timeout_seconds",
                 ["LAKEMARK_HEADER_TIMEOUT_SECONDS"],
                 "10",
                 "seconds (0.1-600)",
-                "Time a client has to send a request head."
+                "Time a client has to send a request head (with TLS: and to complete the handshake first)."
             ) {
                 $0.headerTimeoutSeconds = try double($1, key: "header_timeout_seconds", in: 0.1...600)
             },

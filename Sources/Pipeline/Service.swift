@@ -15,6 +15,11 @@ public final class Service: Sendable {
     let server: HTTPServer
     /// Where the service logs.
     let logger: Logger
+    /// The served certificate and key when `tls_cert_file` and `tls_key_file` are set.
+    let tls: HTTPServerTLS?
+    /// The SIGHUP source that reloads ``tls``; active from `init` until ``shutdown()``. Dispatch
+    /// sources are thread-safe, and the reference itself never changes.
+    nonisolated(unsafe) private let reloadSource: (any DispatchSourceSignal)?
 
     /// The remote mapper, in `remote` and `remote-fallback` modes.
     let remoteMapper: RemoteMapper?
@@ -27,7 +32,8 @@ public final class Service: Sendable {
     ///     default) allows `http` URLs only.
     ///   - sinkFactory: builds the configured sink (and chooses the S3 credentials); default: the process
     ///     environment's.
-    /// - Throws: when the catalogs cannot be loaded or the options are inconsistent.
+    /// - Throws: when the catalogs cannot be loaded, the options are inconsistent, or the TLS certificate or key
+    ///   cannot be loaded (``HTTPServerError`` with code `tlsConfigurationFailed`).
     public init(
         configuration: Configuration,
         logger: Logger,
@@ -75,7 +81,27 @@ public final class Service: Sendable {
         server.headerReadTimeout = .milliseconds(Int(configuration.headerTimeoutSeconds * 1_000))
         server.bodyReadTimeout = .milliseconds(Int(configuration.bodyTimeoutSeconds * 1_000))
         server.keepAliveIdleTimeout = .milliseconds(Int(configuration.idleTimeoutSeconds * 1_000))
-        self.server = HTTPServer(configuration: server, handler: MetricsHandler(router: router, metrics: metrics))
+        if let certificate = configuration.tlsCertFile, let key = configuration.tlsKeyFile {
+            self.tls = try HTTPServerTLS(certificateChainFile: certificate, privateKeyFile: key)
+            self.reloadSource = DispatchSource.makeSignalSource(
+                signal: SIGHUP,
+                queue: DispatchQueue(label: "lakemark.sighup")
+            )
+        } else {
+            self.tls = nil
+            self.reloadSource = nil
+        }
+        self.server = HTTPServer(
+            configuration: server, handler: MetricsHandler(router: router, metrics: metrics), tls: self.tls)
+        if let reloadSource {
+            signal(SIGHUP, SIG_IGN)
+            reloadSource.setEventHandler { [weak self] in self?.reloadTLS() }
+            reloadSource.resume()
+        }
+    }
+
+    deinit {
+        reloadSource?.cancel()
     }
 
     /// The remote mapper's totals since start-up (calls, cache, fallback, degradations by code); `nil` with the
@@ -85,7 +111,7 @@ public final class Service: Sendable {
     /// The port actually bound (useful with port 0).
     public var boundPort: Int { server.boundPort }
 
-    /// Binds and starts serving.
+    /// Binds and starts serving (with TLS, SIGHUP reloads the certificate and key; see ``reloadTLS()``).
     /// - Throws: ``HTTPServerError`` when the address cannot be bound.
     public func start() throws {
         try server.start()
@@ -93,6 +119,7 @@ public final class Service: Sendable {
             "lakemark listening",
             [
                 "address": .string("\(configuration.listenHost):\(server.boundPort)"),
+                "scheme": .string(tls == nil ? "http" : "https"),
                 "ingest_path": .string(configuration.ingestPath),
                 "sink": .string(configuration.sink.description),
                 "frameworks": .string(configuration.frameworks.joined(separator: ",")),
@@ -102,8 +129,36 @@ public final class Service: Sendable {
         )
     }
 
+    /// Reads the TLS certificate and key files again; connections accepted afterwards use them. When they cannot
+    /// be loaded the previous certificate stays in force and an error is logged.
+    /// - Returns: `true` when the new files are in use; `false` without TLS or when loading failed.
+    @discardableResult
+    public func reloadTLS() -> Bool {
+        guard let tls else {
+            return false
+        }
+        do {
+            try tls.reload()
+            logger.notice("tls certificate reloaded", ["sha256": .string(tls.certificateFingerprint)])
+            return true
+        } catch {
+            logger.error(
+                "tls reload failed; keeping the previous certificate",
+                [
+                    "error_code": .string("http.\(error.code)"), "reason": .string(error.detail ?? ""),
+                    "sha256": .string(tls.certificateFingerprint),
+                ]
+            )
+            return false
+        }
+    }
+
+    /// The SHA-256 fingerprint (lowercase hex) of the certificate new TLS connections get; `nil` without TLS.
+    public var tlsCertificateFingerprint: String? { tls?.certificateFingerprint }
+
     /// Stops accepting, lets in-flight requests finish up to the grace period, then returns.
     public func shutdown() {
+        reloadSource?.cancel()
         logger.notice("shutting down", ["grace_seconds": .double(configuration.shutdownGraceSeconds)])
         server.shutdown(gracePeriod: .milliseconds(Int(configuration.shutdownGraceSeconds * 1_000)))
         server.waitUntilStopped()
