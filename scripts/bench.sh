@@ -39,7 +39,7 @@ ticks=$(getconf CLK_TCK)
 # One end-to-end run: serve with its sink in $1, fed by `lakemark send`; prints a table row per figure.
 run_end_to_end() {
   local sink=$1 label=$2 port=18080
-  rm -rf "$sink"
+  # A new directory (no rm -rf right before: ext4 then searches its recently freed inodes on every create).
   sync  # flush the corpus and earlier output, so the service's syncs do not pay for them
   LAKEMARK_LISTEN=127.0.0.1:$port LAKEMARK_SINK=$sink LAKEMARK_LOG_LEVEL=warning "$bin" serve &
   local pid=$!
