@@ -12,7 +12,8 @@ import Synchronization
 /// the header deadline, so a client that never completes it never reaches a worker. All its state is confined to
 /// its own thread.
 final class Reactor {
-    private enum Phase {
+    /// Where a connection the reactor owns stands.
+    enum Phase {
         /// The TLS handshake is in progress.
         case handshaking
         /// Waiting for the first byte of a request.
@@ -23,17 +24,24 @@ final class Reactor {
         case lingering
     }
 
-    private final class Connection {
+    /// One connection while the reactor owns it.
+    final class Connection {
+        /// The socket, TLS session and buffered bytes.
         var state: ConnectionState
+        /// Where it stands.
         var phase: Phase
+        /// When the current phase times out.
         var deadline: ContinuousClock.Instant
         /// Whether no request has been served yet; the header deadline then counts from accept.
         var isFresh: Bool
+        /// The incremental head parser.
         var parser: RequestHeadParser
+        /// Bytes discarded while lingering.
         var discardedBytes = 0
         /// Whether epoll watches for writability instead of readability (TLS asked to write first).
         var watchesWritable = false
 
+        /// Creates a connection record.
         init(
             state: ConnectionState,
             phase: Phase,
@@ -52,21 +60,28 @@ final class Reactor {
     /// Bytes discarded from a lingering connection before it is closed regardless of the linger time.
     private static let lingerDiscardLimit = 16 << 20
     /// The longest single `epoll_wait`, so deadline scans happen at least this often.
-    private static let maximumTick = Duration.seconds(1)
+    static let maximumTick = Duration.seconds(1)
     /// How long accepting pauses after `accept` fails with a resource error such as `EMFILE`.
     private static let acceptPause = Duration.milliseconds(100)
 
-    private let context: ServerContext
+    /// State shared with the workers and the server.
+    let context: ServerContext
     private let configuration: HTTPServer.Configuration
     private let limits: HTTPHeadLimits
-    private let epollFD: Int32
-    private var listenFD: Int32
-    private var connections: [Int32: Connection] = [:]
+    /// The epoll instance.
+    let epollFD: Int32
+    /// The listening socket, or -1 once closed.
+    var listenFD: Int32
+    /// Connections the reactor owns, by descriptor.
+    var connections: [Int32: Connection] = [:]
     private let scratch: UnsafeMutableRawBufferPointer
     private let events: UnsafeMutableBufferPointer<epoll_event>
-    private var nextScan: ContinuousClock.Instant
-    private var acceptPausedUntil: ContinuousClock.Instant?
-    private var isDrainStarted = false
+    /// When deadlines are scanned next.
+    var nextScan: ContinuousClock.Instant
+    /// Accepting resumes at this time after a resource error.
+    var acceptPausedUntil: ContinuousClock.Instant?
+    /// Whether shutdown has begun.
+    var isDrainStarted = false
 
     /// Creates the reactor; call ``run()`` on its thread.
     /// - Parameters:
@@ -425,7 +440,8 @@ final class Reactor {
         self.noteDeadline(connection.deadline)
     }
 
-    private func sendErrorResponse(_ connection: Connection, error: HTTPServerError, head: HTTPRequestHead?) {
+    /// Writes the handler's error response without waiting (a response that does not fit is cut short).
+    func sendErrorResponse(_ connection: Connection, error: HTTPServerError, head: HTTPRequestHead?) {
         let response = self.context.errorResponse(error, head: head, connectionID: connection.state.id)
         let bytes = ResponseSerializer.serialize(
             response,
@@ -459,96 +475,10 @@ final class Reactor {
         }
     }
 
-    private func closeConnection(_ connection: Connection) {
+    /// Forgets and closes a connection.
+    func closeConnection(_ connection: Connection) {
         self.connections[connection.state.fd] = nil
         self.context.close(connection.state)
-    }
-
-    // MARK: - Deadlines
-
-    private func noteDeadline(_ deadline: ContinuousClock.Instant) {
-        if deadline < self.nextScan {
-            self.nextScan = deadline
-        }
-    }
-
-    private func pollTimeout() -> Int32 {
-        var wake = min(self.nextScan, .now + Self.maximumTick)
-        if let paused = self.acceptPausedUntil {
-            wake = min(wake, paused)
-        }
-        if self.isDrainStarted, let deadline = self.context.drainDeadlineInstant {
-            wake = min(wake, deadline)
-        }
-        return (wake - .now).pollMilliseconds
-    }
-
-    private func expireConnections(now: ContinuousClock.Instant) {
-        var earliest = now + Self.maximumTick
-        var expired: [Connection] = []
-        for connection in self.connections.values {
-            if connection.deadline <= now {
-                expired.append(connection)
-            } else if connection.deadline < earliest {
-                earliest = connection.deadline
-            }
-        }
-        self.nextScan = earliest
-        for connection in expired {
-            if connection.phase == .readingHead, !connection.state.pending.isEmpty {
-                self.sendErrorResponse(connection, error: HTTPServerError(.headerTimeout), head: nil)
-            }
-            self.closeConnection(connection)
-        }
-    }
-
-    // MARK: - Shutdown
-
-    /// Advances a graceful shutdown.
-    /// - Returns: `true` when the loop should stop.
-    private func drainStep(now: ContinuousClock.Instant) -> Bool {
-        if !self.isDrainStarted {
-            self.isDrainStarted = true
-            if self.listenFD >= 0 {
-                Syscall.close(self.listenFD)
-                self.listenFD = -1
-            }
-            self.acceptPausedUntil = nil
-            for connection in Array(self.connections.values) {
-                self.closeConnection(connection)
-            }
-        }
-        if self.context.inFlightCount.load(ordering: .acquiring) == 0 {
-            return true
-        }
-        guard let deadline = self.context.drainDeadlineInstant, now >= deadline else {
-            return false
-        }
-        self.context.inFlight.interruptAll()
-        return true
-    }
-
-    /// Closes everything the reactor still owns and stops the workers once their current request ends.
-    private func finish() {
-        for job in self.context.workQueue.close() {
-            self.context.inFlight.remove(job.connection.fd)
-            self.context.inFlightCount.subtract(1, ordering: .relaxed)
-            self.context.close(job.connection)
-        }
-        for message in self.context.mailbox.close() {
-            switch message {
-            case .resume(let state), .linger(let state):
-                self.context.close(state)
-            }
-        }
-        for connection in Array(self.connections.values) {
-            self.closeConnection(connection)
-        }
-        if self.listenFD >= 0 {
-            Syscall.close(self.listenFD)
-            self.listenFD = -1
-        }
-        Syscall.close(self.epollFD)
     }
 
     private func register(_ fd: Int32) -> Bool {

@@ -1,0 +1,97 @@
+import CLinux
+import Glibc
+import HTTPCore
+import Synchronization
+
+/// The reactor's deadlines (header, idle and linger timeouts) and its shutdown sequence.
+extension Reactor {
+    // MARK: - Deadlines
+
+    /// Brings the next deadline scan forward to `deadline` when it is sooner.
+    func noteDeadline(_ deadline: ContinuousClock.Instant) {
+        if deadline < self.nextScan {
+            self.nextScan = deadline
+        }
+    }
+
+    /// Milliseconds `epoll_wait` may sleep: until the next scan, at most ``maximumTick``.
+    func pollTimeout() -> Int32 {
+        var wake = min(self.nextScan, .now + Self.maximumTick)
+        if let paused = self.acceptPausedUntil {
+            wake = min(wake, paused)
+        }
+        if self.isDrainStarted, let deadline = self.context.drainDeadlineInstant {
+            wake = min(wake, deadline)
+        }
+        return (wake - .now).pollMilliseconds
+    }
+
+    /// Answers or closes the connections whose deadline has passed.
+    func expireConnections(now: ContinuousClock.Instant) {
+        var earliest = now + Self.maximumTick
+        var expired: [Connection] = []
+        for connection in self.connections.values {
+            if connection.deadline <= now {
+                expired.append(connection)
+            } else if connection.deadline < earliest {
+                earliest = connection.deadline
+            }
+        }
+        self.nextScan = earliest
+        for connection in expired {
+            if connection.phase == .readingHead, !connection.state.pending.isEmpty {
+                self.sendErrorResponse(connection, error: HTTPServerError(.headerTimeout), head: nil)
+            }
+            self.closeConnection(connection)
+        }
+    }
+
+    // MARK: - Shutdown
+
+    /// Advances a graceful shutdown.
+    /// - Returns: `true` when the loop should stop.
+    func drainStep(now: ContinuousClock.Instant) -> Bool {
+        if !self.isDrainStarted {
+            self.isDrainStarted = true
+            if self.listenFD >= 0 {
+                Syscall.close(self.listenFD)
+                self.listenFD = -1
+            }
+            self.acceptPausedUntil = nil
+            for connection in Array(self.connections.values) {
+                self.closeConnection(connection)
+            }
+        }
+        if self.context.inFlightCount.load(ordering: .acquiring) == 0 {
+            return true
+        }
+        guard let deadline = self.context.drainDeadlineInstant, now >= deadline else {
+            return false
+        }
+        self.context.inFlight.interruptAll()
+        return true
+    }
+
+    /// Closes everything the reactor still owns and stops the workers once their current request ends.
+    func finish() {
+        for job in self.context.workQueue.close() {
+            self.context.inFlight.remove(job.connection.fd)
+            self.context.inFlightCount.subtract(1, ordering: .relaxed)
+            self.context.close(job.connection)
+        }
+        for message in self.context.mailbox.close() {
+            switch message {
+            case .resume(let state), .linger(let state):
+                self.context.close(state)
+            }
+        }
+        for connection in Array(self.connections.values) {
+            self.closeConnection(connection)
+        }
+        if self.listenFD >= 0 {
+            Syscall.close(self.listenFD)
+            self.listenFD = -1
+        }
+        Syscall.close(self.epollFD)
+    }
+}
