@@ -26,6 +26,9 @@ extension SendCommand {
               --prebuild            build every request before sending the first (time delivery alone)
           -h, --help                print this text
 
+        https:// URLs are verified against the system CA bundle, or the file in $AWS_CA_BUNDLE;
+        $HTTPS_PROXY and $NO_PROXY are honoured.
+
         exit status: 0 all delivered, 1 some request failed, 2 usage or input error
         """
 }
