@@ -49,7 +49,13 @@ public final class Service: Sendable {
             tlsConnector: tlsConnector
         )
         var logger = logger
-        if let key = engine.apiKey { logger.redactor = logger.redactor.adding(secret: key) }
+        if let key = engine.apiKey {
+            // Redaction masks every occurrence of the key: a short one would garble the logs and reveal itself.
+            guard key.utf8.count >= 8 else {
+                throw ConfigurationError(.invalidValue, key: "api_key", "the mapping API key needs at least 8 bytes")
+            }
+            logger.redactor = logger.redactor.adding(secret: key)
+        }
         self.logger = logger
         self.remoteMapper = engine.remote
         let mapper = engine.mapper

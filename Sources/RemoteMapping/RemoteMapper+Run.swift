@@ -173,8 +173,11 @@ extension RemoteMapper {
         if let wait = error.retryAfterSeconds {
             let asked = Duration.seconds(wait)
             if error.httpStatus == 429 {
+                // Other calls hold back too, but never longer than the circuit cool-down: a huge Retry-After
+                // must not switch remote mapping off for the rest of the process.
+                let held = min(asked, configuration.circuitCooldown)
                 rateLimit.withLock { limit in
-                    if limit.map({ $0.until < now + asked }) ?? true { limit = (now + asked, error) }
+                    if limit.map({ $0.until < now + held }) ?? true { limit = (now + held, error) }
                 }
             }
             guard asked <= configuration.retryMaxDelay else { return nil }

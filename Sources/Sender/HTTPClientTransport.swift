@@ -3,7 +3,7 @@ import HTTPClient
 import HTTPCore
 
 /// The ``FirehoseTransport`` of `lakemark send`: the project's own HTTP/1.1 client, over TLS (OpenSSL, with
-/// certificate and host-name verification, `AWS_CA_BUNDLE`/`SSL_CERT_FILE` and `HTTPS_PROXY`/`NO_PROXY` honoured)
+/// certificate and host-name verification; `AWS_CA_BUNDLE` replaces the system bundle; `HTTPS_PROXY`/`NO_PROXY`)
 /// for `https://` URLs. Keep-alive connections, nothing added to the request but `Host` and `Content-Length`, and
 /// the response exactly as received (a compressed response stays compressed and fails validation).
 public final class HTTPClientTransport: FirehoseTransport {
