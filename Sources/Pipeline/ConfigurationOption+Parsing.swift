@@ -133,7 +133,18 @@ extension ConfigurationOption {
                         + "letter or digit)"
                 )
             }
-            return .s3(bucket: bucket, prefix: String(rest.dropFirst(bucket.count).drop { $0 == "/" }))
+            let prefix = String(rest.dropFirst(bucket.count).drop { $0 == "/" })
+            let segments = prefix.split(separator: "/", omittingEmptySubsequences: false)
+            guard !segments.contains(where: { $0 == "." || $0 == ".." }),
+                !prefix.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F })
+            else {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "sink",
+                    "the S3 prefix may not contain . or .. segments or control characters"
+                )
+            }
+            return .s3(bucket: bucket, prefix: prefix)
         }
         if text.contains("://") {
             throw ConfigurationError(

@@ -55,7 +55,8 @@ extension ServiceMetrics {
         r.collect(
             "lakemark_mapping_degraded_batches_total",
             type: .counter,
-            help: "Batches that left texts without mappings, by mapping.degraded.* code."
+            help: "Batches whose remote mapping failed for some texts, by mapping.degraded.* code "
+                + "(under mapping_failure=fail they were answered 503)."
         ) {
             remoteMapper.statistics.degradedRuns.map { MetricSample(labels: ["code": $0.key], $0.value) }
         }

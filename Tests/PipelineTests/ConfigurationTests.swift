@@ -185,14 +185,34 @@ import Testing
 
 @Suite struct S3RoleConfigurationTests {
     @Test func roleARNIsValidatedAndKeptWithItsExternalID() throws {
-        let configuration = try ConfigurationLoader.load(path: nil, environment: [
-            "LAKEMARK_S3_ROLE_ARN": "arn:aws:iam::111122223333:role/AmazonSecurityLake-Provider",
-            "LAKEMARK_S3_ROLE_EXTERNAL_ID": "external-7",
-        ])
+        let configuration = try ConfigurationLoader.load(
+            path: nil,
+            environment: [
+                "LAKEMARK_S3_ROLE_ARN": "arn:aws:iam::111122223333:role/AmazonSecurityLake-Provider",
+                "LAKEMARK_S3_ROLE_EXTERNAL_ID": "external-7",
+            ]
+        )
         #expect(configuration.s3RoleARN == "arn:aws:iam::111122223333:role/AmazonSecurityLake-Provider")
         #expect(configuration.s3RoleExternalID == "external-7")
         #expect(throws: ConfigurationError.self) {
             try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_S3_ROLE_ARN": "not-an-arn"])
         }
+    }
+}
+
+@Suite struct S3SinkLocationTests {
+    @Test(arguments: ["s3://bucket/../x", "s3://bucket/a/./b", "s3://bucket/a\u{01}b"])
+    func prefixesThatEscapeOrHideAreRefused(_ url: String) {
+        #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_SINK": url])
+        }
+    }
+
+    @Test func plainPrefixesAreKept() throws {
+        let configuration = try ConfigurationLoader.load(
+            path: nil,
+            environment: ["LAKEMARK_SINK": "s3://my-lake/ext/x"]
+        )
+        #expect(configuration.sink == .s3(bucket: "my-lake", prefix: "ext/x"))
     }
 }
