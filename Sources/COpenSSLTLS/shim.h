@@ -1,6 +1,7 @@
 #ifndef LAKEMARK_COPENSSLTLS_SHIM_H
 #define LAKEMARK_COPENSSLTLS_SHIM_H
 /* libssl (OpenSSL 3) headers used by the TLS target, and functions for the macros Swift cannot import. */
+#include <stdio.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -38,5 +39,32 @@ static inline void lakemark_tls_server_options(SSL_CTX *ctx) {
 /// The `SSL_SENT_SHUTDOWN` bit of `SSL_get_shutdown`: whether close_notify was already sent.
 static inline int lakemark_tls_sent_close_notify(const SSL *ssl) {
     return (SSL_get_shutdown(ssl) & SSL_SENT_SHUTDOWN) != 0;
+}
+
+/// Removes every error OpenSSL queued on this thread and writes their texts, joined by "; ", into `buffer`
+/// (always NUL-terminated, cut at `length`); returns how many errors were queued. Shared by the TLS client and
+/// the HTTP server so both report OpenSSL failures the same way.
+static inline int lakemark_tls_drain_errors(char *buffer, size_t length) {
+    int count = 0;
+    size_t used = 0;
+    unsigned long code;
+    if (length > 0) {
+        buffer[0] = 0;
+    }
+    while ((code = ERR_get_error()) != 0) {
+        char text[256];
+        ERR_error_string_n(code, text, sizeof text);
+        if (length > 0 && used + 1 < length) {
+            int written = snprintf(buffer + used, length - used, "%s%s", count ? "; " : "", text);
+            if (written > 0) {
+                used += (size_t)written;
+                if (used >= length) {
+                    used = length - 1;
+                }
+            }
+        }
+        count++;
+    }
+    return count;
 }
 #endif

@@ -41,18 +41,9 @@ struct MemberNameSet: Sendable {
                 }
                 guard let entries = byLength[range.count - 2] else { continue }
                 let start = range.lowerBound + 1
-                for entry in entries where Self.foldedEqual(source, start, entry.name) { mask |= entry.bit }
+                for entry in entries where asciiFoldedEqual(source, start, entry.name) { mask |= entry.bit }
             }
         }
         return mask
-    }
-
-    private static func foldedEqual(_ source: UnsafeBufferPointer<UInt8>, _ start: Int, _ lower: [UInt8]) -> Bool {
-        for index in 0..<lower.count {
-            let byte = source[start + index]
-            let folded = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-            if folded != lower[index] { return false }
-        }
-        return true
     }
 }

@@ -72,7 +72,7 @@ struct MemberSignature {
                     continue
                 }
                 let start = range.lowerBound + 1
-                for entry in Self.table[length] where Self.foldedEqual(source, start, entry.name) {
+                for entry in Self.table[length] where asciiFoldedEqual(source, start, entry.name) {
                     keys.insert(entry.key)
                     break
                 }
@@ -82,13 +82,4 @@ struct MemberSignature {
 
     /// Whether the object has a member of that name.
     func contains(_ key: Key) -> Bool { keys.contains(key) }
-
-    private static func foldedEqual(_ source: UnsafeBufferPointer<UInt8>, _ start: Int, _ lower: [UInt8]) -> Bool {
-        for index in 0..<lower.count {
-            let byte = source[start + index]
-            let folded = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-            if folded != lower[index] { return false }
-        }
-        return true
-    }
 }

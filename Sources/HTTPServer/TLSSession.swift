@@ -131,16 +131,8 @@ final class TLSSession: Sendable {
     /// Removes every error queued by OpenSSL on this thread and joins their texts.
     /// - Returns: For example `error:0A00010B:SSL routines::wrong version number`; empty when none was queued.
     static func drainErrors() -> String {
-        var texts: [String] = []
-        var buffer = [CChar](repeating: 0, count: 256)
-        while true {
-            let code = ERR_get_error()
-            if code == 0 {
-                break
-            }
-            buffer.withUnsafeMutableBufferPointer { ERR_error_string_n(code, $0.baseAddress, $0.count) }
-            texts.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        return texts.joined(separator: "; ")
+        var buffer = [CChar](repeating: 0, count: 1_024)
+        _ = lakemark_tls_drain_errors(&buffer, buffer.count)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
