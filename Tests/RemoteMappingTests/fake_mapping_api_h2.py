@@ -1,6 +1,6 @@
 """A fake of the remote compliance-mapping API served by hypercorn over TLS with ALPN h2 (and http/1.1).
 
-Usage: python3 fake_mapping_api_h2.py PORT CERT KEY API_KEY [MAX_CONCURRENT_STREAMS]
+Usage: python3 fake_mapping_api_h2.py PORT CERT KEY API_KEY [MAX_CONCURRENT_STREAMS [ALPN,...]]
 
 POST /v1/map and GET /v1/frameworks follow the contract of issue 4 and answer exactly what the Swift fake
 (FakeMappingAPI + FakeEngine in this folder) answers for the same request. Control endpoints for the tests:
@@ -255,5 +255,7 @@ if __name__ == "__main__":
     config.accesslog = None
     if len(sys.argv) > 5:
         config.h2_max_concurrent_streams = int(sys.argv[5])
+    if len(sys.argv) > 6:
+        config.alpn_protocols = sys.argv[6].split(",")
     print("fake mapping API (h2) on 127.0.0.1:%s" % port, flush=True)
     asyncio.run(hypercorn.asyncio.serve(app, config))
