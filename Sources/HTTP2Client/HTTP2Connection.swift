@@ -149,6 +149,9 @@ final class HTTP2Connection: Sendable {
                     return outcome
                 }
                 guard stream.isSent, now - stream.lastProgress >= timeout else { return nil }
+                // A stalled stream makes the connection suspect: later requests get a new one, and this one closes
+                // once its other streams are done.
+                state.pointee.isAccepting = false
                 state.pointee.streams[id] = nil
                 _ = nghttp2_submit_rst_stream(
                     state.pointee.session,
@@ -236,15 +239,15 @@ final class HTTP2Connection: Sendable {
         }
     }
 
-    /// Starts a graceful close (`GOAWAY` `NO_ERROR`) when no stream has been open for the idle timeout.
+    /// Starts a graceful close (`GOAWAY` `NO_ERROR`) when no stream has been open for the idle timeout, or when
+    /// the connection takes no more requests (after a `GOAWAY` or a stalled stream) and its last stream is done.
     private func closeIfIdle() {
         let idleTimeout = self.configuration.idleConnectionTimeout
         let closing = self.withSession { state -> Bool in
-            guard state.pointee.isAccepting, state.pointee.streams.isEmpty,
-                ContinuousClock.now - state.pointee.idleSince >= idleTimeout
-            else {
-                return false
-            }
+            let isIdle = state.pointee.isAccepting && state.pointee.streams.isEmpty
+                && ContinuousClock.now - state.pointee.idleSince >= idleTimeout
+            let isRetired = !state.pointee.isAccepting && state.pointee.openStreamCount == 0
+            guard !state.pointee.isClosing, isIdle || isRetired else { return false }
             state.pointee.isAccepting = false
             state.pointee.isClosing = true
             _ = nghttp2_session_terminate_session(state.pointee.session, NGHTTP2_NO_ERROR.rawValue)

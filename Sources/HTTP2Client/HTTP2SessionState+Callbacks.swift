@@ -51,7 +51,8 @@ extension HTTP2SessionState {
             return 0
         }
 
-        private static let header: nghttp2_on_header_callback = { _, frame, name, nameLength, value, valueLength, _, user in
+        private static let header: nghttp2_on_header_callback = {
+            _, frame, name, nameLength, value, valueLength, _, user in
             guard let state = user?.assumingMemoryBound(to: HTTP2SessionState.self), let frame, let name, let value,
                 var stream = state.pointee.streams[frame.pointee.hd.stream_id], stream.outcome == nil
             else {
@@ -153,7 +154,11 @@ extension HTTP2SessionState {
             }
             state.pointee.idleSince = .now
             if errorCode == NGHTTP2_NO_ERROR.rawValue, let status = stream.status {
-                let response = HTTPResponse(status: HTTPStatus(code: status), headers: stream.headers, body: stream.body)
+                let response = HTTPResponse(
+                    status: HTTPStatus(code: status),
+                    headers: stream.headers,
+                    body: stream.body
+                )
                 state.pointee.finish(streamID, .success(response))
             } else if errorCode == NGHTTP2_NO_ERROR.rawValue {
                 state.pointee.finish(

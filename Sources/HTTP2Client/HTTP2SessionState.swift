@@ -84,7 +84,8 @@ struct HTTP2SessionState: @unchecked Sendable {
     /// Fails a stream that broke a limit and asks the server to stop it (`RST_STREAM` `CANCEL`).
     mutating func cancel(_ streamID: Int32, _ error: HTTP2ClientError) {
         self.finish(streamID, .failure(error))
-        _ = nghttp2_submit_rst_stream(self.session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, NGHTTP2_CANCEL.rawValue)
+        let flags = UInt8(NGHTTP2_FLAG_NONE.rawValue)
+        _ = nghttp2_submit_rst_stream(self.session, flags, streamID, NGHTTP2_CANCEL.rawValue)
     }
 
     /// Fails every stream still without an outcome: those not sent yet as ``HTTP2ClientError/Code/refused``,

@@ -80,7 +80,8 @@ extension ConfigurationOption {
             ["LAKEMARK_API_PARALLEL_CALLS"],
             "4",
             "calls (1-32)",
-            "API calls of one batch in flight at once, over keep-alive connections."
+            "API calls of one batch in flight at once: streams of one HTTP/2 connection, or HTTP/1.1 keep-alive "
+                + "connections."
         ) {
             $0.remoteMapping.parallelCalls = try int($1, key: "api_parallel_calls", in: 1...32)
         },

@@ -137,7 +137,12 @@ struct MapAPIClient: Sendable {
         { host, port, timeout throws(HTTP2ClientError) in
             let connection: TLSConnection
             do throws(TLSError) {
-                connection = try tls.open(host: host, port: port, timeout: timeout, applicationProtocols: http2Protocols)
+                connection = try tls.open(
+                    host: host,
+                    port: port,
+                    timeout: timeout,
+                    applicationProtocols: http2Protocols
+                )
             } catch {
                 throw HTTP2ClientError(error.code == .timeout ? .timeout : .connectFailed, error.description)
             }

@@ -133,8 +133,9 @@ final class H2FakeMappingAPI: Sendable {
     private func post(_ path: String, _ body: Data) throws -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
+        let url = try HTTPURL(parsing: baseURL + path)
         let response = try control.send(
-            HTTPClientRequest(method: .post, url: try HTTPURL(parsing: baseURL + path), headers: headers, body: [UInt8](body))
+            HTTPClientRequest(method: .post, url: url, headers: headers, body: [UInt8](body))
         )
         guard response.status.code == 200 else { throw TestFailure("fake control \(path): \(response.status)") }
         return response

@@ -63,7 +63,8 @@ struct RemoteMapperHTTP2Tests {
         let texts = RemoteMapperTests.texts(40)
         let run = try mapper.run(texts + texts.reversed(), options: RemoteMapperTests.options)
         #expect(run.failure == nil && run.calls == 20 && run.remoteTexts == 40)
-        #expect(run.matches == (texts + texts.reversed()).map { FakeEngine.matches($0, options: RemoteMapperTests.options) })
+        let expected = (texts + texts.reversed()).map { FakeEngine.matches($0, options: RemoteMapperTests.options) }
+        #expect(run.matches == expected)
         let stats = try fake.stats()
         #expect(stats.calls.count == 20)
         #expect(stats.calls.allSatisfy { $0["http_version"] as? String == "2" })
