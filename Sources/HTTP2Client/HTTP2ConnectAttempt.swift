@@ -1,4 +1,5 @@
 import Dispatch
+import HTTPCore
 import Synchronization
 
 /// One opening of a connection that several threads wait for.
@@ -21,7 +22,7 @@ final class HTTP2ConnectAttempt: Sendable {
     /// - Parameter timeout: The longest wait.
     /// - Returns: The connection or the failure; a `timeout` failure when the attempt did not end in time.
     func wait(timeout: Duration) -> Result<HTTP2Connection, HTTP2ClientError> {
-        _ = self.done.wait(timeout: .now() + timeout.seconds)
+        _ = self.done.wait(timeout: .now() + .milliseconds(Int(timeout.pollMilliseconds)))
         return self.result.withLock { $0 }
             ?? .failure(HTTP2ClientError(.timeout, "another thread's connection attempt did not finish in time"))
     }

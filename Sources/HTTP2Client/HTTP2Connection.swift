@@ -84,7 +84,7 @@ final class HTTP2Connection: Sendable {
     /// - Parameter timeout: The longest wait.
     /// - Throws: ``HTTP2ClientError``: `timeout`, or the failure that ended the connection.
     func waitUntilReady(timeout: Duration) throws(HTTP2ClientError) {
-        _ = self.ready.wait(timeout: .now() + max(0, timeout.seconds))
+        _ = self.ready.wait(timeout: .now() + .milliseconds(Int(timeout.pollMilliseconds)))
         let (hasSettings, failure) = self.state.withLock { ($0.hasSettings, $0.failure) }
         if hasSettings { return }
         if let failure { throw failure }
@@ -159,13 +159,13 @@ final class HTTP2Connection: Sendable {
                     id,
                     NGHTTP2_CANCEL.rawValue
                 )
-                return .failure(HTTP2ClientError(.timeout, "no progress on the stream for \(timeout.seconds) s"))
+                return .failure(HTTP2ClientError(.timeout, "no progress on the stream for \(timeout)"))
             }
             if let step {
                 if case .failure(let error) = step, error.code == .timeout { self.writeWanted.signal() }
                 return try step.get()
             }
-            _ = waiter.wait(timeout: .now() + timeout.seconds / 4)
+            _ = waiter.wait(timeout: .now() + .milliseconds(Int(timeout.pollMilliseconds / 4) + 1))
         }
     }
 

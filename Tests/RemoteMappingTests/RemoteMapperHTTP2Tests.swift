@@ -170,6 +170,17 @@ struct RemoteMapperHTTP2Tests {
         #expect(broken.failure?.code == .invalidResponse && broken.unmappedTexts == 1)
     }
 
+    @Test func aStalledStreamTimesOutAndTheCallGoesAgainOnANewConnection() throws {
+        let fake = try H2FakeMappingAPI()
+        defer { fake.stop() }
+        try fake.script([.delay(1_500)])
+        let mapper = try Self.mapper(fake) { $0.readTimeout = .milliseconds(400) }
+        let run = try mapper.run(["slow text"], options: RemoteMapperTests.options)
+        #expect(run.failure == nil && run.calls == 2 && run.retries == 1)
+        #expect(run.matches == [FakeEngine.matches("slow text", options: RemoteMapperTests.options)])
+        #expect(try fake.stats().http2Connections == 2, "the connection of the stalled stream takes no new streams")
+    }
+
     @Test func responsesOverTheLimitAreCancelled() throws {
         let fake = try H2FakeMappingAPI()
         defer { fake.stop() }
