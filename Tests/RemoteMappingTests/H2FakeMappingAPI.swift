@@ -40,7 +40,10 @@ final class H2FakeMappingAPI: Sendable {
         case goAway
         /// Answers 200 with a body that is not the contract's.
         case malformed
+        /// Waits this many milliseconds, then answers every framework without controls (cheap for the server).
+        case empty(Int)
 
+        /// The behaviour as the fake's control endpoint reads it.
         var json: [String: Any] {
             switch self {
             case .answer: return ["kind": "answer"]
@@ -50,6 +53,7 @@ final class H2FakeMappingAPI: Sendable {
             case .reset(let code): return ["kind": "reset", "error_code": code]
             case .goAway: return ["kind": "goaway"]
             case .malformed: return ["kind": "malformed"]
+            case .empty(let milliseconds): return ["kind": "empty", "ms": milliseconds]
             }
         }
     }

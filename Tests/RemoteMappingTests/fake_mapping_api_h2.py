@@ -9,7 +9,9 @@ POST /v1/map and GET /v1/frameworks follow the contract of issue 4 and answer ex
   POST /_fake/reset   forgets the calls
 A behaviour is {"kind": "answer"} | {"kind": "delay", "ms": N} | {"kind": "status", "status": N,
 "retry_after": "S"} | {"kind": "reset", "error_code": N} (RST_STREAM on the call's stream) | {"kind": "goaway"}
-(GOAWAY refusing this stream and later ones, then the connection is closed) | {"kind": "malformed"}.
+(GOAWAY refusing this stream and later ones, then the connection is closed) | {"kind": "malformed"} |
+{"kind": "empty", "ms": N} (waits N ms, then answers every framework without controls: a server that costs
+almost no CPU, for measuring the client).
 The process exits when its standard input closes (the test process ended).
 """
 import asyncio
@@ -231,6 +233,11 @@ async def map_call(send, behaviour, body, headers, authorized, stream):
         await respond(send, *error(behaviour["status"], "fake_failure", "fake says %d" % behaviour["status"]),
                       headers=extra)
         return behaviour["status"]
+    if kind == "empty":
+        await asyncio.sleep(behaviour.get("ms", 0) / 1000)
+        frameworks = json.loads(body).get("frameworks", DEFAULT_FRAMEWORKS)
+        await respond(send, 200, {"frameworks": [{"framework_id": name, "controls": []} for name in frameworks]})
+        return 200
     if kind == "malformed":
         await respond(send, 200, behaviour.get("body", "{\"frameworks\": 7}").encode())
         return 200
