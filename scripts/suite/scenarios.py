@@ -103,6 +103,11 @@ def send_all(simulator, factory, config, seconds=None):
         return [outcome for future in futures for outcome in future.result()]
 
 
+def leftover_temporary_files(sink):
+    """Temporary files still on disk after the last (clean) stop; the last process swept those of the killed."""
+    return [os.path.join(d, n) for d, _, files in os.walk(sink) for n in files if n.startswith(".tmp-")]
+
+
 def read_ledger(path):
     with open(path) as handle:
         return [json.loads(line) for line in handle if line.strip()]
@@ -167,6 +172,9 @@ def run_local(name, config, factory, workdir, fault=None, environment=None, sink
     simulator.close()
     report = lake_check.read_directory(sink, factory.originals)
     result.problems.extend(watcher.problems)
+    leftovers = leftover_temporary_files(sink)
+    if leftovers:
+        result.problems.append("%d temporary files left behind (first: %s)" % (len(leftovers), leftovers[0]))
     conclude(result, report, read_ledger(space.ledger), outcomes, simulator, service)
     return result
 
