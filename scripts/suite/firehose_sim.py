@@ -118,6 +118,10 @@ class FirehoseSimulator:
             jitter = self.random.uniform(-JITTER, JITTER)
         return base * (1 + jitter) * self.time_scale
 
+    def scaled_response_timeout(self):
+        """The response timeout, scaled but never below 30 s: the service's own budgets are not scaled."""
+        return max(30.0, self.response_timeout * self.time_scale)
+
     def attempt(self, batch, body):
         """One POST; returns the latency or raises ProtocolViolation / OSError."""
         headers = {
@@ -132,8 +136,7 @@ class FirehoseSimulator:
         if self.use_gzip:
             headers["Content-Encoding"] = "gzip"
         started = time.monotonic()
-        connection = http.client.HTTPConnection(self.host, self.port,
-                                                timeout=self.response_timeout * self.time_scale)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.scaled_response_timeout())
         try:
             connection.request("POST", self.path, body=body, headers=headers)
             response = connection.getresponse()

@@ -20,7 +20,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import events  # noqa: E402
+import load  # noqa: E402
 import scenarios  # noqa: E402
+import security  # noqa: E402
 
 PROFILES = {
     "short": dict(batches=24, records_per_batch=150, streams=4, time_scale=0.02, retry_duration=300.0,
@@ -92,6 +94,18 @@ def main(argv=None):
         finally:
             moto.stop()
 
+    def load_checks(config, factory, workdir):
+        result = scenarios.Result("load")
+        for check in (load.steady_load, load.overload, load.slow_connections, load.gzip_bomb):
+            print("suite: load: %s ..." % check.__name__, file=sys.stderr, flush=True)
+            check(config, factory, workdir, result)
+        return result
+
+    def security_checks(config, factory, workdir):
+        result = scenarios.Result("security")
+        security.run(config, factory, workdir, result)
+        return result
+
     runners = [
         ("steady", scenarios.steady),
         ("kill9", scenarios.kill9),
@@ -99,6 +113,8 @@ def main(argv=None):
         ("s3-faults", s3),
         ("mapper-degrade", lambda c, f, w: scenarios.mapper_faults(c, f, w, "degrade")),
         ("mapper-fail", lambda c, f, w: scenarios.mapper_faults(c, f, w, "fail")),
+        ("load", load_checks),
+        ("security", security_checks),
     ]
     results = []
     for name, runner in runners:
@@ -133,6 +149,9 @@ def print_summary(results, config):
             print("note %s: %s" % (row["scenario"], note))
         if row["lost"] or row["duplicates"]:
             failed = True
+    for row in results:
+        if row.get("figures"):
+            print("figures %s: %s" % (row["scenario"], json.dumps(row["figures"])))
     totals = {key: sum(r.get(key, 0) for r in results) for key in
               ("batches", "records", "lost", "duplicates", "faults")}
     print("totals (%s profile): %s" % (config.profile, json.dumps(totals)))

@@ -72,13 +72,14 @@ class Result:
         self.seconds = 0.0
         self.peak_rss_kib = 0
         self.notes = []
+        self.figures = {}
 
     def row(self):
         return {"scenario": self.name, "batches": self.batches, "delivered": self.delivered,
                 "records": self.records, "lost": self.lost, "duplicates": self.duplicates,
                 "faults": self.faults, "retries": self.retries, "seconds": round(self.seconds, 1),
                 "peak_rss_mib": round(self.peak_rss_kib / 1024, 1), "problems": self.problems[:10],
-                "notes": self.notes}
+                "notes": self.notes, "figures": self.figures}
 
 
 def send_all(simulator, factory, config, seconds=None):
