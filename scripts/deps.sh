@@ -6,6 +6,7 @@
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
 #                             hadolint check deploy/ and the Dockerfile)
 #   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
+#   scripts/deps.sh suite   - the test set plus wrk (load generator of scripts/suite.sh)
 set -euo pipefail
 mode=${1:-build}
 
@@ -13,7 +14,8 @@ need_apt=()
 pkgs=(zlib1g-dev libssl-dev pkg-config)
 [ "$mode" = "bench" ] && pkgs+=(curl bc)
 # The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.
-[ "$mode" = "test" ] && pkgs+=(curl openssl)
+[ "$mode" = "test" ] || [ "$mode" = "suite" ] && pkgs+=(curl openssl)
+[ "$mode" = "suite" ] && pkgs+=(wrk)
 for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
@@ -26,7 +28,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ "$mode" = "test" ]; then
+if [ "$mode" = "test" ] || [ "$mode" = "suite" ]; then
   need_pip=()
   python3 -c 'import duckdb' >/dev/null 2>&1 || need_pip+=(duckdb)
   python3 -c 'import botocore' >/dev/null 2>&1 || need_pip+=(botocore)

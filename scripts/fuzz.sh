@@ -27,7 +27,7 @@ mkdir -p "$work"
 
 for target in "${targets[@]}"; do
     swift build -c release --package-path "$repo/scripts/fuzz" --scratch-path "$scratch" --product "$target" \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld >&2
 done
 python3 "$repo/scripts/fuzz/make_seeds.py" "$repo/Tests/Fixtures/samples" "$work/seeds"
 
@@ -38,7 +38,7 @@ for target in "${targets[@]}"; do
     log="$work/$target.log"
     set +e
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 "$scratch/release/$target" "$corpus" \
-        "$work/seeds/$target" -runs="$runs" -max_len=65536 -rss_limit_mb=2048 -timeout=20 \
+        "$work/seeds/$target" -runs="$runs" -max_len=16384 -rss_limit_mb=2048 -timeout=20 \
         -artifact_prefix="$work/crashes/$target/" -print_final_stats=1 >"$log" 2>&1
     code=$?
     set -e

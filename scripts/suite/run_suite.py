@@ -11,6 +11,7 @@ protocol. Everything runs on 127.0.0.1.
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -106,6 +107,29 @@ def main(argv=None):
         security.run(config, factory, workdir, result)
         return result
 
+    def fuzzing(config, factory, workdir):
+        result = scenarios.Result("fuzz")
+        command = [os.path.join(repo, "scripts", "fuzz.sh"), "--runs", str(config.fuzz_runs)]
+        finished = subprocess.run(command, capture_output=True, text=True)
+        runs = crashes = leaks = 0
+        for line in finished.stdout.splitlines():
+            match = re.match(r"fuzz (\w+): (\d+) runs, (\d+) crashes, (\d+) leaks", line)
+            if match:
+                runs += int(match.group(2))
+                crashes += int(match.group(3))
+                leaks += int(match.group(4))
+                result.notes.append(line)
+        if finished.returncode != 0 or crashes or leaks:
+            result.problems.append("fuzzing: %d crashes, %d leaks (exit %d): %s"
+                                   % (crashes, leaks, finished.returncode, finished.stderr[-800:]))
+        result.figures.update({"fuzz_executions": runs, "fuzz_crashes": crashes, "fuzz_leaks": leaks})
+        timing = subprocess.run([os.path.join(repo, "scripts", "fuzz", "key_timing.sh")], capture_output=True,
+                                text=True)
+        result.notes.append(timing.stdout.strip().splitlines()[-1] if timing.stdout.strip() else timing.stderr[-300:])
+        if timing.returncode != 0:
+            result.problems.append("key timing: %s" % (timing.stdout + timing.stderr)[-400:])
+        return result
+
     runners = [
         ("steady", scenarios.steady),
         ("kill9", scenarios.kill9),
@@ -115,6 +139,7 @@ def main(argv=None):
         ("mapper-fail", lambda c, f, w: scenarios.mapper_faults(c, f, w, "fail")),
         ("load", load_checks),
         ("security", security_checks),
+        ("fuzz", fuzzing),
     ]
     results = []
     for name, runner in runners:
@@ -154,6 +179,11 @@ def print_summary(results, config):
             print("figures %s: %s" % (row["scenario"], json.dumps(row["figures"])))
     totals = {key: sum(r.get(key, 0) for r in results) for key in
               ("batches", "records", "lost", "duplicates", "faults")}
+    figures = {k: v for r in results for k, v in r.get("figures", {}).items()}
+    totals["fuzz_executions"] = figures.get("fuzz_executions")
+    totals["crashes"] = figures.get("fuzz_crashes")
+    totals["load_p99_ms"] = figures.get("load_p99_ms")
+    totals["peak_rss_mib"] = max([r.get("peak_rss_mib", 0) for r in results] + [figures.get("load_peak_rss_mib", 0)])
     print("totals (%s profile): %s" % (config.profile, json.dumps(totals)))
     return failed
 

@@ -3,8 +3,7 @@ import FuzzSupport
 
 /// Firehose request bodies: any bytes decode to a batch or fail with a `FirehoseError`; every record of a
 /// decoded batch unpacks without crashing, within the unpacker's limits.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzFirehoseBody(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzFirehoseBody(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzInput(data, size)
     let head = FirehoseRequestHead(requestID: "fuzz-request", protocolVersion: "1.0")
     let decoder = FirehoseBatchDecoder()
@@ -18,4 +17,10 @@ public func fuzzFirehoseBody(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
         }
     }
     return 0
+}
+
+/// The executable's entry point: libFuzzer's driver on ``fuzzFirehoseBody(_:_:)``.
+@_cdecl("FuzzFirehoseBody_main")
+public func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzzFirehoseBody)
 }

@@ -1,10 +1,10 @@
 import FuzzSupport
 import HTTPCore
 
-/// HTTP/1.1 request heads and chunked bodies: any bytes, fed whole and then in two pieces, must parse to the
-/// same result or fail with an `HTTPParseError`; a parsed head never claims more bytes than it was given.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzHTTPHead(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+/// HTTP/1.1 request heads and chunked bodies: any bytes, fed whole and then as a prefix followed by the whole
+/// buffer (the parser's incremental contract), must parse to the same head or fail with an `HTTPParseError`; a
+/// parsed head never claims more bytes than it was given.
+func fuzzHTTPHead(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzInput(data, size)
     var whole = RequestHeadParser()
     let wholeResult = try? whole.parse(bytes)
@@ -16,7 +16,7 @@ public func fuzzHTTPHead(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         var pieces = RequestHeadParser()
         var pieceResult = try? pieces.parse(Array(bytes[..<split]))
         if case .needMoreData? = pieceResult {
-            pieceResult = try? pieces.parse(Array(bytes[split...]))
+            pieceResult = try? pieces.parse(bytes)
         }
         if case .complete(let head, _)? = wholeResult, case .complete(let other, _)? = pieceResult,
             head.method != other.method || head.target != other.target
@@ -29,4 +29,10 @@ public func fuzzHTTPHead(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     _ = bytes.withUnsafeBytes { buffer in try? decoder.decode(buffer, into: &body) }
     if body.count > 1 << 20 { invariantBroken("chunked body beyond its cap") }
     return 0
+}
+
+/// The executable's entry point: libFuzzer's driver on ``fuzzHTTPHead(_:_:)``.
+@_cdecl("FuzzHTTPHead_main")
+public func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzzHTTPHead)
 }

@@ -4,8 +4,7 @@ import JSONBytes
 
 /// The JSON tape parser and the splicer: any bytes parse or fail with a `JSONError`; an object that parses is
 /// spliced into a text that parses again, has the new member, and keeps every original byte but line breaks.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzJSONSplice(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzJSONSplice(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzInput(data, size)
     guard let tape = try? JSONTape(parsing: bytes), tape.kind(tape.rootIndex) == .object else { return 0 }
     let member = MemberSplicer.Member(name: "secberus_compliance", value: Array(#"[{"a":1}]"#.utf8))
@@ -20,4 +19,10 @@ public func fuzzJSONSplice(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         invariantBroken("the spliced member is missing")
     }
     return 0
+}
+
+/// The executable's entry point: libFuzzer's driver on ``fuzzJSONSplice(_:_:)``.
+@_cdecl("FuzzJSONSplice_main")
+public func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    runFuzzer(argc, argv, fuzzJSONSplice)
 }
