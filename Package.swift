@@ -14,7 +14,9 @@ let package = Package(
     name: "lakemark",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "lakemark", targets: ["lakemark"])
+        .executable(name: "lakemark", targets: ["lakemark"]),
+        // The parsers, codecs and splicer, for the libFuzzer harnesses in scripts/fuzz (a separate package).
+        .library(name: "LakemarkParsers", targets: ["HTTPCore", "JSONBytes", "Codecs", "Firehose", "Enrichment"]),
     ],
     targets: [
         // System libraries (Debian packages).

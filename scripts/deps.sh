@@ -7,6 +7,7 @@
 #                             hadolint check deploy/ and the Dockerfile; hypercorn serves the HTTP/2 fake of the
 #                             mapping API)
 #   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
+#   scripts/deps.sh suite   - the test set plus wrk (load generator of scripts/suite.sh)
 set -euo pipefail
 mode=${1:-build}
 
@@ -14,7 +15,8 @@ need_apt=()
 pkgs=(zlib1g-dev libssl-dev libnghttp2-dev pkg-config)
 [ "$mode" = "bench" ] && pkgs+=(curl bc)
 # The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.
-[ "$mode" = "test" ] && pkgs+=(curl openssl)
+[ "$mode" = "test" ] || [ "$mode" = "suite" ] && pkgs+=(curl openssl)
+[ "$mode" = "suite" ] && pkgs+=(wrk)
 for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
@@ -27,7 +29,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ "$mode" = "test" ]; then
+if [ "$mode" = "test" ] || [ "$mode" = "suite" ]; then
   need_pip=()
   python3 -c 'import duckdb' >/dev/null 2>&1 || need_pip+=(duckdb)
   python3 -c 'import botocore' >/dev/null 2>&1 || need_pip+=(botocore)
