@@ -64,13 +64,19 @@ let package = Package(
             dependencies: ["JSONBytes", "Codecs", "HTTPCore", "HTTPClient", "Firehose", "TLS"],
             swiftSettings: swiftSettings
         ),
+        // Lambda Runtime API client (custom runtimes): next invocation, response, invocation and init errors.
+        .target(
+            name: "LambdaRuntime",
+            dependencies: ["HTTPClient", "HTTPCore", "JSONBytes"],
+            swiftSettings: swiftSettings
+        ),
         // Configuration and wiring of the whole service.
         .target(
             name: "Pipeline",
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics",
+                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime",
             ],
             swiftSettings: swiftSettings
         ),
@@ -133,6 +139,13 @@ let package = Package(
             dependencies: [
                 "RemoteMapping", "Mapping", "Pipeline", "Sender", "HTTPServer", "HTTPClient", "HTTPCore", "JSONBytes",
                 "Codecs", "AWSCredentialChain", "ServiceSupport", "Extraction",
+            ]
+        ),
+        .testTarget(
+            name: "LambdaTests",
+            dependencies: [
+                "LambdaRuntime", "Pipeline", "HTTPServer", "HTTPClient", "HTTPCore", "JSONBytes", "Codecs",
+                "NetworkTestSupport",
             ]
         ),
         .testTarget(
