@@ -6,12 +6,14 @@
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
 #                             hadolint check deploy/ and the Dockerfile)
 #   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
+#   scripts/deps.sh lambda  - the build set plus what scripts/package_lambda.sh uses (zip, binutils)
 set -euo pipefail
 mode=${1:-build}
 
 need_apt=()
 pkgs=(zlib1g-dev libssl-dev pkg-config)
 [ "$mode" = "bench" ] && pkgs+=(curl bc)
+[ "$mode" = "lambda" ] && pkgs+=(zip binutils)
 # The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.
 [ "$mode" = "test" ] && pkgs+=(curl openssl)
 for pkg in "${pkgs[@]}"; do

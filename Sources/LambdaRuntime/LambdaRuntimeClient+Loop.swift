@@ -48,7 +48,7 @@ extension LambdaRuntimeClient {
         case .response(let body):
             do {
                 try sendResponse(body, requestID: requestID)
-            } catch where error.status == 413 {
+            } catch  where error.status == 413 {
                 let tooLarge = LambdaFunctionError(
                     errorType: "Function.ResponseSizeTooLarge",
                     errorMessage: "the response of \(body.count) bytes was refused as too large"

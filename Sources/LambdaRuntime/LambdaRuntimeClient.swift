@@ -121,7 +121,14 @@ public final class LambdaRuntimeClient: Sendable {
         headers: HTTPHeaders,
         _ body: [UInt8]
     ) throws(LambdaRuntimeError) -> HTTPResponse {
-        let request = HTTPClientRequest(method: method, host: host, port: port, target: path, headers: headers, body: body)
+        let request = HTTPClientRequest(
+            method: method,
+            host: host,
+            port: port,
+            target: path,
+            headers: headers,
+            body: body
+        )
         do {
             return try client.send(request)
         } catch {

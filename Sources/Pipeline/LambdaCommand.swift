@@ -84,8 +84,10 @@ public enum LambdaCommand {
             onAnswerFailure: { error, requestID in
                 logger.error(
                     "answer not delivered",
-                    ["request_id": .string(requestID), "error_code": .string(error.code.name),
-                     "error": .string(error.description)]
+                    [
+                        "request_id": .string(requestID), "error_code": .string(error.code.name),
+                        "error": .string(error.description),
+                    ]
                 )
             }
         )
@@ -134,7 +136,11 @@ public enum LambdaCommand {
             }
             logger.redactor = logger.redactor.adding(secret: key)
         }
-        let transformer = LambdaTransformer(configuration: configuration, mapper: engine.mapper, mappingOptions: options)
+        let transformer = LambdaTransformer(
+            configuration: configuration,
+            mapper: engine.mapper,
+            mappingOptions: options
+        )
         return (transformer, logger)
     }
 
@@ -160,7 +166,9 @@ public enum LambdaCommand {
                 "invocation failed",
                 ["error_code": .string(error.code.name), "error": .string(error.message)]
             )
-            return .failure(LambdaFunctionError(errorType: LambdaInvocationLog.errorType(error.code), errorMessage: error.message))
+            return .failure(
+                LambdaFunctionError(errorType: LambdaInvocationLog.errorType(error.code), errorMessage: error.message)
+            )
         }
     }
 

@@ -72,7 +72,10 @@ extension LambdaTransformer {
             let matches = try enricher.mapTexts(texts, report: &report)
             return MappingOutcome(result: .success(matches), report: report)
         } catch let error as MappingUnavailable {
-            return MappingOutcome(result: .failure(TransformationError(.mappingUnavailable, error.message)), report: report)
+            return MappingOutcome(
+                result: .failure(TransformationError(.mappingUnavailable, error.message)),
+                report: report
+            )
         } catch {
             return MappingOutcome(result: .failure(TransformationError(.mappingFailed, "\(error)")), report: report)
         }

@@ -41,8 +41,13 @@ struct TransformationRecord {
             let recordID = tape.rawBytes(idNode)
             guard let dataNode = tape.value(forKey: "data", in: node), tape.kind(dataNode) == .string else {
                 let missing = TransformationError(.invalidRecord, "record \(index) has no string \"data\"")
-                records.append(TransformationRecord(recordIDJSON: recordID, dataJSON: Self.emptyString[...],
-                                                    decoded: .failure(missing)))
+                records.append(
+                    TransformationRecord(
+                        recordIDJSON: recordID,
+                        dataJSON: Self.emptyString[...],
+                        decoded: .failure(missing)
+                    )
+                )
                 continue
             }
             records.append(
@@ -73,7 +78,9 @@ struct TransformationRecord {
                 decoded = try Base64.decode(tape.stringBytes(node) ?? [])
             } else {
                 decoded = try tape.source.withUnsafeBytes { (bytes) throws(Base64Error) in
-                    try Base64.decode(UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]))
+                    try Base64.decode(
+                        UnsafeRawBufferPointer(rebasing: bytes[(range.lowerBound + 1)..<(range.upperBound - 1)])
+                    )
                 }
             }
             guard decoded.count <= maxRecordBytes else {

@@ -8,7 +8,7 @@ import Synchronization
 /// `GET /2018-06-01/runtime/invocation/next` long-polls until a test queues an invocation and answers 200 with the
 /// event and the `Lambda-Runtime-Aws-Request-Id`, `Lambda-Runtime-Deadline-Ms`, `Lambda-Runtime-Invoked-Function-Arn`
 /// and `Lambda-Runtime-Trace-Id` headers; `POST …/invocation/{id}/response` answers 202, or 400 for an id that was
-/// never handed out, 403 for a second answer to the same id, 413 above 6,291,456 bytes;
+/// never handed out, 403 once an answer was accepted, 413 above 6,291,456 bytes (the invocation stays open);
 /// `POST …/invocation/{id}/error` and `POST …/runtime/init/error` answer 202 and record the
 /// `Lambda-Runtime-Function-Error-Type` header and the JSON body. Once stopped, `next` answers 500.
 final class FakeRuntimeAPI: HTTPRequestHandler {
@@ -34,6 +34,7 @@ final class FakeRuntimeAPI: HTTPRequestHandler {
     private struct State {
         var queue: [Queued] = []
         var handedOut: Set<String> = []
+        var accepted: Set<String> = []
         var answers: [String: [Answer]] = [:]
         var initErrors: [Answer] = []
         var firstNext: ContinuousClock.Instant?
@@ -121,7 +122,12 @@ final class FakeRuntimeAPI: HTTPRequestHandler {
             return next()
         }
         if rest == "init/error", request.head.method == .post {
-            let answer = Answer(kind: "init", body: request.body, errorType: request.head.headers["Lambda-Runtime-Function-Error-Type"], status: 202)
+            let answer = Answer(
+                kind: "init",
+                body: request.body,
+                errorType: request.head.headers["Lambda-Runtime-Function-Error-Type"],
+                status: 202
+            )
             state.withLock { $0.initErrors.append(answer) }
             return Self.json(202, #"{"status":"OK"}"#)
         }
@@ -166,12 +172,15 @@ final class FakeRuntimeAPI: HTTPRequestHandler {
             let body: String
             if !state.handedOut.contains(requestID) {
                 (status, body) = (400, #"{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}"#)
-            } else if state.answers[requestID] != nil {
-                (status, body) = (403, #"{"errorMessage":"Invalid state transition","errorType":"InvalidStateTransition"}"#)
+            } else if state.accepted.contains(requestID) {
+                (status, body) = (
+                    403, #"{"errorMessage":"Invalid state transition","errorType":"InvalidStateTransition"}"#
+                )
             } else if kind == "response", request.body.count > Self.responseLimit {
                 (status, body) = (413, #"{"errorMessage":"Payload too large","errorType":"RequestEntityTooLarge"}"#)
             } else {
                 (status, body) = (202, #"{"status":"OK"}"#)
+                state.accepted.insert(requestID)
             }
             state.answers[requestID, default: []].append(
                 Answer(kind: kind, body: request.body, errorType: errorType, status: status)
@@ -181,6 +190,10 @@ final class FakeRuntimeAPI: HTTPRequestHandler {
     }
 
     private static func json(_ status: Int, _ body: String) -> HTTPResponse {
-        HTTPResponse(status: HTTPStatus(code: status), headers: ["Content-Type": "application/json"], body: Array(body.utf8))
+        HTTPResponse(
+            status: HTTPStatus(code: status),
+            headers: ["Content-Type": "application/json"],
+            body: Array(body.utf8)
+        )
     }
 }

@@ -106,7 +106,9 @@ enum LambdaHarness {
         guard line.count > marker.count, line.last == UInt8(ascii: "}") else { return nil }
         var index = line.count - marker.count
         while index >= 0 {
-            if Array(line[index..<(index + marker.count)]) == marker { return Array(line[..<index]) + [UInt8(ascii: "}")] }
+            if Array(line[index..<(index + marker.count)]) == marker {
+                return Array(line[..<index]) + [UInt8(ascii: "}")]
+            }
             index -= 1
         }
         return nil
@@ -122,11 +124,13 @@ enum LambdaHarness {
 
     /// The event document of a list of `(recordId, payload)`: base64 data, Firehose's other fields.
     static func event(_ records: [(id: String, payload: [UInt8])]) -> [UInt8] {
-        var text = #"{"invocationId":"test-invocation","deliveryStreamArn":"arn:aws:firehose:us-east-1:123456789012:"#
+        var text =
+            #"{"invocationId":"test-invocation","deliveryStreamArn":"arn:aws:firehose:us-east-1:123456789012:"#
             + #"deliverystream/test","region":"us-east-1","records":["#
         for (index, record) in records.enumerated() {
             if index > 0 { text += "," }
-            text += #"{"recordId":"\#(record.id)","approximateArrivalTimestamp":1739539700000,"data":""#
+            text +=
+                #"{"recordId":"\#(record.id)","approximateArrivalTimestamp":1739539700000,"data":""#
                 + Data(record.payload).base64EncodedString() + #""}"#
         }
         return Array((text + "]}").utf8)

@@ -26,7 +26,9 @@ import Testing
                 throw LambdaTestFailure("no answer; output: \(process.outputText.suffix(2_000))")
             }
             guard answer.kind == "response", answer.status == 202 else {
-                throw LambdaTestFailure("answer \(answer.kind) \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
+                throw LambdaTestFailure(
+                    "answer \(answer.kind) \(answer.status): \(String(decoding: answer.body, as: UTF8.self))"
+                )
             }
             #expect(fake.answers(to: id).count == 1)
             return answer.body
@@ -62,17 +64,22 @@ import Testing
             #expect(produced.last == 0x0A, "\(name) \(input.id): newline-terminated")
             var originals: [[UInt8]] = []
             var member = "secberus_compliance"
-            if envelope?["messageType"] as? String == "DATA_MESSAGE", let logEvents = envelope?["logEvents"] as? [[String: Any]] {
+            if envelope?["messageType"] as? String == "DATA_MESSAGE",
+                let logEvents = envelope?["logEvents"] as? [[String: Any]]
+            {
                 originals = logEvents.map { Array(($0["message"] as? String ?? "").utf8) }
                 member = "cloudwatch_logs"
             } else {
-                originals = payload.split(separator: 0x0A).map(Array.init).filter { !LambdaHarness.normalised($0).isEmpty }
+                originals = payload.split(separator: 0x0A).map(Array.init).filter {
+                    !LambdaHarness.normalised($0).isEmpty
+                }
             }
             #expect(outputLines.count == originals.count, "\(name) \(input.id): one line per event")
             for (line, original) in zip(outputLines, originals) {
                 lines += 1
                 let compliance = try #require(
-                    (try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])?["secberus_compliance"] as? [Any],
+                    (try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])?["secberus_compliance"]
+                        as? [Any],
                     "\(name) \(input.id): secberus_compliance array"
                 )
                 if !compliance.isEmpty { mapped += 1 }
@@ -106,7 +113,9 @@ import Testing
         let session = try Session(arguments: ["lambda"])
         let event = try [UInt8](Data(contentsOf: LambdaHarness.edgeCases))
         let inputs = try LambdaHarness.records(ofEvent: event)
-        let outputs = try LambdaHarness.records(ofResponse: try session.respond(event, traceID: "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"))
+        let outputs = try LambdaHarness.records(
+            ofResponse: try session.respond(event, traceID: "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")
+        )
         #expect(outputs.map(\.id) == inputs.map(\.id))
         let results = Dictionary(uniqueKeysWithValues: outputs.map { ($0.id, $0.result) })
         #expect(results["edge-01-okta-json"] == "Ok")
@@ -126,7 +135,11 @@ import Testing
         let cloudWatch = try LambdaHarness.payload(byID["edge-03-cwlogs-data"] ?? "")
         let cloudWatchLines = cloudWatch.split(separator: 0x0A)
         #expect(cloudWatchLines.count == 2)
-        #expect(String(decoding: cloudWatchLines.last ?? [], as: UTF8.self).hasPrefix(#"{"_raw":"sshd[811]: Failed password"#))
+        #expect(
+            String(decoding: cloudWatchLines.last ?? [], as: UTF8.self).hasPrefix(
+                #"{"_raw":"sshd[811]: Failed password"#
+            )
+        )
         let text = String(decoding: try LambdaHarness.payload(byID["edge-05-text"] ?? ""), as: UTF8.self)
         #expect(text.hasPrefix(#"{"_raw":"2 123456789012 eni-0a1b2c3d"#) && text.contains(#""secberus_compliance":[{"#))
         let binary = String(decoding: try LambdaHarness.payload(byID["edge-10-binary"] ?? ""), as: UTF8.self)
@@ -137,13 +150,17 @@ import Testing
 
     @Test func anOversizedBatchStaysUnderSixMegabytesWithNothingLost() throws {
         guard Self.hasBinary else { return }
-        let session = try Session(environment: ["SECBERUS_FRAMEWORKS": "pci_dss_v4,nist_800_53_r5,nist_csf_v2,iso_27001,soc2"])
+        let session = try Session(environment: [
+            "SECBERUS_FRAMEWORKS": "pci_dss_v4,nist_800_53_r5,nist_csf_v2,iso_27001,soc2"
+        ])
         var records: [(id: String, payload: [UInt8])] = []
         for index in 0..<3_600 {
-            let finding = #"{"version":"0","id":"finding-\#(index)","detail-type":"GuardDuty Finding","source":"aws.guardduty","#
-                + #""account":"123456789012","region":"us-east-1","detail":{"Title":"Root account login \#(index) without MFA","#
-                + #""Description":"The root account signed in to the console without multi-factor authentication from an "#
-                + #"unusual address; an access key was created and a security group opened port 22 to 0.0.0.0/0. "#
+            let finding =
+                #"{"version":"0","id":"finding-\#(index)","detail-type":"GuardDuty Finding","#
+                + #""source":"aws.guardduty","account":"123456789012","region":"us-east-1","#
+                + #""detail":{"Title":"Root account login \#(index) without MFA","#
+                + #""Description":"The root account signed in to the console without multi-factor "#
+                + #"authentication from an unusual address; an access key was created and a security group opened port 22 to 0.0.0.0/0. "#
                 + String(repeating: "padding ", count: 60) + #""}}"#
             records.append(("rec-\(index)", Array((finding + "\n").utf8)))
         }
@@ -197,7 +214,9 @@ import Testing
             #expect(error?["stackTrace"] is [Any])
         }
         // The runtime goes on serving after an invocation error.
-        let response = try session.respond(LambdaHarness.event([("after", Array(#"{"message":"root login without MFA"}"#.utf8))]))
+        let response = try session.respond(
+            LambdaHarness.event([("after", Array(#"{"message":"root login without MFA"}"#.utf8))])
+        )
         #expect(try LambdaHarness.records(ofResponse: response).first?.result == "Ok")
     }
 
