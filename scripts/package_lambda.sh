@@ -7,8 +7,8 @@
 #
 # Produces OUT_DIR/lakemark-lambda-<arch>.zip for this machine's architecture (x86_64 here; arm64 needs an
 # aarch64 host or a cross SDK, which this toolchain does not have) and checks the binary for AL2023:
-# every versioned glibc symbol at or below GLIBC_2.34, and every needed shared library one AL2023 ships
-# (glibc's, libstdc++, libgcc_s, libz, libssl.so.3, libcrypto.so.3). Exits 1 when a check fails.
+# versioned symbols at or below GLIBC_2.34, GLIBCXX_3.4.29 and OPENSSL_3.0, and every needed shared library one
+# of AL2023's (glibc's, libstdc++, libgcc_s, libz, libssl.so.3, libcrypto.so.3). Exits 1 when a check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-.build/lambda}
@@ -17,7 +17,14 @@ arch=$(uname -m)
 glibc_max=2.34
 
 scripts/deps.sh lambda
-swift build -c release --product lakemark --static-swift-stdlib --scratch-path "$scratch" >&2
+# Symbols the Swift runtime takes from glibc > 2.34 and GCC 12's libstdc++ are redirected to their older versions
+# (scripts/lambda/glibc_compat.c); the checks below prove nothing newer than AL2023's is left.
+mkdir -p "$scratch"
+compat="$scratch/glibc_compat.o"
+clang -O2 -fPIC -fexceptions -c scripts/lambda/glibc_compat.c -o "$compat"
+wait_symbol=_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE
+swift build -c release --product lakemark --static-swift-stdlib --scratch-path "$scratch" \
+    -Xlinker --wrap=hypot -Xlinker --wrap=hypotf -Xlinker --wrap=$wait_symbol -Xlinker "$(cd "$(dirname "$compat")" && pwd)/$(basename "$compat")" >&2
 bin="$scratch/release/lakemark"
 resources="$scratch/release/lakemark_Mapping.resources"
 [ -f "$resources/Catalogs/vocabulary.tsv" ] || { echo "package_lambda: no catalogs at $resources" >&2; exit 1; }
@@ -37,6 +44,20 @@ newest=$(echo "$versions" | tail -1 | sed 's/GLIBC_//')
 if [ "$(printf '%s\n%s\n' "$newest" "$glibc_max" | sort -V | tail -1)" != "$glibc_max" ]; then
     echo "package_lambda: needs GLIBC_$newest, newer than AL2023's $glibc_max:" >&2
     objdump -T "$stage/bootstrap" | grep -E "GLIBC_2\.(3[5-9]|[4-9][0-9])" >&2 || true
+    status=1
+fi
+echo "== libstdc++ symbol versions required (AL2023's GCC 11 libstdc++ has up to GLIBCXX_3.4.29)"
+cxx=$(objdump -T "$stage/bootstrap" | grep -o 'GLIBCXX_[0-9.]*' | sort -u -V)
+echo "$cxx" | tr '\n' ' '; echo
+newest_cxx=$(echo "$cxx" | tail -1 | sed 's/GLIBCXX_//')
+if [ -n "$newest_cxx" ] && [ "$(printf '%s\n%s\n' "$newest_cxx" 3.4.29 | sort -V | tail -1)" != 3.4.29 ]; then
+    echo "package_lambda: needs GLIBCXX_$newest_cxx, newer than AL2023's 3.4.29" >&2
+    status=1
+fi
+echo "== OpenSSL symbol versions required (AL2023 has OpenSSL 3.0)"
+objdump -T "$stage/bootstrap" | grep -o 'OPENSSL_[0-9.]*' | sort -u -V | tr '\n' ' '; echo
+if objdump -T "$stage/bootstrap" | grep -q 'OPENSSL_3\.[1-9]'; then
+    echo "package_lambda: needs OpenSSL newer than 3.0" >&2
     status=1
 fi
 echo "== shared libraries needed"

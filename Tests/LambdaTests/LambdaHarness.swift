@@ -8,8 +8,12 @@ enum LambdaHarness {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The `lakemark` executable built next to the test bundle, if any.
+    /// `$LAKEMARK_LAMBDA_BINARY` (for example an unzipped package's `bootstrap`), else the `lakemark` executable
+    /// built next to the test bundle, if any.
     static var executable: URL? {
+        if let named = ProcessInfo.processInfo.environment["LAKEMARK_LAMBDA_BINARY"], !named.isEmpty {
+            return URL(fileURLWithPath: named)
+        }
         let testBinary = URL(
             fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                 ?? CommandLine.arguments[0]

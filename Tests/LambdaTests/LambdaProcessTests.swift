@@ -160,7 +160,8 @@ import Testing
                 + #""source":"aws.guardduty","account":"123456789012","region":"us-east-1","#
                 + #""detail":{"Title":"Root account login \#(index) without MFA","#
                 + #""Description":"The root account signed in to the console without multi-factor "#
-                + #"authentication from an unusual address; an access key was created and a security group opened port 22 to 0.0.0.0/0. "#
+                + #"authentication from an unusual address; an access key was created and a security group "#
+                + #"opened port 22 to 0.0.0.0/0. "#
                 + String(repeating: "padding ", count: 60) + #""}}"#
             records.append(("rec-\(index)", Array((finding + "\n").utf8)))
         }
