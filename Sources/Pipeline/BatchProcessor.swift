@@ -1,8 +1,4 @@
-import Codecs
-import Enrichment
-import Extraction
 import Firehose
-import JSONBytes
 import Mapping
 import ServiceSupport
 import Sink

@@ -234,4 +234,27 @@ import Testing
         #expect((body?["errorMessage"] as? String)?.contains("topk") == true)
         #expect(session.fake.nextCount == 0)
     }
+
+    @Test func remoteMappingFailuresDegradeOrFailTheInvocationAsConfigured() throws {
+        guard Self.hasBinary else { return }
+        // Nothing listens on port 9 of the loopback: every mapping API call fails at once.
+        let remote = [
+            "SECBERUS_API_URL": "http://127.0.0.1:9", "SECBERUS_API_KEY": "test-api-key-1",
+            "LAKEMARK_API_MAX_ATTEMPTS": "1",
+        ]
+        let event = LambdaHarness.event([("r1", Array(#"{"message":"root login without MFA"}"#.utf8))])
+        let degrading = try Session(environment: remote)
+        let records = try LambdaHarness.records(ofResponse: try degrading.respond(event))
+        #expect(records.first?.result == "Ok")
+        let line = String(decoding: try LambdaHarness.payload(records.first?.data ?? ""), as: UTF8.self)
+        #expect(line == #"{"message":"root login without MFA","secberus_compliance":[]}"# + "\n")
+        try degrading.process.waitForOutput(containing: "some events have no mapping", seconds: 5)
+        #expect(degrading.process.outputText.contains(#""mapper":"remote""#), "a key selects the remote mapper")
+        #expect(!degrading.process.outputText.contains("test-api-key-1"), "the key is never logged")
+
+        let failing = try Session(environment: remote.merging(["LAKEMARK_MAPPING_FAILURE": "fail"]) { $1 })
+        let id = failing.fake.invoke(event)
+        let answer = try #require(failing.fake.answer(to: id))
+        #expect(answer.kind == "error" && answer.errorType == "Lakemark.MappingUnavailable")
+    }
 }
