@@ -18,7 +18,7 @@ extension LambdaTransformer {
         report: inout LambdaReport
     ) -> [UInt8] {
         // The answer with every record unenriched; enrichment then spends what is left under the limit.
-        var size = Self.documentOverhead
+        var size = Self.documentOverhead + max(records.count - 1, 0)  // the commas between records
         for (record, plan) in zip(records, plans) {
             size += Self.entrySize(record, result: Self.result(plan), dataBytes: record.dataJSON.count)
         }
@@ -80,10 +80,10 @@ extension LambdaTransformer {
         }
     }
 
-    /// Bytes of one record's answer, with the separating comma.
+    /// Bytes of one record's answer (without a separating comma).
     private static func entrySize(_ record: TransformationRecord, result: String, dataBytes: Int) -> Int {
         recordIDStart.count + record.recordIDJSON.count + resultStart.count + result.utf8.count + dataStart.count
-            + dataBytes + 2
+            + dataBytes + 1
     }
 
     /// Bytes of `{"records":[` and `]}`.
