@@ -26,6 +26,9 @@ enum LambdaInvocationLog {
             "duration_ms": .double(milliseconds),
         ]
         if let traceID { metadata["trace_id"] = .string(traceID) }
+        if !report.failureNotes.isEmpty {
+            metadata["processing_failed_reasons"] = .string(report.failureNotes.joined(separator: "; "))
+        }
         if let remote = report.batch.remoteMapping { remote.addMetadata(to: &metadata) }
         if report.unenrichedForSize > 0 {
             metadata["error_code"] = "lambda.response_limit"

@@ -12,12 +12,17 @@ public struct LambdaReport: Sendable {
     public var unenrichedForSize = 0
     /// `Ok` records returned with their original data because mapping did not finish inside the time left.
     public var unenrichedForTime = 0
+    /// Why records were answered `ProcessingFailed`: the first ``maxFailureNotes`` reasons, for the log.
+    public var failureNotes: [String] = []
     /// Whether mapping was cut short (or skipped) by the invocation's deadline.
     public var mappingTimedOut = false
     /// Bytes of the event document received.
     public var eventBytes = 0
     /// Bytes of the response document.
     public var responseBytes = 0
+
+    /// The most reasons kept in ``failureNotes``.
+    public static let maxFailureNotes = 5
 
     /// An empty report.
     public init() {}

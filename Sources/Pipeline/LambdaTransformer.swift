@@ -49,8 +49,8 @@ public final class LambdaTransformer: Sendable {
     enum Plan {
         /// `Dropped`, original data.
         case dropped
-        /// `ProcessingFailed`, original data.
-        case failed
+        /// `ProcessingFailed`, original data; why, for the log.
+        case failed(String)
         /// `Ok` with these prepared events (indexes into the invocation's event list).
         case events(Range<Int>)
     }
@@ -81,8 +81,12 @@ public final class LambdaTransformer: Sendable {
         plans.reserveCapacity(records.count)
         var events: [EventEnricher.Event] = []
         var texts = EventEnricher.TextTable()
-        for record in records {
-            plans.append(plan(record, events: &events, texts: &texts, report: &report.batch))
+        for (index, record) in records.enumerated() {
+            let plan = plan(record, events: &events, texts: &texts, report: &report.batch)
+            if case .failed(let reason) = plan, report.failureNotes.count < LambdaReport.maxFailureNotes {
+                report.failureNotes.append("record \(index): \(reason)")
+            }
+            plans.append(plan)
         }
         report.batch.events = events.count
         report.batch.distinctTexts = texts.texts.count
@@ -105,7 +109,11 @@ public final class LambdaTransformer: Sendable {
         texts: inout EventEnricher.TextTable,
         report: inout BatchReport
     ) -> Plan {
-        guard case .success(let bytes) = record.decoded else { return .failed }
+        let bytes: [UInt8]
+        switch record.decoded {
+        case .success(let decoded): bytes = decoded
+        case .failure(let error): return .failed(error.message)
+        }
         report.recordBytes += bytes.count
         switch enricher.unpacker.unpack(bytes) {
         case .empty:
@@ -116,7 +124,9 @@ public final class LambdaTransformer: Sendable {
             return .dropped
         case .events(let inputs):
             if inputs.isEmpty { return .dropped }
-            if Self.isCorruptGzip(bytes, inputs) { return .failed }
+            if Self.isCorruptGzip(bytes, inputs) {
+                return .failed("its gzip is corrupt or inflates past max_inflated_record_bytes")
+            }
             let first = events.count
             for input in inputs {
                 events.append(enricher.prepare(input, texts: &texts, report: &report).event)

@@ -40,7 +40,7 @@ struct TransformationRecord {
             }
             let recordID = tape.rawBytes(idNode)
             guard let dataNode = tape.value(forKey: "data", in: node), tape.kind(dataNode) == .string else {
-                let missing = TransformationError(.invalidRecord, "record \(index) has no string \"data\"")
+                let missing = TransformationError(.invalidRecord, "no string \"data\"")
                 records.append(
                     TransformationRecord(
                         recordIDJSON: recordID,
@@ -54,7 +54,7 @@ struct TransformationRecord {
                 TransformationRecord(
                     recordIDJSON: recordID,
                     dataJSON: tape.rawBytes(dataNode),
-                    decoded: decode(tape, dataNode, index: index, maxRecordBytes: maxRecordBytes)
+                    decoded: decode(tape, dataNode, maxRecordBytes: maxRecordBytes)
                 )
             )
         }
@@ -65,12 +65,11 @@ struct TransformationRecord {
     private static func decode(
         _ tape: JSONTape,
         _ node: Int,
-        index: Int,
         maxRecordBytes: Int
     ) -> Result<[UInt8], TransformationError> {
         let range = tape.byteRange(node)
         guard Base64.encodedCount(of: maxRecordBytes) + 8 >= range.count - 2 else {
-            return .failure(TransformationError(.invalidRecord, "record \(index) is over \(maxRecordBytes) bytes"))
+            return .failure(TransformationError(.invalidRecord, "over \(maxRecordBytes) bytes"))
         }
         do {
             let decoded: [UInt8]
@@ -84,11 +83,11 @@ struct TransformationRecord {
                 }
             }
             guard decoded.count <= maxRecordBytes else {
-                return .failure(TransformationError(.invalidRecord, "record \(index) is over \(maxRecordBytes) bytes"))
+                return .failure(TransformationError(.invalidRecord, "over \(maxRecordBytes) bytes"))
             }
             return .success(decoded)
         } catch {
-            return .failure(TransformationError(.invalidRecord, "record \(index): \"data\" is not base64: \(error)"))
+            return .failure(TransformationError(.invalidRecord, "\"data\" is not base64: \(error)"))
         }
     }
 

@@ -146,6 +146,8 @@ import Testing
         #expect(binary.hasPrefix(#"{"_raw_base64":"//4AAYA=""#))
         try session.process.waitForOutput(containing: "Root=1-5759e988-bd862e3fe1be46a994272793", seconds: 5)
         try session.process.waitForOutput(containing: #""processing_failed":2"#, seconds: 5)
+        try session.process.waitForOutput(containing: #"record 6: \"data\" is not base64"#, seconds: 5)
+        try session.process.waitForOutput(containing: "record 7: its gzip is corrupt", seconds: 5)
     }
 
     @Test func anOversizedBatchStaysUnderSixMegabytesWithNothingLost() throws {
