@@ -74,13 +74,19 @@ let package = Package(
             dependencies: ["JSONBytes", "Codecs", "HTTPCore", "HTTPClient", "Firehose", "TLS"],
             swiftSettings: swiftSettings
         ),
+        // Lambda Runtime API client (custom runtimes): next invocation, response, invocation and init errors.
+        .target(
+            name: "LambdaRuntime",
+            dependencies: ["HTTPClient", "HTTPCore", "JSONBytes"],
+            swiftSettings: swiftSettings
+        ),
         // Configuration and wiring of the whole service.
         .target(
             name: "Pipeline",
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics",
+                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime",
             ],
             swiftSettings: swiftSettings
         ),
@@ -149,6 +155,13 @@ let package = Package(
                 "NetworkTestSupport",
             ],
             exclude: ["fake_mapping_api_h2.py"]
+        ),
+        .testTarget(
+            name: "LambdaTests",
+            dependencies: [
+                "LambdaRuntime", "Pipeline", "HTTPServer", "HTTPClient", "HTTPCore", "JSONBytes", "Codecs",
+                "NetworkTestSupport",
+            ]
         ),
         .testTarget(
             name: "PipelineTests",

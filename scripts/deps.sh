@@ -8,12 +8,14 @@
 #                             mapping API)
 #   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
 #   scripts/deps.sh suite   - the test set plus wrk (load generator of scripts/suite.sh)
+#   scripts/deps.sh lambda  - the build set plus what scripts/package_lambda.sh uses (zip, binutils)
 set -euo pipefail
 mode=${1:-build}
 
 need_apt=()
 pkgs=(zlib1g-dev libssl-dev libnghttp2-dev pkg-config)
 [ "$mode" = "bench" ] && pkgs+=(curl bc)
+[ "$mode" = "lambda" ] && pkgs+=(zip binutils)
 # The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.
 [ "$mode" = "test" ] || [ "$mode" = "suite" ] && pkgs+=(curl openssl)
 [ "$mode" = "suite" ] && pkgs+=(wrk)
