@@ -15,8 +15,8 @@ extension HTTPServer {
         public var workerCount: Int
         /// How many complete request heads may wait for a free worker. When full, the reactor answers the
         /// overload response (``HTTPServerError/Code/queueFull``) at once. A waiting request costs no body memory
-        /// (its body stays in the socket until a worker reads it), so by default every open connection may
-        /// wait: `nil` means ``maxConnections``. Default: `nil`.
+        /// (its body stays in the socket until a worker reads it), so the default is deep: `nil` means
+        /// 64 × ``workerCount``, at least 256, at most ``maxConnections``. Default: `nil`.
         public var workQueueCapacity: Int?
         /// The longest a request head may wait for a free worker. A worker that picks up an older one answers
         /// the overload response (``HTTPServerError/Code/queueTimeout``) without reading the body, so clients
@@ -80,9 +80,10 @@ extension HTTPServer {
             self.queueWaitTimeout = .seconds(20)
         }
 
-        /// The work queue capacity in force: ``workQueueCapacity`` or ``maxConnections``.
+        /// The work queue capacity in force: ``workQueueCapacity``, else 64 × ``workerCount`` (at least 256, at
+        /// most ``maxConnections``).
         public var effectiveWorkQueueCapacity: Int {
-            self.workQueueCapacity ?? self.maxConnections
+            self.workQueueCapacity ?? min(self.maxConnections, max(256, 64 * self.workerCount))
         }
 
         /// Checks every field.

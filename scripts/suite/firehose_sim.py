@@ -157,7 +157,8 @@ class FirehoseSimulator:
         if self.use_gzip:
             body = gzip.compress(body, compresslevel=1)
         attempts, failures, waited, latencies, last_error = 0, 0, 0.0, [], ""
-        retry_budget = self.retry_duration * self.time_scale
+        # Scaled like the backoff, but never below 60 s: restarts and freed disk space take real time.
+        retry_budget = max(60.0, self.retry_duration * self.time_scale)
         while True:
             attempts += 1
             try:
