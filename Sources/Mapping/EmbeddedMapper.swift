@@ -44,7 +44,16 @@ public final class EmbeddedMapper: ComplianceMapper {
             builders[name] = builder
         }
         let stemCount = lexicon.stemCount
-        self.indexes = builders.mapValues { SearchIndex($0, stemCount: stemCount) }
+        let priors = try EmbeddedMapper.readPriors(catalogDirectory)
+        var indexes: [String: SearchIndex] = [:]
+        for (name, builder) in builders {
+            indexes[name] = SearchIndex(
+                builder,
+                stemCount: stemCount,
+                priors: priors.scaled(catalog: name, ids: builder.ids)
+            )
+        }
+        self.indexes = indexes
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.cache = LRUCache(capacity: cacheCapacity)
@@ -133,7 +142,7 @@ public final class EmbeddedMapper: ComplianceMapper {
                     frameworkID: framework,
                     controlID: index.ids[hit.index],
                     family: index.families[hit.index],
-                    similarity: SimilarityCalibration.similarity(score: hit.score)
+                    similarity: min(max(Double(hit.score), 0.01), 1.0)
                 )
                 if options.accepts(similarity: match.similarity) {
                     out.append(match)
@@ -141,6 +150,15 @@ public final class EmbeddedMapper: ComplianceMapper {
             }
         }
         return out
+    }
+
+    /// The priors of a catalog directory, or none when it has no priors file.
+    private static func readPriors(_ directory: URL) throws(MappingError) -> ControlPriors {
+        let path = directory.appendingPathComponent(ControlPriors.fileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            return ControlPriors()
+        }
+        return try ControlPriors(bytes: try read(directory, ControlPriors.fileName))
     }
 
     private static func read(_ directory: URL, _ file: String) throws(MappingError) -> [UInt8] {
