@@ -1,9 +1,12 @@
 /// How often public check-to-control mappings name each control, per catalogue (`priors.tsv`).
 ///
 /// Format (written by `scripts/build_priors.py`): header lines `#lakemark-priors<TAB>1` and
-/// `#alpha<TAB>catalog=a<TAB>...`, then records `catalog<TAB>id<TAB>weight` with weights in 0...1.
-/// The engine adds `alpha * weight` to a control's lexical similarity. The file is optional: without
-/// it every prior is zero and the ranking is purely lexical.
+/// `#alpha<TAB>catalog=a<TAB>...`, optionally `#calibration<TAB>catalog=low,medium,high,top<TAB>...`,
+/// then records `catalog<TAB>id<TAB>weight` with weights in 0...1.
+/// The engine adds `alpha * weight` to a control's lexical similarity; the calibration knots are the
+/// fused scores reported as similarity 0.30, 0.50, 0.70 and 1.0 (see ``SimilarityCalibration``). The
+/// file is optional: without it every prior is zero, the ranking is purely lexical and the lexical
+/// similarity is reported as it is.
 struct ControlPriors: Sendable {
     /// Name of the priors file in the catalog directory.
     static let fileName = "priors.tsv"
@@ -12,11 +15,14 @@ struct ControlPriors: Sendable {
     let alphas: [String: Float]
     /// Weight per catalogue name and control id.
     let weights: [String: [String: Float]]
+    /// Calibration knots per catalogue name: the fused scores of similarity 0.30, 0.50, 0.70 and 1.0.
+    let calibrations: [String: [Float]]
 
     /// No priors.
     init() {
         alphas = [:]
         weights = [:]
+        calibrations = [:]
     }
 
     /// Parses a priors file.
@@ -24,6 +30,7 @@ struct ControlPriors: Sendable {
     /// - Throws: ``MappingError/Code/catalogInvalid`` when the file is malformed.
     init(bytes: [UInt8]) throws(MappingError) {
         var alphas: [String: Float] = [:]
+        var calibrations: [String: [Float]] = [:]
         var version: String?
         TabFile.forEachLine(bytes) { range in
             guard !range.isEmpty, bytes[range.lowerBound] == UInt8(ascii: "#") else {
@@ -38,6 +45,17 @@ struct ControlPriors: Sendable {
                     let parts = setting.split(separator: "=", maxSplits: 1)
                     if parts.count == 2, let value = Float(parts[1]), value >= 0, value <= 1 {
                         alphas[String(parts[0])] = value
+                    }
+                }
+            case "#calibration":
+                for setting in fields.dropFirst() {
+                    let parts = setting.split(separator: "=", maxSplits: 1)
+                    guard parts.count == 2 else {
+                        continue
+                    }
+                    let knots = parts[1].split(separator: ",").compactMap { Float($0) }
+                    if knots.count == 4, knots[0] > 0, zip(knots, knots.dropFirst()).allSatisfy({ $0 < $1 }) {
+                        calibrations[String(parts[0])] = knots
                     }
                 }
             default:
@@ -59,6 +77,7 @@ struct ControlPriors: Sendable {
         }
         self.alphas = alphas
         self.weights = weights
+        self.calibrations = calibrations
     }
 
     /// The prior of every control of a catalogue, already multiplied by the catalogue's alpha.

@@ -50,7 +50,8 @@ public final class EmbeddedMapper: ComplianceMapper {
             indexes[name] = SearchIndex(
                 builder,
                 stemCount: stemCount,
-                priors: priors.scaled(catalog: name, ids: builder.ids)
+                priors: priors.scaled(catalog: name, ids: builder.ids),
+                calibration: priors.calibrations[name] ?? []
             )
         }
         self.indexes = indexes
@@ -142,7 +143,7 @@ public final class EmbeddedMapper: ComplianceMapper {
                     frameworkID: framework,
                     controlID: index.ids[hit.index],
                     family: index.families[hit.index],
-                    similarity: min(max(Double(hit.score), 0.01), 1.0)
+                    similarity: SimilarityCalibration.calibrated(hit.score, knots: index.calibration)
                 )
                 if options.accepts(similarity: match.similarity) {
                     out.append(match)

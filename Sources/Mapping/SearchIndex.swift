@@ -27,6 +27,8 @@ struct SearchIndex: Sendable {
     private let postingDoc: [Int32]
     private let postingWeight: [Float]
     private let priors: [Float]
+    /// Calibration knots of the catalog (see ``SimilarityCalibration/calibrated(_:knots:)``), or empty.
+    let calibration: [Float]
 
     /// Number of controls.
     var count: Int { ids.count }
@@ -36,8 +38,15 @@ struct SearchIndex: Sendable {
     ///   - collected: The catalog's documents.
     ///   - stemCount: Number of stems in the finished lexicon.
     ///   - priors: Scaled priors of the catalog's controls (see ``ControlPriors/scaled(catalog:ids:)``).
-    init(_ collected: IndexBuilder, stemCount: Int, priors: [(index: Int32, value: Float)] = []) {
+    ///   - calibration: Calibration knots of the catalog, or empty.
+    init(
+        _ collected: IndexBuilder,
+        stemCount: Int,
+        priors: [(index: Int32, value: Float)] = [],
+        calibration: [Float] = []
+    ) {
         ids = collected.ids
+        self.calibration = calibration
         var dense = [Float](repeating: 0, count: collected.ids.count)
         for prior in priors where Int(prior.index) < dense.count {
             dense[Int(prior.index)] = prior.value
