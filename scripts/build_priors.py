@@ -42,9 +42,9 @@ ALPHA = collections.OrderedDict([('nist_800_53_r5', 0.15), ('nist_csf_v2', 0.2),
 # similarity 0.30, 0.50, 0.70 and 1.0, i.e. where the Low, Medium and High confidence buckets start.
 # Chosen on the held-out fused scores of the development sets so that the top-1 answer is right at
 # least 70 % of the time (exact id) in High and about half the time in Medium (scripts/eval_mapping.sh).
-CALIBRATION = collections.OrderedDict([('nist_800_53_r5', (0.7, 0.85, 1.0, 1.2)),
+CALIBRATION = collections.OrderedDict([('nist_800_53_r5', (0.5, 0.85, 1.04, 1.2)),
                                        ('nist_csf_v2', (0.55, 0.75, 1.02, 1.2)),
-                                       ('pci_dss_v4', (0.45, 0.6, 0.88, 1.2)),
+                                       ('pci_dss_v4', (0.45, 0.6, 0.97, 1.25)),
                                        ('iso_27001', (0.4, 0.6, 1.2, 1.3)),
                                        ('tsc_2017', (0.45, 0.7, 1.1, 1.25))])
 SOURCES_USED = ('prowler-', 'aws-securityhub')

@@ -8,10 +8,14 @@ title + statement + examples, ISO and TSC from the NIST text of crosswalked cont
 public text, so its documents are the Lakemark catalog's own team-written title + description + section
 description (Sources/Mapping/Catalogs/pci_dss_v4.tsv). Texts and controls are embedded with
 all-MiniLM-L6-v2 through scripts/minilm_reference.py (NumPy forward pass, 256 tokens as
-sentence-transformers uses); the score of a control is the cosine of the two embeddings.
+sentence-transformers uses; float32 arithmetic); the score of a control is the cosine of the two
+embeddings.
 
 Embeddings are cached by SHA-1 of the text in $LAKEMARK_MODEL_CACHE/minilm-baseline.npz (default
-~/.cache/lakemark), so only the first run pays for the control texts (a few minutes on two cores).
+~/.cache/lakemark), saved every 100 new texts, so only the first run pays for the control texts
+(about ten minutes for the 1,007 800-53 controls on two busy cores). Warm the cache before scoring,
+so no scorer call runs into its time-out:
+    scripts/minilm_baseline.py --shared /work/shared --warm nist_800_53_r5 nist_csf_v2 pci_dss_v4 iso_27001 soc2
 
 Usage (through the scorer):
     python3 score_dev.py SET.jsonl --cmd "scripts/minilm_baseline.py --shared /work/shared" --name minilm
@@ -50,9 +54,14 @@ class EmbeddingCache:
     def embed(self, texts):
         missing = [t for t in dict.fromkeys(texts) if self.key(t) not in self.vectors]
         if missing:
-            for text, vector in zip(missing, minilm_reference.encode(missing)):
-                self.vectors[self.key(text)] = vector
-            self.dirty = True
+            model = minilm_reference.Reference(os.environ.get('LAKEMARK_MODEL_DIR')
+                                               or minilm_reference.DEFAULT_MODEL_DIR, dtype=np.float32)
+            for start in range(0, len(missing), 100):
+                part = missing[start:start + 100]
+                for text, vector in zip(part, model.encode(part)):
+                    self.vectors[self.key(text)] = vector
+                self.dirty = True
+                self.save()
         if not texts:
             return np.zeros((0, minilm_reference.HIDDEN), dtype=np.float32)
         return np.stack([self.vectors[self.key(t)] for t in texts])
@@ -63,6 +72,7 @@ class EmbeddingCache:
             tmp = self.path + '.tmp.npz'
             np.savez(tmp, **self.vectors)
             os.replace(tmp, self.path)
+            self.dirty = False
 
 
 def pci_documents():
@@ -94,12 +104,20 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description='MiniLM baseline mapper (map contract on stdin/stdout)')
     ap.add_argument('--shared', default=os.environ.get('LAKEMARK_SHARED', '/work/shared'))
     ap.add_argument('--model', default=None, help='model directory (default: $LAKEMARK_MODEL_DIR or models/...)')
+    ap.add_argument('--warm', nargs='+', metavar='FRAMEWORK', help='only embed these frameworks\' control texts')
     a = ap.parse_args(argv)
     if a.model:
         os.environ['LAKEMARK_MODEL_DIR'] = a.model
-    request = json.load(sys.stdin)
     cache_dir = os.environ.get('LAKEMARK_MODEL_CACHE') or os.path.join(os.path.expanduser('~'), '.cache', 'lakemark')
     cache = EmbeddingCache(os.path.join(cache_dir, 'minilm-baseline.npz'))
+    if a.warm:
+        for framework in a.warm:
+            docs = control_documents(framework, a.shared)
+            cache.embed([docs[i] for i in sorted(docs)])
+            cache.save()
+            print('minilm_baseline: %s: %d control texts embedded' % (framework, len(docs)), file=sys.stderr)
+        return
+    request = json.load(sys.stdin)
     documents = request.get('documents') or []
     queries = cache.embed([d['document'] for d in documents])
     topk = int(request.get('topk', 10))

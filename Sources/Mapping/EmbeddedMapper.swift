@@ -23,6 +23,8 @@ public final class EmbeddedMapper: ComplianceMapper {
     let vocabulary: Vocabulary
     /// One index per catalogue name.
     let indexes: [String: SearchIndex]
+    /// Crosswalk projection tables per catalogue name (catalogues without pairs are absent).
+    let projections: [String: ProjectionTable]
     private let cache: LRUCache<CacheKey, [ControlMatch]>
 
     /// Loads the catalogs of a directory.
@@ -55,6 +57,15 @@ public final class EmbeddedMapper: ComplianceMapper {
             )
         }
         self.indexes = indexes
+        let crosswalk = try EmbeddedMapper.readCrosswalk(catalogDirectory)
+        var projections: [String: ProjectionTable] = [:]
+        let nistName = FrameworkID.nist80053r5.catalogName
+        if let nist = indexes[nistName] {
+            for (name, index) in indexes where name != nistName {
+                projections[name] = crosswalk.table(catalog: name, ids: index.ids, nistIDs: nist.ids)
+            }
+        }
+        self.projections = projections
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.cache = LRUCache(capacity: cacheCapacity)
@@ -134,11 +145,20 @@ public final class EmbeddedMapper: ComplianceMapper {
             return []
         }
         var out: [ControlMatch] = []
+        var nistSources: [(index: Int, score: Float)]?
         for framework in options.frameworks {
             guard let index = indexes[framework.catalogName] else {
                 continue
             }
-            for hit in index.rank(query, limit: options.topK) {
+            var boosts: [Float]?
+            if let projection = projections[framework.catalogName],
+                let nist = indexes[FrameworkID.nist80053r5.catalogName]
+            {
+                let sources = nistSources ?? nist.rank(query, limit: CrosswalkProjection.sourceCount)
+                nistSources = sources
+                boosts = projection.boosts(from: sources, count: index.count)
+            }
+            for hit in index.rank(query, limit: options.topK, boosts: boosts) {
                 let match = ControlMatch(
                     frameworkID: framework,
                     controlID: index.ids[hit.index],
@@ -160,6 +180,15 @@ public final class EmbeddedMapper: ComplianceMapper {
             return ControlPriors()
         }
         return try ControlPriors(bytes: try read(directory, ControlPriors.fileName))
+    }
+
+    /// The crosswalk of a catalog directory, or none when it has no crosswalk file.
+    private static func readCrosswalk(_ directory: URL) throws(MappingError) -> CrosswalkProjection {
+        let path = directory.appendingPathComponent(CrosswalkProjection.fileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            return CrosswalkProjection()
+        }
+        return try CrosswalkProjection(bytes: try read(directory, CrosswalkProjection.fileName))
     }
 
     private static func read(_ directory: URL, _ file: String) throws(MappingError) -> [UInt8] {

@@ -96,9 +96,10 @@ struct SearchIndex: Sendable {
     /// - Parameters:
     ///   - query: The query's weighted stems.
     ///   - limit: How many controls to return at most.
-    /// - Returns: Control indexes with their fused similarities (lexical similarity plus prior, not
-    ///   clamped), descending (ties in catalog order).
-    func rank(_ query: QueryTerms, limit: Int) -> [(index: Int, score: Float)] {
+    ///   - boosts: Additive boosts per control (crosswalk projection), or nil.
+    /// - Returns: Control indexes with their fused similarities (lexical similarity plus prior and
+    ///   boost, not clamped), descending (ties in catalog order).
+    func rank(_ query: QueryTerms, limit: Int, boosts extra: [Float]? = nil) -> [(index: Int, score: Float)] {
         var scores = [Float](repeating: 0, count: ids.count)
         var touched: [Int32] = []
         for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < postingStart.count - 1 {
@@ -128,7 +129,10 @@ struct SearchIndex: Sendable {
         hits.reserveCapacity(limit + 1)
         for doc32 in touched {
             let doc = Int(doc32)
-            let score = Float(SimilarityCalibration.similarity(score: scores[doc])) + priors[doc]
+            var score = Float(SimilarityCalibration.similarity(score: scores[doc])) + priors[doc]
+            if let extra {
+                score += extra[doc]
+            }
             if hits.count == limit, let last = hits.last, !SearchIndex.ranksBefore(score, doc, last.score, last.index) {
                 continue
             }
