@@ -145,20 +145,31 @@ public final class EmbeddedMapper: ComplianceMapper {
             return []
         }
         var out: [ControlMatch] = []
-        var nistSources: [(index: Int, score: Float)]?
+        let nistName = FrameworkID.nist80053r5.catalogName
+        // The 800-53 ranking is computed once per text: its answers and the projection's sources.
+        var nistHits: [(index: Int, score: Float)]?
+        func nistRanking(_ nist: SearchIndex) -> [(index: Int, score: Float)] {
+            if let nistHits {
+                return nistHits
+            }
+            let hits = nist.rank(query, limit: max(options.topK, CrosswalkProjection.sourceCount))
+            nistHits = hits
+            return hits
+        }
         for framework in options.frameworks {
             guard let index = indexes[framework.catalogName] else {
                 continue
             }
             var boosts: [Float]?
-            if let projection = projections[framework.catalogName],
-                let nist = indexes[FrameworkID.nist80053r5.catalogName]
-            {
-                let sources = nistSources ?? nist.rank(query, limit: CrosswalkProjection.sourceCount)
-                nistSources = sources
-                boosts = projection.boosts(from: sources, count: index.count)
+            if let projection = projections[framework.catalogName], let nist = indexes[nistName] {
+                let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount)
+                boosts = projection.boosts(from: Array(sources), count: index.count)
             }
-            for hit in index.rank(query, limit: options.topK, boosts: boosts) {
+            let hits =
+                framework.catalogName == nistName && !projections.isEmpty
+                ? Array(nistRanking(index).prefix(options.topK))
+                : index.rank(query, limit: options.topK, boosts: boosts)
+            for hit in hits {
                 let match = ControlMatch(
                     frameworkID: framework,
                     controlID: index.ids[hit.index],
