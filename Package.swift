@@ -70,7 +70,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics",
+                "S3", "AWSSigning", "TLS", "Metrics", "Semantic",
             ],
             swiftSettings: swiftSettings
         ),
@@ -96,6 +96,9 @@ let package = Package(
             dependencies: ["Mapping", "HTTPClient", "HTTPCore", "JSONBytes", "AWSCredentialChain", "ServiceSupport"],
             swiftSettings: swiftSettings
         ),
+        // Native all-MiniLM-L6-v2 sentence embeddings (WordPiece, 6-layer BERT, SIMD kernels); weights from
+        // scripts/fetch_model.sh.
+        .target(name: "Semantic", swiftSettings: swiftSettings),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
         // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
         .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink", "AWSCredentialChain"], swiftSettings: swiftSettings),
@@ -117,6 +120,7 @@ let package = Package(
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
+        .testTarget(name: "SemanticTests", dependencies: ["Semantic"]),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
