@@ -4,8 +4,9 @@
 # priors were learned from these labels), `lakemark-ho` (held-out: group-wise K-fold, each text answered
 # by an engine whose priors were built without its near-duplicate group), and the reference rows `prior`,
 # `bm25` (the scorer's own) and `minilm` (scripts/minilm_baseline.py: all-MiniLM-L6-v2 cosine over the
-# scorer's BM25 catalog text; PCI over our catalog text). The CTID set is scored separately; no CTID label
-# is used by the engine, so its rows are out of sample.
+# scorer's BM25 catalog text; PCI over our catalog text; vectors cached, missing ones made by `lakemark embed`,
+# the native encoder checked against scripts/minilm_reference.py). The CTID set is scored separately; no CTID
+# label is used by the engine, so its rows are out of sample.
 #
 # Usage: scripts/eval_mapping.sh [--shared DIR] [--no-build] [--no-minilm] [--folds K] [--set NAME]...
 #                                [--raw] [-- score_dev.py options]
@@ -101,7 +102,7 @@ for set in "${sets[@]}"; do
     score --cmd "$heldout" --name lakemark-ho --baseline none --json > "$work/$set.ho.json"
     results=("$work/$set.in.json" "$work/$set.ho.json")
     if [ "$minilm" -eq 1 ]; then
-        score --cmd "python3 $repo/scripts/minilm_baseline.py --shared $shared" --name minilm \
+        score --cmd "python3 $repo/scripts/minilm_baseline.py --shared $shared --swift $bin" --name minilm \
             --baseline none --json > "$work/$set.minilm.json"
         results+=("$work/$set.minilm.json")
     fi
