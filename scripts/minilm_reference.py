@@ -14,7 +14,10 @@ As a library:
 As a command (one text per line on stdin, optionally `id<TAB>text`; JSON lines out):
     scripts/minilm_reference.py embed [--model DIR] [--max-tokens N] < texts.tsv    {"id", "vector"}
     scripts/minilm_reference.py tokens [--model DIR] [--max-tokens N] < texts.tsv   {"id", "ids"}
-Texts in the TSV use the escapes \\t, \\n and \\\\ so that any text fits on one line.
+    scripts/minilm_reference.py cases [--model DIR] < cases.jsonl > reference.jsonl
+Texts in the TSV use the escapes \\t, \\n and \\\\ so that any text fits on one line. `cases` reads JSON lines
+{"id", "text", "max_tokens", "embed"} and adds "ids" (always) and "vector" (when "embed" is true): the
+reference file of Tests/SemanticTests.
 """
 
 import argparse
@@ -165,13 +168,22 @@ def _read_tsv(stream):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("mode", choices=["embed", "tokens"])
+    parser.add_argument("mode", choices=["embed", "tokens", "cases"])
     parser.add_argument("--model", default=None, help="model directory (default: models/all-minilm-l6-v2)")
     parser.add_argument("--max-tokens", type=int, default=UPSTREAM_MAX_TOKENS)
     args = parser.parse_args(argv)
+    reference = _reference(args.model)
+    if args.mode == "cases":
+        for line in sys.stdin:
+            case = json.loads(line)
+            max_tokens = case.get("max_tokens", 128)
+            case["ids"] = reference.tokenize([case["text"]], max_tokens)[0]
+            if case.get("embed"):
+                case["vector"] = [float(f"{v:.8g}") for v in reference.encode([case["text"]], max_tokens)[0]]
+            sys.stdout.write(json.dumps(case, ensure_ascii=True) + "\n")
+        return
     rows = _read_tsv(sys.stdin)
     texts = [text for _, text in rows]
-    reference = _reference(args.model)
     if args.mode == "tokens":
         for (identifier, _), ids in zip(rows, reference.tokenize(texts, args.max_tokens)):
             sys.stdout.write(json.dumps({"id": identifier, "ids": ids}) + "\n")
