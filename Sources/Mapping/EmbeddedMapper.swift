@@ -23,6 +23,8 @@ public final class EmbeddedMapper: ComplianceMapper {
     let vocabulary: Vocabulary
     /// One index per catalogue name.
     let indexes: [String: SearchIndex]
+    /// Crosswalk projection tables per catalogue name (catalogues without pairs are absent).
+    let projections: [String: ProjectionTable]
     private let cache: LRUCache<CacheKey, [ControlMatch]>
 
     /// Loads the catalogs of a directory.
@@ -44,7 +46,26 @@ public final class EmbeddedMapper: ComplianceMapper {
             builders[name] = builder
         }
         let stemCount = lexicon.stemCount
-        self.indexes = builders.mapValues { SearchIndex($0, stemCount: stemCount) }
+        let priors = try EmbeddedMapper.readPriors(catalogDirectory)
+        var indexes: [String: SearchIndex] = [:]
+        for (name, builder) in builders {
+            indexes[name] = SearchIndex(
+                builder,
+                stemCount: stemCount,
+                priors: priors.scaled(catalog: name, ids: builder.ids),
+                calibration: priors.calibrations[name] ?? []
+            )
+        }
+        self.indexes = indexes
+        let crosswalk = try EmbeddedMapper.readCrosswalk(catalogDirectory)
+        var projections: [String: ProjectionTable] = [:]
+        let nistName = FrameworkID.nist80053r5.catalogName
+        if let nist = indexes[nistName] {
+            for (name, index) in indexes where name != nistName {
+                projections[name] = crosswalk.table(catalog: name, ids: index.ids, nistIDs: nist.ids)
+            }
+        }
+        self.projections = projections
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.cache = LRUCache(capacity: cacheCapacity)
@@ -124,16 +145,36 @@ public final class EmbeddedMapper: ComplianceMapper {
             return []
         }
         var out: [ControlMatch] = []
+        let nistName = FrameworkID.nist80053r5.catalogName
+        // The 800-53 ranking is computed once per text: its answers and the projection's sources.
+        var nistHits: [(index: Int, score: Float)]?
+        func nistRanking(_ nist: SearchIndex) -> [(index: Int, score: Float)] {
+            if let nistHits {
+                return nistHits
+            }
+            let hits = nist.rank(query, limit: max(options.topK, CrosswalkProjection.sourceCount))
+            nistHits = hits
+            return hits
+        }
         for framework in options.frameworks {
             guard let index = indexes[framework.catalogName] else {
                 continue
             }
-            for hit in index.rank(query, limit: options.topK) {
+            var boosts: [Float]?
+            if let projection = projections[framework.catalogName], let nist = indexes[nistName] {
+                let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount)
+                boosts = projection.boosts(from: Array(sources), count: index.count)
+            }
+            let hits =
+                framework.catalogName == nistName && !projections.isEmpty
+                ? Array(nistRanking(index).prefix(options.topK))
+                : index.rank(query, limit: options.topK, boosts: boosts)
+            for hit in hits {
                 let match = ControlMatch(
                     frameworkID: framework,
                     controlID: index.ids[hit.index],
                     family: index.families[hit.index],
-                    similarity: SimilarityCalibration.similarity(score: hit.score)
+                    similarity: SimilarityCalibration.calibrated(hit.score, knots: index.calibration)
                 )
                 if options.accepts(similarity: match.similarity) {
                     out.append(match)
@@ -141,6 +182,24 @@ public final class EmbeddedMapper: ComplianceMapper {
             }
         }
         return out
+    }
+
+    /// The priors of a catalog directory, or none when it has no priors file.
+    private static func readPriors(_ directory: URL) throws(MappingError) -> ControlPriors {
+        let path = directory.appendingPathComponent(ControlPriors.fileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            return ControlPriors()
+        }
+        return try ControlPriors(bytes: try read(directory, ControlPriors.fileName))
+    }
+
+    /// The crosswalk of a catalog directory, or none when it has no crosswalk file.
+    private static func readCrosswalk(_ directory: URL) throws(MappingError) -> CrosswalkProjection {
+        let path = directory.appendingPathComponent(CrosswalkProjection.fileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            return CrosswalkProjection()
+        }
+        return try CrosswalkProjection(bytes: try read(directory, CrosswalkProjection.fileName))
     }
 
     private static func read(_ directory: URL, _ file: String) throws(MappingError) -> [UInt8] {

@@ -10,6 +10,10 @@ import Foundation
 /// A control with sub-controls in the catalog (`AC-2` for `AC-2(1)`, `10.2.1` for `10.2.1.4`) scores
 /// at least ``parentShare`` times its best-scoring sub-control, so a base requirement follows its
 /// matching enhancements in the ranking.
+///
+/// Ranking is by fused similarity: the calibrated lexical similarity (``SimilarityCalibration``) plus
+/// the control's scaled prior (``ControlPriors``). Only controls the text matches lexically are ranked;
+/// a prior reorders them but never brings in a control the text does not mention.
 struct SearchIndex: Sendable {
     /// Share of a sub-control's score a parent control receives at least.
     static let parentShare: Float = 0.9
@@ -22,6 +26,9 @@ struct SearchIndex: Sendable {
     private let postingStart: [Int32]
     private let postingDoc: [Int32]
     private let postingWeight: [Float]
+    private let priors: [Float]
+    /// Calibration knots of the catalog (see ``SimilarityCalibration/calibrated(_:knots:)``), or empty.
+    let calibration: [Float]
 
     /// Number of controls.
     var count: Int { ids.count }
@@ -30,8 +37,21 @@ struct SearchIndex: Sendable {
     /// - Parameters:
     ///   - collected: The catalog's documents.
     ///   - stemCount: Number of stems in the finished lexicon.
-    init(_ collected: IndexBuilder, stemCount: Int) {
+    ///   - priors: Scaled priors of the catalog's controls (see ``ControlPriors/scaled(catalog:ids:)``).
+    ///   - calibration: Calibration knots of the catalog, or empty.
+    init(
+        _ collected: IndexBuilder,
+        stemCount: Int,
+        priors: [(index: Int32, value: Float)] = [],
+        calibration: [Float] = []
+    ) {
         ids = collected.ids
+        self.calibration = calibration
+        var dense = [Float](repeating: 0, count: collected.ids.count)
+        for prior in priors where Int(prior.index) < dense.count {
+            dense[Int(prior.index)] = prior.value
+        }
+        self.priors = dense
         families = collected.families
         boosts = collected.boosts
         parents = SearchIndex.parents(of: collected.ids)
@@ -72,12 +92,14 @@ struct SearchIndex: Sendable {
         postingWeight = weights
     }
 
-    /// The best-scoring controls for a query.
+    /// The best controls for a query.
     /// - Parameters:
     ///   - query: The query's weighted stems.
     ///   - limit: How many controls to return at most.
-    /// - Returns: Control indexes with their scores, descending (ties in catalog order).
-    func rank(_ query: QueryTerms, limit: Int) -> [(index: Int, score: Float)] {
+    ///   - boosts: Additive boosts per control (crosswalk projection), or nil.
+    /// - Returns: Control indexes with their fused similarities (lexical similarity plus prior and
+    ///   boost, not clamped), descending (ties in catalog order).
+    func rank(_ query: QueryTerms, limit: Int, boosts extra: [Float]? = nil) -> [(index: Int, score: Float)] {
         var scores = [Float](repeating: 0, count: ids.count)
         var touched: [Int32] = []
         for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < postingStart.count - 1 {
@@ -107,7 +129,10 @@ struct SearchIndex: Sendable {
         hits.reserveCapacity(limit + 1)
         for doc32 in touched {
             let doc = Int(doc32)
-            let score = scores[doc]
+            var score = Float(SimilarityCalibration.similarity(score: scores[doc])) + priors[doc]
+            if let extra {
+                score += extra[doc]
+            }
             if hits.count == limit, let last = hits.last, !SearchIndex.ranksBefore(score, doc, last.score, last.index) {
                 continue
             }

@@ -7,12 +7,40 @@ import Foundation
 /// the control's BM25F score after its boost (see ``SearchIndex``); with ``scale`` = 20 a score of 7
 /// gives about 0.30, 14 about 0.50 and 24 about 0.70, the cut points of ``Confidence``. The scale was
 /// chosen on the development sets so that the precision of the top-1 answer falls from bucket to
-/// bucket (High > Medium > Low > Very Low).
+/// bucket (High > Medium > Low > Very Low). The fused score (this similarity plus a control's
+/// scaled prior) is then mapped to the reported similarity by ``calibrated(_:knots:)``.
 enum SimilarityCalibration {
     /// Score at which the similarity reaches 1 - 1/e (about 0.63).
     static let scale = 20.0
 
-    /// The similarity of a score.
+    /// The reported similarity of a fused score (lexical similarity plus scaled prior).
+    ///
+    /// Piecewise linear through (0, 0), (knots[0], 0.30), (knots[1], 0.50), (knots[2], 0.70) and
+    /// (knots[3], 1.0), so the cut points of ``Confidence`` fall on the knots; without knots the fused
+    /// score itself. Clamped to 0.01...1.0; monotone, so the order of the ranking is kept.
+    /// - Parameters:
+    ///   - fused: The fused score.
+    ///   - knots: Four increasing fused scores, or empty.
+    /// - Returns: A similarity in 0.01...1.0 (not yet rounded).
+    static func calibrated(_ fused: Float, knots: [Float]) -> Double {
+        guard knots.count == 4 else {
+            return min(max(Double(fused), 0.01), 1.0)
+        }
+        let targets: [Float] = [0.30, 0.50, 0.70, 1.0]
+        var lowerScore: Float = 0
+        var lowerSimilarity: Float = 0
+        for (knot, target) in zip(knots, targets) {
+            if fused <= knot {
+                let share = (fused - lowerScore) / (knot - lowerScore)
+                return min(max(Double(lowerSimilarity + share * (target - lowerSimilarity)), 0.01), 1.0)
+            }
+            lowerScore = knot
+            lowerSimilarity = target
+        }
+        return 1.0
+    }
+
+    /// The lexical similarity of a BM25F score.
     /// - Parameter score: The control's score (after its boost).
     /// - Returns: A similarity in 0.01...1.0 (not yet rounded).
     static func similarity(score: Float) -> Double {

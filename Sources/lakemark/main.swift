@@ -12,6 +12,7 @@ let usage = """
       serve [--config FILE]     run the Firehose HTTP endpoint (configuration: README, `lakemark options`)
       send [options] FILE|DIR…  send events as Firehose requests and check the answers (`lakemark send --help`)
       map                       read a /v1/map request on stdin, print the response
+      embed --model DIR         sentence embeddings (all-MiniLM-L6-v2) of `id<TAB>text` lines on stdin
       frameworks                print the frameworks of the embedded engine
       options                   print the configuration reference (Markdown)
       bench-stages FILE         time each pipeline stage on an NDJSON corpus
@@ -29,6 +30,8 @@ case "send":
     exit(SendCommand.run(arguments: Array(arguments.dropFirst())))
 case "map":
     exit(MapCommand.run())
+case "embed":
+    exit(EmbedCommand.run(arguments: Array(arguments.dropFirst())))
 case "frameworks":
     FileHandle.standardOutput.write(Data(MapAPI.frameworksResponse() + [0x0A]))
 case "options":

@@ -1,0 +1,100 @@
+/// How often public check-to-control mappings name each control, per catalogue (`priors.tsv`).
+///
+/// Format (written by `scripts/build_priors.py`): header lines `#lakemark-priors<TAB>1` and
+/// `#alpha<TAB>catalog=a<TAB>...`, optionally `#calibration<TAB>catalog=low,medium,high,top<TAB>...`,
+/// then records `catalog<TAB>id<TAB>weight` with weights in 0...1.
+/// The engine adds `alpha * weight` to a control's lexical similarity; the calibration knots are the
+/// fused scores reported as similarity 0.30, 0.50, 0.70 and 1.0 (see ``SimilarityCalibration``). The
+/// file is optional: without it every prior is zero, the ranking is purely lexical and the lexical
+/// similarity is reported as it is.
+struct ControlPriors: Sendable {
+    /// Name of the priors file in the catalog directory.
+    static let fileName = "priors.tsv"
+
+    /// Alpha per catalogue name.
+    let alphas: [String: Float]
+    /// Weight per catalogue name and control id.
+    let weights: [String: [String: Float]]
+    /// Calibration knots per catalogue name: the fused scores of similarity 0.30, 0.50, 0.70 and 1.0.
+    let calibrations: [String: [Float]]
+
+    /// No priors.
+    init() {
+        alphas = [:]
+        weights = [:]
+        calibrations = [:]
+    }
+
+    /// Parses a priors file.
+    /// - Parameter bytes: The file contents.
+    /// - Throws: ``MappingError/Code/catalogInvalid`` when the file is malformed.
+    init(bytes: [UInt8]) throws(MappingError) {
+        var alphas: [String: Float] = [:]
+        var calibrations: [String: [Float]] = [:]
+        var version: String?
+        TabFile.forEachLine(bytes) { range in
+            guard !range.isEmpty, bytes[range.lowerBound] == UInt8(ascii: "#") else {
+                return
+            }
+            let fields = TabFile.fieldRanges(bytes, range).map { String(decoding: bytes[$0], as: UTF8.self) }
+            switch fields[0] {
+            case "#lakemark-priors":
+                version = fields.count > 1 ? fields[1] : ""
+            case "#alpha":
+                for setting in fields.dropFirst() {
+                    let parts = setting.split(separator: "=", maxSplits: 1)
+                    if parts.count == 2, let value = Float(parts[1]), value >= 0, value <= 1 {
+                        alphas[String(parts[0])] = value
+                    }
+                }
+            case "#calibration":
+                for setting in fields.dropFirst() {
+                    let parts = setting.split(separator: "=", maxSplits: 1)
+                    guard parts.count == 2 else {
+                        continue
+                    }
+                    let knots = parts[1].split(separator: ",").compactMap { Float($0) }
+                    if knots.count == 4, knots[0] > 0, zip(knots, knots.dropFirst()).allSatisfy({ $0 < $1 }) {
+                        calibrations[String(parts[0])] = knots
+                    }
+                }
+            default:
+                break
+            }
+        }
+        guard version == "1" else {
+            throw MappingError(.catalogInvalid, "\(ControlPriors.fileName): missing or unsupported #lakemark-priors")
+        }
+        var weights: [String: [String: Float]] = [:]
+        for line in TabFile.lines(bytes) {
+            guard line.fields.count == 3, let weight = Float(line.fields[2]), weight >= 0, weight <= 1 else {
+                throw MappingError(
+                    .catalogInvalid,
+                    "\(ControlPriors.fileName) line \(line.number): expected catalog, id and a weight in 0...1"
+                )
+            }
+            weights[line.fields[0], default: [:]][line.fields[1]] = weight
+        }
+        self.alphas = alphas
+        self.weights = weights
+        self.calibrations = calibrations
+    }
+
+    /// The prior of every control of a catalogue, already multiplied by the catalogue's alpha.
+    /// - Parameters:
+    ///   - catalog: The catalogue name.
+    ///   - ids: The catalogue's control ids, in index order.
+    /// - Returns: Indexes and scaled priors of the controls with a non-zero prior, in index order.
+    func scaled(catalog: String, ids: [String]) -> [(index: Int32, value: Float)] {
+        guard let alpha = alphas[catalog], alpha > 0, let table = weights[catalog] else {
+            return []
+        }
+        var out: [(index: Int32, value: Float)] = []
+        for (i, id) in ids.enumerated() {
+            if let weight = table[id], weight > 0 {
+                out.append((Int32(i), alpha * weight))
+            }
+        }
+        return out
+    }
+}

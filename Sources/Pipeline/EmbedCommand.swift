@@ -1,0 +1,168 @@
+import Foundation
+import JSONBytes
+import Semantic
+
+/// `lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N]`: sentence embeddings of texts read as
+/// TSV on standard input, written as an ``EmbeddingMatrix`` file (or JSON lines with `--json`).
+///
+/// Each non-empty input line is `id<TAB>text`. The text is the last tab-separated field and the id everything
+/// before it, so ids may hold tabs (`nist_800_53_r5<TAB>AC-2<TAB>text`). In the text, `\t`, `\n`, `\r` and `\\`
+/// stand for a tab, a newline, a carriage return and a backslash.
+public enum EmbedCommand {
+    /// The usage text.
+    static let usage = """
+        usage: lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N] < texts.tsv
+          --model DIR       model directory made by scripts/fetch_model.sh (all-MiniLM-L6-v2)
+          --out FILE        write the embedding matrix to FILE (default: standard output)
+          --json            write JSON lines {"id": ..., "vector": [...]} instead of a matrix file
+          --max-tokens N    token limit per text, [CLS] and [SEP] included, 2...512 (default 128)
+        input: one `id<TAB>text` per line; the text is the last field, the id may hold tabs;
+               \\t \\n \\r \\\\ in the text stand for tab, newline, carriage return, backslash
+        """
+
+    /// Runs the command.
+    /// - Parameter arguments: The arguments after `embed`.
+    /// - Returns: 0 on success, 1 when the model or the input is unusable, 2 on bad arguments.
+    public static func run(arguments: [String]) -> Int32 {
+        var model: String?
+        var output: String?
+        var json = false
+        var maxTokens = SentenceEncoder.defaultMaxTokens
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let value = index + 1 < arguments.count ? arguments[index + 1] : nil
+            switch argument {
+            case "--model" where value != nil:
+                model = value
+                index += 1
+            case "--out" where value != nil:
+                output = value
+                index += 1
+            case "--max-tokens" where value.flatMap(Int.init) != nil:
+                maxTokens = Int(value!)!
+                index += 1
+            case "--json":
+                json = true
+            case "--help", "-h":
+                print(usage)
+                return 0
+            default:
+                return fail("unknown or incomplete argument '\(argument)'\n\(usage)", status: 2)
+            }
+            index += 1
+        }
+        guard let model else {
+            return fail("--model DIR is required\n\(usage)", status: 2)
+        }
+        let rows: [(id: String, text: String)]
+        switch parse(FileHandle.standardInput.readDataToEndOfFile()) {
+        case .success(let parsed):
+            rows = parsed
+        case .failure(let message):
+            return fail(message.text, status: 1)
+        }
+        do {
+            let encoder = try SentenceEncoder(modelDirectory: model, maxTokens: maxTokens)
+            let vectors = encoder.embed(rows.map(\.text))
+            if json {
+                let lines = jsonLines(ids: rows.map(\.id), vectors: vectors)
+                if let output {
+                    guard FileManager.default.createFile(atPath: output, contents: Data(lines)) else {
+                        return fail("cannot write \(output)", status: 1)
+                    }
+                } else {
+                    FileHandle.standardOutput.write(Data(lines))
+                }
+            } else if let output {
+                try EmbeddingMatrix.write(ids: rows.map(\.id), vectors: vectors, to: output)
+            } else {
+                let temporary = NSTemporaryDirectory() + "/lakemark-embed-\(getpid()).bin"
+                defer { unlink(temporary) }
+                try EmbeddingMatrix.write(ids: rows.map(\.id), vectors: vectors, to: temporary)
+                guard let bytes = FileManager.default.contents(atPath: temporary) else {
+                    return fail("cannot read back \(temporary)", status: 1)
+                }
+                FileHandle.standardOutput.write(bytes)
+            }
+            return 0
+        } catch {
+            return fail("\(error)", status: 1)
+        }
+    }
+
+    /// A message about the input.
+    struct InputProblem: Error {
+        /// What is wrong, with the line number.
+        let text: String
+    }
+
+    /// Splits TSV input into ids and unescaped texts.
+    /// - Parameter data: The whole input.
+    /// - Returns: The rows in order, or the first malformed line.
+    static func parse(_ data: Data) -> Result<[(id: String, text: String)], InputProblem> {
+        guard let input = String(data: data, encoding: .utf8) else {
+            return .failure(InputProblem(text: "the input is not UTF-8"))
+        }
+        var rows: [(id: String, text: String)] = []
+        for (number, rawLine) in input.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if line.isEmpty { continue }
+            guard let tab = line.lastIndex(of: "\t") else {
+                return .failure(InputProblem(text: "line \(number + 1): expected id<TAB>text"))
+            }
+            let id = String(line[..<tab])
+            guard !id.isEmpty else {
+                return .failure(InputProblem(text: "line \(number + 1): the id is empty"))
+            }
+            rows.append((id, unescape(line[line.index(after: tab)...])))
+        }
+        return .success(rows)
+    }
+
+    /// Resolves `\t`, `\n`, `\r` and `\\`; any other backslash stays as written.
+    static func unescape(_ field: Substring) -> String {
+        guard field.contains("\\") else { return String(field) }
+        var result = ""
+        var escaped = false
+        for character in field {
+            if escaped {
+                switch character {
+                case "t": result.append("\t")
+                case "n": result.append("\n")
+                case "r": result.append("\r")
+                case "\\": result.append("\\")
+                default: result.append("\\"); result.append(character)
+                }
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else {
+                result.append(character)
+            }
+        }
+        if escaped { result.append("\\") }
+        return result
+    }
+
+    /// `{"id": ..., "vector": [...]}` per row, newline-terminated; floats in their shortest exact form.
+    static func jsonLines(ids: [String], vectors: [[Float]]) -> [UInt8] {
+        var writer = JSONWriter(capacity: vectors.count * 4_096)
+        for (id, vector) in zip(ids, vectors) {
+            writer.appendRaw("{\"id\":")
+            writer.appendString(id)
+            writer.appendRaw(",\"vector\":[")
+            for (position, value) in vector.enumerated() {
+                if position > 0 { writer.appendRaw(",") }
+                writer.appendRaw(Array(value.description.utf8))
+            }
+            writer.appendRaw("]}\n")
+        }
+        return writer.bytes
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Int32 {
+        FileHandle.standardError.write(Data("lakemark embed: \(message)\n".utf8))
+        return status
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Glibc
+
+/// A read-only memory map of a `.safetensors` file: an 8-byte little-endian header length, a JSON header
+/// naming each tensor's dtype, shape and byte range, then the tensor data.
+///
+/// The header is parsed once with `JSONSerialization` (it is small and read only at load). Tensor data stays
+/// in the mapping and is paged in on use; the mapping lives as long as this object.
+final class SafeTensorsFile: @unchecked Sendable {
+    // @unchecked: the mapping is read-only and never unmapped before deinit, so sharing it is safe.
+
+    /// One tensor's entry in the header.
+    struct Entry: Sendable {
+        /// `"F32"`, `"I64"`, ...
+        let dtype: String
+        /// Dimensions, outermost first.
+        let shape: [Int]
+        /// Byte offset of the first element from the start of the file.
+        let offset: Int
+        /// Length in bytes.
+        let length: Int
+    }
+
+    /// Largest header accepted, in bytes.
+    static let maxHeaderBytes = 16 * 1_048_576
+
+    /// The file's path, for messages.
+    let path: String
+    /// Tensors by name.
+    let entries: [String: Entry]
+    private let base: UnsafeRawPointer
+    private let size: Int
+
+    /// Maps the file and parses its header.
+    /// - Parameter path: The `.safetensors` file.
+    /// - Throws: `SemanticError` `.modelNotFound`, `.readFailed` or `.modelInvalid`.
+    init(path: String) throws(SemanticError) {
+        self.path = path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code: SemanticError.Code = errno == ENOENT ? .modelNotFound : .readFailed
+            throw SemanticError(code, "\(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_size > 8 else {
+            throw SemanticError(.modelInvalid, "\(path): not a safetensors file (too short)")
+        }
+        let size = Int(status.st_size)
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+            throw SemanticError(.readFailed, "\(path): mmap failed: \(String(cString: strerror(errno)))")
+        }
+        let base = UnsafeRawPointer(mapped)
+        do {
+            entries = try Self.parseHeader(base: base, size: size, path: path)
+        } catch {
+            munmap(mapped, size)
+            throw error
+        }
+        self.base = base
+        self.size = size
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), size)
+    }
+
+    /// The header entry of a `F32` tensor of the expected shape.
+    /// - Parameters:
+    ///   - name: The tensor's name, e.g. `"embeddings.LayerNorm.weight"`.
+    ///   - shape: The shape the model expects.
+    /// - Returns: The entry, to read with ``bytes(of:)``.
+    /// - Throws: `SemanticError.modelInvalid` when the tensor is missing, not `F32` or of another shape.
+    func entry(_ name: String, shape: [Int]) throws(SemanticError) -> Entry {
+        guard let entry = entries[name] else {
+            throw SemanticError(.modelInvalid, "\(path): tensor \(name) is missing")
+        }
+        guard entry.dtype == "F32", entry.shape == shape else {
+            throw SemanticError(
+                .modelInvalid,
+                "\(path): tensor \(name) is \(entry.dtype) \(entry.shape), expected F32 \(shape)"
+            )
+        }
+        return entry
+    }
+
+    /// The mapped bytes of a tensor (little-endian elements, possibly unaligned).
+    /// - Parameter entry: An entry of this file.
+    /// - Returns: A view valid while this object lives.
+    func bytes(of entry: Entry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + entry.offset, count: entry.length)
+    }
+
+    /// Copies a `F32` tensor into an array.
+    /// - Parameters:
+    ///   - name: The tensor's name.
+    ///   - shape: The shape the model expects.
+    /// - Returns: The elements in row-major order.
+    /// - Throws: `SemanticError.modelInvalid` as ``floats(_:shape:)``.
+    func array(_ name: String, shape: [Int]) throws(SemanticError) -> [Float] {
+        let raw = bytes(of: try entry(name, shape: shape))
+        let count = raw.count / 4
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                buffer[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(
+                    fromByteOffset: index * 4,
+                    as: UInt32.self
+                )))
+            }
+            initialized = count
+        }
+    }
+
+    private static func parseHeader(
+        base: UnsafeRawPointer,
+        size: Int,
+        path: String
+    ) throws(SemanticError) -> [String: Entry] {
+        let headerLength = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        guard headerLength <= UInt64(min(maxHeaderBytes, size - 8)) else {
+            throw SemanticError(.modelInvalid, "\(path): header length \(headerLength) does not fit the file")
+        }
+        let dataStart = 8 + Int(headerLength)
+        let header = Data(bytes: base + 8, count: Int(headerLength))
+        guard let object = try? JSONSerialization.jsonObject(with: header), let root = object as? [String: Any] else {
+            throw SemanticError(.modelInvalid, "\(path): header is not a JSON object")
+        }
+        var entries: [String: Entry] = [:]
+        for (name, value) in root where name != "__metadata__" {
+            guard let fields = value as? [String: Any],
+                let dtype = fields["dtype"] as? String,
+                let shape = fields["shape"] as? [Int],
+                let offsets = fields["data_offsets"] as? [Int], offsets.count == 2,
+                offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= size - dataStart
+            else {
+                throw SemanticError(.modelInvalid, "\(path): header entry \(name) is malformed or out of range")
+            }
+            let elementSize = dtype == "F32" ? 4 : (dtype == "I64" ? 8 : 0)
+            let elements = shape.reduce(1) { $0 &* max($1, 0) }
+            if elementSize > 0, elements * elementSize != offsets[1] - offsets[0] {
+                throw SemanticError(.modelInvalid, "\(path): tensor \(name) length does not match its shape")
+            }
+            entries[name] = Entry(dtype: dtype, shape: shape, offset: dataStart + offsets[0], length: offsets[1] - offsets[0])
+        }
+        return entries
+    }
+}
