@@ -1,0 +1,4 @@
+#ifndef LAKEMARK_CZSTD_SHIM_H
+#define LAKEMARK_CZSTD_SHIM_H
+#include <zstd.h>
+#endif
