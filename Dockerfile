@@ -3,8 +3,8 @@
 #   docker run -p 8080:8080 -v "$PWD/lake:/data/lake" lakemark
 # The Swift runtime and Foundation are linked statically (--static-swift-stdlib). The runtime stage carries only
 # the shared libraries the binary still loads (libc, libm, libstdc++, libgcc_s, libz, libzstd for Parquet and
-# zstd NDJSON, libssl and libcrypto for SigV4 and TLS) and the CA bundle for S3, STS, Secrets Manager and the mapping API over TLS. No libcurl: every
-# HTTP client in the binary is the project's own.
+# zstd NDJSON, libssl and libcrypto for SigV4 and TLS) and the CA bundle for S3, STS, Secrets Manager and the
+# mapping API over TLS. No libcurl: every HTTP client in the binary is the project's own.
 # Both stages are Debian 12 so the glibc the binary was linked against is the one it runs on.
 # deploy/README.md covers ECS, Kubernetes and the Firehose stream.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
