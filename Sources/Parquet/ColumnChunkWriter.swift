@@ -3,8 +3,8 @@
 ///
 /// The shredder calls ``addNull(repetition:definition:)`` and the `add` methods for every level entry of a row,
 /// then ``endRow()``, which closes a page at the last row boundary once the page would exceed the page size. BYTE_ARRAY
-/// values are dictionary-encoded while the dictionary fits the page size; when it would not, the page being filled
-/// is turned into PLAIN and the rest of the chunk stays PLAIN.
+/// values are dictionary-encoded while the dictionary fits the page size; when it would not, the complete rows buffered
+/// so far become a dictionary-encoded page and the rest of the chunk is PLAIN.
 final class ColumnChunkWriter {
     /// The column.
     let column: ParquetColumnDescriptor
@@ -140,13 +140,15 @@ final class ColumnChunkWriter {
         Self.appendPlain(bytes, to: &plainBytes)
     }
 
-    /// Turns the page being filled into PLAIN and leaves dictionary mode for the rest of the chunk.
+    /// Leaves dictionary mode for the rest of the chunk: the complete rows of the page being filled are written as
+    /// a dictionary-encoded page, and the current row's values so far are turned into PLAIN.
     private func fallBackToPlain() {
-        for (position, index) in indices.enumerated() {
-            if position == rowValueMark { rowByteMark = plainBytes.count }
+        if rowLevelMark > 0 {
+            writePage(levels: rowLevelMark, values: rowValueMark, plainByteCount: 0)
+        }
+        for index in indices {
             dictionary.withEntry(Int(index)) { Self.appendPlain($0, to: &plainBytes) }
         }
-        if rowValueMark == indices.count { rowByteMark = plainBytes.count }
         indices.removeAll()
         isDictionaryMode = false
     }
