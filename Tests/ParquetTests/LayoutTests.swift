@@ -68,26 +68,38 @@ import Testing
         }
     }
 
-    @Test func aDictionaryThatOutgrowsThePageSizeFallsBackToPlain() throws {
+    @Test func dictionariesFallBackToPlainWhenTooBigAndAreDroppedWhenValuesAreDistinct() throws {
         var options = ParquetWriterOptions()
         options.dataPageSize = 16 * 1024
-        let fields: [ParquetField] = [SampleData.string("text"), SampleData.string("repeated")]
+        let fields: [ParquetField] = [
+            SampleData.string("text"), SampleData.string("repeated"), SampleData.string("distinct"),
+        ]
         let rows: [[ParquetValue]] = (0..<2000).map { index in
-            let text = String(repeating: "\(index % 977)-", count: 40)
-            return [index % 13 == 0 ? .null : .string(text), .string(["a", "b", "c"][index % 3])]
+            let text = String(repeating: "\(index / 3 % 977)-", count: 40)
+            return [
+                index % 13 == 0 ? .null : .string(text), .string(["a", "b", "c"][index % 3]),
+                .string("id-\(index)-\(String(repeating: "z", count: index % 50))"),
+            ]
         }
         guard let read = try readBack(fields, rows, options) else { return }
         let chunks = Array(RoundTripTests.chunks(read).joined())
+        func dataPages(_ chunk: [String: Any]) -> [[String: Any]] {
+            (chunk["pages"] as? [[String: Any]] ?? []).filter { $0["type"] as? Int == 0 }
+        }
+        // Repeating values whose dictionary outgrows the page size: dictionary pages first, then PLAIN.
         let text = chunks[0]
-        let textPages = (text["pages"] as? [[String: Any]] ?? []).filter { $0["type"] as? Int == 0 }
         #expect(text["has_dictionary_page"] as? Bool == true)
-        #expect(textPages.contains { $0["encoding"] as? Int == 2 })
-        #expect(textPages.contains { $0["encoding"] as? Int == 0 })
+        #expect(dataPages(text).first?["encoding"] as? Int == 2)
+        #expect(dataPages(text).last?["encoding"] as? Int == 0)
         #expect(Set(text["encodings"] as? [String] ?? []).isSuperset(of: ["PLAIN", "PLAIN_DICTIONARY"]))
+        // Few distinct values: dictionary all the way.
         let repeated = chunks[1]
-        let repeatedPages = (repeated["pages"] as? [[String: Any]] ?? []).filter { $0["type"] as? Int == 0 }
         #expect(repeated["has_dictionary_page"] as? Bool == true)
-        #expect(repeatedPages.allSatisfy { $0["encoding"] as? Int == 2 })
+        #expect(dataPages(repeated).allSatisfy { $0["encoding"] as? Int == 2 })
+        // Every value distinct: the dictionary is dropped before any page uses it.
+        let distinct = chunks[2]
+        #expect(distinct["has_dictionary_page"] as? Bool == false)
+        #expect(dataPages(distinct).allSatisfy { $0["encoding"] as? Int == 0 })
     }
 
     @Test func logicalTypesAndFooterFieldsAreWhatReadersExpect() throws {
