@@ -95,7 +95,8 @@ struct ByteArrayDictionary {
             offset += 8
         }
         while offset < count {
-            if stored.load(fromByteOffset: offset, as: UInt8.self) != other.load(fromByteOffset: offset, as: UInt8.self) {
+            let left = stored.load(fromByteOffset: offset, as: UInt8.self)
+            if left != other.load(fromByteOffset: offset, as: UInt8.self) {
                 return false
             }
             offset += 1

@@ -1,6 +1,6 @@
-/// Buffers one leaf column of the current row group (a value type, kept in the file writer's unsafe buffer so the
-/// hot path has neither reference counting nor exclusivity checks): the levels and values of the page being filled, and the pages
-/// already encoded.
+/// Buffers one leaf column of the current row group: the levels and values of the page being filled, and the pages
+/// already encoded. A value type, kept in the file writer's unsafe buffer so the hot path has neither reference
+/// counting nor exclusivity checks.
 ///
 /// The shredder calls ``addNull(repetition:definition:)`` and the `add` methods for every level entry of a row,
 /// then ``endRow()``, which closes a page at the last row boundary once the page would exceed the page size. BYTE_ARRAY

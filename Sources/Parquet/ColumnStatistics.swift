@@ -74,7 +74,8 @@ struct ColumnStatistics {
         case .int64:
             return Int64(littleEndianBytes: left) < Int64(littleEndianBytes: right)
         case .float:
-            return Float(bitPattern: UInt32(littleEndianBytes: left)) < Float(bitPattern: UInt32(littleEndianBytes: right))
+            return Float(bitPattern: UInt32(littleEndianBytes: left))
+                < Float(bitPattern: UInt32(littleEndianBytes: right))
         case .double:
             return Double(bitPattern: UInt64(littleEndianBytes: left))
                 < Double(bitPattern: UInt64(littleEndianBytes: right))

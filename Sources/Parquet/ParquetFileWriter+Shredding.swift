@@ -55,7 +55,8 @@ extension ParquetFileWriter {
             guard values.count == node.children.count else {
                 throw ParquetError(
                     code: .fieldCountMismatch,
-                    message: "\(path(index)) has \(values.count) values but the group has \(node.children.count) fields")
+                    message: "\(path(index)) has \(values.count) values but the group has \(node.children.count) "
+                        + "fields")
             }
             for (position, childValue) in values.enumerated() {
                 try shred(node: childIndices[node.children.lowerBound + position], childValue, repetition: repetition,
@@ -89,11 +90,13 @@ extension ParquetFileWriter {
                 default: Int32.min...Int32.max
                 }
             guard range.contains(number) else {
-                throw ParquetError(code: .valueOutOfRange, message: "\(path(index)) value \(number) is outside \(range)")
+                throw ParquetError(
+                    code: .valueOutOfRange, message: "\(path(index)) value \(number) is outside \(range)")
             }
         case (.byteArray, .bytes(let bytes)):
             guard bytes.count <= Int(Int32.max) - 4 else {
-                throw ParquetError(code: .tooLarge, message: "\(path(index)) value of \(bytes.count) bytes is too large")
+                throw ParquetError(
+                    code: .tooLarge, message: "\(path(index)) value of \(bytes.count) bytes is too large")
             }
         default:
             throw mismatch(index, expected: "a \(node.physical) value", value)

@@ -148,6 +148,28 @@ import Testing
         #expect(duckdb["metadata"] == "STRUCT(product STRUCT(\"name\" VARCHAR, \"version\" VARCHAR), uid VARCHAR)")
     }
 
+    @Test func floatingPointBoundsSkipNaNAndOrderSignedZeros() throws {
+        let fields: [ParquetField] = [
+            .primitive(name: "nan", repetition: .optional, type: .double, logical: .none),
+            .primitive(name: "zeros", repetition: .optional, type: .float, logical: .none),
+            .primitive(name: "flag", repetition: .required, type: .boolean, logical: .none),
+        ]
+        let rows: [[ParquetValue]] = [
+            [.double(.nan), .float(0.0), .bool(true)], [.null, .float(-0.0), .bool(true)],
+            [.double(.nan), .null, .bool(true)],
+        ]
+        guard let read = try readBack(fields, rows, ParquetWriterOptions()) else { return }
+        let chunks = Array(RoundTripTests.chunks(read).joined())
+        let nan = chunks[0]["statistics"] as? [String: Any]
+        #expect(nan?["min"] is NSNull && nan?["max"] is NSNull)
+        #expect(nan?["null_count"] as? Int == 1)
+        let zeros = chunks[1]["statistics"] as? [String: Any]
+        #expect(zeros?["min"] as? String == "f:-0.0")
+        #expect(zeros?["max"] as? String == "f:0.0")
+        let flag = chunks[2]["statistics"] as? [String: Any]
+        #expect(flag?["min"] as? Bool == true && flag?["max"] as? Bool == true)
+    }
+
     @Test func aFileWithoutRowsIsReadable() throws {
         guard let read = try readBack(SampleData.fields, [], ParquetWriterOptions()) else { return }
         #expect(footer(read)["num_rows"] as? Int == 0)

@@ -49,6 +49,9 @@ import Testing
                 for page in dataPages {
                     #expect((page["uncompressed"] as? Int ?? .max) <= pageLimit, "\(path) page over the limit")
                 }
+                let pageNulls = dataPages.reduce(0) { $0 + ($1["null_count"] as? Int ?? 0) }
+                let statistics = chunk["statistics"] as? [String: Any]
+                #expect(pageNulls == statistics?["null_count"] as? Int, "\(path) page null counts")
                 let dictionaryPages = pages.filter { $0["type"] as? Int == 2 }
                 #expect(dictionaryPages.count == ((chunk["has_dictionary_page"] as? Bool ?? false) ? 1 : 0))
             }
