@@ -8,6 +8,9 @@
 /// statistics and null counts per column chunk (and per page), `TypeDefinedOrder` column orders, `created_by` and
 /// the key-value metadata.
 ///
+/// - Note: Byte-array bounds longer than 64 bytes are truncated to shorter valid bounds, flagged
+///   `is_min_value_exact` / `is_max_value_exact` = false. The whole file is held in memory until ``finish()``.
+///
 /// Not thread-safe: use one writer per file.
 public final class ParquetFileWriter {
     /// The schema rows are checked against.

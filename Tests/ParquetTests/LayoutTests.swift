@@ -191,6 +191,9 @@ import Testing
         RoundTripTests.expectRows(read, fields, rows)
         let pages = (RoundTripTests.chunks(read).first?.first?["pages"] as? [[String: Any]] ?? [])
         #expect(pages.map { $0["num_values"] as? Int ?? -1 } == [1, 1, 2])
+        // Only the page holding the long value has a truncated (inexact) maximum; its minimum is the value's prefix.
+        #expect(pages.map { $0["max_exact"] as? Bool } == [true, false, true])
+        #expect(pages.map { $0["min_exact"] as? Bool } == [true, false, true])
         let statistics = RoundTripTests.chunks(read).first?.first?["statistics"] as? [String: Any]
         #expect(statistics?["min"] as? String == "after")
         // The 5000-byte maximum is kept as a 64-byte upper bound: 63 "x" and a "y".
