@@ -21,6 +21,7 @@ let package = Package(
     targets: [
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libssl for the TLS target (separate from COpenSSL so that AWSSigning links libcrypto only).
         .systemLibrary(name: "COpenSSLTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
@@ -35,8 +36,10 @@ let package = Package(
         .target(name: "Metrics", swiftSettings: swiftSettings),
         // Byte-level JSON: tape parser, writer, splice helpers. No dependencies.
         .target(name: "JSONBytes", swiftSettings: swiftSettings),
-        // Base64 and gzip (inflate with caps, deflate).
-        .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // Base64, gzip (inflate with caps, deflate) and zstd (libzstd frames, capped decompression).
+        .target(name: "Codecs", dependencies: ["CZlib", "CZstd"], swiftSettings: swiftSettings),
+        // Parquet file writer: Thrift compact footer, Dremel shredding, dictionary/PLAIN pages, gzip/zstd.
+        .target(name: "Parquet", dependencies: ["Codecs"], swiftSettings: swiftSettings),
         // HTTP/1.1 vocabulary and parsers, no I/O.
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
         // HTTP/1.1 server on POSIX sockets with a bounded worker pool, optionally over TLS (libssl).
@@ -122,6 +125,8 @@ let package = Package(
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
         // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
         .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink", "AWSCredentialChain"], swiftSettings: swiftSettings),
+        // Parquet writer throughput on an OCSF-like schema, driven by scripts/parquet_bench.sh (against pyarrow).
+        .executableTarget(name: "ParquetBench", dependencies: ["Parquet", "Codecs"], swiftSettings: swiftSettings),
 
         // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.
         .target(name: "NetworkTestSupport", path: "Tests/NetworkTestSupport"),
@@ -136,6 +141,7 @@ let package = Package(
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Codecs"], exclude: ["parquet_reader.py"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),
