@@ -125,12 +125,7 @@ public final class LocalDirectorySink: ObjectSink {
     public func checkWritable() throws(SinkError) {
         var unused = Set<String>()
         try createRoot(recordingChangesIn: &unused)
-        let probe = try temporaryDirectory() + "/" + LocalDirectorySink.temporaryName(suffix: "probe")
-        let fd: Int32
-        switch POSIXFiles.openFile(probe, O_WRONLY | O_CREAT | O_EXCL, fileMode) {
-        case .success(let opened): fd = opened
-        case .failure(let failure): throw error(failure, doing: "creating a probe file", relative: "")
-        }
+        let (probe, fd) = try openTemporaryFile(suffix: "probe", doing: "creating a probe file", for: "")
         let writeFailure = POSIXFiles.writeAll(fd, [UInt8(ascii: "\n")])
         let closeFailure = POSIXFiles.closeFile(fd)
         unlink(probe)
@@ -199,24 +194,43 @@ public final class LocalDirectorySink: ObjectSink {
         }
     }
 
+    /// Creates a new file in the temporary area, making a new area once if the current one was removed.
+    /// - Parameters:
+    ///   - suffix: An optional name suffix.
+    ///   - action: What a failure message says was being done.
+    ///   - key: The object key, for error messages.
+    /// - Returns: The file's path and open descriptor.
+    private func openTemporaryFile(
+        suffix: String?,
+        doing action: String,
+        for key: String
+    ) throws(SinkError) -> (path: String, fd: Int32) {
+        var recreatedArea = false
+        var attempt = 0
+        while true {
+            let directory = try temporaryDirectory()
+            let path = directory + "/" + LocalDirectorySink.temporaryName(suffix: suffix)
+            switch POSIXFiles.openFile(path, O_WRONLY | O_CREAT | O_EXCL, fileMode) {
+            case .success(let fd):
+                return (path, fd)
+            case .failure(let failure) where failure.code == EEXIST && attempt < 7:
+                attempt += 1
+            case .failure(let failure) where failure.code == ENOENT && !recreatedArea:
+                // The area (or the whole root) was removed under us: make a new one, once.
+                temporaryArea.forget(directory)
+                var unused = Set<String>()
+                try createRoot(recordingChangesIn: &unused)
+                recreatedArea = true
+            case .failure(let failure):
+                throw error(failure, doing: action, relative: key)
+            }
+        }
+    }
+
     /// Writes an object's body to a new file in the temporary area; returns the file's path.
     private func writeTemporary(_ plan: WritePlan, _ object: SinkObject, sync: Bool) throws(SinkError) -> String {
-        let directory = try temporaryDirectory()
         let key = object.key
-        var temporaryPath = ""
-        var fd: Int32 = -1
-        for attempt in 0..<8 {
-            temporaryPath = directory + "/" + LocalDirectorySink.temporaryName(suffix: nil)
-            switch POSIXFiles.openFile(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, fileMode) {
-            case .success(let opened):
-                fd = opened
-            case .failure(let failure) where failure.code == EEXIST && attempt < 7:
-                continue
-            case .failure(let failure):
-                throw error(failure, doing: "creating a temporary file for", relative: key)
-            }
-            break
-        }
+        let (temporaryPath, fd) = try openTemporaryFile(suffix: nil, doing: "creating a temporary file for", for: key)
         if let failure = POSIXFiles.writeAll(fd, object.body) {
             _ = POSIXFiles.closeFile(fd)
             unlink(temporaryPath)

@@ -70,6 +70,18 @@ final class TemporaryArea: Sendable {
         }
     }
 
+    /// Forgets the area at `path` after someone removed it (for example the whole sink root), so that the next
+    /// ``path()`` creates and locks a new one.
+    /// - Parameter path: The area path that turned out to be gone.
+    func forget(_ path: String) {
+        state.withLock { state in
+            guard state.path == path else { return }
+            _ = POSIXFiles.closeFile(state.lockDescriptor)
+            state.lockDescriptor = -1
+            state.path = nil
+        }
+    }
+
     /// A failed step of preparing the area.
     struct AreaFailure: Error {
         /// The system error.

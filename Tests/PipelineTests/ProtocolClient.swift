@@ -525,7 +525,12 @@ extension ProtocolClient {
             while let path = enumerator.nextObject() as? String {
                 var isDirectory: ObjCBool = false
                 let full = root.appendingPathComponent(path).path
-                if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                // The sink's per-process temporary area keeps a lock file while the service runs; temporary
+                // files themselves (`.tmp-*`) still count.
+                let isAreaLock = path.contains(".lakemark-tmp/") && path.hasSuffix("/lock")
+                if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
+                    !isAreaLock
+                {
                     files.append(path)
                 }
             }

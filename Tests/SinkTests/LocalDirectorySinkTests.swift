@@ -242,6 +242,21 @@ import Testing
         #expect(scratch.contents("a/b.json.gz") == [1])
     }
 
+    /// Someone removes the whole root (with this process's temporary area) while the sink is in use: the next
+    /// calls make a new area and succeed.
+    @Test func rootRemovedWhileInUseIsRecreated() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let sink = LocalDirectorySink(root: scratch.path + "/lake")
+        try sink.put([SinkObject(key: "a/1.json.gz", body: [1])])
+        try FileManager.default.removeItem(atPath: scratch.path + "/lake")
+        try sink.checkWritable()
+        try FileManager.default.removeItem(atPath: scratch.path + "/lake")
+        try sink.put([SinkObject(key: "a/2.json.gz", body: [2])])
+        #expect(scratch.contents("lake/a/2.json.gz") == [2])
+        #expect(!scratch.allFiles().contains { $0.contains(".tmp-") })
+    }
+
     @Test func checkWritableCreatesTheRootAndLeavesNothing() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
