@@ -54,6 +54,13 @@ let package = Package(
             resources: [.copy("Catalogs")],
             swiftSettings: swiftSettings
         ),
+        // OCSF class schemas (generated, pinned), converters from raw sources, validation and shredding.
+        .target(
+            name: "OCSF",
+            dependencies: ["JSONBytes", "ServiceSupport"],
+            resources: [.copy("Schemas")],
+            swiftSettings: swiftSettings
+        ),
         // Splicing `secberus_compliance` into the original bytes.
         .target(name: "Enrichment", dependencies: ["JSONBytes"], swiftSettings: swiftSettings),
         // Durable object stores: the local directory sink.
@@ -118,6 +125,7 @@ let package = Package(
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
+        .testTarget(name: "OCSFTests", dependencies: ["OCSF", "JSONBytes", "Extraction"]),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
