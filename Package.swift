@@ -57,7 +57,7 @@ let package = Package(
         // OCSF class schemas (generated, pinned), converters from raw sources, validation and shredding.
         .target(
             name: "OCSF",
-            dependencies: ["JSONBytes", "ServiceSupport"],
+            dependencies: ["JSONBytes", "ServiceSupport", "Extraction"],
             resources: [.copy("Schemas")],
             swiftSettings: swiftSettings
         ),

@@ -18,7 +18,9 @@ Output: one TSV per class, `<class_uid>.tsv`, in pre-order (a parent line comes 
 Depth: objects nest recursively in OCSF (process.parent_process, user.groups, ...). Objects are kept down to
 --depth levels below the event (default 3: `actor.user.account` keeps its scalars, `actor.user.account.x.y` does
 not), and an object type already present on the path is never entered again. Objects with no scalar left are
-dropped. What the cut drops is written by the service to `unmapped` (JSON text), never lost.
+dropped. Attributes a profile makes required (`cloud` for the cloud profile, `action_id` for
+security_control) are written as recommended: they are required only when an event declares the profile. What the
+cut drops is written by the service to `unmapped` (JSON text), never lost.
 """
 import argparse
 import glob
@@ -70,6 +72,9 @@ def walk(export, attributes, prefix, depth, max_depth, seen, lines):
         path = prefix + name
         array = "1" if attribute.get("is_array") else "0"
         requirement = attribute.get("requirement", "optional")
+        if attribute.get("profile") and requirement == "required":
+            # Required only when the event declares the profile; the service validates the class itself.
+            requirement = "recommended"
         object_type = attribute.get("object_type")
         if attribute.get("type") == "object_t" and object_type != "object":
             if depth >= max_depth or object_type in seen:
