@@ -19,6 +19,7 @@ let package = Package(
     targets: [
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libssl for the TLS target (separate from COpenSSL so that AWSSigning links libcrypto only).
         .systemLibrary(name: "COpenSSLTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
@@ -31,8 +32,10 @@ let package = Package(
         .target(name: "Metrics", swiftSettings: swiftSettings),
         // Byte-level JSON: tape parser, writer, splice helpers. No dependencies.
         .target(name: "JSONBytes", swiftSettings: swiftSettings),
-        // Base64 and gzip (inflate with caps, deflate).
-        .target(name: "Codecs", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // Base64, gzip (inflate with caps, deflate) and zstd (libzstd frames, capped decompression).
+        .target(name: "Codecs", dependencies: ["CZlib", "CZstd"], swiftSettings: swiftSettings),
+        // Parquet file writer: Thrift compact footer, Dremel shredding, dictionary/PLAIN pages, gzip/zstd.
+        .target(name: "Parquet", dependencies: ["Codecs"], swiftSettings: swiftSettings),
         // HTTP/1.1 vocabulary and parsers, no I/O.
         .target(name: "HTTPCore", swiftSettings: swiftSettings),
         // HTTP/1.1 server on POSIX sockets with a bounded worker pool, optionally over TLS (libssl).
@@ -120,6 +123,7 @@ let package = Package(
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Codecs"], exclude: ["parquet_reader.py"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),

@@ -1,0 +1,36 @@
+/// One field of the schema as the record shredder walks it.
+///
+/// A `.list` field stands for three schema elements (the LIST group, the repeated `list` group and `element`); its
+/// levels are folded in here: the LIST group is present at ``definedLevel``, an element exists at
+/// `definedLevel + 1` and repeats at ``repeatLevel``.
+struct ShredNode: Sendable {
+    /// What kind of field this is, with the node indices of its children.
+    enum Kind: Sendable {
+        /// A leaf: its column index.
+        case leaf(column: Int)
+        /// A group: its fields' node indices.
+        case group(children: [Int])
+        /// A 3-level LIST: its element's node index.
+        case list(element: Int)
+    }
+
+    /// What kind of field this is.
+    let kind: Kind
+    /// How the field repeats.
+    let repetition: ParquetRepetition
+    /// The definition level of the field's leaves when the field is present (non-null; for a repeated field, when
+    /// it has at least one value).
+    let definedLevel: Int
+    /// For a repeated field or a LIST, the repetition level of its second and later elements; otherwise the
+    /// repetition level inherited from the nearest repeated ancestor.
+    let repeatLevel: Int
+    /// The leaf columns under the field.
+    let columns: Range<Int>
+    /// The field's path for error messages, with `[]` after lists and repeated fields (for example
+    /// `finding_info.types[]`).
+    let path: String
+    /// For a leaf, the physical type.
+    let physical: ParquetPhysicalType
+    /// For a leaf, the logical type.
+    let logical: ParquetLogicalType
+}
