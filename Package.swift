@@ -80,7 +80,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics",
+                "S3", "AWSSigning", "TLS", "Metrics", "OCSF", "Parquet",
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,6 +14,8 @@ extension BatchProcessor {
         var partition: ObjectKeyBuilder.Partition
         var textIndex: Int?
         var cloudWatch: [UInt8]?
+        /// The OCSF attribute path the text came from (parquet output's enrichment name), when configured.
+        var textAttribute: String?
     }
 
     /// Builds the batch's objects, one per partition, named deterministically from the request id.
@@ -67,8 +69,18 @@ extension BatchProcessor {
                     let context =
                         tape.value(forKey: Self.cloudWatchMember, in: tape.rootIndex) == nil
                         ? input.cloudWatch?.json() : nil
+                    var textAttribute: String?
+                    if case .field(let path)? = extracted?.origin, let first = path.parts.first {
+                        textAttribute = first.joined(separator: ".")
+                    }
                     events.append(
-                        PreparedEvent(tape: tape, partition: partition, textIndex: textIndex, cloudWatch: context)
+                        PreparedEvent(
+                            tape: tape,
+                            partition: partition,
+                            textIndex: textIndex,
+                            cloudWatch: context,
+                            textAttribute: textAttribute
+                        )
                     )
                 }
             }
@@ -80,6 +92,17 @@ extension BatchProcessor {
         let matches = try mapTexts(texts, report: &report)
         let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
         report.timings.map = clock.lap()
+        if let lake = securityLake {
+            return try buildSecurityLakeObjects(
+                events,
+                texts: texts,
+                matches: matches,
+                arrays: arrays,
+                requestID: batch.requestID,
+                lake: lake,
+                report: &report
+            )
+        }
 
         var buffers: [ObjectKeyBuilder.Partition: [UInt8]] = [:]
         let emptyArray: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "]")]
@@ -99,6 +122,12 @@ extension BatchProcessor {
         for (index, partition) in buffers.keys.sorted().enumerated() {
             let ndjson = buffers[partition] ?? []
             report.outputBytes += ndjson.count
+            if configuration.format == .ndjsonZstd {
+                let key = keys.key(for: partition, requestID: batch.requestID, index: index, fileExtension: "json.zst")
+                let body = Zstd.compress(ndjson, level: configuration.securityLake.zstdLevel)
+                objects.append(SinkObject(key: key, body: body))
+                continue
+            }
             let key = keys.key(for: partition, requestID: batch.requestID, index: index)
             objects.append(SinkObject(key: key, body: Gzip.deflate(ndjson, level: configuration.gzipLevel)))
         }

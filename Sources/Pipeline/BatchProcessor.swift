@@ -44,6 +44,8 @@ public final class BatchProcessor: Sendable {
     let keys = ObjectKeyBuilder()
     /// Splices members into original bytes.
     let splicer = MemberSplicer()
+    /// The Security Lake writer (and spool) when the format is `parquet`.
+    let securityLake: SecurityLakeOutput?
 
     /// Creates a processor.
     /// - Parameters:
@@ -51,12 +53,16 @@ public final class BatchProcessor: Sendable {
     ///   - mapper: the compliance mapper.
     ///   - mappingOptions: frameworks, threshold and top-k for every event.
     ///   - sink: where objects are written.
+    ///   - securityLake: the OCSF Parquet writer and spool; required when the format is `parquet`, else ignored.
+    ///     Default: none.
     public init(
         configuration: Configuration,
         mapper: any ComplianceMapper,
         mappingOptions: MappingOptions,
-        sink: any ObjectSink
+        sink: any ObjectSink,
+        securityLake: SecurityLakeOutput? = nil
     ) {
+        self.securityLake = configuration.format == .parquet ? securityLake : nil
         self.configuration = configuration
         self.accessKeys = AccessKeyVerifier(keys: configuration.accessKeys)
         self.decoder = FirehoseBatchDecoder(
@@ -125,6 +131,8 @@ public final class BatchProcessor: Sendable {
             return failure(503, requestID: batch.requestID, code: "sink.\(error.code)", message: error.message, report)
         } catch let error as MappingUnavailable {
             return failure(503, requestID: batch.requestID, code: error.code, message: error.message, report)
+        } catch let error as SecurityLakeSpoolError {
+            return failure(503, requestID: batch.requestID, code: "spool.\(error.code)", message: error.message, report)
         } catch let error as MappingError {
             return failure(500, requestID: batch.requestID, code: "mapping.\(error.code)", message: "\(error)", report)
         } catch {
