@@ -9,15 +9,23 @@ extension OCSFConverter {
         "user.mfa.factor.activate": 10, "user.mfa.factor.deactivate": 11,
     ]
 
+    /// The class of an Okta event type: 3002 for sign-on and session events, 3001 for user lifecycle and
+    /// credential changes, `nil` for the rest.
+    static func oktaClass(_ eventType: String) -> Int? {
+        if eventType.hasPrefix("user.session.") || eventType.hasPrefix("user.authentication") { return 3002 }
+        return oktaAccountChanges[eventType] == nil ? nil : 3001
+    }
+
     /// An Okta System Log event: sign-on and session events → Authentication 3002, user lifecycle and
     /// credential changes → Account Change 3001; other event types have no mapping.
     func okta(_ source: SourceEvent) -> [UInt8]? {
         guard let eventType = source.string("eventType"), let time = source.time("published") else { return nil }
+        guard let eventClass = Self.oktaClass(eventType) else { return nil }
         let authentication: Int64? =
-            eventType.hasPrefix("user.session.start") || eventType.hasPrefix("user.authentication")
-            ? 1 : eventType.hasPrefix("user.session.end") ? 2 : nil
+            eventClass != 3002 ? nil
+            : eventType.hasPrefix("user.session.start") || eventType.hasPrefix("user.authentication") ? 1
+            : eventType.hasPrefix("user.session.end") ? 2 : 99
         let change = Self.oktaAccountChanges[eventType]
-        guard authentication != nil || change != nil else { return nil }
         let result = source.string("outcome.result")
         let failed = result.map { $0 != "SUCCESS" && $0 != "ALLOW" } ?? false
         var out = OCSFEventWriter()

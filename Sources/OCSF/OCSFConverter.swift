@@ -28,12 +28,14 @@ public struct OCSFConverter: Sendable {
         let root = tape.rootIndex
         guard tape.kind(root) == .object else { return [.unmapped(reason: "no_mapping.not_an_object")] }
         var object = root
+        var kind = EventKind.classify(tape, object: root)
+        // An EventBridge envelope: the envelope names the family, its `detail` holds the event.
         if tape.value(forKey: "detail-type", in: root) != nil, let detail = tape.value(forKey: "detail", in: root),
             tape.kind(detail) == .object
         {
             object = detail
+            if kind == .eventBridge { kind = EventKind.classify(tape, object: detail) }
         }
-        let kind = EventKind.classify(tape, object: object)
         let source = SourceEvent(tape: tape, object: object)
         switch kind {
         case .ocsf:
@@ -52,6 +54,9 @@ public struct OCSFConverter: Sendable {
             }
             return converted.isEmpty ? [.unmapped(reason: "no_mapping.securityhub_empty")] : converted
         case .okta:
+            guard let type = source.string("eventType"), Self.oktaClass(type) != nil else {
+                return [.unmapped(reason: "no_mapping.okta_event_type")]
+            }
             return Self.finish(okta(source), text: "message")
         case .vpcFlow:
             return Self.finish(vpcFlow(source), text: "message")
