@@ -130,6 +130,13 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
         .testTarget(name: "OCSFTests", dependencies: ["OCSF", "JSONBytes", "Extraction"]),
+        .testTarget(
+            name: "SecurityLakeTests",
+            dependencies: [
+                "Pipeline", "OCSF", "Parquet", "Sink", "S3", "Codecs", "JSONBytes", "HTTPClient", "HTTPCore",
+                "ServiceSupport", "AWSSigning", "NetworkTestSupport",
+            ]
+        ),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),

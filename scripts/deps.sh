@@ -2,7 +2,7 @@
 # Installs what building and testing Lakemark needs on Debian, only what is missing.
 #   scripts/deps.sh build   - C libraries the Swift package links (zlib, OpenSSL's libcrypto)
 #   scripts/deps.sh test    - the above plus Python packages the tests use as real peers and oracles
-#                             (DuckDB reads what landed; botocore checks the SigV4 signer; moto serves
+#                             (DuckDB and pyarrow read what landed; botocore checks the SigV4 signer; moto serves
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
 #                             hadolint check deploy/ and the Dockerfile)
 #   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
@@ -29,6 +29,7 @@ fi
 if [ "$mode" = "test" ]; then
   need_pip=()
   python3 -c 'import duckdb' >/dev/null 2>&1 || need_pip+=(duckdb)
+  python3 -c 'import pyarrow' >/dev/null 2>&1 || need_pip+=(pyarrow)
   python3 -c 'import botocore' >/dev/null 2>&1 || need_pip+=(botocore)
   python3 -c 'import moto.server, flask_cors' >/dev/null 2>&1 || need_pip+=('moto[server]')
   python3 -c 'import cfnlint' >/dev/null 2>&1 || need_pip+=(cfn-lint)
