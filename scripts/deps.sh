@@ -2,7 +2,7 @@
 # Installs what building and testing Lakemark needs on Debian, only what is missing.
 #   scripts/deps.sh build   - C libraries the Swift package links (zlib, zstd, OpenSSL's libcrypto)
 #   scripts/deps.sh test    - the above plus Python packages the tests use as real peers and oracles
-#                             (DuckDB and pyarrow read what landed; botocore checks the SigV4 signer; moto serves
+#                             (DuckDB reads what landed; botocore checks the SigV4 signer; moto serves
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
 #                             hadolint check deploy/ and the Dockerfile; pyarrow and DuckDB read the Parquet
 #                             files back; the zstd CLI reads zstd frames back)

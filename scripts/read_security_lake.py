@@ -58,10 +58,10 @@ def main():
         sources.add(rel.split("/region=")[0])
     for source in sorted(sources):
         pattern = os.path.join(root, source, "region=*", "accountId=*", "eventDay=*", "*.parquet")
+        quoted = "'" + pattern.replace("'", "''") + "'"
         con.execute(
-            "CREATE OR REPLACE VIEW sl AS SELECT * FROM read_parquet(?, hive_partitioning = true, "
-            "union_by_name = true, hive_types = {'region': VARCHAR, 'accountId': VARCHAR, 'eventDay': VARCHAR})",
-            [pattern])
+            f"CREATE OR REPLACE VIEW sl AS SELECT * FROM read_parquet({quoted}, hive_partitioning = true, "
+            "union_by_name = true, hive_types = {'region': VARCHAR, 'accountId': VARCHAR, 'eventDay': VARCHAR})")
         query = ("SELECT description, secberus_compliance, eventDay, accountId, region FROM sl "
                  "WHERE secberus_compliance IS NOT NULL")
         for description, compliance, day, account, region in con.execute(query).fetchall():

@@ -7,9 +7,9 @@ import Sink
 import Synchronization
 
 /// A durable write-ahead spool for Parquet output: each request's validated records are written, per partition,
-/// to `groups/<class>/<region>/<account>/<day>/<request>.ndjson` (synced before Firehose is answered), and a
-/// partition is flushed to one Parquet object once its oldest file is ``maxAgeSeconds`` old or it holds
-/// ``maxBytes``.
+/// as length-prefixed JSON entries to `groups/<class>/<region>/<account>/<day>/<request>.ndjson` (synced before
+/// Firehose is answered), and a partition is flushed to one Parquet object once its oldest file is
+/// ``maxAgeSeconds`` old or it holds ``maxBytes``.
 ///
 /// Exactly-once across crashes: a flush first records a manifest (`flushing/<name>`: the partition and its request
 /// files), writes the object under a name derived from that file set (so a repeated flush overwrites), records
@@ -75,7 +75,7 @@ public final class SecurityLakeSpool: Sendable {
         self.state = Mutex(State())
     }
 
-    /// Appends one spool line: `{"a":attribute,"d":text,"m":matches,"e":event}`.
+    /// Appends one spool entry: `<length>\n{"a":attribute,"d":text,"m":matches,"e":event}\n`.
     /// - Parameters:
     ///   - event: the OCSF event JSON.
     ///   - enrichment: its enrichment, or `nil`.
@@ -94,8 +94,29 @@ public final class SecurityLakeSpool: Sendable {
         }
         writer.appendRaw("\"e\":")
         writer.appendRaw(event)
-        writer.appendRaw("}\n")
+        writer.appendRaw("}")
+        // Length-prefixed: an event may hold raw line breaks (inside `unmapped` values copied from the source).
+        buffer.append(contentsOf: Array("\(writer.bytes.count)\n".utf8))
         buffer.append(contentsOf: writer.bytes)
+        buffer.append(0x0A)
+    }
+
+    /// The entries of a spool file written by ``appendLine(event:enrichment:to:)``.
+    /// - Parameter bytes: the file.
+    /// - Returns: each entry's JSON, or `nil` when the file is malformed (never produced: files appear whole).
+    static func entries(_ bytes: [UInt8]) -> [ArraySlice<UInt8>]? {
+        var entries: [ArraySlice<UInt8>] = []
+        var index = 0
+        while index < bytes.count {
+            guard let newline = bytes[index...].firstIndex(of: 0x0A),
+                let length = Int(String(decoding: bytes[index..<newline], as: UTF8.self)), length >= 0
+            else { return nil }
+            let start = newline + 1
+            guard start + length < bytes.count, bytes[start + length] == 0x0A else { return nil }
+            entries.append(bytes[start..<(start + length)])
+            index = start + length + 1
+        }
+        return entries
     }
 
     /// Makes one request's partitions durable.
@@ -228,12 +249,20 @@ public final class SecurityLakeSpool: Sendable {
             guard let data = FileManager.default.contents(atPath: "\(directory)/groups/\(path)/\(request).ndjson") else {
                 throw SecurityLakeSpoolError(.readFailed, "cannot read groups/\(path)/\(request).ndjson")
             }
-            for line in [UInt8](data).split(separator: 0x0A) {
+            guard let entries = Self.entries([UInt8](data)) else {
+                throw SecurityLakeSpoolError(.readFailed, "malformed spool file groups/\(path)/\(request).ndjson")
+            }
+            for line in entries {
                 switch Self.record(line: line, writer: writer) {
                 case .record(let record, _): records.append(record)
-                case .raw:
-                    rejected.append(contentsOf: line)
-                    rejected.append(0x0A)
+                case .raw(let reason):
+                    var entry = JSONWriter(capacity: line.count + 64)
+                    entry.appendRaw("{\"lakemark_raw_reason\":")
+                    entry.appendString(reason)
+                    entry.appendRaw(",\"spooled\":")
+                    entry.appendRaw(line)
+                    entry.appendRaw("}\n")
+                    rejected.append(contentsOf: entry.bytes)
                 }
             }
         }

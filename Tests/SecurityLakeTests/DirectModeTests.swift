@@ -110,11 +110,14 @@ import Testing
         defer { service.shutdown() }
         #expect(try LakeFixtures.post(port: service.boundPort, requestID: "raw-1", events: sample) == 200)
         let raw = LakeFixtures.files(under: root, suffix: ".json.gz")
-        #expect(raw.count == 1)
-        #expect(raw.allSatisfy { $0.hasPrefix("raw/eventDay=") })
+        #expect(!raw.isEmpty)
+        #expect(raw.allSatisfy { $0.hasPrefix("raw/eventDay=") && $0.contains("/raw-1-") })
         #expect(LakeFixtures.files(under: root, suffix: ".parquet").isEmpty)
-        let lines = try Gzip.inflate([UInt8](try Data(contentsOf: root.appendingPathComponent(raw[0]))), limit: 1 << 26)
-            .split(separator: 0x0A)
+        var lines: [ArraySlice<UInt8>] = []
+        for object in raw {
+            let compressed = [UInt8](try Data(contentsOf: root.appendingPathComponent(object)))
+            lines += try Gzip.inflate(compressed, limit: 1 << 26).split(separator: 0x0A)
+        }
         #expect(lines.count == sample.count)
         for line in lines {
             let tape = try JSONTape(parsing: Array(line))

@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 @testable import Pipeline
 import ServiceSupport
@@ -28,6 +29,14 @@ import Testing
             + LakeFixtures.load("panther-test-events/aws_guardduty.ndjson", limit: 4)
     }
 
+    /// The raw objects' text, for failure messages.
+    static func rawText(_ root: URL) throws -> String {
+        try LakeFixtures.files(under: root, suffix: ".json.gz").map { path in
+            let bytes = [UInt8](try Data(contentsOf: root.appendingPathComponent(path)))
+            return String(decoding: try Gzip.inflate(bytes, limit: 1 << 26), as: UTF8.self)
+        }.joined(separator: "\n")
+    }
+
     @Test func requestsAreSpooledUntilTheirPartitionIsFlushed() throws {
         if let reason = LakeFixtures.readerUnavailable { return print("SKIP: \(reason)") }
         let sample = try Self.sample()
@@ -45,6 +54,8 @@ import Testing
         #expect(!reports.isEmpty)
         #expect(LakeFixtures.files(under: spoolDirectory, suffix: ".ndjson").isEmpty)
         let objects = LakeFixtures.files(under: root, suffix: ".parquet")
+        let rawText = try Self.rawText(root)
+        #expect(rawText.isEmpty, "\(rawText)")
         #expect(objects.count == reports.count)
         #expect(objects.allSatisfy { $0.contains("/spool-") })
         let reading = try LakeFixtures.read(root)
