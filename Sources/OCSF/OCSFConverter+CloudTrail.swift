@@ -116,10 +116,11 @@ extension OCSFConverter {
 
     /// Whether a text looks like an IPv4 or IPv6 address (CloudTrail puts service names in `sourceIPAddress`).
     static func looksLikeIP(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.allSatisfy { byte in
-            byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") || (byte >= 0x30 && byte <= 0x39)
-                || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
-        }
+        !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") || (byte >= 0x30 && byte <= 0x39)
+                    || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
+            }
     }
 
     private func writeUser(_ name: String, _ source: SourceEvent, out: inout OCSFEventWriter) {
@@ -127,7 +128,8 @@ extension OCSFConverter {
         out.string("type", source.string("userIdentity.type"))
         out.string(
             "name",
-            source.string("userIdentity.userName") ?? source.string("userIdentity.sessionContext.sessionIssuer.userName")
+            source.string("userIdentity.userName")
+                ?? source.string("userIdentity.sessionContext.sessionIssuer.userName")
         )
         out.string("uid", source.string("userIdentity.arn") ?? source.string("userIdentity.principalId"))
         out.string("credential_uid", source.string("userIdentity.accessKeyId"))

@@ -7,7 +7,8 @@ extension OCSFConverter {
         guard let id = source.string("Id"), let title = source.string("Title"),
             let time = source.time("UpdatedAt") ?? source.time("CreatedAt")
         else { return nil }
-        let control = source.string("Compliance.SecurityControlId") ?? source.string("ProductFields.ControlId")
+        let control =
+            source.string("Compliance.SecurityControlId") ?? source.string("ProductFields.ControlId")
             ?? source.string("ProductFields.RuleId")
         let standard = source.string("ProductFields.StandardsArn") ?? source.string("ProductFields.StandardsGuideArn")
         let isCompliance = source.node("Compliance") != nil || control != nil || standard != nil
@@ -16,7 +17,10 @@ extension OCSFConverter {
         out.classification(
             classUID: isCompliance ? 2003 : 2004,
             activityID: created == nil || created == time ? 1 : 2,
-            severityID: Self.severityID(label: source.string("Severity.Label"), normalized: source.int("Severity.Normalized")),
+            severityID: Self.severityID(
+                label: source.string("Severity.Label"),
+                normalized: source.int("Severity.Normalized")
+            ),
             timeMillis: time
         )
         let workflow: [String: Int64] = ["NEW": 1, "NOTIFIED": 2, "SUPPRESSED": 3, "RESOLVED": 4]
@@ -111,16 +115,21 @@ extension OCSFConverter {
             out.openArray("resources")
             out.openElement()
             out.string("type", type)
-            out.string("uid", source.string("resource.instanceDetails.instanceId")
-                ?? source.string("resource.accessKeyDetails.accessKeyId"))
+            out.string(
+                "uid",
+                source.string("resource.instanceDetails.instanceId")
+                    ?? source.string("resource.accessKeyDetails.accessKeyId")
+            )
             out.close()
             out.closeArray()
         }
         out.metadata(product: "GuardDuty", vendor: "AWS", uid: id, eventCode: source.string("type"), logName: nil)
         out.cloud(provider: "AWS", region: source.string("region"), account: source.string("accountId"))
         source.unmapped(
-            except: ["id", "arn", "title", "description", "type", "updatedAt", "createdAt", "severity", "region",
-                     "accountId"],
+            except: [
+                "id", "arn", "title", "description", "type", "updatedAt", "createdAt", "severity", "region",
+                "accountId",
+            ],
             into: &out
         )
         return out.finish()

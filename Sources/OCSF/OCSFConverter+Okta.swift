@@ -22,9 +22,11 @@ extension OCSFConverter {
         guard let eventType = source.string("eventType"), let time = source.time("published") else { return nil }
         guard let eventClass = Self.oktaClass(eventType) else { return nil }
         let authentication: Int64? =
-            eventClass != 3002 ? nil
-            : eventType.hasPrefix("user.session.start") || eventType.hasPrefix("user.authentication") ? 1
-            : eventType.hasPrefix("user.session.end") ? 2 : 99
+            eventClass != 3002
+            ? nil
+            : eventType.hasPrefix("user.session.start") || eventType.hasPrefix("user.authentication")
+                ? 1
+                : eventType.hasPrefix("user.session.end") ? 2 : 99
         let change = Self.oktaAccountChanges[eventType]
         let result = source.string("outcome.result")
         let failed = result.map { $0 != "SUCCESS" && $0 != "ALLOW" } ?? false

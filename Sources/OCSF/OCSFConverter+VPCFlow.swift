@@ -17,7 +17,7 @@ extension OCSFConverter {
         out.int("end_time", source.time("end"))
         out.string(
             "message",
-            "\(action ?? "flow") \(sourceAddress) → \(destination)" + (source.string("dstPort").map { ":\($0)" } ?? "")
+            "\(action ?? "flow") \(sourceAddress) -> \(destination)" + (source.string("dstPort").map { ":\($0)" } ?? "")
         )
         out.open("src_endpoint")
         out.string("ip", sourceAddress)
@@ -44,9 +44,11 @@ extension OCSFConverter {
         out.metadata(product: "Amazon VPC", vendor: "AWS", uid: nil, eventCode: nil, logName: "flow-logs")
         out.cloud(provider: "AWS", region: source.string("region"), account: source.string("accountId"))
         source.unmapped(
-            except: ["srcAddr", "dstAddr", "srcaddr", "dstaddr", "start", "end", "action", "srcPort", "dstPort",
-                     "srcport", "dstport", "vpcId", "subNetId", "subnetId", "interfaceId", "flowDirection",
-                     "protocol", "bytes", "packets", "region", "accountId"],
+            except: [
+                "srcAddr", "dstAddr", "srcaddr", "dstaddr", "start", "end", "action", "srcPort", "dstPort",
+                "srcport", "dstport", "vpcId", "subNetId", "subnetId", "interfaceId", "flowDirection",
+                "protocol", "bytes", "packets", "region", "accountId",
+            ],
             into: &out
         )
         return out.finish()

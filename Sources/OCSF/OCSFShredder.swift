@@ -99,7 +99,14 @@ public struct OCSFShredder: Sendable {
     ) throws(OCSFError) -> OCSFValue {
         if tape.kind(node) == .null { return .null }
         guard attribute.isArray else {
-            return try shredElement(tape, node: node, attribute: attribute, child: child, path: path, unmapped: &unmapped)
+            return try shredElement(
+                tape,
+                node: node,
+                attribute: attribute,
+                child: child,
+                path: path,
+                unmapped: &unmapped
+            )
         }
         guard tape.kind(node) == .array else { throw OCSFError(.wrongType, path: path, "expected an array") }
         var elements: [OCSFValue] = []

@@ -27,7 +27,9 @@ public struct SecurityLakePartition: Sendable, Hashable, Comparable {
 
     /// Orders by class, region, account and day.
     public static func < (lhs: Self, rhs: Self) -> Bool {
-        (lhs.classUID, lhs.region, lhs.accountID, lhs.eventDay) < (rhs.classUID, rhs.region, rhs.accountID, rhs.eventDay)
+        (lhs.classUID, lhs.region, lhs.accountID, lhs.eventDay) < (
+            rhs.classUID, rhs.region, rhs.accountID, rhs.eventDay
+        )
     }
 
     /// The object key: `<prefix>region=<r>/accountId=<a>/eventDay=<d>/<name>.parquet`.

@@ -29,6 +29,18 @@ public struct SecurityLakeSettings: Sendable, Hashable {
         return Self.keyPrefix(location)
     }
 
+    /// The key prefix of a class relative to an S3 sink's own prefix (the sink adds it back).
+    /// - Parameters:
+    ///   - classUID: the OCSF class id.
+    ///   - sinkPrefix: the sink's prefix (`s3://bucket/<prefix>`), possibly empty.
+    /// - Returns: the relative prefix, or `nil` when the location is not under the sink's prefix.
+    public func keyPrefix(classUID: Int, under sinkPrefix: String) -> String? {
+        let prefix = keyPrefix(classUID: classUID)
+        let base = Self.keyPrefix(sinkPrefix)
+        guard prefix.hasPrefix(base) else { return nil }
+        return String(prefix.dropFirst(base.count))
+    }
+
     /// A location without its `s3://bucket/` part, ending in `/`.
     /// - Parameter location: `s3://bucket/path/` or `path/`.
     /// - Returns: `path/`.

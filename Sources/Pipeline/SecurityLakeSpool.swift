@@ -44,6 +44,8 @@ public final class SecurityLakeSpool: Sendable {
         var bytes = 0
         var oldest: Double
         var flushing = false
+        /// A request was spooled into the partition while it was being flushed.
+        var appendedWhileFlushing = false
     }
 
     private struct State {
@@ -140,7 +142,10 @@ public final class SecurityLakeSpool: Sendable {
         state.withLock { state in
             for object in objects {
                 let path = Self.groupPath(ofFileKey: object.key)
-                state.groups[path, default: Group(oldest: now)].bytes += object.body.count
+                var group = state.groups[path] ?? Group(oldest: now)
+                group.bytes += object.body.count
+                group.appendedWhileFlushing = group.flushing
+                state.groups[path] = group
             }
         }
     }
@@ -170,19 +175,8 @@ public final class SecurityLakeSpool: Sendable {
                 reports.append(report)
             }
         }
-        let now = Date().timeIntervalSince1970
         var groups: [String: Group] = [:]
-        for path in groupPaths() {
-            for file in listing("groups/" + path) where file.hasSuffix(".ndjson") {
-                var info = stat()
-                guard stat(directory + "/groups/\(path)/\(file)", &info) == 0 else { continue }
-                let modified = min(now, Double(info.st_mtim.tv_sec))
-                var group = groups[path] ?? Group(oldest: modified)
-                group.bytes += Int(info.st_size)
-                group.oldest = min(group.oldest, modified)
-                groups[path] = group
-            }
-        }
+        for path in groupPaths() { groups[path] = scanGroup(path) }
         state.withLock { $0.groups = groups }
         return reports
     }
@@ -213,12 +207,13 @@ public final class SecurityLakeSpool: Sendable {
             }
             do {
                 if let report = try flush(path: path, requests: requests, name: nil) { reports.append(report) }
+                // Files spooled while flushing stay for the next flush.
+                let left = scanGroup(path)
                 state.withLock { state in
-                    // Files spooled while flushing stay for the next flush.
-                    let left = listing("groups/" + path).filter { $0.hasSuffix(".ndjson") }.count
-                    if left == 0 { state.groups[path] = nil } else {
-                        state.groups[path]?.flushing = false
-                        state.groups[path]?.bytes = 1
+                    if state.groups[path]?.appendedWhileFlushing == true {
+                        state.groups[path] = Group(bytes: max(left?.bytes ?? 0, 1), oldest: left?.oldest ?? now)
+                    } else {
+                        state.groups[path] = left
                     }
                 }
             } catch {
@@ -246,7 +241,8 @@ public final class SecurityLakeSpool: Sendable {
         var records: [OCSFRecord] = []
         var rejected: [UInt8] = []
         for request in requests {
-            guard let data = FileManager.default.contents(atPath: "\(directory)/groups/\(path)/\(request).ndjson") else {
+            guard let data = FileManager.default.contents(atPath: "\(directory)/groups/\(path)/\(request).ndjson")
+            else {
                 throw SecurityLakeSpoolError(.readFailed, "cannot read groups/\(path)/\(request).ndjson")
             }
             guard let entries = Self.entries([UInt8](data)) else {
@@ -270,7 +266,9 @@ public final class SecurityLakeSpool: Sendable {
         let key = writer.key(partition, name: objectName)
         do {
             if !records.isEmpty {
-                objects.append(SinkObject(key: key, body: try writer.parquet(classUID: partition.classUID, records: records)))
+                objects.append(
+                    SinkObject(key: key, body: try writer.parquet(classUID: partition.classUID, records: records))
+                )
             }
             if !rejected.isEmpty {
                 let rawKey = "\(writer.settings.rawLocation)eventDay=\(partition.eventDay)/\(objectName).json.gz"
@@ -353,6 +351,22 @@ public final class SecurityLakeSpool: Sendable {
     private func readLines(_ relative: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: directory + "/" + relative) else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// The size and oldest modification time of a partition's spooled files, or `nil` when it has none.
+    private func scanGroup(_ path: String) -> Group? {
+        let now = Date().timeIntervalSince1970
+        var group: Group?
+        for file in listing("groups/" + path) where file.hasSuffix(".ndjson") {
+            var info = stat()
+            guard stat(directory + "/groups/\(path)/\(file)", &info) == 0 else { continue }
+            let modified = min(now, Double(info.st_mtim.tv_sec))
+            var current = group ?? Group(oldest: modified)
+            current.bytes += Int(info.st_size)
+            current.oldest = min(current.oldest, modified)
+            group = current
+        }
+        return group
     }
 
     /// `<class>/<region>/<account>/<day>` of every partition directory.

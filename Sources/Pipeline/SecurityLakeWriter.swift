@@ -23,12 +23,26 @@ public final class SecurityLakeWriter: Sendable {
     let shredders: [Int: OCSFShredder]
     /// The Parquet schema per class, built once.
     let parquetSchemas: [Int: ParquetSchema]
+    /// The S3 sink's own key prefix, removed from the class locations (the sink adds it back); empty otherwise.
+    let sinkPrefix: String
 
     /// Creates a writer with the bundled OCSF schemas.
-    /// - Parameter settings: the Security Lake settings.
-    /// - Throws: ``OCSFError`` or ``ParquetError`` when a bundled schema cannot be loaded (a build defect).
-    public init(settings: SecurityLakeSettings) throws {
+    /// - Parameters:
+    ///   - settings: the Security Lake settings.
+    ///   - sinkPrefix: the prefix of an `s3://bucket/prefix` sink, which every class location must start with.
+    ///     Default: none.
+    /// - Throws: ``ConfigurationError`` when a location is outside the sink's prefix; ``OCSFError`` or
+    ///   ``ParquetError`` when a bundled schema cannot be loaded (a build defect).
+    public init(settings: SecurityLakeSettings, sinkPrefix: String = "") throws {
         self.settings = settings
+        self.sinkPrefix = sinkPrefix
+        for uid in settings.locations.keys where settings.keyPrefix(classUID: uid, under: sinkPrefix) == nil {
+            throw ConfigurationError(
+                .invalidValue,
+                key: "security_lake_locations",
+                "the location of \(uid) is not under the sink's prefix \(sinkPrefix)"
+            )
+        }
         let catalog = try OCSFSchemaCatalog.bundled()
         var shredders: [Int: OCSFShredder] = [:]
         var schemas: [Int: ParquetSchema] = [:]
@@ -110,6 +124,7 @@ public final class SecurityLakeWriter: Sendable {
     ///   - name: the object name, without extension.
     /// - Returns: `<class location>region=…/accountId=…/eventDay=…/<name>.parquet`.
     func key(_ partition: SecurityLakePartition, name: String) -> String {
-        partition.key(prefix: settings.keyPrefix(classUID: partition.classUID), name: name)
+        let prefix = settings.keyPrefix(classUID: partition.classUID, under: sinkPrefix)
+        return partition.key(prefix: prefix ?? settings.keyPrefix(classUID: partition.classUID), name: name)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import S3
 import ServiceSupport
 import Sink
 
@@ -12,7 +13,19 @@ extension Service {
     ) throws -> SecurityLakeOutput? {
         guard configuration.format == .parquet else { return nil }
         let settings = configuration.securityLake
-        let writer = try SecurityLakeWriter(settings: settings)
+        var sinkPrefix = ""
+        if case .s3(_, let prefix) = configuration.sink {
+            sinkPrefix = prefix
+            // Security Lake's permissions boundary denies s3:PutObjectAcl to the provider role.
+            guard !configuration.s3.grantsBucketOwnerFullControl else {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "s3_acl",
+                    "format parquet writes through Security Lake's provider role, which may not set object ACLs"
+                )
+            }
+        }
+        let writer = try SecurityLakeWriter(settings: settings, sinkPrefix: sinkPrefix)
         guard let directory = settings.spoolDirectory else { return SecurityLakeOutput(writer: writer, spool: nil) }
         let spool = SecurityLakeSpool(
             directory: directory,
@@ -43,6 +56,9 @@ extension Service {
     }
 
     private static func fields(_ report: SecurityLakeSpool.FlushReport) -> [String: LogValue] {
-        ["key": .string(report.key), "rows": .int(report.rows), "files": .int(report.files), "bytes": .int(report.bytes)]
+        [
+            "key": .string(report.key), "rows": .int(report.rows), "files": .int(report.files),
+            "bytes": .int(report.bytes),
+        ]
     }
 }

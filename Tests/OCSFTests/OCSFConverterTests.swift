@@ -70,7 +70,8 @@ import Testing
         let event = try #require(
             try convert(
                 "{\(Self.cloudTrailBase),\"eventSource\":\"signin.amazonaws.com\",\"eventName\":\"ConsoleLogin\","
-                    + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},\"additionalEventData\":{\"MFAUsed\":\"No\"}}"
+                    + "\"responseElements\":{\"ConsoleLogin\":\"Failure\"},"
+                    + "\"additionalEventData\":{\"MFAUsed\":\"No\"}}"
             ).first
         )
         #expect(int(event, "class_uid") == 3002)
@@ -119,11 +120,18 @@ import Testing
     }
 
     @Test func eventBridgeSecurityHubEnvelopeYieldsEveryFinding() throws {
-        let detection = Self.asff.replacingOccurrences(of: "\"Compliance\":{\"Status\":\"FAILED\","
-            + "\"RelatedRequirements\":[\"NIST.800-53.r5 AC-3\"]},", with: "")
-            .replacingOccurrences(of: "\"ProductFields\":{\"ControlId\":\"S3.8\",\"StandardsArn\":"
-                + "\"arn:aws:securityhub:::standards/x\"},", with: "")
-        let envelope = "{\"version\":\"0\",\"detail-type\":\"Security Hub Findings - Imported\","
+        let detection = Self.asff.replacingOccurrences(
+            of: "\"Compliance\":{\"Status\":\"FAILED\","
+                + "\"RelatedRequirements\":[\"NIST.800-53.r5 AC-3\"]},",
+            with: ""
+        )
+        .replacingOccurrences(
+            of: "\"ProductFields\":{\"ControlId\":\"S3.8\",\"StandardsArn\":"
+                + "\"arn:aws:securityhub:::standards/x\"},",
+            with: ""
+        )
+        let envelope =
+            "{\"version\":\"0\",\"detail-type\":\"Security Hub Findings - Imported\","
             + "\"source\":\"aws.securityhub\",\"detail\":{\"findings\":[\(Self.asff),\(detection)]}}"
         let events = try convert(envelope)
         #expect(events.map { int($0, "class_uid") } == [2003, 2004])
@@ -188,8 +196,10 @@ import Testing
         let cases = [
             ("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":\"get\"}", "no_mapping.k8s-audit"),
             ("{\"hello\":\"world\"}", "no_mapping.json"),
-            ("{\"eventType\":\"app.oauth2.token\",\"displayMessage\":\"x\",\"published\":\"2024-06-01T12:00:00Z\"}",
-             "no_mapping.okta_event_type"),
+            (
+                "{\"eventType\":\"app.oauth2.token\",\"displayMessage\":\"x\",\"published\":\"2024-06-01T12:00:00Z\"}",
+                "no_mapping.okta_event_type"
+            ),
         ]
         for (json, reason) in cases {
             let result = converter.convert(try JSONTape(parsing: Array(json.utf8)))

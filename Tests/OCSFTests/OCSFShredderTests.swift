@@ -111,7 +111,8 @@ import Testing
                     ])
                 ])
         )
-        guard case .list(let enrichments) = try column(record, "enrichments"), case .group(let element)? = enrichments.first
+        guard case .list(let enrichments) = try column(record, "enrichments"),
+            case .group(let element)? = enrichments.first
         else {
             Issue.record("no enrichment element")
             return
@@ -126,7 +127,9 @@ import Testing
     }
 
     @Test func eventCannotOverrideTheServiceColumns() throws {
-        let record = try shred(try Self.finding { $0.replacingOccurrences(of: "\"custom_top\"", with: "\"description\"") })
+        let record = try shred(
+            try Self.finding { $0.replacingOccurrences(of: "\"custom_top\"", with: "\"description\"") }
+        )
         #expect(try column(record, OCSFClassSchema.descriptionColumn) == .null)
         guard case .bytes(let json) = try column(record, "unmapped") else {
             Issue.record("unmapped is empty")
@@ -145,7 +148,9 @@ import Testing
 
     @Test func schemaParsingRejectsMalformedFiles() {
         #expect(throws: OCSFError.self) { try OCSFClassSchema.parse("path\ttype\n") }
-        let orphan = "# OCSF 1.1.0 class x (9999); category 9; test\npath\ttype\trequirement\tarray\tenum\na.b\tstring\toptional\t0\t\n"
+        let orphan =
+            "# OCSF 1.1.0 class x (9999); category 9; test\npath\ttype\trequirement\tarray\tenum\n"
+            + "a.b\tstring\toptional\t0\t\n"
         #expect(throws: OCSFError.self) { try OCSFClassSchema.parse(orphan) }
     }
 }

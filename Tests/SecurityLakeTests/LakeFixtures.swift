@@ -14,10 +14,11 @@ enum LakeFixtures {
     /// `<shared>/data/events` from `$LAKEMARK_SHARED`, `<repo>/../shared` or `/work/shared`, when present.
     static var events: URL? {
         let environment = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"].map { [URL(fileURLWithPath: $0)] }
-        let candidates = (environment ?? []) + [
-            repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared"),
-            URL(fileURLWithPath: "/work/shared"),
-        ]
+        let candidates =
+            (environment ?? []) + [
+                repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared"),
+                URL(fileURLWithPath: "/work/shared"),
+            ]
         return candidates.map { $0.appendingPathComponent("data/events") }.first {
             FileManager.default.fileExists(atPath: $0.path)
         }
@@ -89,7 +90,9 @@ enum LakeFixtures {
 
     /// A Firehose request body carrying one record per event.
     static func firehoseBody(requestID: String, events: [[UInt8]]) -> [UInt8] {
-        var body = Array(#"{"requestId":""#.utf8) + Array(requestID.utf8) + Array(#"","timestamp":1717243200000,"records":["#.utf8)
+        var body =
+            Array(#"{"requestId":""#.utf8) + Array(requestID.utf8)
+            + Array(#"","timestamp":1717243200000,"records":["#.utf8)
         for (index, event) in events.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
             body += Array(#"{"data":""#.utf8) + Base64.encode(event + [0x0A]) + Array(#""}"#.utf8)
@@ -138,7 +141,9 @@ enum LakeFixtures {
     static func read(_ root: URL) throws -> Reading {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("scripts/read_security_lake.py").path, root.path]
+        process.arguments = [
+            "python3", repositoryRoot.appendingPathComponent("scripts/read_security_lake.py").path, root.path,
+        ]
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

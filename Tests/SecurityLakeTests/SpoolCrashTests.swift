@@ -57,7 +57,9 @@ import Testing
         var batches: [[[UInt8]]] = []
         for name in files {
             let records = try LakeFixtures.load("invictus-aws-cloudtrail/" + name)
-            stride(from: 0, to: records.count, by: 10).forEach { batches.append(Array(records[$0..<min($0 + 10, records.count)])) }
+            stride(from: 0, to: records.count, by: 10).forEach {
+                batches.append(Array(records[$0..<min($0 + 10, records.count)]))
+            }
         }
         let expected = try batches.flatMap { $0 }.map { bytes -> String in
             let tape = try JSONTape(parsing: bytes)

@@ -45,8 +45,12 @@ import Testing
         let spoolDirectory = try LakeFixtures.temporaryDirectory()
         let service = try Self.startService(sink: root, spool: spoolDirectory)
         defer { service.shutdown() }
-        #expect(try LakeFixtures.post(port: service.boundPort, requestID: "s-1", events: Array(sample.prefix(3))) == 200)
-        #expect(try LakeFixtures.post(port: service.boundPort, requestID: "s-2", events: Array(sample.dropFirst(3))) == 200)
+        #expect(
+            try LakeFixtures.post(port: service.boundPort, requestID: "s-1", events: Array(sample.prefix(3))) == 200
+        )
+        #expect(
+            try LakeFixtures.post(port: service.boundPort, requestID: "s-2", events: Array(sample.dropFirst(3))) == 200
+        )
         #expect(LakeFixtures.files(under: root, suffix: ".parquet").isEmpty)
         #expect(!LakeFixtures.files(under: spoolDirectory, suffix: ".ndjson").isEmpty)
         let spool = try #require(service.securityLake?.spool)
@@ -62,7 +66,9 @@ import Testing
         #expect(reading.allRows.count == sample.count)
         #expect(!reading.seed.isEmpty)
         // A Firehose retry of an already flushed request is not spooled again.
-        #expect(try LakeFixtures.post(port: service.boundPort, requestID: "s-1", events: Array(sample.prefix(3))) == 200)
+        #expect(
+            try LakeFixtures.post(port: service.boundPort, requestID: "s-1", events: Array(sample.prefix(3))) == 200
+        )
         #expect(try spool.flushDue(force: true).isEmpty)
         #expect(try LakeFixtures.read(root).allRows.count == sample.count)
     }
