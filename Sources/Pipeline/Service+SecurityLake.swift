@@ -41,8 +41,12 @@ extension Service {
     }
 
     /// A timer that flushes due partitions every quarter of the flush age (at most every 5 s, at least every 1 s).
-    static func makeSpoolTimer(_ spool: SecurityLakeSpool, logger: Logger) -> any DispatchSourceTimer {
-        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "lakemark.spool"))
+    static func makeSpoolTimer(
+        _ spool: SecurityLakeSpool,
+        queue: DispatchQueue,
+        logger: Logger
+    ) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
         let interval = min(5.0, max(1.0, spool.maxAgeSeconds / 4))
         timer.schedule(deadline: .now() + interval, repeating: interval)
         timer.setEventHandler {

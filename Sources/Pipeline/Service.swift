@@ -25,6 +25,8 @@ public final class Service: Sendable {
     let securityLake: SecurityLakeOutput?
     /// Flushes the spool's due partitions periodically (spooled Parquet output only).
     nonisolated(unsafe) private let spoolTimer: (any DispatchSourceTimer)?
+    /// The queue ``spoolTimer`` runs on; shutdown waits on it for a flush in progress.
+    let spoolQueue: DispatchQueue
 
     /// The remote mapper, in `remote` and `remote-fallback` modes.
     let remoteMapper: RemoteMapper?
@@ -67,7 +69,9 @@ public final class Service: Sendable {
         let sink = try sinkFactory.makeSink(configuration)
         let lake = try Self.makeSecurityLake(configuration, sink: sink, logger: logger)
         self.securityLake = lake
-        self.spoolTimer = lake?.spool.map { Self.makeSpoolTimer($0, logger: logger) }
+        let spoolQueue = DispatchQueue(label: "lakemark.spool")
+        self.spoolQueue = spoolQueue
+        self.spoolTimer = lake?.spool.map { Self.makeSpoolTimer($0, queue: spoolQueue, logger: logger) }
         let processor = BatchProcessor(
             configuration: configuration,
             mapper: mapper,
@@ -180,6 +184,8 @@ public final class Service: Sendable {
         server.shutdown(gracePeriod: .milliseconds(Int(configuration.shutdownGraceSeconds * 1_000)))
         server.waitUntilStopped()
         spoolTimer?.cancel()
+        // A flush in progress finishes (its partition stays spooled otherwise, and is flushed at the next start).
+        spoolQueue.sync {}
         logger.notice("stopped")
     }
 
