@@ -13,14 +13,41 @@ public struct OCSFSchemaCatalog: Sendable {
         self.schemas = byID
     }
 
+    /// Name of the resource bundle directory SwiftPM builds next to the executable.
+    public static let resourceBundleName = "lakemark_OCSF.resources"
+
     /// The schemas bundled with the build.
     /// - Returns: the catalog.
-    /// - Throws: ``OCSFError`` (`bad_schema`) when a bundled file is missing or unreadable.
+    /// - Throws: ``OCSFError`` (`bad_schema`) when no schema directory is found or a file is unreadable.
     public static func bundled() throws(OCSFError) -> OCSFSchemaCatalog {
-        guard let directory = Bundle.module.url(forResource: "Schemas", withExtension: nil) else {
-            throw OCSFError(.badSchema, path: "", "the bundled Schemas directory is missing")
+        try load(directory: try bundledDirectory())
+    }
+
+    /// Finds the schema directory: `lakemark_OCSF.resources/Schemas` next to the running executable
+    /// (`/proc/self/exe` resolved), else the same below `Bundle.main`'s bundle and resource directories (the image
+    /// copies the bundle next to the binary). `Bundle.module` is not used: it stops the process when the bundle is
+    /// missing instead of reporting an error.
+    /// - Returns: the directory path.
+    /// - Throws: ``OCSFError`` (`bad_schema`) listing the places tried.
+    public static func bundledDirectory() throws(OCSFError) -> String {
+        var candidates: [URL] = []
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: executable).deletingLastPathComponent())
         }
-        return try load(directory: directory.path)
+        candidates.append(Bundle.main.bundleURL)
+        if let resources = Bundle.main.resourceURL { candidates.append(resources) }
+        var seen: Set<String> = []
+        let directories = candidates.map {
+            $0.appendingPathComponent(resourceBundleName).appendingPathComponent("Schemas").path
+        }.filter { seen.insert($0).inserted }
+        if let found = directories.first(where: { FileManager.default.fileExists(atPath: $0 + "/6003.tsv") }) {
+            return found
+        }
+        throw OCSFError(
+            .badSchema,
+            path: "",
+            "no OCSF schema directory found (tried \(directories.joined(separator: ", ")))"
+        )
     }
 
     /// Loads every `*.tsv` schema of a directory.
