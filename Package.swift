@@ -109,6 +109,8 @@ let package = Package(
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
         // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
         .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink", "AWSCredentialChain"], swiftSettings: swiftSettings),
+        // Parquet writer throughput on an OCSF-like schema, driven by scripts/parquet_bench.sh (against pyarrow).
+        .executableTarget(name: "ParquetBench", dependencies: ["Parquet", "Codecs"], swiftSettings: swiftSettings),
 
         // Loopback peers for the TLS and S3 tests: processes, sockets, a CONNECT proxy, a throw-away PKI.
         .target(name: "NetworkTestSupport", path: "Tests/NetworkTestSupport"),

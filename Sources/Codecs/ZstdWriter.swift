@@ -82,6 +82,30 @@ public final class ZstdWriter {
         }
     }
 
+    /// Compresses one buffer into one frame written to caller-owned memory, so a caller compressing many buffers can
+    /// reuse one output buffer. The same rules as ``compress(_:)-(UnsafeRawBufferPointer)`` apply.
+    /// - Parameters:
+    ///   - bytes: The bytes to compress.
+    ///   - output: Where the frame is written; ``compressBound(_:)`` bytes always suffice.
+    /// - Returns: The frame's size in bytes, or `nil` when `output` is too small.
+    public func compress(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
+        precondition(uncompressedCount == 0, "ZstdWriter.compress called in the middle of a streamed frame")
+        let written = ZSTD_compress2(context, output.baseAddress, output.count, bytes.baseAddress, bytes.count)
+        if ZSTD_isError(written) != 0 {
+            precondition(ZSTD_getErrorCode(written) == ZSTD_error_dstSize_tooSmall,
+                         "ZSTD_compress2 failed: \(String(cString: ZSTD_getErrorName(written)))")
+            return nil
+        }
+        return written
+    }
+
+    /// The largest frame ``compress(_:)-(UnsafeRawBufferPointer)`` can produce for `count` bytes.
+    /// - Parameter count: The input size in bytes.
+    /// - Returns: libzstd's worst-case bound.
+    public static func compressBound(_ count: Int) -> Int {
+        ZSTD_compressBound(count)
+    }
+
     /// Compresses one buffer into one frame; see ``compress(_:)-(UnsafeRawBufferPointer)``.
     /// - Parameter bytes: The bytes to compress.
     /// - Returns: One complete zstd frame.

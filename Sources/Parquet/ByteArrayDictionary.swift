@@ -1,27 +1,27 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The distinct values of a BYTE_ARRAY column chunk, kept as the PLAIN-encoded body of its dictionary page.
 ///
 /// An open-addressing hash table (linear probing, at most half full) maps a value to its index; the values
 /// themselves live once, in ``plainBody``, as 4-byte little-endian lengths followed by the bytes.
 struct ByteArrayDictionary {
+    /// Where an entry's bytes are and its hash.
+    struct Entry {
+        /// Where the bytes start in ``plainBody`` (after the length prefix).
+        let start: Int
+        /// The length in bytes.
+        let length: Int
+        /// The hash, kept for growing the table and for cheap mismatches.
+        let hash: UInt64
+    }
+
     /// The dictionary page body: every entry PLAIN-encoded, in index order.
     private(set) var plainBody: [UInt8] = []
-    /// Where each entry's bytes start in ``plainBody`` (after its length prefix).
-    private(set) var starts: [Int] = []
-    /// Each entry's length in bytes.
-    private(set) var lengths: [Int] = []
-    /// Each entry's hash, kept for growing the table.
-    private var hashes: [UInt64] = []
+    /// The entries in index order.
+    private(set) var entries: [Entry] = []
     /// The hash table: entry index + 1, or 0 for an empty slot. Its size is a power of two.
     private var slots: [Int32] = Array(repeating: 0, count: 1024)
 
     /// The number of entries.
-    var count: Int { starts.count }
+    var count: Int { entries.count }
 
     /// Finds a value, adding it when it is new and the body stays within `limit` bytes.
     /// - Parameters:
@@ -32,26 +32,35 @@ struct ByteArrayDictionary {
         let hash = Self.hash(value)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let stored = Int(slots[slot])
-            if stored == 0 { break }
-            let entry = stored - 1
-            if hashes[entry] == hash && matches(entry, value) { return UInt32(entry) }
-            slot = (slot + 1) & mask
+        let found: Int? = plainBody.withUnsafeBytes { body in
+            entries.withUnsafeBufferPointer { entries in
+                slots.withUnsafeBufferPointer { slots in
+                    while true {
+                        let stored = Int(slots[slot])
+                        if stored == 0 { return nil }
+                        let entry = entries[stored - 1]
+                        if entry.hash == hash && entry.length == value.count
+                            && Self.equal(body.baseAddress! + entry.start, value)
+                        {
+                            return stored - 1
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                }
+            }
         }
+        if let found { return UInt32(found) }
         guard plainBody.count + 4 + value.count <= limit else { return nil }
-        let entry = starts.count
+        let entry = entries.count
         let length = UInt32(value.count)
         plainBody.append(UInt8(truncatingIfNeeded: length))
         plainBody.append(UInt8(truncatingIfNeeded: length >> 8))
         plainBody.append(UInt8(truncatingIfNeeded: length >> 16))
         plainBody.append(UInt8(truncatingIfNeeded: length >> 24))
-        starts.append(plainBody.count)
-        lengths.append(value.count)
+        entries.append(Entry(start: plainBody.count, length: value.count, hash: hash))
         plainBody.append(contentsOf: value)
-        hashes.append(hash)
         slots[slot] = Int32(entry + 1)
-        if starts.count * 2 > slots.count { grow() }
+        if entries.count * 2 > slots.count { grow() }
         return UInt32(entry)
     }
 
@@ -61,18 +70,33 @@ struct ByteArrayDictionary {
     ///   - body: The closure, given a view valid only during the call.
     /// - Returns: What `body` returns.
     func withEntry<Result>(_ entry: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        plainBody.withUnsafeBytes { all in
-            body(UnsafeRawBufferPointer(rebasing: all[starts[entry]..<(starts[entry] + lengths[entry])]))
+        let location = entries[entry]
+        return plainBody.withUnsafeBytes { all in
+            body(UnsafeRawBufferPointer(rebasing: all[location.start..<(location.start + location.length)]))
         }
     }
 
-    /// Whether an entry equals a value.
-    private func matches(_ entry: Int, _ value: UnsafeRawBufferPointer) -> Bool {
-        guard lengths[entry] == value.count else { return false }
-        guard value.count > 0 else { return true }
-        return plainBody.withUnsafeBytes { all in
-            memcmp(all.baseAddress! + starts[entry], value.baseAddress!, value.count) == 0
+    /// Whether the bytes at `stored` equal `value` (of the same length), 8 bytes at a time.
+    private static func equal(_ stored: UnsafeRawPointer, _ value: UnsafeRawBufferPointer) -> Bool {
+        let count = value.count
+        guard count > 0 else { return true }
+        let other = value.baseAddress!
+        var offset = 0
+        while offset + 8 <= count {
+            if stored.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                != other.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            {
+                return false
+            }
+            offset += 8
         }
+        while offset < count {
+            if stored.load(fromByteOffset: offset, as: UInt8.self) != other.load(fromByteOffset: offset, as: UInt8.self) {
+                return false
+            }
+            offset += 1
+        }
+        return true
     }
 
     /// Doubles the table and re-inserts every entry.
@@ -80,10 +104,10 @@ struct ByteArrayDictionary {
         let size = slots.count * 2
         var grown = [Int32](repeating: 0, count: size)
         let mask = size - 1
-        for (entry, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
+        for (index, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash) & mask
             while grown[slot] != 0 { slot = (slot + 1) & mask }
-            grown[slot] = Int32(entry + 1)
+            grown[slot] = Int32(index + 1)
         }
         slots = grown
     }

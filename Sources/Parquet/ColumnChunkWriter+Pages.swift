@@ -23,8 +23,11 @@ extension ColumnChunkWriter {
     ///   - levels: The number of level entries to write.
     ///   - values: The number of values among them.
     ///   - plainByteCount: The PLAIN bytes of those values (PLAIN byte-array mode only).
-    func writePage(levels: Int, values: Int, plainByteCount: Int) {
+    mutating func writePage(levels: Int, values: Int, plainByteCount: Int) {
+        // Reuse the previous page's body buffer (its capacity), then hand it back at the end.
         var body: [UInt8] = []
+        swap(&body, &pageBody)
+        body.removeAll(keepingCapacity: true)
         body.reserveCapacity(estimatedPageSize)
         if maxRepetitionLevel > 0 {
             Self.appendLevels(repetitionLevels, count: levels, bitWidth: repetitionBitWidth, to: &body)
@@ -37,8 +40,22 @@ extension ColumnChunkWriter {
         var pageStatistics = statistics(values: values, usesDictionary: usesDictionary, plainByteCount: plainByteCount)
         pageStatistics.nullCount = Int64(levels - values)
         precondition(body.count <= Int(Int32.max), "a Parquet page body must stay below 2 GiB")
-        let compressed = compressor.compress(body)
+        compressor.withCompressed(body) { compressed in
+            appendDataPage(body: body, compressed: compressed, levels: levels, usesDictionary: usesDictionary,
+                           statistics: pageStatistics)
+        }
+        pageBody = body
+        chunkLevelCount += Int64(levels)
+        statistics.merge(pageStatistics, physical: physical)
+        if usesDictionary { dictionaryPageCount += 1 } else { plainPageCount += 1 }
+        removeFirst(levels: levels, values: values, plainByteCount: plainByteCount)
+    }
 
+    /// Appends a data page header and the compressed body to the chunk's pages.
+    private mutating func appendDataPage(
+        body: [UInt8], compressed: UnsafeRawBufferPointer, levels: Int, usesDictionary: Bool,
+        statistics pageStatistics: ColumnStatistics
+    ) {
         var header = ThriftCompactWriter()
         header.beginStruct()
         header.i32(field: 1, PageType.dataPage)
@@ -56,10 +73,6 @@ extension ColumnChunkWriter {
         pages.append(contentsOf: header.bytes)
         pages.append(contentsOf: compressed)
         uncompressedPagesSize += header.bytes.count + body.count
-        chunkLevelCount += Int64(levels)
-        statistics.merge(pageStatistics, physical: physical)
-        if usesDictionary { dictionaryPageCount += 1 } else { plainPageCount += 1 }
-        removeFirst(levels: levels, values: values, plainByteCount: plainByteCount)
     }
 
     /// Appends a v1 level block: a 4-byte little-endian length and the hybrid encoding.
@@ -105,7 +118,7 @@ extension ColumnChunkWriter {
     }
 
     /// Drops the entries just written from the page being filled and moves the row marks with them.
-    private func removeFirst(levels: Int, values: Int, plainByteCount: Int) {
+    private mutating func removeFirst(levels: Int, values: Int, plainByteCount: Int) {
         func drop<Element>(_ array: inout [Element], _ count: Int) {
             if count >= array.count {
                 array.removeAll(keepingCapacity: true)
@@ -135,7 +148,7 @@ extension ColumnChunkWriter {
     /// Writes the remaining entries as a last page and appends the whole chunk (dictionary page first) to a file.
     /// - Parameter file: The file being written; the chunk is appended at its end.
     /// - Returns: The chunk's footer metadata.
-    func finishChunk(into file: inout [UInt8]) -> ColumnChunkMetadata {
+    mutating func finishChunk(into file: inout [UInt8]) -> ColumnChunkMetadata {
         if levelCount > 0 {
             writePage(levels: levelCount, values: valueCount, plainByteCount: plainBytes.count)
         }
@@ -144,21 +157,24 @@ extension ColumnChunkWriter {
         var dictionaryOffset: Int64?
         if dictionaryPageCount > 0 {
             let body = dictionary.plainBody
-            let compressed = compressor.compress(body)
-            var header = ThriftCompactWriter()
-            header.beginStruct()
-            header.i32(field: 1, PageType.dictionaryPage)
-            header.i32(field: 2, Int32(body.count))
-            header.i32(field: 3, Int32(compressed.count))
-            header.beginStruct(field: 7)
-            header.i32(field: 1, Int32(dictionary.count))
-            header.i32(field: 2, Encoding.plainDictionary)
-            header.endStruct()
-            header.endStruct()
+            let entryCount = Int32(dictionary.count)
+            let headerSize = compressor.withCompressed(body) { compressed in
+                var header = ThriftCompactWriter()
+                header.beginStruct()
+                header.i32(field: 1, PageType.dictionaryPage)
+                header.i32(field: 2, Int32(body.count))
+                header.i32(field: 3, Int32(compressed.count))
+                header.beginStruct(field: 7)
+                header.i32(field: 1, entryCount)
+                header.i32(field: 2, Encoding.plainDictionary)
+                header.endStruct()
+                header.endStruct()
+                file.append(contentsOf: header.bytes)
+                file.append(contentsOf: compressed)
+                return header.bytes.count
+            }
             dictionaryOffset = Int64(start)
-            file.append(contentsOf: header.bytes)
-            file.append(contentsOf: compressed)
-            uncompressedSize += header.bytes.count + body.count
+            uncompressedSize += headerSize + body.count
         }
         let dataOffset = file.count
         file.append(contentsOf: pages)
@@ -175,7 +191,7 @@ extension ColumnChunkWriter {
     }
 
     /// Starts a new chunk: no pages, an empty dictionary, dictionary mode if enabled.
-    private func resetChunk() {
+    private mutating func resetChunk() {
         pages = []
         uncompressedPagesSize = 0
         chunkLevelCount = 0

@@ -69,10 +69,10 @@ extension ColumnChunkWriter {
     /// The bounds of dictionary-encoded byte arrays, as truncated bounds.
     private func dictionaryBounds(_ values: Int) -> (minimum: [UInt8]?, maximum: [UInt8]?) {
         dictionary.plainBody.withUnsafeBytes { all in
-            let starts = dictionary.starts
-            let lengths = dictionary.lengths
+            let entries = dictionary.entries
             func entry(_ index: Int) -> UnsafeRawBufferPointer {
-                UnsafeRawBufferPointer(rebasing: all[starts[index]..<(starts[index] + lengths[index])])
+                let location = entries[index]
+                return UnsafeRawBufferPointer(rebasing: all[location.start..<(location.start + location.length)])
             }
             var minimumIndex = Int(indices[0])
             var maximumIndex = minimumIndex

@@ -1,11 +1,12 @@
-/// Buffers one leaf column of the current row group: the levels and values of the page being filled, and the pages
+/// Buffers one leaf column of the current row group (a value type, kept in the file writer's unsafe buffer so the
+/// hot path has neither reference counting nor exclusivity checks): the levels and values of the page being filled, and the pages
 /// already encoded.
 ///
 /// The shredder calls ``addNull(repetition:definition:)`` and the `add` methods for every level entry of a row,
 /// then ``endRow()``, which closes a page at the last row boundary once the page would exceed the page size. BYTE_ARRAY
-/// values are dictionary-encoded while the dictionary fits the page size; when it would not, the page being filled
-/// is turned into PLAIN and the rest of the chunk stays PLAIN.
-final class ColumnChunkWriter {
+/// values are dictionary-encoded while the dictionary fits the page size; when it would not, the complete rows buffered
+/// so far become a dictionary-encoded page and the rest of the chunk is PLAIN.
+struct ColumnChunkWriter {
     /// The column.
     let column: ParquetColumnDescriptor
     /// The column's physical type.
@@ -49,6 +50,8 @@ final class ColumnChunkWriter {
     var plainBytes: [UInt8] = []
     /// BYTE_ARRAY values in dictionary mode, as dictionary indices.
     var indices: [UInt32] = []
+    /// The buffer the last page body was encoded in, kept for its capacity.
+    var pageBody: [UInt8] = []
     /// Level entries before the current row.
     var rowLevelMark = 0
     /// Values before the current row.
@@ -100,7 +103,7 @@ final class ColumnChunkWriter {
     ///   - repetition: The repetition level.
     ///   - definition: The definition level (below the maximum).
     @inline(__always)
-    func addNull(repetition: Int, definition: Int) {
+    mutating func addNull(repetition: Int, definition: Int) {
         if maxRepetitionLevel > 0 { repetitionLevels.append(UInt8(truncatingIfNeeded: repetition)) }
         if maxDefinitionLevel > 0 { definitionLevels.append(UInt8(truncatingIfNeeded: definition)) }
         levelCount += 1
@@ -110,7 +113,7 @@ final class ColumnChunkWriter {
     /// - Parameters:
     ///   - repetition: The repetition level.
     ///   - value: A value already checked against the column's type.
-    func add(repetition: Int, value: ParquetValue) {
+    mutating func add(repetition: Int, value: ParquetValue) {
         if maxRepetitionLevel > 0 { repetitionLevels.append(UInt8(truncatingIfNeeded: repetition)) }
         if maxDefinitionLevel > 0 { definitionLevels.append(maxDefinitionLevel) }
         levelCount += 1
@@ -129,7 +132,7 @@ final class ColumnChunkWriter {
     }
 
     /// Adds a BYTE_ARRAY value to the dictionary or the PLAIN buffer.
-    private func addBytes(_ bytes: UnsafeRawBufferPointer) {
+    private mutating func addBytes(_ bytes: UnsafeRawBufferPointer) {
         if isDictionaryMode {
             if let index = dictionary.index(of: bytes, limit: pageLimit) {
                 indices.append(index)
@@ -140,13 +143,15 @@ final class ColumnChunkWriter {
         Self.appendPlain(bytes, to: &plainBytes)
     }
 
-    /// Turns the page being filled into PLAIN and leaves dictionary mode for the rest of the chunk.
-    private func fallBackToPlain() {
-        for (position, index) in indices.enumerated() {
-            if position == rowValueMark { rowByteMark = plainBytes.count }
+    /// Leaves dictionary mode for the rest of the chunk: the complete rows of the page being filled are written as
+    /// a dictionary-encoded page, and the current row's values so far are turned into PLAIN.
+    private mutating func fallBackToPlain() {
+        if rowLevelMark > 0 {
+            writePage(levels: rowLevelMark, values: rowValueMark, plainByteCount: 0)
+        }
+        for index in indices {
             dictionary.withEntry(Int(index)) { Self.appendPlain($0, to: &plainBytes) }
         }
-        if rowValueMark == indices.count { rowByteMark = plainBytes.count }
         indices.removeAll()
         isDictionaryMode = false
     }
@@ -167,7 +172,7 @@ final class ColumnChunkWriter {
     ///
     /// The page written is everything before this row (which fitted when the previous row ended); a row that alone
     /// exceeds the page size is written as a page of its own.
-    func endRow() {
+    mutating func endRow() {
         if estimatedPageSize > pageLimit {
             if rowLevelMark > 0 {
                 writePage(levels: rowLevelMark, values: rowValueMark, plainByteCount: rowByteMark)

@@ -8,6 +8,8 @@ final class PageCompressor {
     private let gzip: GzipWriter?
     /// The zstd writer, for ZSTD.
     private let zstd: ZstdWriter?
+    /// The output buffer reused for every zstd page.
+    private var scratch: [UInt8] = []
 
     /// Creates a compressor.
     /// - Parameter compression: The codec and level.
@@ -28,15 +30,25 @@ final class PageCompressor {
         }
     }
 
-    /// Compresses one page body (one gzip member or one zstd frame per page).
-    /// - Parameter body: The uncompressed body.
-    /// - Returns: The compressed body, or `body` itself when uncompressed.
-    func compress(_ body: [UInt8]) -> [UInt8] {
-        if let zstd { return zstd.compress(body) }
+    /// Compresses one page body (one gzip member or one zstd frame per page) and lends the result.
+    /// - Parameters:
+    ///   - body: The uncompressed body.
+    ///   - use: Called with the compressed body (the body itself when uncompressed), valid only during the call.
+    /// - Returns: What `use` returns.
+    func withCompressed<Result>(_ body: [UInt8], _ use: (UnsafeRawBufferPointer) -> Result) -> Result {
+        if let zstd {
+            let bound = ZstdWriter.compressBound(body.count)
+            if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
+            return scratch.withUnsafeMutableBytes { output in
+                let written = body.withUnsafeBytes { input in zstd.compress(input, into: output) }
+                precondition(written != nil, "a zstd frame outgrew ZSTD_compressBound")
+                return use(UnsafeRawBufferPointer(rebasing: output[0..<(written ?? 0)]))
+            }
+        }
         if let gzip {
             gzip.append(body)
-            return gzip.finish()
+            return gzip.finish().withUnsafeBytes(use)
         }
-        return body
+        return body.withUnsafeBytes(use)
     }
 }

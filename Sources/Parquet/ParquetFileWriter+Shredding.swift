@@ -12,43 +12,45 @@ extension ParquetFileWriter {
     ///   - value: The value.
     /// - Throws: ``ParquetError`` naming the field's path.
     func validate(node index: Int, _ value: ParquetValue) throws(ParquetError) {
-        let node = schema.nodes[index]
+        let node = nodes[index]
         if case .null = value {
             guard node.repetition != .required else {
-                throw ParquetError(code: .missingRequiredValue, message: "\(node.path) is required but null")
+                throw ParquetError(code: .missingRequiredValue, message: "\(path(index)) is required but null")
             }
             return
         }
         guard node.repetition == .repeated else {
-            try validatePresent(node, value)
+            try validatePresent(index, value)
             return
         }
-        guard case .list(let items) = value else { throw mismatch(node, expected: "a list (repeated field)", value) }
+        guard case .list(let items) = value else { throw mismatch(index, expected: "a list (repeated field)", value) }
         for item in items {
             if case .null = item {
-                throw ParquetError(code: .missingRequiredValue, message: "\(node.path) has a null element")
+                throw ParquetError(code: .missingRequiredValue, message: "\(path(index)) has a null element")
             }
-            try validatePresent(node, item)
+            try validatePresent(index, item)
         }
     }
 
     /// Checks a non-null value (or one element of a repeated field) against a field.
-    private func validatePresent(_ node: ShredNode, _ value: ParquetValue) throws(ParquetError) {
+    private func validatePresent(_ index: Int, _ value: ParquetValue) throws(ParquetError) {
+        let node = nodes[index]
         switch node.kind {
         case .leaf:
-            try validateLeaf(node, value)
-        case .group(let children):
-            guard case .group(let values) = value else { throw mismatch(node, expected: "a group", value) }
-            guard values.count == children.count else {
+            try validateLeaf(index, value)
+        case .group:
+            guard case .group(let values) = value else { throw mismatch(index, expected: "a group", value) }
+            guard values.count == node.children.count else {
                 throw ParquetError(
                     code: .fieldCountMismatch,
-                    message: "\(node.path) has \(values.count) values but the group has \(children.count) fields")
+                    message: "\(path(index)) has \(values.count) values but the group has \(node.children.count) fields")
             }
-            for (child, childValue) in zip(children, values) {
-                try validate(node: child, childValue)
+            for (position, childValue) in values.enumerated() {
+                try validate(node: childIndices[node.children.lowerBound + position], childValue)
             }
-        case .list(let element):
-            guard case .list(let items) = value else { throw mismatch(node, expected: "a list", value) }
+        case .list:
+            guard case .list(let items) = value else { throw mismatch(index, expected: "a list", value) }
+            let element = childIndices[node.children.lowerBound]
             for item in items {
                 try validate(node: element, item)
             }
@@ -56,7 +58,8 @@ extension ParquetFileWriter {
     }
 
     /// Checks a leaf value's kind and range.
-    private func validateLeaf(_ node: ShredNode, _ value: ParquetValue) throws(ParquetError) {
+    private func validateLeaf(_ index: Int, _ value: ParquetValue) throws(ParquetError) {
+        let node = nodes[index]
         switch (node.physical, value) {
         case (.boolean, .bool), (.int64, .int32), (.int64, .int64), (.float, .float), (.double, .float),
             (.double, .double):
@@ -69,19 +72,19 @@ extension ParquetFileWriter {
                 default: Int32.min...Int32.max
                 }
             guard range.contains(number) else {
-                throw ParquetError(code: .valueOutOfRange, message: "\(node.path) value \(number) is outside \(range)")
+                throw ParquetError(code: .valueOutOfRange, message: "\(path(index)) value \(number) is outside \(range)")
             }
         case (.byteArray, .bytes(let bytes)):
             guard bytes.count <= Int(Int32.max) - 4 else {
-                throw ParquetError(code: .tooLarge, message: "\(node.path) value of \(bytes.count) bytes is too large")
+                throw ParquetError(code: .tooLarge, message: "\(path(index)) value of \(bytes.count) bytes is too large")
             }
         default:
-            throw mismatch(node, expected: "a \(node.physical) value", value)
+            throw mismatch(index, expected: "a \(node.physical) value", value)
         }
     }
 
     /// A type-mismatch error naming the path, what was expected and what kind of value came (never its content).
-    private func mismatch(_ node: ShredNode, expected: String, _ value: ParquetValue) -> ParquetError {
+    private func mismatch(_ index: Int, expected: String, _ value: ParquetValue) -> ParquetError {
         let kind =
             switch value {
             case .null: "null"
@@ -94,7 +97,12 @@ extension ParquetFileWriter {
             case .group: "group"
             case .list: "list"
             }
-        return ParquetError(code: .typeMismatch, message: "\(node.path) expects \(expected), got \(kind)")
+        return ParquetError(code: .typeMismatch, message: "\(path(index)) expects \(expected), got \(kind)")
+    }
+
+    /// The error-message path of a node.
+    private func path(_ index: Int) -> String {
+        schema.nodePaths[index]
     }
 
     /// Shreds a validated value into the leaf columns under a field.
@@ -104,7 +112,7 @@ extension ParquetFileWriter {
     ///   - repetition: The repetition level of the value's first entry.
     ///   - parentDefinition: The definition level of the parent (what a null here records).
     func shred(node index: Int, _ value: ParquetValue, repetition: Int, parentDefinition: Int) {
-        let node = schema.nodes[index]
+        let node = nodes[index]
         if case .null = value {
             writeNulls(node.columns, repetition: repetition, definition: parentDefinition)
             return
@@ -125,18 +133,20 @@ extension ParquetFileWriter {
     /// Shreds a non-null value (or one element of a repeated field).
     private func shredPresent(_ node: ShredNode, _ value: ParquetValue, repetition: Int) {
         switch node.kind {
-        case .leaf(let column):
-            columnWriters[column].add(repetition: repetition, value: value)
-        case .group(let children):
+        case .leaf:
+            columnWriters[node.columns.lowerBound].add(repetition: repetition, value: value)
+        case .group:
             guard case .group(let values) = value else { return }
-            for (child, childValue) in zip(children, values) {
-                shred(node: child, childValue, repetition: repetition, parentDefinition: node.definedLevel)
+            for (position, childValue) in values.enumerated() {
+                shred(node: childIndices[node.children.lowerBound + position], childValue, repetition: repetition,
+                      parentDefinition: node.definedLevel)
             }
-        case .list(let element):
+        case .list:
             guard case .list(let items) = value, !items.isEmpty else {
                 writeNulls(node.columns, repetition: repetition, definition: node.definedLevel)
                 return
             }
+            let element = childIndices[node.children.lowerBound]
             for (position, item) in items.enumerated() {
                 shred(node: element, item, repetition: position == 0 ? repetition : node.repeatLevel,
                       parentDefinition: node.definedLevel + 1)

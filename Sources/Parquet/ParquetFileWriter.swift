@@ -18,8 +18,12 @@ public final class ParquetFileWriter {
 
     /// The file so far: the magic and the finished row groups.
     private var file: [UInt8] = Array("PAR1".utf8)
-    /// One writer per leaf column.
-    let columnWriters: [ColumnChunkWriter]
+    /// One writer per leaf column, owned by this object.
+    let columnWriters: UnsafeMutableBufferPointer<ColumnChunkWriter>
+    /// The schema's shredding nodes, copied so the hot path reads them without reference counting.
+    let nodes: UnsafeMutableBufferPointer<ShredNode>
+    /// The schema's child index runs, copied likewise.
+    let childIndices: UnsafeMutableBufferPointer<Int>
     /// The finished row groups.
     private var rowGroups: [RowGroupMetadata] = []
     /// Rows in the row group being filled.
@@ -38,10 +42,21 @@ public final class ParquetFileWriter {
         self.schema = schema
         self.options = options
         let compressor = PageCompressor(options.compression)
-        columnWriters = schema.columns.map {
+        columnWriters = .allocate(capacity: schema.columns.count)
+        _ = columnWriters.initialize(from: schema.columns.map {
             ColumnChunkWriter(column: $0, options: options, compressor: compressor)
-        }
+        })
+        nodes = .allocate(capacity: schema.nodes.count)
+        _ = nodes.initialize(from: schema.nodes)
+        childIndices = .allocate(capacity: max(1, schema.childIndices.count))
+        _ = childIndices.initialize(from: schema.childIndices)
         rowGroupLimit = max(options.rowGroupSize, 1024)
+    }
+
+    deinit {
+        columnWriters.deinitialize().deallocate()
+        nodes.deinitialize().deallocate()
+        childIndices.deallocate()
     }
 
     /// Adds one row.
@@ -64,9 +79,9 @@ public final class ParquetFileWriter {
             shred(node: schema.rootNodes[index], value, repetition: 0, parentDefinition: 0)
         }
         var buffered = 0
-        for writer in columnWriters {
-            writer.endRow()
-            buffered += writer.bufferedSize
+        for column in columnWriters.indices {
+            columnWriters[column].endRow()
+            buffered += columnWriters[column].bufferedSize
         }
         rowCount += 1
         rowGroupRowCount += 1
@@ -92,7 +107,10 @@ public final class ParquetFileWriter {
     /// Writes every column chunk of the row group being filled to the file.
     private func closeRowGroup() {
         let offset = Int64(file.count)
-        let chunks = columnWriters.map { $0.finishChunk(into: &file) }
+        var chunks: [ColumnChunkMetadata] = []
+        for column in columnWriters.indices {
+            chunks.append(columnWriters[column].finishChunk(into: &file))
+        }
         rowGroups.append(RowGroupMetadata(columns: chunks, rowCount: Int64(rowGroupRowCount), fileOffset: offset))
         rowGroupRowCount = 0
     }

@@ -11,6 +11,10 @@ public struct ParquetSchema: Sendable {
     public let fields: [ParquetField]
     /// The shredding tree: one node per field (lists included, their synthetic levels folded in).
     let nodes: [ShredNode]
+    /// The error-message path of each node.
+    let nodePaths: [String]
+    /// The children's node indices of groups and lists (see ``ShredNode/children``).
+    let childIndices: [Int]
     /// The node indices of the top-level fields.
     let rootNodes: [Int]
     /// The leaf columns in file order.
@@ -29,6 +33,8 @@ public struct ParquetSchema: Sendable {
         rootNodes = try builder.addFields(fields, parent: .root)
         self.fields = fields
         nodes = builder.nodes
+        nodePaths = builder.paths
+        childIndices = builder.childIndices
         columns = builder.columns
         elements = [ParquetSchemaElement(root: fields.count)] + builder.elements
     }

@@ -20,6 +20,10 @@ struct ParquetSchemaBuilder {
 
     /// The shredding nodes built so far.
     private(set) var nodes: [ShredNode] = []
+    /// The error-message path of each node (for example `finding_info.types[]`).
+    private(set) var paths: [String] = []
+    /// The children's node indices of every group and list, each node's run given by ``ShredNode/children``.
+    private(set) var childIndices: [Int] = []
     /// The leaf columns built so far.
     private(set) var columns: [ParquetColumnDescriptor] = []
     /// The schema elements built so far, depth first, without the root.
@@ -66,9 +70,11 @@ struct ParquetSchemaBuilder {
         let nodeIndex = nodes.count
         // Reserve the node's slot so that parents come before their children.
         nodes.append(ShredNode(
-            kind: .group(children: []), repetition: repetition, definedLevel: definedLevel, repeatLevel: repeatLevel,
-            columns: firstColumn..<firstColumn, path: childDisplay, physical: .boolean, logical: .none))
+            kind: .group, repetition: repetition, definedLevel: definedLevel, repeatLevel: repeatLevel,
+            columns: firstColumn..<firstColumn, children: 0..<0, physical: .boolean, logical: .none))
+        paths.append(childDisplay)
         let kind: ShredNode.Kind
+        var children: [Int] = []
         var physical = ParquetPhysicalType.boolean
         var logical = ParquetLogicalType.none
         switch field {
@@ -82,14 +88,15 @@ struct ParquetSchemaBuilder {
             columns.append(ParquetColumnDescriptor(
                 path: names, physical: type, logical: annotation, maxDefinitionLevel: definedLevel,
                 maxRepetitionLevel: repeatLevel))
-            kind = .leaf(column: firstColumn)
+            kind = .leaf
         case .group(let name, _, let fields):
             guard !fields.isEmpty else { throw invalid(display, "is a group without fields") }
             elements.append(ParquetSchemaElement(group: name, repetition: repetition, childCount: fields.count,
                                                  isList: false))
             let inner = Parent(definitionLevel: definedLevel, repetitionLevel: repeatLevel, names: names,
                                displayPath: childDisplay, depth: parent.depth + 1)
-            kind = .group(children: try addFields(fields, parent: inner))
+            kind = .group
+            children = try addFields(fields, parent: inner)
         case .list(let name, _, let element):
             guard repetition != .repeated else { throw invalid(display, "is a LIST and cannot be repeated") }
             guard element.repetition != .repeated else {
@@ -100,12 +107,15 @@ struct ParquetSchemaBuilder {
             let inner = Parent(definitionLevel: definedLevel + 1, repetitionLevel: repeatLevel + 1,
                                names: names + ["list"], displayPath: display + "[]", depth: parent.depth + 2)
             let renamed = Self.renamed(element, to: "element")
-            kind = .list(element: try addField(renamed, parent: inner, display: display + "[]"))
+            kind = .list
+            children = [try addField(renamed, parent: inner, display: display + "[]")]
         }
+        let childRun = childIndices.count..<(childIndices.count + children.count)
+        childIndices.append(contentsOf: children)
         nodes[nodeIndex] = ShredNode(
             kind: kind, repetition: repetition, definedLevel: definedLevel,
-            repeatLevel: kind.isList ? repeatLevel + 1 : repeatLevel, columns: firstColumn..<columns.count,
-            path: childDisplay, physical: physical, logical: logical)
+            repeatLevel: kind == .list ? repeatLevel + 1 : repeatLevel, columns: firstColumn..<columns.count,
+            children: childRun, physical: physical, logical: logical)
         return nodeIndex
     }
 
@@ -137,13 +147,5 @@ struct ParquetSchemaBuilder {
     /// An ``ParquetError/Code/invalidSchema`` error about a field.
     private func invalid(_ path: String, _ problem: String) -> ParquetError {
         ParquetError(code: .invalidSchema, message: "field \(path) \(problem)")
-    }
-}
-
-extension ShredNode.Kind {
-    /// Whether this is a LIST.
-    var isList: Bool {
-        if case .list = self { return true }
-        return false
     }
 }

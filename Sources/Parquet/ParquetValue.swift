@@ -1,5 +1,8 @@
 /// One value of a row handed to ``ParquetFileWriter/append(row:)``, shaped like the schema.
-public indirect enum ParquetValue: Sendable, Hashable {
+///
+/// Not `indirect`: groups and lists already hold their values in arrays, so scalars stay unboxed (no allocation per
+/// value).
+public enum ParquetValue: Sendable, Hashable {
     /// A missing value, for optional fields.
     case null
     /// A value for a BOOLEAN column.

@@ -1,17 +1,17 @@
-/// One field of the schema as the record shredder walks it.
+/// One field of the schema as the record shredder walks it; a trivial value, so the walk copies no references.
 ///
 /// A `.list` field stands for three schema elements (the LIST group, the repeated `list` group and `element`); its
 /// levels are folded in here: the LIST group is present at ``definedLevel``, an element exists at
 /// `definedLevel + 1` and repeats at ``repeatLevel``.
 struct ShredNode: Sendable {
-    /// What kind of field this is, with the node indices of its children.
-    enum Kind: Sendable {
-        /// A leaf: its column index.
-        case leaf(column: Int)
-        /// A group: its fields' node indices.
-        case group(children: [Int])
-        /// A 3-level LIST: its element's node index.
-        case list(element: Int)
+    /// What kind of field this is.
+    enum Kind: UInt8, Sendable {
+        /// A leaf: its column is `columns.lowerBound`.
+        case leaf
+        /// A group: its fields' node indices are `ParquetSchema.childIndices[children]`.
+        case group
+        /// A 3-level LIST: its element's node index is `ParquetSchema.childIndices[children.lowerBound]`.
+        case list
     }
 
     /// What kind of field this is.
@@ -26,9 +26,8 @@ struct ShredNode: Sendable {
     let repeatLevel: Int
     /// The leaf columns under the field.
     let columns: Range<Int>
-    /// The field's path for error messages, with `[]` after lists and repeated fields (for example
-    /// `finding_info.types[]`).
-    let path: String
+    /// Where the node indices of the field's children are in `ParquetSchema.childIndices` (empty for leaves).
+    let children: Range<Int>
     /// For a leaf, the physical type.
     let physical: ParquetPhysicalType
     /// For a leaf, the logical type.
