@@ -157,7 +157,9 @@ public final class SecurityLakeSpool: Sendable {
     public func recover() throws(SecurityLakeSpoolError) -> [FlushReport] {
         var flushed: Set<String> = []
         for name in listing("flushed") {
-            for line in readLines("flushed/" + name).dropFirst() { flushed.insert(line) }
+            let lines = readLines("flushed/" + name)
+            guard let path = lines.first else { continue }
+            for request in lines.dropFirst() { flushed.insert(path + " " + request) }
         }
         state.withLock { $0.flushed = flushed }
         var reports: [FlushReport] = []
@@ -233,7 +235,16 @@ public final class SecurityLakeSpool: Sendable {
         guard let partition = SecurityLakePartition(spoolPath: path) else {
             throw SecurityLakeSpoolError(.readFailed, "not a partition directory: \(path)")
         }
-        let requests = requests.sorted()
+        var requests = requests.sorted()
+        if name == nil {
+            // A request already flushed whose file reappeared (a Firehose retry racing its flush rewrote it) is
+            // not flushed again: its rows are in an earlier object.
+            let flushed = state.withLock { $0.flushed }
+            for request in requests where flushed.contains(path + " " + request) {
+                removeFile("groups/\(path)/\(request).ndjson")
+            }
+            requests.removeAll { flushed.contains(path + " " + $0) }
+        }
         guard !requests.isEmpty else { return nil }
         let objectName = name ?? Self.objectName(path: path, requests: requests)
         let manifest = ([path] + requests).joined(separator: "\n") + "\n"

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Glibc
 import HTTPClient
@@ -22,7 +23,7 @@ import Testing
         return nil
     }
 
-    static func launch(port: Int, sink: URL, spool: URL) throws -> Process {
+    static func launch(port: Int, sink: URL, spool: URL, log: URL) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve"]
@@ -32,7 +33,12 @@ import Testing
             "LAKEMARK_SECURITY_LAKE_REGION": "eu-west-1", "LAKEMARK_LOG_LEVEL": "error",
         ]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if !FileManager.default.fileExists(atPath: log.path) {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardError = handle
         try process.run()
         return process
     }
@@ -70,43 +76,75 @@ import Testing
         let sink = try LakeFixtures.temporaryDirectory()
         let spool = try LakeFixtures.temporaryDirectory()
         let port = Int.random(in: 20_000..<40_000)
-        var process = try Self.launch(port: port, sink: sink, spool: spool)
-        #expect(Self.waitForHealth(port: port))
         var acknowledged: Set<Int> = []
-        let killAt = batches.count / 2
-        for (index, batch) in batches.enumerated() {
-            if index == killAt {
-                // Let the 1 s flush timer run during the traffic, then kill in the middle of it.
-                usleep(1_100_000)
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                break
+        var next = 0
+        // Three lives killed with SIGKILL at a random moment while traffic flows and the 1 s flush timer runs
+        // (so a kill can land inside a request, a spool write or a flush), then a last life that drains the spool.
+        let log = try LakeFixtures.temporaryDirectory().appendingPathComponent("lakemark.log")
+        var interruptedFlushes = 0
+        var spooledAtRestart = 0
+        for life in 0..<4 {
+            interruptedFlushes += LakeFixtures.files(under: spool.appendingPathComponent("flushing"), suffix: "").count
+            spooledAtRestart += LakeFixtures.files(under: spool, suffix: ".ndjson").count
+            let process = try Self.launch(port: port, sink: sink, spool: spool, log: log)
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+            let healthy = Self.waitForHealth(port: port)
+            #expect(healthy, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            // Firehose resends what was not acknowledged, and the last acknowledged requests too (lost answers).
+            let retries = batches.indices.filter { $0 < next && (!acknowledged.contains($0) || $0 >= next - 2) }
+            let fresh =
+                life == 3 ? Array(next..<batches.count) : Array(next..<min(next + batches.count / 4, batches.count))
+            next = fresh.last.map { $0 + 1 } ?? next
+            let killer =
+                life == 3
+                ? nil
+                : DispatchWorkItem {
+                    kill(process.processIdentifier, SIGKILL)
+                }
+            if let killer {
+                DispatchQueue.global().asyncAfter(
+                    deadline: .now() + .milliseconds(Int.random(in: 800...2_500)),
+                    execute: killer
+                )
             }
-            if (try? LakeFixtures.post(port: port, requestID: "batch-\(index)", events: batch)) == 200 {
-                acknowledged.insert(index)
+            for index in retries + fresh {
+                if (try? LakeFixtures.post(port: port, requestID: "batch-\(index)", events: batches[index])) == 200 {
+                    acknowledged.insert(index)
+                } else {
+                    acknowledged.remove(index)
+                }
+                if process.isRunning == false { break }
             }
+            if life == 3 {
+                #expect(batches.indices.allSatisfy { acknowledged.contains($0) })
+                var waited = 0
+                while !LakeFixtures.files(under: spool, suffix: ".ndjson").isEmpty && waited < 150 {
+                    usleep(100_000)
+                    waited += 1
+                }
+                #expect(LakeFixtures.files(under: spool, suffix: ".ndjson").isEmpty)
+                process.terminate()
+            } else {
+                // Let the timer fire before the kill if the requests finished first.
+                while process.isRunning { usleep(50_000) }
+                #expect(process.terminationReason == .uncaughtSignal)
+            }
+            process.waitUntilExit()
         }
-        #expect(process.terminationReason == .uncaughtSignal)
 
-        process = try Self.launch(port: port, sink: sink, spool: spool)
-        defer { if process.isRunning { process.terminate() } }
-        #expect(Self.waitForHealth(port: port))
-        // Firehose resends what was not acknowledged; the last acknowledged ones are resent too (lost answers).
-        let resend = batches.indices.filter { !acknowledged.contains($0) || $0 >= killAt - 3 }
-        for index in resend {
-            #expect(try LakeFixtures.post(port: port, requestID: "batch-\(index)", events: batches[index]) == 200)
-        }
-        var waited = 0
-        while !LakeFixtures.files(under: spool, suffix: ".ndjson").isEmpty && waited < 100 {
-            usleep(100_000)
-            waited += 1
-        }
-        #expect(LakeFixtures.files(under: spool, suffix: ".ndjson").isEmpty)
-        process.terminate()
-        process.waitUntilExit()
-
+        print("SIGKILL test: \(interruptedFlushes) interrupted flushes and \(spooledAtRestart) spooled files at restarts")
         let reading = try LakeFixtures.read(sink)
         let written = reading.allRows.compactMap { ($0["metadata"] as? [String: Any])?["uid"] as? String }.sorted()
+        var objectsByRow: [String: [String]] = [:]
+        for (path, rows) in reading.rows {
+            for row in rows {
+                if let uid = (row["metadata"] as? [String: Any])?["uid"] as? String {
+                    objectsByRow[uid, default: []].append(path)
+                }
+            }
+        }
+        let duplicated = objectsByRow.filter { $0.value.count > 1 }
+        #expect(duplicated.isEmpty, "rows written twice, by object: \(Set(duplicated.values.map { $0.sorted() }))")
         #expect(written.count == expected.count)
         #expect(written == expected)
     }
