@@ -29,10 +29,12 @@ extension BatchProcessor {
         var raw: [String: [UInt8]] = [:]
         let emptyArray: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "]")]
         for event in events {
+            // The text's own path names an OCSF attribute only when the input was OCSF already.
+            let isOCSF = event.tape.value(forKey: "class_uid", in: event.tape.rootIndex) != nil
             let enrichment = { (attribute: String) -> OCSFEnrichment? in
                 guard let index = event.textIndex else { return nil }
                 return OCSFEnrichment(
-                    attribute: event.textAttribute ?? attribute,
+                    attribute: isOCSF ? event.textAttribute ?? attribute : attribute,
                     text: texts[index],
                     matches: matches[index].map(Self.enrichmentMatch),
                     matchesJSON: arrays[index]
@@ -40,13 +42,13 @@ extension BatchProcessor {
             }
             for routed in lake.writer.route(event.tape, enrichment: enrichment) {
                 switch routed {
-                case .record(let record, let ocsf):
+                case .record(let record, let ocsf, let used):
                     report.ocsfRecords += 1
                     let partition = lake.writer.partition(record)
                     if lake.spool != nil {
                         SecurityLakeSpool.appendLine(
                             event: ocsf,
-                            enrichment: enrichment(""),
+                            enrichment: used,
                             to: &spoolLines[partition, default: []]
                         )
                     } else {

@@ -50,8 +50,10 @@ public final class SecurityLakeSpool: Sendable {
 
     private struct State {
         var groups: [String: Group] = [:]
-        var flushed: Set<String> = []
-        var stopping = false
+        /// `<partition path> <request>` of every flushed request, with when it was flushed (seconds).
+        var flushed: [String: Double] = [:]
+        /// When the ledger was last pruned (seconds).
+        var lastPrune = 0.0
     }
 
     /// Opens (creating) a spool; call ``recover()`` before serving.
@@ -127,9 +129,11 @@ public final class SecurityLakeSpool: Sendable {
     ///   - groups: spool lines by partition.
     /// - Throws: ``SecurityLakeSpoolError`` (`write_failed`); nothing is acknowledged then.
     public func append(requestName: String, groups: [SecurityLakePartition: [UInt8]]) throws(SecurityLakeSpoolError) {
-        let already = state.withLock { $0.flushed }
+        let already = state.withLock { state in
+            Set(groups.keys.filter { state.flushed[$0.spoolPath + " " + requestName] != nil })
+        }
         var objects: [SinkObject] = []
-        for (partition, lines) in groups where !already.contains(partition.spoolPath + " " + requestName) {
+        for (partition, lines) in groups where !already.contains(partition) {
             objects.append(SinkObject(key: "groups/\(partition.spoolPath)/\(requestName).ndjson", body: lines))
         }
         guard !objects.isEmpty else { return }
@@ -155,13 +159,16 @@ public final class SecurityLakeSpool: Sendable {
     /// - Throws: ``SecurityLakeSpoolError`` when the spool cannot be read or a repeated flush fails.
     @discardableResult
     public func recover() throws(SecurityLakeSpoolError) -> [FlushReport] {
-        var flushed: Set<String> = []
-        for name in listing("flushed") {
+        var flushed: [String: Double] = [:]
+        for (name, time) in ledgerFiles() {
             let lines = readLines("flushed/" + name)
             guard let path = lines.first else { continue }
-            for request in lines.dropFirst() { flushed.insert(path + " " + request) }
+            for request in lines.dropFirst() { flushed[path + " " + request] = time }
         }
-        state.withLock { $0.flushed = flushed }
+        state.withLock { state in
+            state.flushed = flushed
+            state.lastPrune = Date().timeIntervalSince1970
+        }
         var reports: [FlushReport] = []
         for name in listing("flushing") {
             let lines = readLines("flushing/" + name)
@@ -170,7 +177,7 @@ public final class SecurityLakeSpool: Sendable {
                 continue
             }
             let requests = Array(lines.dropFirst())
-            if flushed.contains(path + " " + (requests.first ?? "")) {
+            if flushed[path + " " + (requests.first ?? "")] != nil {
                 for request in requests { removeFile("groups/\(path)/\(request).ndjson") }
                 removeFile("flushing/" + name)
             } else if let report = try flush(path: path, requests: requests, name: name) {
@@ -191,6 +198,14 @@ public final class SecurityLakeSpool: Sendable {
     @discardableResult
     public func flushDue(force: Bool = false) throws(SecurityLakeSpoolError) -> [FlushReport] {
         let now = Date().timeIntervalSince1970
+        let prune = state.withLock { state in
+            guard now - state.lastPrune >= 3_600 else { return false }
+            state.lastPrune = now
+            state.flushed = state.flushed.filter { now - $0.value <= Self.ledgerRetentionSeconds }
+            return true
+        }
+        // Old ledger files are removed as they are read.
+        if prune { _ = ledgerFiles() }
         let due: [String] = state.withLock { state in
             var due: [String] = []
             for (path, group) in state.groups where !group.flushing {
@@ -227,6 +242,9 @@ public final class SecurityLakeSpool: Sendable {
         return reports
     }
 
+    /// How long the record of a flush is kept to recognise Firehose retries, in seconds: 2 days.
+    static let ledgerRetentionSeconds = 2.0 * 86_400
+
     /// Spooled partitions and their bytes (for metrics and tests).
     public var pendingPartitions: Int { state.withLock { $0.groups.count } }
 
@@ -239,11 +257,9 @@ public final class SecurityLakeSpool: Sendable {
         if name == nil {
             // A request already flushed whose file reappeared (a Firehose retry racing its flush rewrote it) is
             // not flushed again: its rows are in an earlier object.
-            let flushed = state.withLock { $0.flushed }
-            for request in requests where flushed.contains(path + " " + request) {
-                removeFile("groups/\(path)/\(request).ndjson")
-            }
-            requests.removeAll { flushed.contains(path + " " + $0) }
+            let stale = state.withLock { state in Set(requests.filter { state.flushed[path + " " + $0] != nil }) }
+            for request in stale { removeFile("groups/\(path)/\(request).ndjson") }
+            requests.removeAll { stale.contains($0) }
         }
         guard !requests.isEmpty else { return nil }
         let objectName = name ?? Self.objectName(path: path, requests: requests)
@@ -261,7 +277,7 @@ public final class SecurityLakeSpool: Sendable {
             }
             for line in entries {
                 switch Self.record(line: line, writer: writer) {
-                case .record(let record, _): records.append(record)
+                case .record(let record, _, _): records.append(record)
                 case .raw(let reason):
                     var entry = JSONWriter(capacity: line.count + 64)
                     entry.appendRaw("{\"lakemark_raw_reason\":")
@@ -291,7 +307,8 @@ public final class SecurityLakeSpool: Sendable {
         }
         try write("flushed/" + objectName, Array(manifest.utf8))
         state.withLock { state in
-            for request in requests { state.flushed.insert(path + " " + request) }
+            let now = Date().timeIntervalSince1970
+            for request in requests { state.flushed[path + " " + request] = now }
         }
         for request in requests { removeFile("groups/\(path)/\(request).ndjson") }
         removeFile("flushing/" + objectName)
@@ -362,6 +379,24 @@ public final class SecurityLakeSpool: Sendable {
     private func readLines(_ relative: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: directory + "/" + relative) else { return [] }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// The ledger files (`flushed/<name>`) younger than ``ledgerRetentionSeconds`` with their modification time;
+    /// older ones are removed (Firehose retries a request for at most 2 hours).
+    private func ledgerFiles() -> [(name: String, time: Double)] {
+        let now = Date().timeIntervalSince1970
+        var files: [(name: String, time: Double)] = []
+        for name in listing("flushed") {
+            var info = stat()
+            guard stat(directory + "/flushed/" + name, &info) == 0 else { continue }
+            let time = Double(info.st_mtim.tv_sec)
+            if now - time > Self.ledgerRetentionSeconds {
+                removeFile("flushed/" + name)
+            } else {
+                files.append((name, time))
+            }
+        }
+        return files
     }
 
     /// The size and oldest modification time of a partition's spooled files, or `nil` when it has none.

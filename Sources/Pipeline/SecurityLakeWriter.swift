@@ -9,8 +9,8 @@ import ServiceSupport
 public final class SecurityLakeWriter: Sendable {
     /// Where one input event goes.
     enum Routed {
-        /// A valid record of its class.
-        case record(OCSFRecord, event: [UInt8])
+        /// A valid record of its class, its OCSF event and the enrichment it was given.
+        case record(OCSFRecord, event: [UInt8], enrichment: OCSFEnrichment?)
         /// The raw location, with the reason (`no_mapping.<kind>`, `invalid.<code>.<path>`).
         case raw(reason: String)
     }
@@ -79,7 +79,8 @@ public final class SecurityLakeWriter: Sendable {
         let uid = event.value(forKey: "class_uid", in: event.rootIndex).flatMap(event.int64) ?? 0
         guard let shredder = shredders[Int(uid)] else { return .raw(reason: "invalid.unknown_class.\(uid)") }
         do {
-            return .record(try shredder.shred(event, enrichment: enrichment), event: event.source)
+            let record = try shredder.shred(event, enrichment: enrichment)
+            return .record(record, event: event.source, enrichment: enrichment)
         } catch {
             return .raw(reason: "invalid.\(error.code).\(error.path)")
         }

@@ -100,6 +100,10 @@ import Testing
         for row in enriched {
             let enrichments = row["enrichments"] as? [[String: Any]] ?? []
             #expect(enrichments.contains { $0["provider"] as? String == "secberus" && $0["data"] is String })
+            // The enrichment names the OCSF attribute holding the text, not the source's field.
+            let names = Set(enrichments.compactMap { $0["name"] as? String })
+            let expectedName = [2003: "finding_info.title", 6003: "api.operation"][row["class_uid"] as? Int ?? 0]
+            if let expectedName { #expect(names.contains(expectedName), "\(names)") }
         }
         #expect(reading.schemas.values.allSatisfy { $0 == 1 }, "\(reading.schemas)")
     }

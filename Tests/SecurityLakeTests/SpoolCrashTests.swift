@@ -132,7 +132,7 @@ import Testing
             process.waitUntilExit()
         }
 
-        print("SIGKILL test: \(interruptedFlushes) interrupted flushes and \(spooledAtRestart) spooled files at restarts")
+        print("SIGKILL test: \(interruptedFlushes) interrupted flushes, \(spooledAtRestart) spooled files at restarts")
         let reading = try LakeFixtures.read(sink)
         let written = reading.allRows.compactMap { ($0["metadata"] as? [String: Any])?["uid"] as? String }.sorted()
         var objectsByRow: [String: [String]] = [:]
