@@ -3,9 +3,9 @@ import JSONBytes
 import ServiceSupport
 
 /// Turns one input event into OCSF events: OCSF input passes through; raw CloudTrail, Security Hub (ASFF),
-/// GuardDuty, Okta System Log and VPC flow records are converted (EventBridge envelopes are opened). Everything
-/// else has no mapping. Byte-level: the source is read on its ``JSONTape`` and the OCSF event is written with
-/// ``JSONWriter``; members of the source that the mapping does not use are kept in `unmapped`.
+/// GuardDuty, Okta System Log, VPC flow and Kubernetes audit records are converted (EventBridge envelopes are
+/// opened); everything else has no mapping. Byte-level: the source is read on its ``JSONTape`` and the OCSF event
+/// is written with ``JSONWriter``; members of the source that the mapping does not use are kept in `unmapped`.
 public struct OCSFConverter: Sendable {
     /// The OCSF version converted events declare.
     public static let ocsfVersion = "1.1.0"
@@ -14,7 +14,7 @@ public struct OCSFConverter: Sendable {
     public enum Conversion: Sendable {
         /// An OCSF event, and the OCSF attribute that holds its most descriptive text.
         case ocsf(JSONTape, textAttribute: String)
-        /// No mapping exists for this input; the reason says why (e.g. `no_mapping.k8s-audit`).
+        /// No mapping exists for this input; the reason says why (e.g. `no_mapping.gcp-audit`).
         case unmapped(reason: String)
     }
 
@@ -60,6 +60,8 @@ public struct OCSFConverter: Sendable {
             return Self.finish(okta(source), text: "message")
         case .vpcFlow:
             return Self.finish(vpcFlow(source), text: "message")
+        case .kubernetesAudit:
+            return Self.finish(kubernetesAudit(source), text: "api.operation")
         default:
             return [.unmapped(reason: "no_mapping.\(kind.name)")]
         }

@@ -192,9 +192,34 @@ import Testing
         #expect(int(event, "traffic.bytes") == 900)
     }
 
+    @Test func kubernetesAuditIsAPIActivity() throws {
+        let event = try #require(
+            try convert(
+                """
+                {"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a-1","stage":\
+                "ResponseComplete","requestURI":"/api/v1/namespaces/default/secrets/db","verb":"delete",\
+                "user":{"username":"dev@example.com","uid":"u-1"},"sourceIPs":["203.0.113.9"],\
+                "objectRef":{"resource":"secrets","namespace":"default","name":"db","apiVersion":"v1"},\
+                "responseStatus":{"code":403},"requestReceivedTimestamp":"2024-06-01T12:00:00.000000Z"}
+                """
+            ).first
+        )
+        #expect(int(event, "class_uid") == 6003)
+        #expect(int(event, "activity_id") == 4)
+        #expect(int(event, "status_id") == 2)
+        #expect(int(event, "api.response.code") == 403)
+        #expect(string(event, "actor.user.name") == "dev@example.com")
+        #expect(string(event, "src_endpoint.ip") == "203.0.113.9")
+        #expect(string(event, "unmapped.requestURI") == "/api/v1/namespaces/default/secrets/db")
+    }
+
     @Test func sourcesWithoutAMappingAreReported() throws {
         let cases = [
-            ("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":\"get\"}", "no_mapping.k8s-audit"),
+            ("{\"protoPayload\":{\"methodName\":\"storage.buckets.get\"}}", "no_mapping.gcp-audit"),
+            (
+                "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":\"get\"}",
+                "no_mapping.incomplete_source"
+            ),
             ("{\"hello\":\"world\"}", "no_mapping.json"),
             (
                 "{\"eventType\":\"app.oauth2.token\",\"displayMessage\":\"x\",\"published\":\"2024-06-01T12:00:00Z\"}",

@@ -68,8 +68,8 @@ enum LakeFixtures {
         return Array(out.prefix(limit))
     }
 
-    /// The mixed sample every test sends: CloudTrail, Security Hub, GuardDuty, Okta, Prowler OCSF and Kubernetes
-    /// audit (no mapping) events.
+    /// The mixed sample every test sends: CloudTrail, Security Hub, GuardDuty, Okta, Kubernetes audit, Prowler
+    /// OCSF and GCP audit (no mapping) events.
     static func mixedSample() throws -> [[UInt8]] {
         let cloudTrail = try FileManager.default.contentsOfDirectory(
             atPath: (events?.appendingPathComponent("invictus-aws-cloudtrail").path) ?? "/nonexistent"
@@ -81,6 +81,7 @@ enum LakeFixtures {
         sample += try load("panther-test-events/aws_guardduty.ndjson", limit: 4)
         sample += try load("panther-test-events/okta_systemlog.ndjson", limit: 12)
         sample += try load("panther-test-events/aws_eks_audit.ndjson", limit: 3)
+        sample += try load("panther-test-events/gcp_auditlog.ndjson", limit: 2)
         let prowler = try FileManager.default.contentsOfDirectory(
             atPath: (events?.appendingPathComponent("prowler").path) ?? "/nonexistent"
         ).filter { $0.hasSuffix(".json") }.sorted().prefix(2)
