@@ -30,9 +30,11 @@ extension OCSFConverter {
         out.open("service")
         out.string("name", "kubernetes")
         out.close()
-        out.open("request")
-        out.string("uid", source.string("auditID"))
-        out.close()
+        if let auditID = source.string("auditID") {
+            out.open("request")
+            out.string("uid", auditID)
+            out.close()
+        }
         if let code {
             out.open("response")
             out.int("code", code)

@@ -3,9 +3,10 @@ import JSONBytes
 import ServiceSupport
 
 /// Turns one input event into OCSF events: OCSF input passes through; raw CloudTrail, Security Hub (ASFF),
-/// GuardDuty, Okta System Log, VPC flow and Kubernetes audit records are converted (EventBridge envelopes are
-/// opened); everything else has no mapping. Byte-level: the source is read on its ``JSONTape`` and the OCSF event
-/// is written with ``JSONWriter``; members of the source that the mapping does not use are kept in `unmapped`.
+/// GuardDuty, Okta System Log, VPC flow, Kubernetes audit and Google Cloud audit records are converted
+/// (EventBridge envelopes are opened); everything else has no mapping. Byte-level: the source is read on its
+/// ``JSONTape`` and the OCSF event is written with ``JSONWriter``; members of the source that the mapping does not
+/// use are kept in `unmapped`.
 public struct OCSFConverter: Sendable {
     /// The OCSF version converted events declare.
     public static let ocsfVersion = "1.1.0"
@@ -14,7 +15,7 @@ public struct OCSFConverter: Sendable {
     public enum Conversion: Sendable {
         /// An OCSF event, and the OCSF attribute that holds its most descriptive text.
         case ocsf(JSONTape, textAttribute: String)
-        /// No mapping exists for this input; the reason says why (e.g. `no_mapping.gcp-audit`).
+        /// No mapping exists for this input; the reason says why (e.g. `no_mapping.azure-activity`).
         case unmapped(reason: String)
     }
 
@@ -62,6 +63,8 @@ public struct OCSFConverter: Sendable {
             return Self.finish(vpcFlow(source), text: "message")
         case .kubernetesAudit:
             return Self.finish(kubernetesAudit(source), text: "api.operation")
+        case .gcpAudit:
+            return Self.finish(gcpAudit(source), text: "api.operation")
         default:
             return [.unmapped(reason: "no_mapping.\(kind.name)")]
         }

@@ -213,9 +213,35 @@ import Testing
         #expect(string(event, "unmapped.requestURI") == "/api/v1/namespaces/default/secrets/db")
     }
 
+    @Test func gcpAuditIsAPIActivity() throws {
+        let event = try #require(
+            try convert(
+                """
+                {"insertId":"i-1","logName":"projects/p-1/logs/cloudaudit.googleapis.com%2Factivity",\
+                "timestamp":"2024-06-01T12:00:00.123456Z","resource":{"type":"gcs_bucket","labels":\
+                {"project_id":"p-1","location":"europe-west1"}},"protoPayload":{"serviceName":"storage.googleapis.com",\
+                "methodName":"storage.buckets.delete","resourceName":"projects/_/buckets/b","status":{"code":7,\
+                "message":"denied"},"authenticationInfo":{"principalEmail":"ops@example.com"},\
+                "requestMetadata":{"callerIp":"198.51.100.3"}}}
+                """
+            ).first
+        )
+        #expect(int(event, "class_uid") == 6003)
+        #expect(int(event, "activity_id") == 4)
+        #expect(int(event, "status_id") == 2)
+        #expect(int(event, "time") == 1_717_243_200_123)
+        #expect(string(event, "api.service.name") == "storage.googleapis.com")
+        #expect(string(event, "actor.user.name") == "ops@example.com")
+        #expect(string(event, "cloud.account.uid") == "p-1")
+        #expect(string(event, "cloud.region") == "europe-west1")
+    }
+
     @Test func sourcesWithoutAMappingAreReported() throws {
         let cases = [
-            ("{\"protoPayload\":{\"methodName\":\"storage.buckets.get\"}}", "no_mapping.gcp-audit"),
+            (
+                "{\"operationName\":\"Microsoft.Compute/virtualMachines/write\",\"resourceId\":\"/subscriptions/s\"}",
+                "no_mapping.azure-activity"
+            ),
             (
                 "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":\"get\"}",
                 "no_mapping.incomplete_source"

@@ -90,12 +90,14 @@ import Testing
         for (file, expected) in [
             ("aws_cloudtrail.ndjson", 6003), ("aws_guardduty.ndjson", 2004), ("aws_securityhub_asff.ndjson", 2004),
             ("okta_systemlog.ndjson", 3002), ("aws_vpcflow.ndjson", 4001), ("aws_eks_audit.ndjson", 6003),
+            ("gcp_auditlog.ndjson", 6003),
         ] {
             let events = try OCSFCorpus.events("panther-test-events") { $0 == file }
             guard !events.isEmpty else { return print(OCSFCorpus.missing) }
             let tally = try tally(events)
             print("panther \(file): \(events.count) events → \(tally)")
             #expect(tally.classes.keys.contains(expected) || tally.valid == 0, "\(file): \(tally)")
+            #expect(tally.failures.isEmpty, "\(file): \(tally)")
         }
     }
 

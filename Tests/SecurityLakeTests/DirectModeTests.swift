@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func eventsWithoutAMappingGoToTheRawLocationWithAReason() throws {
-        let sample = try LakeFixtures.load("panther-test-events/gcp_auditlog.ndjson", limit: 3)
+        let sample = try LakeFixtures.load("panther-test-events/azure_monitoractivity.ndjson", limit: 3)
         guard !sample.isEmpty else { return print("SKIP: shared/data/events not found") }
         let root = try LakeFixtures.temporaryDirectory()
         let service = try Self.startService(sink: root)
@@ -127,7 +127,8 @@ import Testing
         #expect(lines.count == sample.count)
         for line in lines {
             let tape = try JSONTape(parsing: Array(line))
-            #expect(tape.value(forKey: "lakemark_raw_reason", in: 0).flatMap(tape.string) == "no_mapping.gcp-audit")
+            let reason = tape.value(forKey: "lakemark_raw_reason", in: 0).flatMap(tape.string) ?? ""
+            #expect(reason.hasPrefix("no_mapping."), "\(reason)")
             #expect(tape.value(forKey: "secberus_compliance", in: 0) != nil)
         }
     }

@@ -69,7 +69,7 @@ enum LakeFixtures {
     }
 
     /// The mixed sample every test sends: CloudTrail, Security Hub, GuardDuty, Okta, Kubernetes audit, Prowler
-    /// OCSF and GCP audit (no mapping) events.
+    /// OCSF and Azure activity (no mapping) events.
     static func mixedSample() throws -> [[UInt8]] {
         let cloudTrail = try FileManager.default.contentsOfDirectory(
             atPath: (events?.appendingPathComponent("invictus-aws-cloudtrail").path) ?? "/nonexistent"
@@ -81,7 +81,7 @@ enum LakeFixtures {
         sample += try load("panther-test-events/aws_guardduty.ndjson", limit: 4)
         sample += try load("panther-test-events/okta_systemlog.ndjson", limit: 12)
         sample += try load("panther-test-events/aws_eks_audit.ndjson", limit: 3)
-        sample += try load("panther-test-events/gcp_auditlog.ndjson", limit: 2)
+        sample += try load("panther-test-events/azure_monitoractivity.ndjson", limit: 2)
         let prowler = try FileManager.default.contentsOfDirectory(
             atPath: (events?.appendingPathComponent("prowler").path) ?? "/nonexistent"
         ).filter { $0.hasSuffix(".json") }.sorted().prefix(2)

@@ -30,7 +30,7 @@ import Testing
         let sample =
             try LakeFixtures.load("aws-asr-securityhub-asff/afsbp-s3.2.json")
             + LakeFixtures.load("panther-test-events/aws_guardduty.ndjson", limit: 4)
-            + LakeFixtures.load("panther-test-events/gcp_auditlog.ndjson", limit: 1)
+            + LakeFixtures.load("panther-test-events/azure_monitoractivity.ndjson", limit: 1)
         guard !sample.isEmpty else { return print("SKIP: shared/data/events not found") }
         let moto = try MotoServer(buckets: [Self.bucket], verification: .strictProxy)
         let configuration = try ConfigurationLoader.load(
