@@ -3,8 +3,8 @@
 #   docker run -p 8080:8080 -v "$PWD/lake:/data/lake" lakemark
 # The Swift runtime and Foundation are linked statically (--static-swift-stdlib). The runtime stage carries only
 # the shared libraries the binary still loads (libc, libm, libstdc++, libgcc_s, libz, libzstd for Parquet and
-# zstd NDJSON, libssl and libcrypto for SigV4 and TLS) and the CA bundle for S3, STS, Secrets Manager and the
-# mapping API over TLS. No libcurl: every HTTP client in the binary is the project's own.
+# zstd NDJSON, libssl and libcrypto for SigV4 and TLS, libnghttp2 for HTTP/2 framing) and the CA bundle for S3,
+# STS, Secrets Manager and the mapping API over TLS. No libcurl: every HTTP client in the binary is the project's own.
 # Both stages are Debian 12 so the glibc the binary was linked against is the one it runs on.
 # deploy/README.md covers ECS, Kubernetes and the Firehose stream.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
@@ -14,7 +14,7 @@ FROM ${SWIFT_IMAGE} AS build
 # Debian's security updates replace package versions, so versions are not pinned (DL3008).
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends zlib1g-dev libzstd-dev libssl-dev pkg-config \
+    && apt-get install -y --no-install-recommends zlib1g-dev libzstd-dev libssl-dev libnghttp2-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest names every test target, and SwiftPM refuses to load it when a target's folder is missing.
@@ -30,7 +30,7 @@ RUN swift build -c release --product lakemark --static-swift-stdlib \
 FROM ${RUNTIME_IMAGE}
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates libssl3 libstdc++6 zlib1g libzstd1 \
+    && apt-get install -y --no-install-recommends ca-certificates libssl3 libnghttp2-14 libstdc++6 zlib1g libzstd1 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 lakemark \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \

@@ -14,7 +14,9 @@ let package = Package(
     name: "lakemark",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "lakemark", targets: ["lakemark"])
+        .executable(name: "lakemark", targets: ["lakemark"]),
+        // The parsers, codecs and splicer, for the libFuzzer harnesses in scripts/fuzz (a separate package).
+        .library(name: "LakemarkParsers", targets: ["HTTPCore", "JSONBytes", "Codecs", "Firehose", "Enrichment"]),
     ],
     targets: [
         // System libraries (Debian packages).
@@ -25,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSLTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
         .systemLibrary(name: "CLinux"),
+        // HTTP/2 framing, HPACK and flow control for the HTTP2Client target.
+        .systemLibrary(name: "CNGHTTP2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
 
         // Leaf support: logging, locks, environment, UTC time.
         .target(name: "ServiceSupport", swiftSettings: swiftSettings),
@@ -46,6 +50,12 @@ let package = Package(
         ),
         // Blocking HTTP/1.1 client (keep-alive, timeouts).
         .target(name: "HTTPClient", dependencies: ["HTTPCore"], swiftSettings: swiftSettings),
+        // Blocking HTTP/2 client: many concurrent streams on one connection (libnghttp2), transport-agnostic.
+        .target(
+            name: "HTTP2Client",
+            dependencies: ["CNGHTTP2", "HTTPClient", "HTTPCore"],
+            swiftSettings: swiftSettings
+        ),
         // Firehose HTTP endpoint protocol: request decoding, records, CloudWatch Logs envelopes, responses.
         .target(name: "Firehose", dependencies: ["JSONBytes", "Codecs"], swiftSettings: swiftSettings),
         // Text and partition metadata pulled out of events.
@@ -74,13 +84,19 @@ let package = Package(
             dependencies: ["JSONBytes", "Codecs", "HTTPCore", "HTTPClient", "Firehose", "TLS"],
             swiftSettings: swiftSettings
         ),
+        // Lambda Runtime API client (custom runtimes): next invocation, response, invocation and init errors.
+        .target(
+            name: "LambdaRuntime",
+            dependencies: ["HTTPClient", "HTTPCore", "JSONBytes"],
+            swiftSettings: swiftSettings
+        ),
         // Configuration and wiring of the whole service.
         .target(
             name: "Pipeline",
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics", "OCSF", "Parquet",
+                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime", "OCSF", "Parquet",
             ],
             swiftSettings: swiftSettings
         ),
@@ -103,7 +119,10 @@ let package = Package(
         // Client of the remote compliance-mapping API: chunked parallel calls, retries, circuit breaker, cache.
         .target(
             name: "RemoteMapping",
-            dependencies: ["Mapping", "HTTPClient", "HTTPCore", "JSONBytes", "AWSCredentialChain", "ServiceSupport"],
+            dependencies: [
+                "Mapping", "HTTPClient", "HTTP2Client", "TLS", "HTTPCore", "JSONBytes", "AWSCredentialChain",
+                "ServiceSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
@@ -153,7 +172,16 @@ let package = Package(
             name: "RemoteMappingTests",
             dependencies: [
                 "RemoteMapping", "Mapping", "Pipeline", "Sender", "HTTPServer", "HTTPClient", "HTTPCore", "JSONBytes",
-                "Codecs", "AWSCredentialChain", "ServiceSupport", "Extraction",
+                "Codecs", "AWSCredentialChain", "ServiceSupport", "Extraction", "HTTP2Client", "TLS",
+                "NetworkTestSupport",
+            ],
+            exclude: ["fake_mapping_api_h2.py"]
+        ),
+        .testTarget(
+            name: "LambdaTests",
+            dependencies: [
+                "LambdaRuntime", "Pipeline", "HTTPServer", "HTTPClient", "HTTPCore", "JSONBytes", "Codecs",
+                "NetworkTestSupport",
             ]
         ),
         .testTarget(

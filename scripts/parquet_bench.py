@@ -66,7 +66,8 @@ def main():
         cpu_rate = f"{n / cpu:,.0f}" if cpu else "-"
         return f"| {name} | {n / seconds:,.0f} | {mb / seconds:,.1f} | {cpu_rate} | {size / 1e6:,.2f} |"
 
-    print(f"rows: {n:,}, leaf columns: {swift['columns']}, NDJSON: {mb:,.1f} MB; pyarrow {pa.__version__}, zstd level {level}")
+    print(f"rows: {n:,}, leaf columns: {swift['columns']}, NDJSON: {mb:,.1f} MB; "
+          f"pyarrow {pa.__version__}, zstd level {level}")
     print("pyarrow reads lakemark.parquet as exactly the table built from the NDJSON: yes")
     print()
     print("| writer | rows/s (wall) | MB/s (wall, NDJSON-equivalent) | rows/s (per CPU second) | output MB |")

@@ -77,7 +77,8 @@ public final class ZstdWriter {
         let bound = ZSTD_compressBound(bytes.count)
         return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
             let written = ZSTD_compress2(context, buffer.baseAddress, bound, bytes.baseAddress, bytes.count)
-            precondition(ZSTD_isError(written) == 0, "ZSTD_compress2 failed: \(String(cString: ZSTD_getErrorName(written)))")
+            precondition(ZSTD_isError(written) == 0,
+                         "ZSTD_compress2 failed: \(String(cString: ZSTD_getErrorName(written)))")
             count = written
         }
     }

@@ -14,9 +14,14 @@ extension HTTPServer {
         /// Default: `max(2, 2 × active processor count)`.
         public var workerCount: Int
         /// How many complete request heads may wait for a free worker. When full, the reactor answers the
-        /// overload response (``HTTPServerError/Code/queueFull``) at once. `nil` means 4 × ``workerCount``.
-        /// Default: `nil`.
+        /// overload response (``HTTPServerError/Code/queueFull``) at once. A waiting request costs no body memory
+        /// (its body stays in the socket until a worker reads it), so the default is deep: `nil` means
+        /// 64 × ``workerCount``, at least 256, at most ``maxConnections``. Default: `nil`.
         public var workQueueCapacity: Int?
+        /// The longest a request head may wait for a free worker. A worker that picks up an older one answers
+        /// the overload response (``HTTPServerError/Code/queueTimeout``) without reading the body, so clients
+        /// get a prompt 503 instead of their own timeout when the server stays saturated. Default: 20 s.
+        public var queueWaitTimeout: Duration
         /// The most connections open at once, idle ones included. Beyond it, new connections get the overload
         /// response (``HTTPServerError/Code/tooManyConnections``) and are closed. Default: 1,024.
         public var maxConnections: Int
@@ -72,11 +77,13 @@ extension HTTPServer {
             self.bodyRateGracePeriod = .seconds(5)
             self.writeTimeout = .seconds(30)
             self.lingerTimeout = .seconds(2)
+            self.queueWaitTimeout = .seconds(20)
         }
 
-        /// The work queue capacity in force: ``workQueueCapacity`` or 4 × ``workerCount``.
+        /// The work queue capacity in force: ``workQueueCapacity``, else 64 × ``workerCount`` (at least 256, at
+        /// most ``maxConnections``).
         public var effectiveWorkQueueCapacity: Int {
-            self.workQueueCapacity ?? 4 * self.workerCount
+            self.workQueueCapacity ?? min(self.maxConnections, max(256, 64 * self.workerCount))
         }
 
         /// Checks every field.
@@ -99,6 +106,7 @@ extension HTTPServer {
                 (self.bodyRateGracePeriod >= .zero, "bodyRateGracePeriod"),
                 (self.writeTimeout > .zero, "writeTimeout"),
                 (self.lingerTimeout >= .zero, "lingerTimeout"),
+                (self.queueWaitTimeout > .zero, "queueWaitTimeout"),
             ]
             for (isValid, field) in checks where !isValid {
                 throw HTTPServerError(.invalidConfiguration, detail: field)

@@ -46,6 +46,8 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
         public static let tooManyConnections = Code(rawValue: "tooManyConnections")
         /// A request head arrived while the work queue was full.
         public static let queueFull = Code(rawValue: "queueFull")
+        /// A request waited longer than ``HTTPServer/Configuration/queueWaitTimeout`` for a free worker.
+        public static let queueTimeout = Code(rawValue: "queueTimeout")
         /// Reading from a connection failed or the peer closed it mid-request.
         public static let readFailed = Code(rawValue: "readFailed")
         /// Writing a response failed; see ``HTTPServerError/errnoCode``.
@@ -91,7 +93,7 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
         case .invalidRequest: self.parseError?.status ?? .badRequest
         case .bodyTooLarge: .badRequest
         case .headerTimeout, .bodyTimeout: .requestTimeout
-        case .tooManyConnections, .queueFull: .serviceUnavailable
+        case .tooManyConnections, .queueFull, .queueTimeout: .serviceUnavailable
         default: .internalServerError
         }
     }

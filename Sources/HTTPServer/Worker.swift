@@ -50,6 +50,14 @@ final class Worker {
         connection.requestCount += 1
         let head = job.head
         self.context.emit(.requestStarted(connectionID: connection.id, head: head))
+        let waited = ContinuousClock.now - job.receivedAt
+        if waited > self.configuration.queueWaitTimeout {
+            let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
+            let detail = "waited \(Int(seconds.rounded())) s for a free worker; the server is saturated"
+            let error = HTTPServerError(.queueTimeout, detail: detail)
+            self.fail(BodyFailure(error: error, canRespond: true), job: job, connection: connection)
+            return
+        }
         let body: [UInt8]
         switch self.readBody(job.framing, head: head, connection: &connection) {
         case .success(let bytes):

@@ -17,8 +17,9 @@ struct ByteArrayDictionary {
     private(set) var plainBody: [UInt8] = []
     /// The entries in index order.
     private(set) var entries: [Entry] = []
-    /// The hash table: entry index + 1, or 0 for an empty slot. Its size is a power of two.
-    private var slots: [Int32] = Array(repeating: 0, count: 1024)
+    /// The hash table: the entry index + 1 in the low 32 bits (0 for an empty slot) and the hash's high 32 bits in
+    /// the high ones, so most probes are settled without touching the entries. Its size is a power of two.
+    private var slots: [UInt64] = Array(repeating: 0, count: 1024)
 
     /// The number of entries.
     var count: Int { entries.count }
@@ -36,13 +37,16 @@ struct ByteArrayDictionary {
             entries.withUnsafeBufferPointer { entries in
                 slots.withUnsafeBufferPointer { slots in
                     while true {
-                        let stored = Int(slots[slot])
+                        let stored = slots[slot]
                         if stored == 0 { return nil }
-                        let entry = entries[stored - 1]
-                        if entry.hash == hash && entry.length == value.count
-                            && Self.equal(body.baseAddress! + entry.start, value)
-                        {
-                            return stored - 1
+                        if stored >> 32 == hash >> 32 {
+                            let index = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
+                            let entry = entries[index]
+                            if entry.hash == hash && entry.length == value.count
+                                && Self.equal(body.baseAddress! + entry.start, value)
+                            {
+                                return index
+                            }
                         }
                         slot = (slot + 1) & mask
                     }
@@ -59,7 +63,7 @@ struct ByteArrayDictionary {
         plainBody.append(UInt8(truncatingIfNeeded: length >> 24))
         entries.append(Entry(start: plainBody.count, length: value.count, hash: hash))
         plainBody.append(contentsOf: value)
-        slots[slot] = Int32(entry + 1)
+        slots[slot] = Self.slotValue(entry: entry, hash: hash)
         if entries.count * 2 > slots.count { grow() }
         return UInt32(entry)
     }
@@ -91,7 +95,8 @@ struct ByteArrayDictionary {
             offset += 8
         }
         while offset < count {
-            if stored.load(fromByteOffset: offset, as: UInt8.self) != other.load(fromByteOffset: offset, as: UInt8.self) {
+            let left = stored.load(fromByteOffset: offset, as: UInt8.self)
+            if left != other.load(fromByteOffset: offset, as: UInt8.self) {
                 return false
             }
             offset += 1
@@ -102,14 +107,19 @@ struct ByteArrayDictionary {
     /// Doubles the table and re-inserts every entry.
     private mutating func grow() {
         let size = slots.count * 2
-        var grown = [Int32](repeating: 0, count: size)
+        var grown = [UInt64](repeating: 0, count: size)
         let mask = size - 1
         for (index, entry) in entries.enumerated() {
             var slot = Int(truncatingIfNeeded: entry.hash) & mask
             while grown[slot] != 0 { slot = (slot + 1) & mask }
-            grown[slot] = Int32(index + 1)
+            grown[slot] = Self.slotValue(entry: index, hash: entry.hash)
         }
         slots = grown
+    }
+
+    /// A slot's content for an entry: the hash's high half and the index + 1.
+    private static func slotValue(entry: Int, hash: UInt64) -> UInt64 {
+        hash & 0xFFFF_FFFF_0000_0000 | UInt64(entry + 1)
     }
 
     /// A fast non-cryptographic hash: 8 bytes at a time, multiply and fold.

@@ -199,6 +199,8 @@ extension ColumnChunkWriter {
         dictionary = ByteArrayDictionary()
         isDictionaryMode = startsWithDictionary
         dictionaryPageCount = 0
+        dictionaryLookups = 0
+        isDictionaryJudged = false
         plainPageCount = 0
         rowLevelMark = 0
         rowValueMark = 0

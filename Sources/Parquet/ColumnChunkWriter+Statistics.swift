@@ -41,16 +41,19 @@ extension ColumnChunkWriter {
             result.maximum = bounds.map { Self.littleEndian($0.maximum.bitPattern) }
             result.hasUnboundedValues = bounds == nil
         case .byteArray:
-            let bounds = usesDictionary ? dictionaryBounds(values) : plainBounds(plainByteCount)
-            result.minimum = bounds.minimum
-            result.maximum = bounds.maximum
-            result.hasUnboundedValues = bounds.maximum == nil
+            let extremes = usesDictionary ? dictionaryExtremes(values) : plainExtremes(plainByteCount)
+            let limit = ColumnStatistics.maximumBoundLength
+            result.minimum = extremes.minimum.withUnsafeBytes(ColumnStatistics.lowerBound)
+            result.maximum = extremes.maximum.withUnsafeBytes(ColumnStatistics.upperBound)
+            result.isMinimumExact = extremes.minimum.count <= limit
+            result.isMaximumExact = extremes.maximum.count <= limit
+            result.hasUnboundedValues = result.maximum == nil
         }
         return result
     }
 
-    /// The bounds of PLAIN-encoded byte arrays, as truncated bounds.
-    private func plainBounds(_ byteCount: Int) -> (minimum: [UInt8]?, maximum: [UInt8]?) {
+    /// The smallest and largest of PLAIN-encoded byte arrays (at least one).
+    private func plainExtremes(_ byteCount: Int) -> (minimum: [UInt8], maximum: [UInt8]) {
         plainBytes.withUnsafeBytes { all in
             var offset = 0
             var minimum: UnsafeRawBufferPointer?
@@ -62,12 +65,12 @@ extension ColumnChunkWriter {
                 if maximum.map({ Self.compare(value, $0) > 0 }) ?? true { maximum = value }
                 offset += 4 + length
             }
-            return (minimum.map(ColumnStatistics.lowerBound), maximum.flatMap(ColumnStatistics.upperBound))
+            return (minimum.map { Array($0) } ?? [], maximum.map { Array($0) } ?? [])
         }
     }
 
-    /// The bounds of dictionary-encoded byte arrays, as truncated bounds.
-    private func dictionaryBounds(_ values: Int) -> (minimum: [UInt8]?, maximum: [UInt8]?) {
+    /// The smallest and largest of dictionary-encoded byte arrays (at least one).
+    private func dictionaryExtremes(_ values: Int) -> (minimum: [UInt8], maximum: [UInt8]) {
         dictionary.plainBody.withUnsafeBytes { all in
             let entries = dictionary.entries
             func entry(_ index: Int) -> UnsafeRawBufferPointer {
@@ -82,7 +85,7 @@ extension ColumnChunkWriter {
                 if Self.compare(entry(index), entry(minimumIndex)) < 0 { minimumIndex = index }
                 if Self.compare(entry(index), entry(maximumIndex)) > 0 { maximumIndex = index }
             }
-            return (ColumnStatistics.lowerBound(entry(minimumIndex)), ColumnStatistics.upperBound(entry(maximumIndex)))
+            return (Array(entry(minimumIndex)), Array(entry(maximumIndex)))
         }
     }
 

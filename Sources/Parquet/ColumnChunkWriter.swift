@@ -1,11 +1,12 @@
-/// Buffers one leaf column of the current row group (a value type, kept in the file writer's unsafe buffer so the
-/// hot path has neither reference counting nor exclusivity checks): the levels and values of the page being filled, and the pages
-/// already encoded.
+/// Buffers one leaf column of the current row group: the levels and values of the page being filled, and the pages
+/// already encoded. A value type, kept in the file writer's unsafe buffer so the hot path has neither reference
+/// counting nor exclusivity checks.
 ///
 /// The shredder calls ``addNull(repetition:definition:)`` and the `add` methods for every level entry of a row,
 /// then ``endRow()``, which closes a page at the last row boundary once the page would exceed the page size. BYTE_ARRAY
 /// values are dictionary-encoded while the dictionary fits the page size; when it would not, the complete rows buffered
-/// so far become a dictionary-encoded page and the rest of the chunk is PLAIN.
+/// so far become a dictionary-encoded page and the rest of the chunk is PLAIN. A chunk whose values are mostly
+/// distinct drops its dictionary early (see ``addBytes(_:)``).
 struct ColumnChunkWriter {
     /// The column.
     let column: ParquetColumnDescriptor
@@ -67,6 +68,10 @@ struct ColumnChunkWriter {
     var isDictionaryMode: Bool
     /// Data pages written with dictionary indices.
     var dictionaryPageCount = 0
+    /// Values looked up in the dictionary in this chunk.
+    var dictionaryLookups = 0
+    /// Whether this chunk's dictionary has been judged (see ``addBytes(_:)``).
+    var isDictionaryJudged = false
     /// Data pages written PLAIN.
     var plainPageCount = 0
     /// The encoded data pages (headers and compressed bodies).
@@ -132,15 +137,35 @@ struct ColumnChunkWriter {
     }
 
     /// Adds a BYTE_ARRAY value to the dictionary or the PLAIN buffer.
+    ///
+    /// Once the dictionary of a chunk reaches a sixteenth of the page size, it is judged: when more than half of the
+    /// values so far were distinct, the dictionary is not worth its cost (ids, free text) and the chunk is PLAIN.
     private mutating func addBytes(_ bytes: UnsafeRawBufferPointer) {
         if isDictionaryMode {
             if let index = dictionary.index(of: bytes, limit: pageLimit) {
                 indices.append(index)
+                dictionaryLookups += 1
+                if !isDictionaryJudged && dictionary.plainBody.count > pageLimit / 16 {
+                    isDictionaryJudged = true
+                    if dictionaryPageCount == 0 && dictionary.count * 2 > dictionaryLookups { abandonDictionary() }
+                }
                 return
             }
             fallBackToPlain()
         }
         Self.appendPlain(bytes, to: &plainBytes)
+    }
+
+    /// Turns the page being filled into PLAIN and drops the dictionary (no page has used it yet).
+    private mutating func abandonDictionary() {
+        for (position, index) in indices.enumerated() {
+            if position == rowValueMark { rowByteMark = plainBytes.count }
+            dictionary.withEntry(Int(index)) { Self.appendPlain($0, to: &plainBytes) }
+        }
+        if rowValueMark == indices.count { rowByteMark = plainBytes.count }
+        indices.removeAll()
+        dictionary = ByteArrayDictionary()
+        isDictionaryMode = false
     }
 
     /// Leaves dictionary mode for the rest of the chunk: the complete rows of the page being filled are written as
@@ -167,6 +192,30 @@ struct ColumnChunkWriter {
     }
 
     // MARK: - Row boundaries
+
+    /// Removes what the current (refused) row added since the last ``endRow()``.
+    ///
+    /// Pages are written only at row ends or, on a dictionary fallback, up to the row start, so everything after the
+    /// row marks belongs to the current row. Dictionary entries it added stay (unused entries are harmless).
+    mutating func discardRow() {
+        func truncate<Element>(_ array: inout [Element], to count: Int) {
+            if array.count > count { array.removeSubrange(count...) }
+        }
+        truncate(&repetitionLevels, to: rowLevelMark)
+        truncate(&definitionLevels, to: rowLevelMark)
+        levelCount = rowLevelMark
+        valueCount = rowValueMark
+        switch physical {
+        case .boolean: truncate(&booleans, to: rowValueMark)
+        case .int32: truncate(&int32s, to: rowValueMark)
+        case .int64: truncate(&int64s, to: rowValueMark)
+        case .float: truncate(&floats, to: rowValueMark)
+        case .double: truncate(&doubles, to: rowValueMark)
+        case .byteArray:
+            truncate(&indices, to: isDictionaryMode ? rowValueMark : 0)
+            truncate(&plainBytes, to: rowByteMark)
+        }
+    }
 
     /// Marks the end of a row; writes a page when the page being filled would exceed the page size.
     ///

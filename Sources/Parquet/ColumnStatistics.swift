@@ -15,6 +15,10 @@ struct ColumnStatistics {
     var minimum: [UInt8]?
     /// The largest value, if any value was seen and bounds are known.
     var maximum: [UInt8]?
+    /// Whether ``minimum`` is a value of the column (not a truncated bound).
+    var isMinimumExact = true
+    /// Whether ``maximum`` is a value of the column (not a truncated bound).
+    var isMaximumExact = true
     /// Whether some value was seen whose bound could not be recorded (for example only NaNs), which voids the
     /// bounds of everything this is merged into.
     var hasUnboundedValues = false
@@ -27,23 +31,25 @@ struct ColumnStatistics {
         nullCount += other.nullCount
         hasUnboundedValues = hasUnboundedValues || other.hasUnboundedValues
         if let otherMinimum = other.minimum {
-            if let current = minimum {
-                if Self.isLess(otherMinimum, current, physical) { minimum = otherMinimum }
+            if let current = minimum, !Self.isLess(otherMinimum, current, physical) {
+                if otherMinimum == current { isMinimumExact = isMinimumExact || other.isMinimumExact }
             } else {
                 minimum = otherMinimum
+                isMinimumExact = other.isMinimumExact
             }
         }
         if let otherMaximum = other.maximum {
-            if let current = maximum {
-                if Self.isLess(current, otherMaximum, physical) { maximum = otherMaximum }
+            if let current = maximum, !Self.isLess(current, otherMaximum, physical) {
+                if otherMaximum == current { isMaximumExact = isMaximumExact || other.isMaximumExact }
             } else {
                 maximum = otherMaximum
+                isMaximumExact = other.isMaximumExact
             }
         }
     }
 
-    /// Writes a `Statistics` struct field: null_count, min_value and max_value, and the deprecated min and max
-    /// for types whose order is signed (not byte arrays).
+    /// Writes a `Statistics` struct field: null_count, min_value and max_value, the deprecated min and max for types
+    /// whose order is signed (not byte arrays), and for byte arrays is_max_value_exact / is_min_value_exact.
     /// - Parameters:
     ///   - id: The field id of the struct.
     ///   - physical: The column's physical type.
@@ -60,6 +66,10 @@ struct ColumnStatistics {
         if let bounds {
             thrift.binary(field: 5, bounds.maximum)
             thrift.binary(field: 6, bounds.minimum)
+            if physical == .byteArray {
+                thrift.bool(field: 7, isMaximumExact)
+                thrift.bool(field: 8, isMinimumExact)
+            }
         }
         thrift.endStruct()
     }
@@ -74,7 +84,8 @@ struct ColumnStatistics {
         case .int64:
             return Int64(littleEndianBytes: left) < Int64(littleEndianBytes: right)
         case .float:
-            return Float(bitPattern: UInt32(littleEndianBytes: left)) < Float(bitPattern: UInt32(littleEndianBytes: right))
+            return Float(bitPattern: UInt32(littleEndianBytes: left))
+                < Float(bitPattern: UInt32(littleEndianBytes: right))
         case .double:
             return Double(bitPattern: UInt64(littleEndianBytes: left))
                 < Double(bitPattern: UInt64(littleEndianBytes: right))

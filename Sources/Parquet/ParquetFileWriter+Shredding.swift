@@ -1,65 +1,83 @@
-/// Row validation and Dremel record shredding
+/// Dremel record shredding with validation on the way
 /// (https://github.com/apache/parquet-format/blob/master/README.md, "Nested Encoding").
 ///
 /// A value at a field contributes to every leaf under it:
 /// - `.null` (or an empty list) gives each leaf one entry at the parent's definition level;
 /// - a present value descends, its leaves reaching the field's ``ShredNode/definedLevel``;
 /// - list elements after the first start at the list's ``ShredNode/repeatLevel`` instead of the inherited one.
+///
+/// Values are checked as they are shredded; when a check fails, ``ParquetFileWriter/append(row:)`` discards what the
+/// row had added to every column (``ColumnChunkWriter/discardRow()``), so a refused row leaves no trace.
 extension ParquetFileWriter {
-    /// Checks a value against a field and everything under it.
+    /// Checks and shreds a value into the leaf columns under a field.
     /// - Parameters:
     ///   - index: The field's node index.
     ///   - value: The value.
+    ///   - repetition: The repetition level of the value's first entry.
+    ///   - parentDefinition: The definition level of the parent (what a null here records).
     /// - Throws: ``ParquetError`` naming the field's path.
-    func validate(node index: Int, _ value: ParquetValue) throws(ParquetError) {
+    func shred(node index: Int, _ value: ParquetValue, repetition: Int, parentDefinition: Int) throws(ParquetError) {
         let node = nodes[index]
         if case .null = value {
             guard node.repetition != .required else {
                 throw ParquetError(code: .missingRequiredValue, message: "\(path(index)) is required but null")
             }
+            writeNulls(node.columns, repetition: repetition, definition: parentDefinition)
             return
         }
         guard node.repetition == .repeated else {
-            try validatePresent(index, value)
+            try shredPresent(index, node, value, repetition: repetition)
             return
         }
         guard case .list(let items) = value else { throw mismatch(index, expected: "a list (repeated field)", value) }
-        for item in items {
+        if items.isEmpty {
+            writeNulls(node.columns, repetition: repetition, definition: parentDefinition)
+            return
+        }
+        for (position, item) in items.enumerated() {
             if case .null = item {
                 throw ParquetError(code: .missingRequiredValue, message: "\(path(index)) has a null element")
             }
-            try validatePresent(index, item)
+            try shredPresent(index, node, item, repetition: position == 0 ? repetition : node.repeatLevel)
         }
     }
 
-    /// Checks a non-null value (or one element of a repeated field) against a field.
-    private func validatePresent(_ index: Int, _ value: ParquetValue) throws(ParquetError) {
-        let node = nodes[index]
+    /// Checks and shreds a non-null value (or one element of a repeated field).
+    private func shredPresent(
+        _ index: Int, _ node: ShredNode, _ value: ParquetValue, repetition: Int
+    ) throws(ParquetError) {
         switch node.kind {
         case .leaf:
-            try validateLeaf(index, value)
+            try checkLeaf(index, node, value)
+            columnWriters[node.columns.lowerBound].add(repetition: repetition, value: value)
         case .group:
             guard case .group(let values) = value else { throw mismatch(index, expected: "a group", value) }
             guard values.count == node.children.count else {
                 throw ParquetError(
                     code: .fieldCountMismatch,
-                    message: "\(path(index)) has \(values.count) values but the group has \(node.children.count) fields")
+                    message: "\(path(index)) has \(values.count) values but the group has \(node.children.count) "
+                        + "fields")
             }
             for (position, childValue) in values.enumerated() {
-                try validate(node: childIndices[node.children.lowerBound + position], childValue)
+                try shred(node: childIndices[node.children.lowerBound + position], childValue, repetition: repetition,
+                          parentDefinition: node.definedLevel)
             }
         case .list:
             guard case .list(let items) = value else { throw mismatch(index, expected: "a list", value) }
+            if items.isEmpty {
+                writeNulls(node.columns, repetition: repetition, definition: node.definedLevel)
+                return
+            }
             let element = childIndices[node.children.lowerBound]
-            for item in items {
-                try validate(node: element, item)
+            for (position, item) in items.enumerated() {
+                try shred(node: element, item, repetition: position == 0 ? repetition : node.repeatLevel,
+                          parentDefinition: node.definedLevel + 1)
             }
         }
     }
 
     /// Checks a leaf value's kind and range.
-    private func validateLeaf(_ index: Int, _ value: ParquetValue) throws(ParquetError) {
-        let node = nodes[index]
+    private func checkLeaf(_ index: Int, _ node: ShredNode, _ value: ParquetValue) throws(ParquetError) {
         switch (node.physical, value) {
         case (.boolean, .bool), (.int64, .int32), (.int64, .int64), (.float, .float), (.double, .float),
             (.double, .double):
@@ -72,11 +90,13 @@ extension ParquetFileWriter {
                 default: Int32.min...Int32.max
                 }
             guard range.contains(number) else {
-                throw ParquetError(code: .valueOutOfRange, message: "\(path(index)) value \(number) is outside \(range)")
+                throw ParquetError(
+                    code: .valueOutOfRange, message: "\(path(index)) value \(number) is outside \(range)")
             }
         case (.byteArray, .bytes(let bytes)):
             guard bytes.count <= Int(Int32.max) - 4 else {
-                throw ParquetError(code: .tooLarge, message: "\(path(index)) value of \(bytes.count) bytes is too large")
+                throw ParquetError(
+                    code: .tooLarge, message: "\(path(index)) value of \(bytes.count) bytes is too large")
             }
         default:
             throw mismatch(index, expected: "a \(node.physical) value", value)
@@ -103,55 +123,6 @@ extension ParquetFileWriter {
     /// The error-message path of a node.
     private func path(_ index: Int) -> String {
         schema.nodePaths[index]
-    }
-
-    /// Shreds a validated value into the leaf columns under a field.
-    /// - Parameters:
-    ///   - index: The field's node index.
-    ///   - value: The value.
-    ///   - repetition: The repetition level of the value's first entry.
-    ///   - parentDefinition: The definition level of the parent (what a null here records).
-    func shred(node index: Int, _ value: ParquetValue, repetition: Int, parentDefinition: Int) {
-        let node = nodes[index]
-        if case .null = value {
-            writeNulls(node.columns, repetition: repetition, definition: parentDefinition)
-            return
-        }
-        guard node.repetition == .repeated else {
-            shredPresent(node, value, repetition: repetition)
-            return
-        }
-        guard case .list(let items) = value, !items.isEmpty else {
-            writeNulls(node.columns, repetition: repetition, definition: parentDefinition)
-            return
-        }
-        for (position, item) in items.enumerated() {
-            shredPresent(node, item, repetition: position == 0 ? repetition : node.repeatLevel)
-        }
-    }
-
-    /// Shreds a non-null value (or one element of a repeated field).
-    private func shredPresent(_ node: ShredNode, _ value: ParquetValue, repetition: Int) {
-        switch node.kind {
-        case .leaf:
-            columnWriters[node.columns.lowerBound].add(repetition: repetition, value: value)
-        case .group:
-            guard case .group(let values) = value else { return }
-            for (position, childValue) in values.enumerated() {
-                shred(node: childIndices[node.children.lowerBound + position], childValue, repetition: repetition,
-                      parentDefinition: node.definedLevel)
-            }
-        case .list:
-            guard case .list(let items) = value, !items.isEmpty else {
-                writeNulls(node.columns, repetition: repetition, definition: node.definedLevel)
-                return
-            }
-            let element = childIndices[node.children.lowerBound]
-            for (position, item) in items.enumerated() {
-                shred(node: element, item, repetition: position == 0 ? repetition : node.repeatLevel,
-                      parentDefinition: node.definedLevel + 1)
-            }
-        }
     }
 
     /// Gives every leaf in `columns` one entry without a value.

@@ -1,11 +1,15 @@
 /// Writes one Parquet file in memory: rows in, the whole file out.
 ///
-/// Rows are checked against the schema before anything is written, so a refused row leaves no trace. Rows are
+/// Rows are checked against the schema as they are shredded, and a refused row is taken back out of every column, so
+/// it leaves no trace. Rows are
 /// shredded into leaf columns (Dremel record shredding: repetition and definition levels), buffered as v1 data
 /// pages of at most ``ParquetWriterOptions/dataPageSize`` uncompressed bytes cut at row boundaries, compressed, and
 /// grouped into row groups of about ``ParquetWriterOptions/rowGroupSize`` bytes. The footer carries min/max
 /// statistics and null counts per column chunk (and per page), `TypeDefinedOrder` column orders, `created_by` and
 /// the key-value metadata.
+///
+/// - Note: Byte-array bounds longer than 64 bytes are truncated to shorter valid bounds, flagged
+///   `is_min_value_exact` / `is_max_value_exact` = false. The whole file is held in memory until ``finish()``.
 ///
 /// Not thread-safe: use one writer per file.
 public final class ParquetFileWriter {
@@ -72,11 +76,13 @@ public final class ParquetFileWriter {
                 code: .fieldCountMismatch,
                 message: "the row has \(row.count) values but the schema has \(schema.rootNodes.count) fields")
         }
-        for (index, value) in row.enumerated() {
-            try validate(node: schema.rootNodes[index], value)
-        }
-        for (index, value) in row.enumerated() {
-            shred(node: schema.rootNodes[index], value, repetition: 0, parentDefinition: 0)
+        do {
+            for (index, value) in row.enumerated() {
+                try shred(node: schema.rootNodes[index], value, repetition: 0, parentDefinition: 0)
+            }
+        } catch {
+            for column in columnWriters.indices { columnWriters[column].discardRow() }
+            throw error
         }
         var buffered = 0
         for column in columnWriters.indices {

@@ -84,7 +84,8 @@ struct ParquetSchemaBuilder {
             }
             physical = type
             logical = annotation
-            elements.append(ParquetSchemaElement(leaf: name, repetition: repetition, physical: type, logical: annotation))
+            elements.append(
+                ParquetSchemaElement(leaf: name, repetition: repetition, physical: type, logical: annotation))
             columns.append(ParquetColumnDescriptor(
                 path: names, physical: type, logical: annotation, maxDefinitionLevel: definedLevel,
                 maxRepetitionLevel: repeatLevel))

@@ -72,7 +72,8 @@ struct BenchRows {
             .group([.string("1.1.0"), hex(32), .group([.string("Security Hub"), .string("AWS"), .string("2.0")]),
                     .int64(time + Int64(below(60_000)))]),
             .group([.string("AWS"), pick(Self.regions), .group([.string(account), pick(["prod", "staging", "dev"])])]),
-            .group([hex(36), .string(Self.titles[titleIndex]), below(2) == 0 ? .null : .string("Description \(below(900))"),
+            .group([hex(36), .string(Self.titles[titleIndex]),
+                    below(2) == 0 ? .null : .string("Description \(below(900))"),
                     .list([.string("Software and Configuration Checks"), pick(["Industry and Regulatory", "AWS"])]),
                     .int64(time - Int64(below(86_400_000)))]),
             resources, observables,
@@ -80,7 +81,9 @@ struct BenchRows {
                 .string("10.\(below(256)).\(below(256)).\(below(256))"), .int32(Int32(below(65_536))),
                 .string("host-\(below(2000)).internal"),
             ]),
-            below(4) == 0 ? .null : .string(#"{"ProductFields":{"aws/securityhub/ProductName":"Security Hub","RecordState":"ACTIVE","n":\#(below(1000))}}"#),
+            below(4) == 0 ? .null : .string(
+                #"{"ProductFields":{"aws/securityhub/ProductName":"Security Hub","RecordState":"ACTIVE","n":"#
+                    + "\(below(1000))}}"),
             compliance,
         ]
     }

@@ -47,10 +47,11 @@ enum BenchSchema {
             .list(name: "types", repetition: .optional, element: string("element")),
             timestamp("created_time"),
         ]),
-        .list(name: "resources", repetition: .optional, element: .group(name: "element", repetition: .optional, fields: [
-            string("uid"), string("type"), string("region"), string("name"),
-            .list(name: "labels", repetition: .optional, element: string("element")),
-        ])),
+        .list(name: "resources", repetition: .optional, element: .group(
+            name: "element", repetition: .optional, fields: [
+                string("uid"), string("type"), string("region"), string("name"),
+                .list(name: "labels", repetition: .optional, element: string("element")),
+            ])),
         .list(name: "observables", repetition: .optional, element: .group(
             name: "element", repetition: .optional, fields: [string("name"), int32("type_id"), string("value")])),
         .group(name: "src_endpoint", repetition: .optional, fields: [

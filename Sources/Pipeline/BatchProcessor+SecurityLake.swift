@@ -27,8 +27,8 @@ extension BatchProcessor {
         var groups: [SecurityLakePartition: [OCSFRecord]] = [:]
         var spoolLines: [SecurityLakePartition: [UInt8]] = [:]
         var raw: [String: [UInt8]] = [:]
-        let emptyArray: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "]")]
-        for event in events {
+        for prepared in events {
+            let event = prepared.event
             // The text's own path names an OCSF attribute only when the input was OCSF already.
             let isOCSF = event.tape.value(forKey: "class_uid", in: event.tape.rootIndex) != nil
             let enrichment = { (attribute: String) -> OCSFEnrichment? in
@@ -56,11 +56,11 @@ extension BatchProcessor {
                     }
                 case .raw(let reason):
                     if reason.hasPrefix("invalid.") { report.ocsfInvalid += 1 } else { report.ocsfUnmapped += 1 }
-                    let day = event.partition.eventDay
-                    let compliance = event.textIndex.map { arrays[$0] } ?? emptyArray
+                    let day = prepared.partition.eventDay
+                    let compliance = event.textIndex.map { arrays[$0] } ?? EventEnricher.emptyArray
                     var reasonJSON = JSONWriter(capacity: reason.utf8.count + 2)
                     reasonJSON.appendString(reason)
-                    splicer.splice(
+                    enricher.splicer.splice(
                         event.tape,
                         members: [
                             .init(name: configuration.memberName, value: compliance),

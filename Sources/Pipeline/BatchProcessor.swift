@@ -1,8 +1,4 @@
-import Codecs
-import Enrichment
-import Extraction
 import Firehose
-import JSONBytes
 import Mapping
 import ServiceSupport
 import Sink
@@ -30,20 +26,12 @@ public final class BatchProcessor: Sendable {
     let accessKeys: AccessKeyVerifier
     /// Decodes the request body into records.
     let decoder: FirehoseBatchDecoder
-    /// Turns records into events (gzip, CloudWatch Logs, wrappers).
-    let unpacker: RecordUnpacker
-    /// Finds each event's text.
-    let extractor: TextExtractor
-    /// Maps texts to controls.
-    let mapper: any ComplianceMapper
-    /// Frameworks, threshold and top-k for every event.
-    let mappingOptions: MappingOptions
+    /// Unpacks, extracts, maps and splices events (shared with the Lambda transform).
+    let enricher: EventEnricher
     /// Where objects are written.
     let sink: any ObjectSink
     /// Names objects from partitions and the request id.
     let keys = ObjectKeyBuilder()
-    /// Splices members into original bytes.
-    let splicer = MemberSplicer()
     /// The Security Lake writer (and spool) when the format is `parquet`.
     let securityLake: SecurityLakeOutput?
 
@@ -73,16 +61,7 @@ public final class BatchProcessor: Sendable {
                 maxBodyJSONValues: max(200_000, configuration.maxRecords * 8 + 64)
             )
         )
-        self.unpacker = RecordUnpacker(
-            limits: RecordUnpacker.Limits(maxInflatedBytes: configuration.maxInflatedRecordBytes)
-        )
-        self.extractor = TextExtractor(
-            sourceFields: configuration.sourceFields,
-            maxTextBytes: configuration.maxTextBytes,
-            synthesizes: configuration.synthesizeText
-        )
-        self.mapper = mapper
-        self.mappingOptions = mappingOptions
+        self.enricher = EventEnricher(configuration: configuration, mapper: mapper, mappingOptions: mappingOptions)
         self.sink = sink
     }
 

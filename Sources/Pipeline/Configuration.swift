@@ -90,6 +90,11 @@ public struct Configuration: Sendable {
     public var workers = 0
     /// Most open connections. Default: 1,024.
     public var maxConnections = 1_024
+    /// Requests that may wait for a free worker; more are answered 503 at once. 0 picks 64 × workers, at least
+    /// 256. Default: 0.
+    public var queueDepth = 0
+    /// Seconds a request may wait for a free worker before it is answered 503. Default: 20.
+    public var queueTimeoutSeconds = 20.0
     /// PEM certificate chain (leaf first) served over TLS; set together with ``tlsKeyFile``. Default: `nil`
     /// (plain HTTP).
     public var tlsCertFile: String?

@@ -1,3 +1,5 @@
+import RemoteMapping
+
 extension ConfigurationOption {
     /// The options of the remote mapping API client, listed after `api_key_arn` in the reference.
     static let remoteMappingOptions: [ConfigurationOption] = [
@@ -78,9 +80,24 @@ extension ConfigurationOption {
             ["LAKEMARK_API_PARALLEL_CALLS"],
             "4",
             "calls (1-32)",
-            "API calls of one batch in flight at once, over keep-alive connections."
+            "API calls of one batch in flight at once: streams of one HTTP/2 connection, or HTTP/1.1 keep-alive "
+                + "connections."
         ) {
             $0.remoteMapping.parallelCalls = try int($1, key: "api_parallel_calls", in: 1...32)
+        },
+        .init(
+            "remote_http2",
+            ["LAKEMARK_REMOTE_HTTP2"],
+            "auto",
+            "auto or off",
+            "auto: parallel API calls share one HTTP/2 connection when the https API offers h2 (ALPN); "
+                + "off: HTTP/1.1 keep-alive only."
+        ) {
+            let value = try string($1, key: "remote_http2").lowercased()
+            guard let mode = RemoteMapper.HTTP2Mode(rawValue: value) else {
+                throw ConfigurationError(.invalidValue, key: "remote_http2", "allowed: auto, off")
+            }
+            $0.remoteMapping.http2 = mode
         },
         .init(
             "api_connect_timeout_seconds",

@@ -283,6 +283,25 @@ public struct ConfigurationOption: Sendable {
                 $0.maxConnections = try int($1, key: "max_connections", in: 1...65_536)
             },
             .init(
+                "queue_depth",
+                ["LAKEMARK_QUEUE_DEPTH"],
+                "0",
+                "requests (0-65536)",
+                "Requests that may wait for a free worker (their bodies unread); more get 503 at once. "
+                    + "0 means 64 x workers, at least 256."
+            ) {
+                $0.queueDepth = try int($1, key: "queue_depth", in: 0...65_536)
+            },
+            .init(
+                "queue_timeout_seconds",
+                ["LAKEMARK_QUEUE_TIMEOUT_SECONDS"],
+                "20",
+                "seconds (1-170)",
+                "Longest wait of a request for a free worker; older ones get 503 at once (Firehose retries them)."
+            ) {
+                $0.queueTimeoutSeconds = try double($1, key: "queue_timeout_seconds", in: 1...170)
+            },
+            .init(
                 "tls_cert_file",
                 ["LAKEMARK_TLS_CERT_FILE"],
                 "(none: plain HTTP)",

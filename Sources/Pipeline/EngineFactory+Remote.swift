@@ -105,6 +105,7 @@ extension EngineFactory {
         remote.documentsPerCall = settings.documentsPerCall
         remote.bytesPerCall = settings.bytesPerCall
         remote.parallelCalls = settings.parallelCalls
+        remote.http2 = settings.http2
         remote.connectTimeout = .milliseconds(Int(settings.connectTimeoutSeconds * 1_000))
         remote.readTimeout = .milliseconds(Int(settings.readTimeoutSeconds * 1_000))
         remote.maxAttempts = settings.maxAttempts

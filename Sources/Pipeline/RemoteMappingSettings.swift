@@ -1,3 +1,5 @@
+public import RemoteMapping
+
 /// How the remote compliance-mapping API is reached and how its failures are handled (`mapper` = `remote` or
 /// `remote-fallback`); ``ConfigurationOption/all`` documents each field.
 public struct RemoteMappingSettings: Sendable, Hashable {
@@ -25,6 +27,8 @@ public struct RemoteMappingSettings: Sendable, Hashable {
     public var bytesPerCall = 1_048_576
     /// API calls of one batch in flight at once. Default: 4.
     public var parallelCalls = 4
+    /// Whether API calls may share one HTTP/2 connection. Default: ``RemoteMapper/HTTP2Mode/auto``.
+    public var http2 = RemoteMapper.HTTP2Mode.auto
     /// Seconds to connect to the API. Default: 2.
     public var connectTimeoutSeconds = 2.0
     /// Seconds each read or write of an API call may wait. Default: 10.

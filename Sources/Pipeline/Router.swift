@@ -85,7 +85,8 @@ final class Router: HTTPRequestHandler {
                 ]
             )
         }
-        let message = "HTTP \(error.code)" + (error.parseError.map { ": \($0)" } ?? "")
+        let reason = error.parseError.map { "\($0)" } ?? error.detail
+        let message = "HTTP \(error.code)" + (reason.map { ": \($0)" } ?? "")
         let body = FirehoseResponse.body(
             requestID: requestID,
             timestampMillis: UTCTime.nowMillis(),

@@ -96,6 +96,8 @@ public final class Service: Sendable {
         var server = HTTPServer.Configuration(host: configuration.listenHost, port: configuration.listenPort)
         if configuration.workers > 0 { server.workerCount = configuration.workers }
         server.maxConnections = configuration.maxConnections
+        if configuration.queueDepth > 0 { server.workQueueCapacity = configuration.queueDepth }
+        server.queueWaitTimeout = .milliseconds(Int(configuration.queueTimeoutSeconds * 1_000))
         server.maxBodyBytes = configuration.maxBodyBytes
         server.headerReadTimeout = .milliseconds(Int(configuration.headerTimeoutSeconds * 1_000))
         server.bodyReadTimeout = .milliseconds(Int(configuration.bodyTimeoutSeconds * 1_000))

@@ -36,6 +36,17 @@ extension ServiceMetrics {
         r.collect("lakemark_remote_mapping_calls_total", type: .counter, help: "Calls to /v1/map, retries included.") {
             [MetricSample(remoteMapper.statistics.calls)]
         }
+        r.collect(
+            "lakemark_remote_mapping_http_calls_total",
+            type: .counter,
+            help: "HTTP calls to the mapping API (both endpoints, failures included) by protocol: h2 or http/1.1."
+        ) {
+            let totals = remoteMapper.statistics
+            return [
+                MetricSample(labels: ["protocol": "h2"], totals.http2Calls),
+                MetricSample(labels: ["protocol": "http/1.1"], totals.http1Calls),
+            ]
+        }
         r.collect("lakemark_remote_mapping_retries_total", type: .counter, help: "Retried calls to /v1/map.") {
             [MetricSample(remoteMapper.statistics.retries)]
         }

@@ -1,24 +1,35 @@
 import Foundation
+import HTTP2Client
 import HTTPClient
 import HTTPCore
 import JSONBytes
 import Mapping
+import Synchronization
+import TLS
 
 /// One HTTP exchange with the mapping API: `POST {base}/v1/map` or `GET {base}/v1/frameworks`.
 ///
-/// No retries here; ``RemoteMapper`` decides what to do with a failure. Connections are kept alive and reused
-/// (up to ``RemoteMapper/Configuration/parallelCalls`` × 4 idle ones).
+/// No retries here; ``RemoteMapper`` decides what to do with a failure. With an `https` base URL, a TLS
+/// connector and ``RemoteMapper/HTTP2Mode/auto``, calls go as streams of one shared HTTP/2 connection when the
+/// server chooses `h2` by ALPN (see ``HTTPVersionChoice``); otherwise connections are HTTP/1.1, kept alive and
+/// reused (up to ``RemoteMapper/Configuration/parallelCalls`` × 4 idle ones).
 struct MapAPIClient: Sendable {
+    /// The ALPN protocols offered when HTTP/2 is wanted, most preferred first.
+    static let http2Protocols = ["h2", "http/1.1"]
+
     /// The base URL.
     let baseURL: HTTPURL
+    /// The HTTP version in use and the calls per version.
+    let versions = HTTPVersionChoice()
     private let client: HTTPClient
+    private let http2: HTTP2Client?
     private let mapTarget: String
     private let frameworksTarget: String
 
     /// Creates a client.
     /// - Parameters:
-    ///   - configuration: URL, timeouts and parallelism.
-    ///   - connector: Opens connections (TLS for `https`).
+    ///   - configuration: URL, timeouts, parallelism and the HTTP/2 mode.
+    ///   - connector: Opens connections (TLS for `https`; only a ``TLSConnector`` can negotiate HTTP/2).
     init(configuration: RemoteMapper.Configuration, connector: any HTTPTransportConnector) {
         var settings = HTTPClient.Configuration()
         settings.connectTimeout = configuration.connectTimeout
@@ -28,6 +39,16 @@ struct MapAPIClient: Sendable {
         settings.idleConnectionTimeout = .seconds(20)
         settings.maxResponseBodyBytes = 64 << 20
         self.client = HTTPClient(configuration: settings, connector: connector)
+        if configuration.http2 == .auto, configuration.baseURL.isTLS, let tls = connector as? TLSConnector {
+            var http2Settings = HTTP2Client.Configuration()
+            http2Settings.connectTimeout = configuration.connectTimeout
+            http2Settings.requestTimeout = configuration.readTimeout
+            http2Settings.idleConnectionTimeout = settings.idleConnectionTimeout
+            http2Settings.maxResponseBodyBytes = settings.maxResponseBodyBytes
+            self.http2 = HTTP2Client(configuration: http2Settings, scheme: "https", opener: Self.opener(tls))
+        } else {
+            self.http2 = nil
+        }
         self.baseURL = configuration.baseURL
         let path = baseURL.path.hasSuffix("/") ? String(baseURL.path.dropLast()) : baseURL.path
         let query = baseURL.query.map { "?\($0)" } ?? ""
@@ -85,6 +106,20 @@ struct MapAPIClient: Sendable {
             body: body
         )
         let response: HTTPResponse
+        if let http2, versions.triesHTTP2() {
+            switch Result(catching: { () throws(HTTP2ClientError) in try http2.send(request) }) {
+            case .success(let answer):
+                versions.http2Calls.add(1, ordering: .relaxed)
+                guard answer.status.code == 200 else { throw Self.statusError(answer) }
+                return answer
+            case .failure(let error) where error.code == .notNegotiated:
+                versions.declineHTTP2()
+            case .failure(let error):
+                versions.http2Calls.add(1, ordering: .relaxed)
+                throw Self.transportError(error.httpClientError)
+            }
+        }
+        versions.http1Calls.add(1, ordering: .relaxed)
         do {
             response = try client.send(request)
         } catch let error as HTTPClientError {
@@ -94,6 +129,30 @@ struct MapAPIClient: Sendable {
         }
         guard response.status.code == 200 else { throw Self.statusError(response) }
         return response
+    }
+
+    /// Opens TLS connections offering `h2` and `http/1.1`; a server that does not choose `h2` is reported as
+    /// ``HTTP2ClientError/Code/notNegotiated`` (the connection is closed and the call goes over HTTP/1.1).
+    static func opener(_ tls: TLSConnector) -> HTTP2Client.Opener {
+        { host, port, timeout throws(HTTP2ClientError) in
+            let connection: TLSConnection
+            do throws(TLSError) {
+                connection = try tls.open(
+                    host: host,
+                    port: port,
+                    timeout: timeout,
+                    applicationProtocols: http2Protocols
+                )
+            } catch {
+                throw HTTP2ClientError(error.code == .timeout ? .timeout : .connectFailed, error.description)
+            }
+            guard connection.negotiatedProtocol == "h2" else {
+                let chosen = connection.negotiatedProtocol ?? "no protocol"
+                connection.close()
+                throw HTTP2ClientError(.notNegotiated, "the server chose \(chosen) by ALPN")
+            }
+            return connection
+        }
     }
 
     /// The error of an answer other than 200: its status, `Retry-After`, and the API's error code when it sent

@@ -7,7 +7,9 @@ import Synchronization
 ///
 /// A batch's distinct texts are looked up in an LRU + TTL cache; the rest are cut into chunks (at most
 /// ``Configuration/documentsPerCall`` documents and ``Configuration/bytesPerCall`` bytes each) that go out in
-/// parallel, up to ``Configuration/parallelCalls`` at once over keep-alive connections.
+/// parallel, up to ``Configuration/parallelCalls`` at once: as concurrent streams of one HTTP/2 connection when
+/// the `https` server chooses `h2` by ALPN (``Configuration/http2``), otherwise over HTTP/1.1 keep-alive
+/// connections.
 ///
 /// Each chunk is retried on 429 (after `Retry-After`, seconds or HTTP-date), 5xx, timeouts and connection errors,
 /// with jittered exponential backoff, up to ``Configuration/maxAttempts`` attempts; a 401 or 403 makes the key
@@ -38,7 +40,8 @@ public final class RemoteMapper: ComplianceMapper {
     /// - Parameters:
     ///   - configuration: URL, limits, timeouts, retries, breaker, budget and cache.
     ///   - apiKey: Supplies the key (read on each call, read again after a 401 or 403).
-    ///   - connector: Opens connections: a TLS connector for `https` URLs, plain TCP (the default) for `http`.
+    ///   - connector: Opens connections: a TLS connector for `https` URLs (a ``TLSConnector`` also allows
+    ///     HTTP/2), plain TCP (the default) for `http`.
     ///   - fallback: The engine that answers texts the API could not. Default: none.
     public init(
         configuration: Configuration,
@@ -73,7 +76,7 @@ public final class RemoteMapper: ComplianceMapper {
 
     /// The totals since the mapper was created.
     public var statistics: RemoteMapperStatistics {
-        counters.snapshot(circuitOpenings: breaker.openCount)
+        counters.snapshot(circuitOpenings: breaker.openCount, versions: client.versions)
     }
 
     /// Whether the circuit breaker refuses calls now.

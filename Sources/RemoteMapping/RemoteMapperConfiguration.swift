@@ -16,8 +16,11 @@ extension RemoteMapper {
         /// Longest document sent, in UTF-8 bytes; longer texts are cut at a character boundary.
         /// Default: 16,384 (the API's limit).
         public var maxDocumentBytes: Int
-        /// Calls of one batch in flight at once, each on its own keep-alive connection. Default: 4.
+        /// Calls of one batch in flight at once: streams of one HTTP/2 connection, or each on its own HTTP/1.1
+        /// keep-alive connection. Default: 4.
         public var parallelCalls: Int
+        /// Whether calls may use HTTP/2 (`https` URLs whose server chooses `h2` by ALPN). Default: ``HTTP2Mode/auto``.
+        public var http2: HTTP2Mode
         /// The longest time to connect. Default: 2 s.
         public var connectTimeout: Duration
         /// The longest wait for each read or write of a call. Default: 10 s.
@@ -49,6 +52,7 @@ extension RemoteMapper {
             self.bytesPerCall = 1 << 20
             self.maxDocumentBytes = 16 * 1_024
             self.parallelCalls = 4
+            self.http2 = .auto
             self.connectTimeout = .seconds(2)
             self.readTimeout = .seconds(10)
             self.maxAttempts = 3

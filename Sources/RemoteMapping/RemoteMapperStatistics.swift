@@ -24,6 +24,10 @@ public struct RemoteMapperStatistics: Sendable, Hashable {
     public var partialAnswers = 0
     /// Times the circuit breaker opened.
     public var circuitOpenings = 0
+    /// HTTP calls (both endpoints, failed ones included) made as HTTP/2 streams.
+    public var http2Calls = 0
+    /// HTTP calls (both endpoints, failed ones included) made over HTTP/1.1.
+    public var http1Calls = 0
 
     /// Creates empty totals.
     public init() {}
@@ -54,10 +58,15 @@ final class RemoteMapperCounters: Sendable {
     }
 
     /// The totals now.
-    func snapshot(circuitOpenings: Int) -> RemoteMapperStatistics {
+    /// - Parameters:
+    ///   - circuitOpenings: The breaker's count.
+    ///   - versions: The calls per HTTP version.
+    func snapshot(circuitOpenings: Int, versions: HTTPVersionChoice) -> RemoteMapperStatistics {
         var copy = totals.withLock { $0 }
         copy.partialAnswers = partialAnswers.load(ordering: .relaxed)
         copy.circuitOpenings = circuitOpenings
+        copy.http2Calls = versions.http2Calls.load(ordering: .relaxed)
+        copy.http1Calls = versions.http1Calls.load(ordering: .relaxed)
         return copy
     }
 }

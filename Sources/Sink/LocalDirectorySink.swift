@@ -12,8 +12,9 @@ import Synchronization
 ///
 /// For every object, ``put(_:)``:
 /// 1. creates the missing parent directories (mode 0755, minus the umask);
-/// 2. writes the body to a new file named `.tmp-<random>` in the final directory (invisible to `*.json.gz`
-///    globs and to readers of the final name);
+/// 2. writes the body to a new temporary file in this process's area `<root>/.lakemark-tmp/<pid>-<random>/`
+///    (invisible to readers of final names and to `**/*.json.gz` globs; see ``TemporaryArea``, which also
+///    removes the areas of processes that died mid-write the first time it is used);
 /// 3. `fsync`s that file and `rename`s it over the final name, so an existing object is replaced atomically;
 /// 4. after all objects are in place, `fsync`s every directory whose entries changed (the directories holding
 ///    the objects and the parents of newly created directories).
@@ -40,6 +41,8 @@ public final class LocalDirectorySink: ObjectSink {
 
     /// The permission bits of created directories, before the umask.
     private static let directoryMode: mode_t = 0o755
+    /// Where this process writes objects before renaming them into place.
+    private let temporaryArea: TemporaryArea
 
     /// Creates a sink; nothing is touched on disk until the first call.
     ///
@@ -57,7 +60,12 @@ public final class LocalDirectorySink: ObjectSink {
         self.maxParallelWrites = max(1, maxParallelWrites)
         self.fileMode = fileMode
         self.batchSyncThreshold = max(1, batchSyncThreshold)
+        self.temporaryArea = TemporaryArea(root: self.root)
     }
+
+    /// Temporary files that processes which died mid-write (for example by `SIGKILL`) left behind, removed by
+    /// this sink the first time it wrote or checked the root.
+    public var abandonedTemporaryFilesRemoved: Int { temporaryArea.removedFiles }
 
     /// `local directory <root>`.
     public var description: String { "local directory \(root)" }
@@ -117,7 +125,7 @@ public final class LocalDirectorySink: ObjectSink {
     public func checkWritable() throws(SinkError) {
         var unused = Set<String>()
         try createRoot(recordingChangesIn: &unused)
-        let probe = root + "/" + LocalDirectorySink.temporaryName(suffix: "probe")
+        let probe = try temporaryDirectory() + "/" + LocalDirectorySink.temporaryName(suffix: "probe")
         let fd: Int32
         switch POSIXFiles.openFile(probe, O_WRONLY | O_CREAT | O_EXCL, fileMode) {
         case .success(let opened): fd = opened
@@ -183,9 +191,17 @@ public final class LocalDirectorySink: ObjectSink {
         try moveIntoPlace(temporaryPath, plan, key: object.key)
     }
 
-    /// Writes an object's body to a new temporary file in its directory; returns the file's path.
+    /// This process's temporary area (created, locked and swept on first use).
+    private func temporaryDirectory() throws(SinkError) -> String {
+        switch temporaryArea.path() {
+        case .success(let path): return path
+        case .failure(let area): throw error(area.failure, doing: area.action, relative: "")
+        }
+    }
+
+    /// Writes an object's body to a new file in the temporary area; returns the file's path.
     private func writeTemporary(_ plan: WritePlan, _ object: SinkObject, sync: Bool) throws(SinkError) -> String {
-        let directory = path(of: plan.directories)
+        let directory = try temporaryDirectory()
         let key = object.key
         var temporaryPath = ""
         var fd: Int32 = -1
@@ -336,29 +352,14 @@ public final class LocalDirectorySink: ObjectSink {
         return String(full.dropFirst(root.count + 1))
     }
 
-    /// A fresh temporary file name: `.tmp-<pid>-<counter>-<random>` (and `-suffix`); unique within the
-    /// process by the counter, across processes by the pid, and `O_EXCL` retries cover the rest.
+    /// A fresh temporary file name, `.tmp-<counter>` (and `-suffix`): unique within the process's own area.
     private static func temporaryName(suffix: String?) -> String {
         let count = temporaryCounter.add(1, ordering: .relaxed).oldValue
-        var name = SinkKey.temporaryPrefix + String(getpid()) + "-" + String(count) + "-"
-            + hex(UInt64(truncatingIfNeeded: processNonce), width: 8)
-        if let suffix {
-            name += "-" + suffix
-        }
-        return name
+        let name = SinkKey.temporaryPrefix + String(count)
+        return suffix.map { name + "-" + $0 } ?? name
     }
 
     private static let temporaryCounter = Atomic<Int>(0)
-    private static let processNonce: UInt32 = {
-        var generator = SystemRandomNumberGenerator()
-        return generator.next()
-    }()
-
-    /// `value` in lowercase hexadecimal, left-padded with zeros to `width` digits.
-    private static func hex(_ value: UInt64, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
 
     /// Maps a system error to a ``SinkError`` whose message names the action and the relative path.
     private func error(_ failure: POSIXErrno, doing action: String, relative: String) -> SinkError {

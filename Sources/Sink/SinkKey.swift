@@ -36,6 +36,9 @@ enum SinkKey {
                 }
             }
         }
+        guard segments[0] != TemporaryArea.directoryName else {
+            throw reject("the '\(TemporaryArea.directoryName)' directory is reserved")
+        }
         let name = segments[segments.count - 1]
         guard !name.hasPrefix(temporaryPrefix) else {
             throw reject("names starting with '\(temporaryPrefix)' are reserved")

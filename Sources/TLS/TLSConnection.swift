@@ -8,20 +8,25 @@ import Synchronization
 /// ciphertext OpenSSL produces is taken from the other and written to the transport. All waiting (and so every
 /// timeout) therefore happens in the transport, and the same code serves direct and tunnelled connections.
 ///
-/// Like every ``HTTPTransportConnection``, a connection is used by one thread at a time; ``HTTPClient``'s pool
-/// hands it from thread to thread, never to two at once.
+/// HTTP/1.1 uses a connection from one thread at a time (``HTTPClient``'s pool hands it from thread to thread).
+/// HTTP/2 reads on one thread while another writes: that is allowed too. The OpenSSL object sits behind a lock
+/// held only for work in memory, never while the transport waits; reads never write to the transport, so the
+/// writing thread alone sends ciphertext and keeps it in order. A TLS record produced by a read (the answer to
+/// a TLS 1.3 KeyUpdate) therefore leaves with the next write, as RFC 8446 §4.6.3 permits. At most one thread
+/// reads and one writes at a time; ``close()`` comes after both are done.
 public final class TLSConnection: HTTPTransportConnection {
-    /// The size of the ciphertext staging buffer, in bytes.
+    /// The size of each ciphertext staging buffer, in bytes.
     private static let scratchSize = 65_536
     /// How long closing waits to deliver `close_notify`.
     private static let closeNotifyTimeout = Duration.milliseconds(200)
 
     private let transport: any HTTPTransportConnection
-    // The OpenSSL objects and the staging buffer are only touched by the thread currently using the connection.
-    nonisolated(unsafe) private let ssl: OpaquePointer
-    nonisolated(unsafe) private let input: OpaquePointer
-    nonisolated(unsafe) private let output: OpaquePointer
-    nonisolated(unsafe) private let scratch: UnsafeMutableRawBufferPointer
+    /// The OpenSSL connection; its memory buffers are `SSL_get_rbio` (input) and `SSL_get_wbio` (output).
+    private let engine: Mutex<Engine>
+    // Each staging buffer belongs to one side: the reading thread fills from `readScratch`, the writing thread
+    // drains into `writeScratch`.
+    nonisolated(unsafe) private let readScratch: UnsafeMutableRawBufferPointer
+    nonisolated(unsafe) private let writeScratch: UnsafeMutableRawBufferPointer
     private let isClosed = Atomic<Bool>(false)
     /// Set after a fatal TLS error: no `close_notify` may be sent then.
     private let isBroken = Atomic<Bool>(false)
@@ -33,8 +38,15 @@ public final class TLSConnection: HTTPTransportConnection {
     ///   - context: The client context.
     ///   - host: The host name or IP literal (no brackets) the certificate must name; also sent as SNI when it
     ///     is a name.
-    /// - Throws: ``TLSError`` with code `invalidConfiguration` when OpenSSL refuses the host.
-    init(transport: any HTTPTransportConnection, context: TLSContext, host: String) throws(TLSError) {
+    ///   - applicationProtocols: The ALPN protocols offered, most preferred first; empty keeps the context's
+    ///     (`http/1.1`).
+    /// - Throws: ``TLSError`` with code `invalidConfiguration` when OpenSSL refuses the host or a protocol.
+    init(
+        transport: any HTTPTransportConnection,
+        context: TLSContext,
+        host: String,
+        applicationProtocols: [String] = []
+    ) throws(TLSError) {
         ERR_clear_error()
         guard let ssl = SSL_new(context.pointer) else {
             throw TLSError(.invalidConfiguration, OpenSSLErrorQueue.drain(fallback: "SSL_new failed"))
@@ -59,23 +71,43 @@ public final class TLSConnection: HTTPTransportConnection {
                 "cannot verify host \(host): " + OpenSSLErrorQueue.drain(fallback: "")
             )
         }
+        if !applicationProtocols.isEmpty {
+            guard let wire = TLSContext.alpnWireFormat(applicationProtocols),
+                // SSL_set_alpn_protos returns 0 on success.
+                SSL_set_alpn_protos(ssl, wire, UInt32(wire.count)) == 0
+            else {
+                SSL_free(ssl)
+                throw TLSError(.invalidConfiguration, "cannot offer ALPN protocols \(applicationProtocols)")
+            }
+        }
         SSL_set_connect_state(ssl)
         self.transport = transport
-        self.ssl = ssl
-        self.input = input
-        self.output = output
-        self.scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.scratchSize, alignment: 16)
+        self.engine = Mutex(Engine(ssl: ssl))
+        self.readScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.scratchSize, alignment: 16)
+        self.writeScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.scratchSize, alignment: 16)
     }
 
     deinit {
         self.close()
-        SSL_free(self.ssl)
-        self.scratch.deallocate()
+        SSL_free(self.engine.withLock { $0.ssl })
+        self.readScratch.deallocate()
+        self.writeScratch.deallocate()
     }
 
     /// The negotiated protocol version, for example `TLSv1.3`.
     public var protocolVersion: String {
-        String(cString: SSL_get_version(self.ssl))
+        self.engine.withLock { String(cString: SSL_get_version($0.ssl)) }
+    }
+
+    /// The application protocol the server chose by ALPN (`h2`, `http/1.1`), or `nil` when it chose none.
+    public var negotiatedProtocol: String? {
+        self.engine.withLock { engine -> String? in
+            var data: UnsafePointer<UInt8>?
+            var length: UInt32 = 0
+            SSL_get0_alpn_selected(engine.ssl, &data, &length)
+            guard let data, length > 0 else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+        }
     }
 
     /// Runs the handshake to completion.
@@ -90,12 +122,16 @@ public final class TLSConnection: HTTPTransportConnection {
                 initialInput.withUnsafeBytes { self.push($0) }
             }
             while true {
-                ERR_clear_error()
-                let result = SSL_do_handshake(self.ssl)
-                let status = SSL_get_error(self.ssl, result)
-                if result != 1 && status != SSL_ERROR_WANT_READ {
+                let (result, failure) = self.engine.withLock { engine -> (Int32, TLSError?) in
+                    let ssl = engine.ssl
+                    ERR_clear_error()
+                    let result = SSL_do_handshake(ssl)
+                    let status = SSL_get_error(ssl, result)
+                    let failed = result != 1 && status != SSL_ERROR_WANT_READ
+                    return (result, failed ? Self.handshakeFailure(ssl, status) : nil)
+                }
+                if let failure {
                     self.isBroken.store(true, ordering: .releasing)
-                    let failure = self.handshakeFailure(status)
                     try? self.flush(timeout: Self.closeNotifyTimeout)
                     throw failure
                 }
@@ -156,7 +192,10 @@ public final class TLSConnection: HTTPTransportConnection {
         guard !self.isClosed.load(ordering: .acquiring), !self.isBroken.load(ordering: .acquiring) else {
             return false
         }
-        return SSL_pending(self.ssl) == 0 && BIO_ctrl_pending(self.input) == 0 && self.transport.isReusable
+        let isDrained = self.engine.withLock { engine in
+            SSL_pending(engine.ssl) == 0 && BIO_ctrl_pending(SSL_get_rbio(engine.ssl)) == 0
+        }
+        return isDrained && self.transport.isReusable
     }
 
     /// Sends `close_notify` (briefly, best effort) when the session is healthy, then closes the transport.
@@ -165,14 +204,21 @@ public final class TLSConnection: HTTPTransportConnection {
             return
         }
         if self.isEstablished.load(ordering: .acquiring), !self.isBroken.load(ordering: .acquiring) {
-            ERR_clear_error()
-            _ = SSL_shutdown(self.ssl)
+            self.engine.withLock { engine in
+                ERR_clear_error()
+                _ = SSL_shutdown(engine.ssl)
+            }
             try? self.flush(timeout: Self.closeNotifyTimeout)
         }
         self.transport.close()
     }
 
     // MARK: - Internals
+
+    /// The `SSL` object, touched only under ``engine``'s lock.
+    private struct Engine: @unchecked Sendable {
+        let ssl: OpaquePointer
+    }
 
     private func checkOpen() throws(TLSError) {
         guard !self.isClosed.load(ordering: .acquiring) else {
@@ -187,8 +233,10 @@ public final class TLSConnection: HTTPTransportConnection {
         var offset = 0
         while offset < bytes.count, let base = bytes.baseAddress {
             let count = min(bytes.count - offset, Self.scratchSize)
-            ERR_clear_error()
-            let written = SSL_write(self.ssl, base + offset, Int32(count))
+            let written = self.engine.withLock { engine in
+                ERR_clear_error()
+                return SSL_write(engine.ssl, base + offset, Int32(count))
+            }
             guard written > 0 else {
                 self.isBroken.store(true, ordering: .releasing)
                 throw TLSError(.protocolError, OpenSSLErrorQueue.drain(fallback: "SSL_write failed"))
@@ -203,17 +251,20 @@ public final class TLSConnection: HTTPTransportConnection {
         deadline: ContinuousClock.Instant
     ) throws(TLSError) -> Int {
         while true {
-            ERR_clear_error()
-            let result = SSL_read(self.ssl, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max))))
+            let (result, status) = self.engine.withLock { engine -> (Int32, Int32) in
+                let ssl = engine.ssl
+                ERR_clear_error()
+                let result = SSL_read(ssl, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max))))
+                return (result, result > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, result))
+            }
             if result > 0 {
                 return Int(result)
             }
-            switch SSL_get_error(self.ssl, result) {
+            switch status {
             case SSL_ERROR_WANT_READ:
-                // TLS 1.3 may have produced a reply (for example to a key update) while reading.
-                try self.flush(timeout: deadline - .now)
+                // A record this read produced (a KeyUpdate answer) waits in the output buffer for the next write.
                 guard try self.fill(timeout: deadline - .now, context: "read") else {
-                    if lakemark_tls_received_close_notify(self.ssl) != 0 {
+                    if self.engine.withLock({ lakemark_tls_received_close_notify($0.ssl) }) != 0 {
                         return 0
                     }
                     throw TLSError(.connectionReset, "the server closed the connection without TLS close_notify")
@@ -235,32 +286,36 @@ public final class TLSConnection: HTTPTransportConnection {
         }
         let count: Int
         do {
-            count = try self.transport.read(into: self.scratch, timeout: timeout)
+            count = try self.transport.read(into: self.readScratch, timeout: timeout)
         } catch {
             throw TLSError.transport(error, during: context)
         }
         guard count > 0 else {
             return false
         }
-        self.push(UnsafeRawBufferPointer(rebasing: self.scratch[0..<count]))
+        self.push(UnsafeRawBufferPointer(rebasing: self.readScratch[0..<count]))
         return true
     }
 
     /// Hands received ciphertext to OpenSSL (a memory buffer accepts everything).
     private func push(_ bytes: UnsafeRawBufferPointer) {
-        _ = BIO_write(self.input, bytes.baseAddress, Int32(bytes.count))
+        self.engine.withLock { engine in
+            _ = BIO_write(SSL_get_rbio(engine.ssl), bytes.baseAddress, Int32(bytes.count))
+        }
     }
 
-    /// Writes every byte of ciphertext OpenSSL has produced to the transport.
+    /// Writes every byte of ciphertext OpenSSL has produced to the transport (the writing side only).
     private func flush(timeout: Duration) throws(TLSError) {
-        while BIO_ctrl_pending(self.output) > 0 {
-            let count = BIO_read(self.output, self.scratch.baseAddress, Int32(Self.scratchSize))
+        while true {
+            let count = self.engine.withLock { engine in
+                BIO_read(SSL_get_wbio(engine.ssl), self.writeScratch.baseAddress, Int32(Self.scratchSize))
+            }
             guard count > 0 else {
                 return
             }
             do {
                 try self.transport.write(
-                    UnsafeRawBufferPointer(rebasing: self.scratch[0..<Int(count)]),
+                    UnsafeRawBufferPointer(rebasing: self.writeScratch[0..<Int(count)]),
                     UnsafeRawBufferPointer(start: nil, count: 0),
                     timeout: timeout
                 )
@@ -270,8 +325,8 @@ public final class TLSConnection: HTTPTransportConnection {
         }
     }
 
-    private func handshakeFailure(_ status: Int32) -> TLSError {
-        let verification = SSL_get_verify_result(self.ssl)
+    private static func handshakeFailure(_ ssl: OpaquePointer, _ status: Int32) -> TLSError {
+        let verification = SSL_get_verify_result(ssl)
         if verification != X509_V_OK {
             let reason = String(cString: X509_verify_cert_error_string(verification))
             _ = OpenSSLErrorQueue.drain(fallback: "")

@@ -31,10 +31,18 @@ public struct TLSConnector: HTTPTransportConnector {
     ///   - host: The server's host name or IP literal (brackets allowed); the certificate must name it.
     ///   - port: The TCP port.
     ///   - timeout: The longest time for the TCP connection, any proxy tunnel and the handshake together.
+    ///   - applicationProtocols: The ALPN protocols offered, most preferred first (for example `["h2",
+    ///     "http/1.1"]`); see ``TLSConnection/negotiatedProtocol`` for the server's choice. Default: `http/1.1`.
     /// - Returns: The established connection.
     /// - Throws: ``TLSError``: `connectFailed`, `proxyFailed`, `timeout`, `handshakeFailed`,
-    ///   `verificationFailed` or `connectionReset`.
-    public func open(host: String, port: Int, timeout: Duration) throws(TLSError) -> TLSConnection {
+    ///   `verificationFailed` or `connectionReset`; `invalidConfiguration` for an empty or over-long protocol
+    ///   name.
+    public func open(
+        host: String,
+        port: Int,
+        timeout: Duration,
+        applicationProtocols: [String] = ["http/1.1"]
+    ) throws(TLSError) -> TLSConnection {
         let deadline = ContinuousClock.now + timeout
         let name = NoProxyRule.normalizedHost(host)
         let transport: any HTTPTransportConnection
@@ -56,7 +64,12 @@ public struct TLSConnector: HTTPTransportConnector {
         }
         let connection: TLSConnection
         do {
-            connection = try TLSConnection(transport: transport, context: self.context, host: name)
+            connection = try TLSConnection(
+                transport: transport,
+                context: self.context,
+                host: name,
+                applicationProtocols: applicationProtocols
+            )
         } catch {
             transport.close()
             throw error

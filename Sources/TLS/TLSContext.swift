@@ -29,7 +29,7 @@ final class TLSContext: Sendable {
         }
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         lakemark_tls_disable_compression_and_renegotiation(context)
-        let alpn: [UInt8] = [8] + Array("http/1.1".utf8)
+        let alpn = Self.alpnWireFormat(["http/1.1"]) ?? []
         // SSL_CTX_set_alpn_protos returns 0 on success.
         guard SSL_CTX_set_alpn_protos(context, alpn, UInt32(alpn.count)) == 0 else {
             SSL_CTX_free(context)
@@ -40,5 +40,20 @@ final class TLSContext: Sendable {
 
     deinit {
         SSL_CTX_free(self.pointer)
+    }
+
+    /// ALPN protocol names in the wire format of RFC 7301 §3.1: each name preceded by its length.
+    /// - Parameter protocols: The names, most preferred first.
+    /// - Returns: The bytes, or `nil` when the list is empty or a name is empty or longer than 255 bytes.
+    static func alpnWireFormat(_ protocols: [String]) -> [UInt8]? {
+        guard !protocols.isEmpty else { return nil }
+        var wire: [UInt8] = []
+        for name in protocols {
+            let bytes = Array(name.utf8)
+            guard (1...255).contains(bytes.count) else { return nil }
+            wire.append(UInt8(bytes.count))
+            wire += bytes
+        }
+        return wire
     }
 }

@@ -16,10 +16,13 @@ let usage = """
       options                   print the configuration reference (Markdown)
       bench-stages FILE         time each pipeline stage on an NDJSON corpus
       healthcheck [--url URL]   GET /healthz of the running service, exit 0 on 200 (container health checks)
+      lambda                    run as a Firehose data-transformation Lambda (custom runtime; README "Lambda")
       version                   print the version
     """
 
-switch arguments.first {
+switch arguments.first ?? (ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"] != nil ? "lambda" : nil) {
+case "lambda":
+    exit(LambdaCommand.run(arguments: Array(arguments.dropFirst())))
 case "serve":
     exit(ServeCommand.run(arguments: Array(arguments.dropFirst())))
 case "send":

@@ -291,6 +291,28 @@ import Testing
         #expect(handler.recordedCodes.allSatisfy { $0 == .queueFull })
     }
 
+    /// With a deep queue nothing is refused at once, but a request that waited longer than the queue timeout gets
+    /// a prompt 503 from the worker (its body unread) instead of being processed late.
+    @Test func requestThatWaitedTooLongIsAnsweredWithOverloadResponse() throws {
+        let handler = TestHandler()
+        let server = try startServer(handler: handler) {
+            $0.workerCount = 1
+            $0.queueWaitTimeout = .milliseconds(200)
+        }
+        defer { server.shutdown(gracePeriod: .seconds(2)) }
+        let first = try TestSocket(port: server.boundPort)
+        first.send("GET /slow?ms=600 HTTP/1.1\r\nHost: t\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.1)
+        let second = try TestSocket(port: server.boundPort)
+        second.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
+        #expect(try first.readResponse().status == .ok)
+        let late = try second.readResponse()
+        #expect(late.status == .serviceUnavailable)
+        #expect(handler.recordedCodes == [.queueTimeout])
+        let detail = handler.serverErrors.withLock { $0.first?.detail } ?? ""
+        #expect(detail.contains("for a free worker"))
+    }
+
     @Test func malformedRequestsAreAnsweredByTheReactor() throws {
         let handler = TestHandler()
         let server = try startServer(handler: handler) { $0.maxHeadBytes = 4_096 }

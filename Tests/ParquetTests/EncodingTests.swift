@@ -1,3 +1,4 @@
+import Codecs
 import Testing
 
 @testable import Parquet
@@ -115,5 +116,17 @@ import Testing
         allHigh.withUnsafeBytes { raw in #expect(ColumnStatistics.upperBound(raw) == nil) }
         let multibyte = Array(String(repeating: "é", count: 40).utf8)
         multibyte.withUnsafeBytes { raw in #expect(ColumnStatistics.upperBound(raw) == nil) }
+    }
+
+    @Test func pageCodecsProduceGzipMembersAndZstdFrames() throws {
+        let body = Array(repeating: Array("parquet page body ".utf8), count: 100).flatMap { $0 }
+        let gzip = PageCompressor(.gzip(level: 6)).withCompressed(body) { Array($0) }
+        #expect(gzip.starts(with: [0x1F, 0x8B]))
+        #expect(try Gzip.inflate(gzip, limit: body.count) == body)
+        let zstd = PageCompressor(.zstd(level: 3)).withCompressed(body) { Array($0) }
+        #expect(zstd.starts(with: [0x28, 0xB5, 0x2F, 0xFD]))
+        #expect(try Zstd.decompress(zstd, limit: body.count) == body)
+        #expect(PageCompressor(.uncompressed).withCompressed(body) { Array($0) } == body)
+        #expect(PageCompressor(.zstd(level: 1)).codec == 6 && PageCompressor(.gzip(level: 1)).codec == 2)
     }
 }

@@ -68,26 +68,38 @@ import Testing
         }
     }
 
-    @Test func aDictionaryThatOutgrowsThePageSizeFallsBackToPlain() throws {
+    @Test func dictionariesFallBackToPlainWhenTooBigAndAreDroppedWhenValuesAreDistinct() throws {
         var options = ParquetWriterOptions()
         options.dataPageSize = 16 * 1024
-        let fields: [ParquetField] = [SampleData.string("text"), SampleData.string("repeated")]
+        let fields: [ParquetField] = [
+            SampleData.string("text"), SampleData.string("repeated"), SampleData.string("distinct"),
+        ]
         let rows: [[ParquetValue]] = (0..<2000).map { index in
-            let text = String(repeating: "\(index % 977)-", count: 40)
-            return [index % 13 == 0 ? .null : .string(text), .string(["a", "b", "c"][index % 3])]
+            let text = String(repeating: "\(index / 3 % 977)-", count: 40)
+            return [
+                index % 13 == 0 ? .null : .string(text), .string(["a", "b", "c"][index % 3]),
+                .string("id-\(index)-\(String(repeating: "z", count: index % 50))"),
+            ]
         }
         guard let read = try readBack(fields, rows, options) else { return }
         let chunks = Array(RoundTripTests.chunks(read).joined())
+        func dataPages(_ chunk: [String: Any]) -> [[String: Any]] {
+            (chunk["pages"] as? [[String: Any]] ?? []).filter { $0["type"] as? Int == 0 }
+        }
+        // Repeating values whose dictionary outgrows the page size: dictionary pages first, then PLAIN.
         let text = chunks[0]
-        let textPages = (text["pages"] as? [[String: Any]] ?? []).filter { $0["type"] as? Int == 0 }
         #expect(text["has_dictionary_page"] as? Bool == true)
-        #expect(textPages.contains { $0["encoding"] as? Int == 2 })
-        #expect(textPages.contains { $0["encoding"] as? Int == 0 })
+        #expect(dataPages(text).first?["encoding"] as? Int == 2)
+        #expect(dataPages(text).last?["encoding"] as? Int == 0)
         #expect(Set(text["encodings"] as? [String] ?? []).isSuperset(of: ["PLAIN", "PLAIN_DICTIONARY"]))
+        // Few distinct values: dictionary all the way.
         let repeated = chunks[1]
-        let repeatedPages = (repeated["pages"] as? [[String: Any]] ?? []).filter { $0["type"] as? Int == 0 }
         #expect(repeated["has_dictionary_page"] as? Bool == true)
-        #expect(repeatedPages.allSatisfy { $0["encoding"] as? Int == 2 })
+        #expect(dataPages(repeated).allSatisfy { $0["encoding"] as? Int == 2 })
+        // Every value distinct: the dictionary is dropped before any page uses it.
+        let distinct = chunks[2]
+        #expect(distinct["has_dictionary_page"] as? Bool == false)
+        #expect(dataPages(distinct).allSatisfy { $0["encoding"] as? Int == 0 })
     }
 
     @Test func logicalTypesAndFooterFieldsAreWhatReadersExpect() throws {
@@ -136,6 +148,28 @@ import Testing
         #expect(duckdb["metadata"] == "STRUCT(product STRUCT(\"name\" VARCHAR, \"version\" VARCHAR), uid VARCHAR)")
     }
 
+    @Test func floatingPointBoundsSkipNaNAndOrderSignedZeros() throws {
+        let fields: [ParquetField] = [
+            .primitive(name: "nan", repetition: .optional, type: .double, logical: .none),
+            .primitive(name: "zeros", repetition: .optional, type: .float, logical: .none),
+            .primitive(name: "flag", repetition: .required, type: .boolean, logical: .none),
+        ]
+        let rows: [[ParquetValue]] = [
+            [.double(.nan), .float(0.0), .bool(true)], [.null, .float(-0.0), .bool(true)],
+            [.double(.nan), .null, .bool(true)],
+        ]
+        guard let read = try readBack(fields, rows, ParquetWriterOptions()) else { return }
+        let chunks = Array(RoundTripTests.chunks(read).joined())
+        let nan = chunks[0]["statistics"] as? [String: Any]
+        #expect(nan?["min"] is NSNull && nan?["max"] is NSNull)
+        #expect(nan?["null_count"] as? Int == 1)
+        let zeros = chunks[1]["statistics"] as? [String: Any]
+        #expect(zeros?["min"] as? String == "f:-0.0")
+        #expect(zeros?["max"] as? String == "f:0.0")
+        let flag = chunks[2]["statistics"] as? [String: Any]
+        #expect(flag?["min"] as? Bool == true && flag?["max"] as? Bool == true)
+    }
+
     @Test func aFileWithoutRowsIsReadable() throws {
         guard let read = try readBack(SampleData.fields, [], ParquetWriterOptions()) else { return }
         #expect(footer(read)["num_rows"] as? Int == 0)
@@ -157,6 +191,9 @@ import Testing
         RoundTripTests.expectRows(read, fields, rows)
         let pages = (RoundTripTests.chunks(read).first?.first?["pages"] as? [[String: Any]] ?? [])
         #expect(pages.map { $0["num_values"] as? Int ?? -1 } == [1, 1, 2])
+        // Only the page holding the long value has a truncated (inexact) maximum; its minimum is the value's prefix.
+        #expect(pages.map { $0["max_exact"] as? Bool } == [true, false, true])
+        #expect(pages.map { $0["min_exact"] as? Bool } == [true, false, true])
         let statistics = RoundTripTests.chunks(read).first?.first?["statistics"] as? [String: Any]
         #expect(statistics?["min"] as? String == "after")
         // The 5000-byte maximum is kept as a 64-byte upper bound: 63 "x" and a "y".

@@ -49,6 +49,9 @@ import Testing
                 for page in dataPages {
                     #expect((page["uncompressed"] as? Int ?? .max) <= pageLimit, "\(path) page over the limit")
                 }
+                let pageNulls = dataPages.reduce(0) { $0 + ($1["null_count"] as? Int ?? 0) }
+                let statistics = chunk["statistics"] as? [String: Any]
+                #expect(pageNulls == statistics?["null_count"] as? Int, "\(path) page null counts")
                 let dictionaryPages = pages.filter { $0["type"] as? Int == 2 }
                 #expect(dictionaryPages.count == ((chunk["has_dictionary_page"] as? Bool ?? false) ? 1 : 0))
             }
@@ -83,6 +86,40 @@ import Testing
             if isString {
                 #expect(chunk["has_dictionary_page"] as? Bool == dictionary)
             }
+        }
+    }
+
+    @Test func listsOfListsBareRepeatedGroupsAndRequiredNestingRoundTrip() throws {
+        guard ParquetReadBack.readersAvailable else {
+            print(ParquetReadBack.skipMessage)
+            return
+        }
+        let fields: [ParquetField] = [
+            .list(name: "matrix", repetition: .optional, element: .list(
+                name: "row", repetition: .optional, element: .primitive(
+                    name: "cell", repetition: .required, type: .int64, logical: .none))),
+            .group(name: "pairs", repetition: .repeated, fields: [
+                SampleData.string("k", .required),
+                .primitive(name: "v", repetition: .optional, type: .int32, logical: .none),
+            ]),
+            .group(name: "holder", repetition: .required, fields: [
+                .list(name: "items", repetition: .required, element: .primitive(
+                    name: "x", repetition: .optional, type: .double, logical: .none)),
+            ]),
+        ]
+        let rows: [[ParquetValue]] = [
+            [.list([.list([.int64(1), .int64(2)]), .null, .list([])]), .list([]), .group([.list([])])],
+            [.null, .list([.group([.string("a"), .null]), .group([.string("b"), .int32(2)])]),
+             .group([.list([.null, .double(1.5)])])],
+            [.list([]), .list([.group([.string(""), .int32(-1)])]), .group([.list([.double(-0.0)])])],
+            [.list([.null]), .list([]), .group([.list([])])],
+        ]
+        for dictionary in [true, false] {
+            var options = ParquetWriterOptions()
+            options.dictionary = dictionary
+            let read = try ParquetReadBack.read(try Self.write(fields, rows, options))
+            Self.expectRows(read, fields, rows)
+            Self.expectConsistentPages(read, pageLimit: options.dataPageSize)
         }
     }
 }

@@ -119,6 +119,8 @@ def walk_pages(data, start, total):
             if stats is not None:
                 page["null_count"] = stats.get(3)
                 page["has_min_max"] = 5 in stats and 6 in stats
+                page["max_exact"] = stats.get(7)
+                page["min_exact"] = stats.get(8)
         if 7 in header:
             page["num_values"] = header[7][1]
             page["encoding"] = header[7][2]

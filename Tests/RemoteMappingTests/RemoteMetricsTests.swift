@@ -17,6 +17,9 @@ import Testing
         let documents = fake.calls.flatMap(\.documents).count
         #expect(samples["lakemark_remote_mapping_calls_total"] == Double(fake.calls.count))
         #expect(samples["lakemark_remote_mapping_retries_total"] == 0)
+        let http1Calls = Double(fake.calls.count + fake.frameworkRequests)
+        #expect(samples[#"lakemark_remote_mapping_http_calls_total{protocol="http/1.1"}"#] == http1Calls)
+        #expect(samples[#"lakemark_remote_mapping_http_calls_total{protocol="h2"}"#] == 0)
         #expect(samples[#"lakemark_remote_mapping_texts_total{source="api"}"#] == Double(documents))
         #expect(samples["lakemark_mapping_cache_misses_total"] == Double(documents))
         #expect(samples.keys.allSatisfy { !$0.hasPrefix("lakemark_mapping_degraded_batches_total{") })

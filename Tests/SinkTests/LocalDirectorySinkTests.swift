@@ -71,7 +71,7 @@ import Testing
 
     static let invalidKeys: [BadKey] = [
         "", "/etc/passwd", "../escape.json", "a/../../b", "a/./b", "./a", "a//b", "a/", "trailing/..",
-        "nul\u{0}byte", "new\nline", "tab\there", "del\u{7F}", ".tmp-reserved", "dir/.tmp-x",
+        "nul\u{0}byte", "new\nline", "tab\there", "del\u{7F}", ".tmp-reserved", "dir/.tmp-x", ".lakemark-tmp/x.json",
         String(repeating: "a", count: 256), String(repeating: "ab/", count: 400) + "x",
     ].map(BadKey.init)
 
@@ -215,6 +215,31 @@ import Testing
         try sink.put(fitting)
         for object in fitting { #expect(scratch.contents("batch/" + object.key) == object.body) }
         #expect(!scratch.allFiles(under: "batch").contains { $0.contains(".tmp-") })
+    }
+
+    /// What a process killed mid-write left in its temporary area is removed by the next process; the areas of
+    /// live processes (lock held) and fresh areas without a lock file are left alone.
+    @Test func abandonedTemporaryAreasAreRemovedOnFirstUse() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let areas = scratch.path + "/.lakemark-tmp"
+        for area in ["1-dead", "2-live", "3-starting"] {
+            try FileManager.default.createDirectory(atPath: areas + "/" + area, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: areas + "/" + area + "/.tmp-7", contents: Data([1, 2]))
+        }
+        _ = FileManager.default.createFile(atPath: areas + "/1-dead/lock", contents: Data())
+        _ = FileManager.default.createFile(atPath: areas + "/2-live/lock", contents: Data())
+        let liveLock = open(areas + "/2-live/lock", O_RDWR)
+        defer { close(liveLock) }
+        #expect(flock(liveLock, LOCK_EX | LOCK_NB) == 0)
+
+        let sink = LocalDirectorySink(root: scratch.path)
+        try sink.put([SinkObject(key: "a/b.json.gz", body: [1])])
+        #expect(sink.abandonedTemporaryFilesRemoved == 1)
+        #expect(!FileManager.default.fileExists(atPath: areas + "/1-dead"))
+        #expect(FileManager.default.fileExists(atPath: areas + "/2-live/.tmp-7"))
+        #expect(FileManager.default.fileExists(atPath: areas + "/3-starting/.tmp-7"))
+        #expect(scratch.contents("a/b.json.gz") == [1])
     }
 
     @Test func checkWritableCreatesTheRootAndLeavesNothing() throws {

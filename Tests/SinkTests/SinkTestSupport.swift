@@ -15,7 +15,8 @@ struct ScratchDirectory {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Every file below `path` (relative paths, sorted), including hidden ones.
+    /// Every file below `path` (relative paths, sorted), including hidden ones, but for the lock files of the
+    /// sinks' temporary areas (which live as long as the sink's process).
     func allFiles(under sub: String = "") -> [String] {
         let base = sub.isEmpty ? path : path + "/" + sub
         guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
@@ -23,7 +24,7 @@ struct ScratchDirectory {
         while let item = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: base + "/" + item, isDirectory: &isDirectory),
-                !isDirectory.boolValue
+                !isDirectory.boolValue, !(item.contains(".lakemark-tmp/") && item.hasSuffix("/lock"))
             {
                 files.append(item)
             }

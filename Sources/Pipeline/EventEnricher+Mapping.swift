@@ -1,19 +1,7 @@
 import Mapping
 import RemoteMapping
 
-/// Raised when the remote mapper left texts unmapped and `mapping_failure` is `fail`: the batch answers 503.
-struct MappingUnavailable: Error {
-    /// Why the mapping failed.
-    let underlying: RemoteMappingError
-
-    /// The logged error code: `mapping.failed.<reason>`.
-    var code: String { "mapping.failed.\(underlying.reason)" }
-
-    /// The Firehose `errorMessage` (never contains the API key).
-    var message: String { "compliance mapping unavailable, retry later: \(underlying.description)" }
-}
-
-extension BatchProcessor {
+extension EventEnricher {
     /// Maps a batch's distinct texts. With the remote mapper, texts it could not map get no matches and the
     /// report says why, unless `mapping_failure` is `fail`.
     /// - Parameters:

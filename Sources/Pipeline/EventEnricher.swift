@@ -1,0 +1,146 @@
+import Codecs
+import Enrichment
+import Extraction
+import Firehose
+import JSONBytes
+import Mapping
+
+/// The per-event work every entry point shares: unpacking records, extracting and collecting distinct texts,
+/// mapping them once per batch, and splicing the result into each event's original bytes. Used by
+/// ``BatchProcessor`` (the HTTP endpoint) and ``LambdaTransformer`` (the Lambda transform).
+final class EventEnricher: Sendable {
+    /// An event ready to be spliced: parsed, with the index of its text in the batch's ``TextTable``.
+    struct Event {
+        /// The parsed event.
+        var tape: JSONTape
+        /// Where the event's text sits in the batch's text table; `nil` when it has no text.
+        var textIndex: Int?
+        /// The `cloudwatch_logs` member value, when the event came from a CloudWatch Logs envelope.
+        var cloudWatch: [UInt8]?
+        /// The path of the field the text came from (parquet output names its enrichment after it for OCSF input).
+        var textAttribute: String?
+    }
+
+    /// A batch's distinct texts, each mapped once.
+    struct TextTable {
+        /// The texts, in first-seen order.
+        private(set) var texts: [String] = []
+        private var indexes: [String: Int] = [:]
+
+        /// The index of `text`, adding it when new.
+        mutating func index(of text: String) -> Int {
+            if let known = indexes[text] { return known }
+            indexes[text] = texts.count
+            texts.append(text)
+            return texts.count - 1
+        }
+    }
+
+    /// The configuration (member name, remote mapping failure policy).
+    let configuration: Configuration
+    /// Turns records into events (gzip, CloudWatch Logs, wrappers).
+    let unpacker: RecordUnpacker
+    /// Finds each event's text.
+    let extractor: TextExtractor
+    /// Maps texts to controls.
+    let mapper: any ComplianceMapper
+    /// Frameworks, threshold and top-k for every event.
+    let mappingOptions: MappingOptions
+    /// Splices members into original bytes.
+    let splicer = MemberSplicer()
+
+    /// Creates an enricher.
+    /// - Parameters:
+    ///   - configuration: The configuration (limits, text sources, member name).
+    ///   - mapper: The compliance mapper.
+    ///   - mappingOptions: Frameworks, threshold and top-k for every event.
+    init(configuration: Configuration, mapper: any ComplianceMapper, mappingOptions: MappingOptions) {
+        self.configuration = configuration
+        self.unpacker = RecordUnpacker(
+            limits: RecordUnpacker.Limits(maxInflatedBytes: configuration.maxInflatedRecordBytes)
+        )
+        self.extractor = TextExtractor(
+            sourceFields: configuration.sourceFields,
+            maxTextBytes: configuration.maxTextBytes,
+            synthesizes: configuration.synthesizeText
+        )
+        self.mapper = mapper
+        self.mappingOptions = mappingOptions
+    }
+
+    /// Parses an unpacked event, reads its metadata and records its text.
+    /// - Parameters:
+    ///   - input: The event from ``RecordUnpacker``.
+    ///   - texts: The batch's text table; the event's text is added.
+    ///   - report: Receives wrapped and text-less counts and the extraction time.
+    /// - Returns: The event and its metadata (kind, region, account, time).
+    func prepare(
+        _ input: InputEvent,
+        texts: inout TextTable,
+        report: inout BatchReport
+    ) -> (event: Event, metadata: EventMetadata) {
+        let tape = input.tape ?? Self.parseEvent(input.bytes)
+        if input.isWrapped { report.wrappedEvents += 1 }
+        let metadata = EventMetadata.read(from: tape)
+        let extractStart = StageClock()
+        let extracted = extractor.extract(from: tape)
+        report.timings.extract += extractStart.elapsed()
+        var textIndex: Int?
+        if let text = extracted?.text {
+            textIndex = texts.index(of: text)
+        } else {
+            report.eventsWithoutText += 1
+        }
+        // The context member is added unless the event already has one of that name (never lose data).
+        let context =
+            tape.value(forKey: Self.cloudWatchMember, in: tape.rootIndex) == nil ? input.cloudWatch?.json() : nil
+        var textAttribute: String?
+        if case .field(let path)? = extracted?.origin, let first = path.parts.first {
+            textAttribute = first.joined(separator: ".")
+        }
+        let event = Event(tape: tape, textIndex: textIndex, cloudWatch: context, textAttribute: textAttribute)
+        return (event, metadata)
+    }
+
+    /// Appends the event with its members spliced in, then a newline.
+    /// - Parameters:
+    ///   - event: The prepared event.
+    ///   - arrays: The `secberus_compliance` JSON array per text of the batch's text table.
+    ///   - output: The buffer to append to.
+    func splice(_ event: Event, arrays: [[UInt8]], into output: inout [UInt8]) {
+        var members: [MemberSplicer.Member] = []
+        if let cloudWatch = event.cloudWatch {
+            members.append(.init(name: Self.cloudWatchMember, value: cloudWatch))
+        }
+        let compliance = event.textIndex.map { arrays[$0] } ?? Self.emptyArray
+        members.append(.init(name: configuration.memberName, value: compliance))
+        splicer.splice(event.tape, members: members, into: &output)
+        output.append(0x0A)
+    }
+
+    /// `[]`, the compliance of an event without text.
+    static let emptyArray: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "]")]
+
+    /// The member carrying a CloudWatch Logs event's envelope fields.
+    static let cloudWatchMember = "cloudwatch_logs"
+
+    /// Parses an event the unpacker produced; it is always one JSON object, but a defect there must not
+    /// lose data, so anything unparsable is kept whole as a base64 wrapper.
+    static func parseEvent(_ bytes: [UInt8]) -> JSONTape {
+        if let tape = try? JSONTape(parsing: bytes), tape.kind(tape.rootIndex) == .object { return tape }
+        var writer = JSONWriter(capacity: bytes.count * 4 / 3 + 32)
+        writer.appendRaw(#"{"_raw_base64":""#)
+        writer.appendRaw(Base64.encode(bytes))
+        writer.appendRaw(#""}"#)
+        // A base64 wrapper is valid JSON by construction.
+        return (try? JSONTape(parsing: writer.bytes)) ?? Self.emptyObject
+    }
+
+    /// `{}`, the last resort of ``parseEvent(_:)``.
+    static let emptyObject: JSONTape = {
+        guard let tape = try? JSONTape(parsing: [UInt8(ascii: "{"), UInt8(ascii: "}")]) else {
+            preconditionFailure("{} must parse")
+        }
+        return tape
+    }()
+}
