@@ -24,7 +24,8 @@ COPY Tests ./Tests
 RUN swift build -c release --product lakemark --static-swift-stdlib \
     && install -d /out \
     && install -m 0755 .build/release/lakemark /out/lakemark \
-    && cp -R .build/release/lakemark_Mapping.resources /out/
+    && cp -R .build/release/lakemark_Mapping.resources /out/ \
+    && cp -R .build/release/lakemark_OCSF.resources /out/
 
 FROM ${RUNTIME_IMAGE}
 # hadolint ignore=DL3008

@@ -67,6 +67,13 @@ let package = Package(
             resources: [.copy("Catalogs")],
             swiftSettings: swiftSettings
         ),
+        // OCSF class schemas (generated, pinned), converters from raw sources, validation and shredding.
+        .target(
+            name: "OCSF",
+            dependencies: ["JSONBytes", "ServiceSupport", "Extraction"],
+            resources: [.copy("Schemas")],
+            swiftSettings: swiftSettings
+        ),
         // Splicing `secberus_compliance` into the original bytes.
         .target(name: "Enrichment", dependencies: ["JSONBytes"], swiftSettings: swiftSettings),
         // Durable object stores: the local directory sink.
@@ -89,7 +96,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime", "Semantic",
+                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime", "Semantic", "OCSF", "Parquet",
             ],
             swiftSettings: swiftSettings
         ),
@@ -148,6 +155,14 @@ let package = Package(
         .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
         .testTarget(name: "SemanticTests", dependencies: ["Semantic"], exclude: ["Fixtures"]),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
+        .testTarget(name: "OCSFTests", dependencies: ["OCSF", "JSONBytes", "Extraction"]),
+        .testTarget(
+            name: "SecurityLakeTests",
+            dependencies: [
+                "Pipeline", "OCSF", "Parquet", "Sink", "S3", "Codecs", "JSONBytes", "HTTPClient", "HTTPCore",
+                "ServiceSupport", "AWSSigning", "NetworkTestSupport",
+            ]
+        ),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
         .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),

@@ -52,6 +52,17 @@ extension BatchProcessor {
         let matches = try enricher.mapTexts(texts.texts, report: &report)
         let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
         report.timings.map = clock.lap()
+        if let lake = securityLake {
+            return try buildSecurityLakeObjects(
+                events,
+                texts: texts.texts,
+                matches: matches,
+                arrays: arrays,
+                requestID: batch.requestID,
+                lake: lake,
+                report: &report
+            )
+        }
 
         var buffers: [ObjectKeyBuilder.Partition: [UInt8]] = [:]
         for prepared in events {
@@ -63,6 +74,12 @@ extension BatchProcessor {
         for (index, partition) in buffers.keys.sorted().enumerated() {
             let ndjson = buffers[partition] ?? []
             report.outputBytes += ndjson.count
+            if configuration.format == .ndjsonZstd {
+                let key = keys.key(for: partition, requestID: batch.requestID, index: index, fileExtension: "json.zst")
+                let body = Zstd.compress(ndjson, level: configuration.securityLake.zstdLevel)
+                objects.append(SinkObject(key: key, body: body))
+                continue
+            }
             let key = keys.key(for: partition, requestID: batch.requestID, index: index)
             objects.append(SinkObject(key: key, body: Gzip.deflate(ndjson, level: configuration.gzipLevel)))
         }

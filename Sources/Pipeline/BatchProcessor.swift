@@ -32,6 +32,8 @@ public final class BatchProcessor: Sendable {
     let sink: any ObjectSink
     /// Names objects from partitions and the request id.
     let keys = ObjectKeyBuilder()
+    /// The Security Lake writer (and spool) when the format is `parquet`.
+    let securityLake: SecurityLakeOutput?
 
     /// Creates a processor.
     /// - Parameters:
@@ -39,12 +41,16 @@ public final class BatchProcessor: Sendable {
     ///   - mapper: the compliance mapper.
     ///   - mappingOptions: frameworks, threshold and top-k for every event.
     ///   - sink: where objects are written.
+    ///   - securityLake: the OCSF Parquet writer and spool; required when the format is `parquet`, else ignored.
+    ///     Default: none.
     public init(
         configuration: Configuration,
         mapper: any ComplianceMapper,
         mappingOptions: MappingOptions,
-        sink: any ObjectSink
+        sink: any ObjectSink,
+        securityLake: SecurityLakeOutput? = nil
     ) {
+        self.securityLake = configuration.format == .parquet ? securityLake : nil
         self.configuration = configuration
         self.accessKeys = AccessKeyVerifier(keys: configuration.accessKeys)
         self.decoder = FirehoseBatchDecoder(
@@ -104,6 +110,8 @@ public final class BatchProcessor: Sendable {
             return failure(503, requestID: batch.requestID, code: "sink.\(error.code)", message: error.message, report)
         } catch let error as MappingUnavailable {
             return failure(503, requestID: batch.requestID, code: error.code, message: error.message, report)
+        } catch let error as SecurityLakeSpoolError {
+            return failure(503, requestID: batch.requestID, code: "spool.\(error.code)", message: error.message, report)
         } catch let error as MappingError {
             return failure(500, requestID: batch.requestID, code: "mapping.\(error.code)", message: "\(error)", report)
         } catch {

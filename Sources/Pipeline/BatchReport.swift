@@ -34,6 +34,12 @@ public struct BatchReport: Sendable {
     public var wrappedEvents = 0
     /// Events with no text to map (written with an empty array).
     public var eventsWithoutText = 0
+    /// Parquet output: OCSF records written or spooled.
+    public var ocsfRecords = 0
+    /// Parquet output: events with no OCSF mapping, written to the raw location.
+    public var ocsfUnmapped = 0
+    /// Parquet output: converted events that failed validation, written to the raw location.
+    public var ocsfInvalid = 0
     /// Distinct texts mapped.
     public var distinctTexts = 0
     /// Objects written.

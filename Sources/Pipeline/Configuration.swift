@@ -36,6 +36,10 @@ public struct Configuration: Sendable {
     public var ingestPath = "/"
     /// Accepted `X-Amz-Firehose-Access-Key` values; empty accepts every request. Default: none.
     public var accessKeys: [String] = []
+    /// How batches are written: `ndjson-gzip`, `ndjson-zstd` or `parquet`. Default: `ndjson-gzip`.
+    public var format = OutputFormat.ndjsonGzip
+    /// Locations, raw prefix, region and spool of `parquet` output.
+    public var securityLake = SecurityLakeSettings()
     /// Where batches land. Default: the directory `./lake`.
     public var sink = SinkLocation.directory("./lake")
     /// Region, endpoint, encryption, sizes, budget and TLS of an S3 sink (the `s3_*` options).

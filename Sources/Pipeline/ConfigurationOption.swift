@@ -94,6 +94,7 @@ public struct ConfigurationOption: Sendable {
                 }
                 $0.sourceName = name
             },
+        ] + securityLakeOptions + [
             .init(
                 "frameworks",
                 ["SECBERUS_FRAMEWORKS"],

@@ -17,6 +17,8 @@ final class EventEnricher: Sendable {
         var textIndex: Int?
         /// The `cloudwatch_logs` member value, when the event came from a CloudWatch Logs envelope.
         var cloudWatch: [UInt8]?
+        /// The path of the field the text came from (parquet output names its enrichment after it for OCSF input).
+        var textAttribute: String?
     }
 
     /// A batch's distinct texts, each mapped once.
@@ -92,7 +94,12 @@ final class EventEnricher: Sendable {
         // The context member is added unless the event already has one of that name (never lose data).
         let context =
             tape.value(forKey: Self.cloudWatchMember, in: tape.rootIndex) == nil ? input.cloudWatch?.json() : nil
-        return (Event(tape: tape, textIndex: textIndex, cloudWatch: context), metadata)
+        var textAttribute: String?
+        if case .field(let path)? = extracted?.origin, let first = path.parts.first {
+            textAttribute = first.joined(separator: ".")
+        }
+        let event = Event(tape: tape, textIndex: textIndex, cloudWatch: context, textAttribute: textAttribute)
+        return (event, metadata)
     }
 
     /// Appends the event with its members spliced in, then a newline.

@@ -20,6 +20,11 @@ enum RequestLog {
             "record_bytes": .int(report.recordBytes),
             "duration_ms": .double((seconds * 1_000 * 10).rounded() / 10),
         ]
+        if report.ocsfRecords + report.ocsfUnmapped + report.ocsfInvalid > 0 {
+            metadata["ocsf_records"] = .int(report.ocsfRecords)
+            metadata["ocsf_no_mapping"] = .int(report.ocsfUnmapped)
+            metadata["ocsf_invalid"] = .int(report.ocsfInvalid)
+        }
         if let source = head.sourceARNParts?.streamName { metadata["stream"] = .string(source) }
         if let remote = report.remoteMapping { remote.addMetadata(to: &metadata) }
         if let code = outcome.errorCode {

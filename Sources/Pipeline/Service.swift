@@ -21,6 +21,13 @@ public final class Service: Sendable {
     /// sources are thread-safe, and the reference itself never changes.
     nonisolated(unsafe) private let reloadSource: (any DispatchSourceSignal)?
 
+    /// The Parquet output, with `format` = `parquet`.
+    let securityLake: SecurityLakeOutput?
+    /// Flushes the spool's due partitions periodically (spooled Parquet output only).
+    nonisolated(unsafe) private let spoolTimer: (any DispatchSourceTimer)?
+    /// The queue ``spoolTimer`` runs on; shutdown waits on it for a flush in progress.
+    let spoolQueue: DispatchQueue
+
     /// The remote mapper, in `remote` and `remote-fallback` modes.
     let remoteMapper: RemoteMapper?
 
@@ -60,11 +67,17 @@ public final class Service: Sendable {
         self.remoteMapper = engine.remote
         let mapper = engine.mapper
         let sink = try sinkFactory.makeSink(configuration)
+        let lake = try Self.makeSecurityLake(configuration, sink: sink, logger: logger)
+        self.securityLake = lake
+        let spoolQueue = DispatchQueue(label: "lakemark.spool")
+        self.spoolQueue = spoolQueue
+        self.spoolTimer = lake?.spool.map { Self.makeSpoolTimer($0, queue: spoolQueue, logger: logger) }
         let processor = BatchProcessor(
             configuration: configuration,
             mapper: mapper,
             mappingOptions: options,
-            sink: sink
+            sink: sink,
+            securityLake: lake
         )
         let metrics = ServiceMetrics(
             ingestPath: configuration.ingestPath,
@@ -110,6 +123,7 @@ public final class Service: Sendable {
 
     deinit {
         reloadSource?.cancel()
+        spoolTimer?.cancel()
     }
 
     /// The remote mapper's totals since start-up (calls, cache, fallback, degradations by code); `nil` with the
@@ -123,6 +137,7 @@ public final class Service: Sendable {
     /// - Throws: ``HTTPServerError`` when the address cannot be bound.
     public func start() throws {
         try server.start()
+        spoolTimer?.resume()
         logger.notice(
             "lakemark listening",
             [
@@ -170,6 +185,9 @@ public final class Service: Sendable {
         logger.notice("shutting down", ["grace_seconds": .double(configuration.shutdownGraceSeconds)])
         server.shutdown(gracePeriod: .milliseconds(Int(configuration.shutdownGraceSeconds * 1_000)))
         server.waitUntilStopped()
+        spoolTimer?.cancel()
+        // A flush in progress finishes (its partition stays spooled otherwise, and is flushed at the next start).
+        spoolQueue.sync {}
         logger.notice("stopped")
     }
 

@@ -26,6 +26,9 @@ final class ServiceMetrics: Sendable {
     private let controlMessages: Counter
     private let wrappedEvents: Counter
     private let eventsWithoutText: Counter
+    private let ocsfRecords: Counter
+    private let ocsfUnmapped: Counter
+    private let ocsfInvalid: Counter
     private let wireBytes: Counter
     private let decodedBytes: Counter
     private let mappedTexts: Counter
@@ -64,6 +67,10 @@ final class ServiceMetrics: Sendable {
             "lakemark_events_without_text_total",
             help: "Events written with no text to map (empty secberus_compliance)."
         )
+        let ocsfHelp = "Parquet output: OCSF records written (or spooled), and events sent to the raw location."
+        ocsfRecords = r.counter("lakemark_ocsf_events_total", help: ocsfHelp, labels: ["outcome": "record"])
+        ocsfUnmapped = r.counter("lakemark_ocsf_events_total", help: ocsfHelp, labels: ["outcome": "no_mapping"])
+        ocsfInvalid = r.counter("lakemark_ocsf_events_total", help: ocsfHelp, labels: ["outcome": "invalid"])
         let bytesHelp = "Ingest request bytes: body on the wire, and decoded record bytes."
         wireBytes = r.counter("lakemark_request_bytes_total", help: bytesHelp, labels: ["stage": "wire"])
         decodedBytes = r.counter("lakemark_request_bytes_total", help: bytesHelp, labels: ["stage": "decoded"])
@@ -134,6 +141,9 @@ final class ServiceMetrics: Sendable {
             events.increment(by: report.events)
             wrappedEvents.increment(by: report.wrappedEvents)
             eventsWithoutText.increment(by: report.eventsWithoutText)
+            ocsfRecords.increment(by: report.ocsfRecords)
+            ocsfUnmapped.increment(by: report.ocsfUnmapped)
+            ocsfInvalid.increment(by: report.ocsfInvalid)
             sinkWrites.increment()
             sinkObjects.increment(by: report.objects)
             sinkBytes.increment(by: report.outputBytes)

@@ -1,0 +1,50 @@
+import Pipeline
+import Testing
+
+/// The Security Lake options as an operator writes them.
+@Suite struct SecurityLakeConfigurationTests {
+    @Test func optionsParseFromTheEnvironment() throws {
+        let configuration = try ConfigurationLoader.load(
+            path: nil,
+            environment: [
+                "LAKEMARK_FORMAT": "parquet",
+                "LAKEMARK_SECURITY_LAKE_LOCATIONS": "2004=s3://lake-bucket/ext/sec-2004/1.0/, 6003=ext/sec-6003/2.0",
+                "LAKEMARK_SECURITY_LAKE_REGION": "eu-west-1", "LAKEMARK_RAW_LOCATION": "ext/sec-errors",
+                "LAKEMARK_SPOOL_DIR": "/var/spool/lakemark", "LAKEMARK_SPOOL_MAX_AGE_SECONDS": "600",
+                "LAKEMARK_SPOOL_MAX_BYTES": "1048576", "LAKEMARK_PARQUET_ZSTD_LEVEL": "5",
+            ]
+        )
+        #expect(configuration.format == .parquet)
+        let lake = configuration.securityLake
+        #expect(lake.keyPrefix(classUID: 2004) == "ext/sec-2004/1.0/")
+        #expect(lake.keyPrefix(classUID: 6003) == "ext/sec-6003/2.0/")
+        #expect(lake.keyPrefix(classUID: 3002) == "ext/lakemark-3002/1.0/")
+        #expect(lake.keyPrefix(classUID: 2004, under: "ext") == "sec-2004/1.0/")
+        #expect(lake.keyPrefix(classUID: 2004, under: "other/") == nil)
+        #expect(lake.rawLocation == "ext/sec-errors/")
+        #expect(lake.region == "eu-west-1")
+        #expect(lake.spoolDirectory == "/var/spool/lakemark")
+        #expect(lake.spoolMaxAgeSeconds == 600)
+        #expect(lake.spoolMaxBytes == 1_048_576)
+        #expect(lake.zstdLevel == 5)
+        #expect(SecurityLakeSettings.bucket("s3://lake-bucket/ext/x/") == "lake-bucket")
+    }
+
+    @Test(arguments: [
+        ("LAKEMARK_FORMAT", "orc"), ("LAKEMARK_SECURITY_LAKE_LOCATIONS", "detection=s3://b/ext/x/"),
+        ("LAKEMARK_SECURITY_LAKE_LOCATIONS", "2004=s3://b/ext/../x/"), ("LAKEMARK_RAW_LOCATION", "raw/../x/"),
+        ("LAKEMARK_SPOOL_MAX_AGE_SECONDS", "0"), ("LAKEMARK_PARQUET_ZSTD_LEVEL", "30"),
+        ("LAKEMARK_SECURITY_LAKE_REGION", "eu west"),
+    ])
+    func badValuesNameTheOption(variable: (String, String)) {
+        #expect(throws: ConfigurationError.self) {
+            _ = try ConfigurationLoader.load(path: nil, environment: [variable.0: variable.1])
+        }
+    }
+
+    @Test func defaultIsTodaysGzipNDJSON() throws {
+        let configuration = try ConfigurationLoader.load(path: nil, environment: [:])
+        #expect(configuration.format == .ndjsonGzip)
+        #expect(configuration.securityLake.spoolDirectory == nil)
+    }
+}
