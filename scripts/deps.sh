@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing Lakemark needs on Debian, only what is missing.
-#   scripts/deps.sh build   - C libraries the Swift package links (zlib, OpenSSL's libcrypto)
+#   scripts/deps.sh build   - C libraries the Swift package links (zlib, OpenSSL's libcrypto, OpenBLAS)
 #   scripts/deps.sh test    - the above plus Python packages the tests use as real peers and oracles
 #                             (DuckDB reads what landed; botocore checks the SigV4 signer; moto serves
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
@@ -11,7 +11,7 @@ set -euo pipefail
 mode=${1:-build}
 
 need_apt=()
-pkgs=(zlib1g-dev libssl-dev pkg-config)
+pkgs=(zlib1g-dev libssl-dev pkg-config libopenblas-dev)
 [ "$mode" = "bench" ] && pkgs+=(curl bc)
 # The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.
 [ "$mode" = "test" ] && pkgs+=(curl openssl)

@@ -4,5 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
+# The sentence-embedding model for the Semantic tests (cached; they skip with a message when it is absent).
+scripts/fetch_model.sh || echo "test: all-MiniLM-L6-v2 not fetched; the Semantic model tests will skip" >&2
 swift build --build-tests
 swift test --skip-build "$@"

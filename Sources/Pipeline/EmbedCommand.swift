@@ -11,14 +11,18 @@ import Semantic
 public enum EmbedCommand {
     /// The usage text.
     static let usage = """
-        usage: lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N] < texts.tsv
+        usage: lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N] [--batch N] < texts.tsv
           --model DIR       model directory made by scripts/fetch_model.sh (all-MiniLM-L6-v2)
           --out FILE        write the embedding matrix to FILE (default: standard output)
           --json            write JSON lines {"id": ..., "vector": [...]} instead of a matrix file
           --max-tokens N    token limit per text, [CLS] and [SEP] included, 2...512 (default 128)
+          --batch N         texts per encoder call (default 256; 1 encodes one text at a time)
         input: one `id<TAB>text` per line; the text is the last field, the id may hold tabs;
                \\t \\n \\r \\\\ in the text stand for tab, newline, carriage return, backslash
         """
+
+    /// Texts per encoder call unless `--batch` says otherwise.
+    static let defaultBatch = 256
 
     /// Runs the command.
     /// - Parameter arguments: The arguments after `embed`.
@@ -28,6 +32,7 @@ public enum EmbedCommand {
         var output: String?
         var json = false
         var maxTokens = SentenceEncoder.defaultMaxTokens
+        var batch = defaultBatch
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -41,6 +46,9 @@ public enum EmbedCommand {
                 index += 1
             case "--max-tokens" where value.flatMap(Int.init) != nil:
                 maxTokens = Int(value!)!
+                index += 1
+            case "--batch" where (value.flatMap(Int.init) ?? 0) > 0:
+                batch = Int(value!)!
                 index += 1
             case "--json":
                 json = true
@@ -64,7 +72,12 @@ public enum EmbedCommand {
         }
         do {
             let encoder = try SentenceEncoder(modelDirectory: model, maxTokens: maxTokens)
-            let vectors = encoder.embed(rows.map(\.text))
+            let texts = rows.map(\.text)
+            var vectors: [[Float]] = []
+            vectors.reserveCapacity(texts.count)
+            for start in stride(from: 0, to: texts.count, by: batch) {
+                vectors.append(contentsOf: encoder.embed(Array(texts[start..<min(start + batch, texts.count)])))
+            }
             if json {
                 let lines = jsonLines(ids: rows.map(\.id), vectors: vectors)
                 if let output {

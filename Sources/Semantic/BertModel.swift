@@ -1,3 +1,4 @@
+import COpenBLAS
 import Glibc
 
 /// The all-MiniLM-L6-v2 network: BERT embeddings, 6 encoder layers, mean pooling, L2 normalisation.
@@ -46,13 +47,15 @@ struct BertModel: Sendable {
     /// Rows of the word-embedding table.
     let vocabularySize: Int
 
-    /// Reads and packs the weights of a BERT checkpoint of this shape.
+    /// Reads the weights of a BERT checkpoint of this shape and sets OpenBLAS to one thread per call
+    /// (callers run texts in parallel; BLAS threads on top of that would oversubscribe the cores).
     /// - Parameters:
     ///   - file: The mapped `model.safetensors`.
     ///   - vocabularySize: Rows of the word-embedding table (the tokenizer's vocabulary size).
     /// - Throws: `SemanticError.modelInvalid` when a tensor is missing or misshapen.
     init(file: SafeTensorsFile, vocabularySize: Int) throws(SemanticError) {
         let h = Self.hidden
+        openblas_set_num_threads(1)
         self.file = file
         self.vocabularySize = vocabularySize
         wordEmbeddings = try file.entry("embeddings.word_embeddings.weight", shape: [vocabularySize, h])
