@@ -114,21 +114,23 @@ public enum EmbedCommand {
     /// - Parameter data: The whole input.
     /// - Returns: The rows in order, or the first malformed line.
     static func parse(_ data: Data) -> Result<[(id: String, text: String)], InputProblem> {
-        guard let input = String(data: data, encoding: .utf8) else {
-            return .failure(InputProblem(text: "the input is not UTF-8"))
-        }
         var rows: [(id: String, text: String)] = []
-        for (number, rawLine) in input.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // Bytes, not Characters: "\r\n" is one Character and would hide the line break.
+        for (number, rawLine) in [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
             if line.isEmpty { continue }
-            guard let tab = line.lastIndex(of: "\t") else {
+            guard let tab = line.lastIndex(of: 0x09) else {
                 return .failure(InputProblem(text: "line \(number + 1): expected id<TAB>text"))
             }
-            let id = String(line[..<tab])
+            guard let id = String(validating: line[..<tab], as: UTF8.self),
+                let text = String(validating: line[(tab + 1)...], as: UTF8.self)
+            else {
+                return .failure(InputProblem(text: "line \(number + 1): not UTF-8"))
+            }
             guard !id.isEmpty else {
                 return .failure(InputProblem(text: "line \(number + 1): the id is empty"))
             }
-            rows.append((id, unescape(line[line.index(after: tab)...])))
+            rows.append((id, unescape(Substring(text))))
         }
         return .success(rows)
     }

@@ -186,7 +186,11 @@ struct BertModel: Sendable {
     }
 
     /// Scaled dot-product attention of one text, all heads. `qkv` rows are `[q | k | v]`, 3 × 384 floats.
-    private static func attention(_ qkv: UnsafeMutablePointer<Float>, length: Int, into context: UnsafeMutablePointer<Float>) {
+    private static func attention(
+        _ qkv: UnsafeMutablePointer<Float>,
+        length: Int,
+        into context: UnsafeMutablePointer<Float>
+    ) {
         let h = hidden
         let stride = 3 * h
         var weights = [Float](repeating: 0, count: length)
@@ -265,8 +269,9 @@ struct BertModel: Sendable {
                 for chunk in 0..<chunks {
                     let offset = chunk * 64
                     let value = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                    let scaled = (value - mean) * inverse * weight.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                        + bias.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    let gamma = weight.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    let beta = bias.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    let scaled = (value - mean) * inverse * gamma + beta
                     raw.storeBytes(of: scaled, toByteOffset: offset, as: SIMD16<Float>.self)
                 }
             }

@@ -140,7 +140,12 @@ final class SafeTensorsFile: @unchecked Sendable {
             if elementSize > 0, elements * elementSize != offsets[1] - offsets[0] {
                 throw SemanticError(.modelInvalid, "\(path): tensor \(name) length does not match its shape")
             }
-            entries[name] = Entry(dtype: dtype, shape: shape, offset: dataStart + offsets[0], length: offsets[1] - offsets[0])
+            entries[name] = Entry(
+                dtype: dtype,
+                shape: shape,
+                offset: dataStart + offsets[0],
+                length: offsets[1] - offsets[0]
+            )
         }
         return entries
     }
