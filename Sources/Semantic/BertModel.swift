@@ -114,6 +114,7 @@ struct BertModel: Sendable {
     ///   every id below ``vocabularySize``.
     /// - Returns: One L2-normalised vector of ``hidden`` floats per sequence.
     func embed(_ sequences: [[Int32]]) -> [[Float]] {
+        guard !sequences.isEmpty else { return [] }
         let h = Self.hidden
         let total = sequences.reduce(0) { $0 + $1.count }
         var states = [Float](repeating: 0, count: total * h)

@@ -96,7 +96,7 @@ final class SafeTensorsFile: @unchecked Sendable {
     ///   - name: The tensor's name.
     ///   - shape: The shape the model expects.
     /// - Returns: The elements in row-major order.
-    /// - Throws: `SemanticError.modelInvalid` as ``floats(_:shape:)``.
+    /// - Throws: `SemanticError.modelInvalid` as ``entry(_:shape:)``.
     func array(_ name: String, shape: [Int]) throws(SemanticError) -> [Float] {
         let raw = bytes(of: try entry(name, shape: shape))
         let count = raw.count / 4

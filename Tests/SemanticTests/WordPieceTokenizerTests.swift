@@ -85,6 +85,16 @@ import Testing
         }
     }
 
+    @Test func vocabTxtWithWindowsLineEndingsKeepsIds() throws {
+        let directory = ModelFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lines = "[PAD]\r\n[UNK]\r\n[CLS]\r\n[SEP]\r\nroot\r\n##s\r\n"
+        try ModelFixture.createFile(atPath: directory + "/vocab.txt", contents: Data(lines.utf8))
+        let tokenizer = try WordPieceTokenizer(modelDirectory: directory)
+        #expect(tokenizer.vocabularySize == 6)
+        #expect(tokenizer.tokenize("Roots", maxTokens: 8) == [2, 4, 5, 3])
+    }
+
     @Test func missingVocabularyIsModelNotFound() {
         let directory = ModelFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
