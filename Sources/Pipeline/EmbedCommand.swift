@@ -1,6 +1,8 @@
+import Dispatch
 import Foundation
 import JSONBytes
 import Semantic
+import Synchronization
 
 /// `lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N]`: sentence embeddings of texts read as
 /// TSV on standard input, written as an ``EmbeddingMatrix`` file (or JSON lines with `--json`).
@@ -11,12 +13,13 @@ import Semantic
 public enum EmbedCommand {
     /// The usage text.
     static let usage = """
-        usage: lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N] [--batch N] < texts.tsv
+        usage: lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N] [--batch N] [--threads N] < in.tsv
           --model DIR       model directory made by scripts/fetch_model.sh (all-MiniLM-L6-v2)
           --out FILE        write the embedding matrix to FILE (default: standard output)
           --json            write JSON lines {"id": ..., "vector": [...]} instead of a matrix file
           --max-tokens N    token limit per text, [CLS] and [SEP] included, 2...512 (default 128)
           --batch N         texts per encoder call (default 256; 1 encodes one text at a time)
+          --threads N       batches encoded in parallel (default: the number of cores)
         input: one `id<TAB>text` per line; the text is the last field, the id may hold tabs;
                \\t \\n \\r \\\\ in the text stand for tab, newline, carriage return, backslash
         """
@@ -33,6 +36,7 @@ public enum EmbedCommand {
         var json = false
         var maxTokens = SentenceEncoder.defaultMaxTokens
         var batch = defaultBatch
+        var threads = ProcessInfo.processInfo.activeProcessorCount
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -49,6 +53,9 @@ public enum EmbedCommand {
                 index += 1
             case "--batch" where (value.flatMap(Int.init) ?? 0) > 0:
                 batch = Int(value!)!
+                index += 1
+            case "--threads" where (value.flatMap(Int.init) ?? 0) > 0:
+                threads = Int(value!)!
                 index += 1
             case "--json":
                 json = true
@@ -72,12 +79,7 @@ public enum EmbedCommand {
         }
         do {
             let encoder = try SentenceEncoder(modelDirectory: model, maxTokens: maxTokens)
-            let texts = rows.map(\.text)
-            var vectors: [[Float]] = []
-            vectors.reserveCapacity(texts.count)
-            for start in stride(from: 0, to: texts.count, by: batch) {
-                vectors.append(contentsOf: encoder.embed(Array(texts[start..<min(start + batch, texts.count)])))
-            }
+            let vectors = embed(rows.map(\.text), with: encoder, batch: batch, threads: threads)
             if json {
                 let lines = jsonLines(ids: rows.map(\.id), vectors: vectors)
                 if let output {
@@ -102,6 +104,30 @@ public enum EmbedCommand {
         } catch {
             return fail("\(error)", status: 1)
         }
+    }
+
+    /// Encodes texts in batches of `batch`, up to `threads` batches at a time.
+    /// - Parameters:
+    ///   - texts: The texts.
+    ///   - encoder: The encoder (safe to share between threads).
+    ///   - batch: Texts per encoder call.
+    ///   - threads: Batches in flight at once.
+    /// - Returns: One vector per text, in order.
+    static func embed(_ texts: [String], with encoder: SentenceEncoder, batch: Int, threads: Int) -> [[Float]] {
+        let starts = Array(stride(from: 0, to: texts.count, by: batch))
+        let results = Mutex<[Int: [[Float]]]>([:])
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(threads, starts.count)) { _ in
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < starts.count else { return }
+                let start = starts[index]
+                let vectors = encoder.embed(Array(texts[start..<min(start + batch, texts.count)]))
+                results.withLock { $0[index] = vectors }
+            }
+        }
+        let batches = results.withLock { $0 }
+        return starts.indices.flatMap { batches[$0] ?? [] }
     }
 
     /// A message about the input.

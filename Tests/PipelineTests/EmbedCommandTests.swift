@@ -37,6 +37,7 @@ import Testing
         #expect(EmbedCommand.run(arguments: []) == 2)
         #expect(EmbedCommand.run(arguments: ["--model"]) == 2)
         #expect(EmbedCommand.run(arguments: ["--model", "m", "--batch", "0"]) == 2)
+        #expect(EmbedCommand.run(arguments: ["--model", "m", "--threads", "x"]) == 2)
         #expect(EmbedCommand.run(arguments: ["--model", "m", "--unknown"]) == 2)
     }
 
@@ -58,7 +59,7 @@ import Testing
         }
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["embed", "--model", model, "--json", "--batch", "2"]
+        process.arguments = ["embed", "--model", model, "--json", "--batch", "1", "--threads", "3"]
         let input = Pipe()
         let output = Pipe()
         process.standardInput = input
