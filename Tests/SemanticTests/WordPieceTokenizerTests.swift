@@ -52,6 +52,8 @@ import Testing
 
     @Test func vocabularyWithoutSpecialTokensIsRefused() {
         #expect(throws: SemanticError.self) { try WordPieceTokenizer(vocabulary: ["a": 0]) }
+        let sparse: [String: Int32] = ["[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "far": 99_999]
+        #expect(ModelFixture.errorCode { try WordPieceTokenizer(vocabulary: sparse) } == .modelInvalid)
     }
 
     @Test(.enabled(if: ModelFixture.available, ModelFixture.missing))
