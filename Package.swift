@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libssl for the TLS target (separate from COpenSSL so that AWSSigning links libcrypto only).
         .systemLibrary(name: "COpenSSLTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+        // OpenBLAS for the sentence encoder's dense layers (runtime dispatch to the CPU's widest SIMD).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
         .systemLibrary(name: "CLinux"),
         // HTTP/2 framing, HPACK and flow control for the HTTP2Client target.
@@ -125,10 +127,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Native all-MiniLM-L6-v2 sentence embeddings (WordPiece, 6-layer BERT, SIMD kernels); weights from
-        // scripts/fetch_model.sh.
-        // Optimised in debug builds too: its unoptimised SIMD loops are ~100x slower, too slow for its tests.
-        .target(name: "Semantic", swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Native all-MiniLM-L6-v2 sentence embeddings (WordPiece, 6-layer BERT on OpenBLAS + SIMD); weights from
+        // scripts/fetch_model.sh. Optimised in debug builds too: unoptimised SIMD loops are ~100x slower.
+        .target(
+            name: "Semantic",
+            dependencies: ["COpenBLAS"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
         // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
         .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink", "AWSCredentialChain"], swiftSettings: swiftSettings),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Lakemark needs on Debian, only what is missing.
 #   scripts/deps.sh build   - C libraries the Swift package links (zlib, zstd, OpenSSL's libcrypto and libssl,
-#                             nghttp2)
+#                             nghttp2, OpenBLAS)
 #   scripts/deps.sh test    - the above plus Python packages the tests use as real peers and oracles
 #                             (DuckDB reads what landed; botocore checks the SigV4 signer; moto serves
 #                             S3, STS and Secrets Manager on 127.0.0.1; cfn-lint, kubernetes-validate and
@@ -15,7 +15,7 @@ set -euo pipefail
 mode=${1:-build}
 
 need_apt=()
-pkgs=(zlib1g-dev libzstd-dev libssl-dev libnghttp2-dev pkg-config)
+pkgs=(zlib1g-dev libzstd-dev libssl-dev libnghttp2-dev libopenblas-dev pkg-config)
 [ "$mode" = "bench" ] && pkgs+=(curl bc)
 [ "$mode" = "lambda" ] && pkgs+=(zip binutils)
 # The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh suite
+# The sentence-embedding model for the Semantic tests (cached; they skip with a message when it is absent).
+scripts/fetch_model.sh || echo "test: all-MiniLM-L6-v2 not fetched; the Semantic model tests will skip" >&2
 swift build --build-tests
 swift test --skip-build "$@"
 # The reliability suite's short profile (simulator + faults, load, security, fuzzing) on the debug build.

@@ -1,6 +1,8 @@
+import Dispatch
 import Foundation
 import JSONBytes
 import Semantic
+import Synchronization
 
 /// `lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N]`: sentence embeddings of texts read as
 /// TSV on standard input, written as an ``EmbeddingMatrix`` file (or JSON lines with `--json`).
@@ -11,14 +13,19 @@ import Semantic
 public enum EmbedCommand {
     /// The usage text.
     static let usage = """
-        usage: lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N] < texts.tsv
+        usage: lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N] [--batch N] [--threads N] < in.tsv
           --model DIR       model directory made by scripts/fetch_model.sh (all-MiniLM-L6-v2)
           --out FILE        write the embedding matrix to FILE (default: standard output)
           --json            write JSON lines {"id": ..., "vector": [...]} instead of a matrix file
           --max-tokens N    token limit per text, [CLS] and [SEP] included, 2...512 (default 128)
+          --batch N         texts per encoder call (default 256; 1 encodes one text at a time)
+          --threads N       batches encoded in parallel (default: the number of cores)
         input: one `id<TAB>text` per line; the text is the last field, the id may hold tabs;
                \\t \\n \\r \\\\ in the text stand for tab, newline, carriage return, backslash
         """
+
+    /// Texts per encoder call unless `--batch` says otherwise.
+    static let defaultBatch = 256
 
     /// Runs the command.
     /// - Parameter arguments: The arguments after `embed`.
@@ -28,6 +35,8 @@ public enum EmbedCommand {
         var output: String?
         var json = false
         var maxTokens = SentenceEncoder.defaultMaxTokens
+        var batch = defaultBatch
+        var threads = ProcessInfo.processInfo.activeProcessorCount
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -41,6 +50,12 @@ public enum EmbedCommand {
                 index += 1
             case "--max-tokens" where value.flatMap(Int.init) != nil:
                 maxTokens = Int(value!)!
+                index += 1
+            case "--batch" where (value.flatMap(Int.init) ?? 0) > 0:
+                batch = Int(value!)!
+                index += 1
+            case "--threads" where (value.flatMap(Int.init) ?? 0) > 0:
+                threads = Int(value!)!
                 index += 1
             case "--json":
                 json = true
@@ -64,7 +79,7 @@ public enum EmbedCommand {
         }
         do {
             let encoder = try SentenceEncoder(modelDirectory: model, maxTokens: maxTokens)
-            let vectors = encoder.embed(rows.map(\.text))
+            let vectors = embed(rows.map(\.text), with: encoder, batch: batch, threads: threads)
             if json {
                 let lines = jsonLines(ids: rows.map(\.id), vectors: vectors)
                 if let output {
@@ -91,6 +106,30 @@ public enum EmbedCommand {
         }
     }
 
+    /// Encodes texts in batches of `batch`, up to `threads` batches at a time.
+    /// - Parameters:
+    ///   - texts: The texts.
+    ///   - encoder: The encoder (safe to share between threads).
+    ///   - batch: Texts per encoder call.
+    ///   - threads: Batches in flight at once.
+    /// - Returns: One vector per text, in order.
+    static func embed(_ texts: [String], with encoder: SentenceEncoder, batch: Int, threads: Int) -> [[Float]] {
+        let starts = Array(stride(from: 0, to: texts.count, by: batch))
+        let results = Mutex<[Int: [[Float]]]>([:])
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(threads, starts.count)) { _ in
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < starts.count else { return }
+                let start = starts[index]
+                let vectors = encoder.embed(Array(texts[start..<min(start + batch, texts.count)]))
+                results.withLock { $0[index] = vectors }
+            }
+        }
+        let batches = results.withLock { $0 }
+        return starts.indices.flatMap { batches[$0] ?? [] }
+    }
+
     /// A message about the input.
     struct InputProblem: Error {
         /// What is wrong, with the line number.
@@ -101,21 +140,23 @@ public enum EmbedCommand {
     /// - Parameter data: The whole input.
     /// - Returns: The rows in order, or the first malformed line.
     static func parse(_ data: Data) -> Result<[(id: String, text: String)], InputProblem> {
-        guard let input = String(data: data, encoding: .utf8) else {
-            return .failure(InputProblem(text: "the input is not UTF-8"))
-        }
         var rows: [(id: String, text: String)] = []
-        for (number, rawLine) in input.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // Bytes, not Characters: "\r\n" is one Character and would hide the line break.
+        for (number, rawLine) in [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
             if line.isEmpty { continue }
-            guard let tab = line.lastIndex(of: "\t") else {
+            guard let tab = line.lastIndex(of: 0x09) else {
                 return .failure(InputProblem(text: "line \(number + 1): expected id<TAB>text"))
             }
-            let id = String(line[..<tab])
+            guard let id = String(validating: line[..<tab], as: UTF8.self),
+                let text = String(validating: line[(tab + 1)...], as: UTF8.self)
+            else {
+                return .failure(InputProblem(text: "line \(number + 1): not UTF-8"))
+            }
             guard !id.isEmpty else {
                 return .failure(InputProblem(text: "line \(number + 1): the id is empty"))
             }
-            rows.append((id, unescape(line[line.index(after: tab)...])))
+            rows.append((id, unescape(Substring(text))))
         }
         return .success(rows)
     }

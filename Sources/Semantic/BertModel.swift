@@ -1,3 +1,4 @@
+import COpenBLAS
 import Glibc
 
 /// The all-MiniLM-L6-v2 network: BERT embeddings, 6 encoder layers, mean pooling, L2 normalisation.
@@ -23,8 +24,12 @@ struct BertModel: Sendable {
 
     /// One encoder layer.
     struct Layer: Sendable {
-        /// Query (pre-scaled by 1/√32), key and value projections side by side: 384 → 1152.
-        let queryKeyValue: DenseLayer
+        /// Query projection 384 → 384, written to columns 0..<384 of a 1152-wide row.
+        let query: DenseLayer
+        /// Key projection, written to columns 384..<768.
+        let key: DenseLayer
+        /// Value projection, written to columns 768..<1152.
+        let value: DenseLayer
         /// Attention output projection 384 → 384.
         let attentionOutput: DenseLayer
         /// Layer norm after attention (weight, bias).
@@ -46,13 +51,16 @@ struct BertModel: Sendable {
     /// Rows of the word-embedding table.
     let vocabularySize: Int
 
-    /// Reads and packs the weights of a BERT checkpoint of this shape.
+    /// Finds the weights of a BERT checkpoint of this shape (dense weights stay mapped, the small tensors
+    /// are copied) and sets OpenBLAS to one thread per call
+    /// (callers run texts in parallel; BLAS threads on top of that would oversubscribe the cores).
     /// - Parameters:
     ///   - file: The mapped `model.safetensors`.
     ///   - vocabularySize: Rows of the word-embedding table (the tokenizer's vocabulary size).
     /// - Throws: `SemanticError.modelInvalid` when a tensor is missing or misshapen.
     init(file: SafeTensorsFile, vocabularySize: Int) throws(SemanticError) {
         let h = Self.hidden
+        openblas_set_num_threads(1)
         self.file = file
         self.vocabularySize = vocabularySize
         wordEmbeddings = try file.entry("embeddings.word_embeddings.weight", shape: [vocabularySize, h])
@@ -61,40 +69,37 @@ struct BertModel: Sendable {
         positionEmbeddings = positions.indices.map { positions[$0] + types[$0 % h] }
         embeddingNorm = try Self.norm(file, "embeddings.LayerNorm")
         var layers: [Layer] = []
-        let scale = 1 / Float(Self.headSize).squareRoot()
         for index in 0..<Self.layerCount {
             let prefix = "encoder.layer.\(index)."
-            let query = try Self.dense(file, prefix + "attention.self.query", inputs: h, outputs: h, scale: scale)
-            let key = try Self.dense(file, prefix + "attention.self.key", inputs: h, outputs: h)
-            let value = try Self.dense(file, prefix + "attention.self.value", inputs: h, outputs: h)
             layers.append(
                 Layer(
-                    queryKeyValue: DenseLayer(concatenating: [query, key, value]),
-                    attentionOutput: try Self.dense(file, prefix + "attention.output.dense", inputs: h, outputs: h),
+                    query: try DenseLayer(file: file, prefix: prefix + "attention.self.query", inputs: h, outputs: h),
+                    key: try DenseLayer(file: file, prefix: prefix + "attention.self.key", inputs: h, outputs: h),
+                    value: try DenseLayer(file: file, prefix: prefix + "attention.self.value", inputs: h, outputs: h),
+                    attentionOutput: try DenseLayer(
+                        file: file,
+                        prefix: prefix + "attention.output.dense",
+                        inputs: h,
+                        outputs: h
+                    ),
                     attentionNorm: try Self.norm(file, prefix + "attention.output.LayerNorm"),
-                    up: try Self.dense(file, prefix + "intermediate.dense", inputs: h, outputs: Self.intermediate),
-                    down: try Self.dense(file, prefix + "output.dense", inputs: Self.intermediate, outputs: h),
+                    up: try DenseLayer(
+                        file: file,
+                        prefix: prefix + "intermediate.dense",
+                        inputs: h,
+                        outputs: Self.intermediate
+                    ),
+                    down: try DenseLayer(
+                        file: file,
+                        prefix: prefix + "output.dense",
+                        inputs: Self.intermediate,
+                        outputs: h
+                    ),
                     outputNorm: try Self.norm(file, prefix + "output.LayerNorm")
                 )
             )
         }
         self.layers = layers
-    }
-
-    private static func dense(
-        _ file: SafeTensorsFile,
-        _ prefix: String,
-        inputs: Int,
-        outputs: Int,
-        scale: Float = 1
-    ) throws(SemanticError) -> DenseLayer {
-        DenseLayer(
-            weight: try file.array(prefix + ".weight", shape: [outputs, inputs]),
-            bias: try file.array(prefix + ".bias", shape: [outputs]),
-            inputs: inputs,
-            outputs: outputs,
-            scale: scale
-        )
     }
 
     private static func norm(
@@ -109,6 +114,7 @@ struct BertModel: Sendable {
     ///   every id below ``vocabularySize``.
     /// - Returns: One L2-normalised vector of ``hidden`` floats per sequence.
     func embed(_ sequences: [[Int32]]) -> [[Float]] {
+        guard !sequences.isEmpty else { return [] }
         let h = Self.hidden
         let total = sequences.reduce(0) { $0 + $1.count }
         var states = [Float](repeating: 0, count: total * h)
@@ -168,24 +174,32 @@ struct BertModel: Sendable {
     ) {
         let h = Self.hidden
         let rows = starts.last.map { $0 + sequences[sequences.count - 1].count } ?? 0
-        // Q|K|V into the wide buffer (1152 of its 1536 columns per row), attention context into tmp.
-        layer.queryKeyValue.apply(x, rows: rows, into: big)
+        // Q|K|V side by side in the wide buffer (1152 of its 1536 columns per row), attention context into tmp.
+        layer.query.apply(x, rows: rows, into: big, outputStride: 3 * h)
+        layer.key.apply(x, rows: rows, into: big + h, outputStride: 3 * h)
+        layer.value.apply(x, rows: rows, into: big + 2 * h, outputStride: 3 * h)
         for index in sequences.indices {
             Self.attention(big + starts[index] * 3 * h, length: sequences[index].count, into: tmp + starts[index] * h)
         }
         // x = LayerNorm(x + context·Woᵀ + bo); the projection lands in the wide buffer first.
-        layer.attentionOutput.apply(tmp, rows: rows, into: big)
+        layer.attentionOutput.apply(tmp, rows: rows, into: big, outputStride: h)
         Self.addAndNormalize(x, big, rows: rows, layer.attentionNorm)
-        layer.up.apply(x, rows: rows, into: big)
+        layer.up.apply(x, rows: rows, into: big, outputStride: Self.intermediate)
         Self.gelu(big, count: rows * Self.intermediate)
-        layer.down.apply(big, rows: rows, into: tmp)
+        layer.down.apply(big, rows: rows, into: tmp, outputStride: h)
         Self.addAndNormalize(x, tmp, rows: rows, layer.outputNorm)
     }
 
-    /// Scaled dot-product attention of one text, all heads. `qkv` rows are `[q | k | v]`, 3 × 384 floats.
-    private static func attention(_ qkv: UnsafeMutablePointer<Float>, length: Int, into context: UnsafeMutablePointer<Float>) {
+    /// Scaled dot-product attention (scores times 1/√32) of one text, all heads. `qkv` rows are `[q | k | v]`,
+    /// 3 × 384 floats.
+    private static func attention(
+        _ qkv: UnsafeMutablePointer<Float>,
+        length: Int,
+        into context: UnsafeMutablePointer<Float>
+    ) {
         let h = hidden
         let stride = 3 * h
+        let scale = 1 / Float(headSize).squareRoot()
         var weights = [Float](repeating: 0, count: length)
         weights.withUnsafeMutableBufferPointer { p in
             for head in 0..<heads {
@@ -199,7 +213,7 @@ struct BertModel: Sendable {
                         let k = UnsafeRawPointer(qkv + j * stride + h + offset)
                         let product = q0 * k.loadUnaligned(as: SIMD16<Float>.self)
                             + q1 * k.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-                        let score = product.sum()
+                        let score = product.sum() * scale
                         p[j] = score
                         largest = max(largest, score)
                     }
@@ -262,8 +276,9 @@ struct BertModel: Sendable {
                 for chunk in 0..<chunks {
                     let offset = chunk * 64
                     let value = raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                    let scaled = (value - mean) * inverse * weight.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-                        + bias.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    let gamma = weight.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    let beta = bias.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+                    let scaled = (value - mean) * inverse * gamma + beta
                     raw.storeBytes(of: scaled, toByteOffset: offset, as: SIMD16<Float>.self)
                 }
             }

@@ -96,7 +96,7 @@ final class SafeTensorsFile: @unchecked Sendable {
     ///   - name: The tensor's name.
     ///   - shape: The shape the model expects.
     /// - Returns: The elements in row-major order.
-    /// - Throws: `SemanticError.modelInvalid` as ``floats(_:shape:)``.
+    /// - Throws: `SemanticError.modelInvalid` as ``entry(_:shape:)``.
     func array(_ name: String, shape: [Int]) throws(SemanticError) -> [Float] {
         let raw = bytes(of: try entry(name, shape: shape))
         let count = raw.count / 4
@@ -140,7 +140,12 @@ final class SafeTensorsFile: @unchecked Sendable {
             if elementSize > 0, elements * elementSize != offsets[1] - offsets[0] {
                 throw SemanticError(.modelInvalid, "\(path): tensor \(name) length does not match its shape")
             }
-            entries[name] = Entry(dtype: dtype, shape: shape, offset: dataStart + offsets[0], length: offsets[1] - offsets[0])
+            entries[name] = Entry(
+                dtype: dtype,
+                shape: shape,
+                offset: dataStart + offsets[0],
+                length: offsets[1] - offsets[0]
+            )
         }
         return entries
     }

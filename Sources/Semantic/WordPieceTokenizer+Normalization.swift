@@ -99,13 +99,13 @@ extension WordPieceTokenizer {
             || (0xF900...0xFAFF).contains(value) || (0x2F800...0x2FA1F).contains(value)
     }
 
-    /// Parses `vocab.txt`: one token a line, ids from 0.
+    /// Parses `vocab.txt`: one token a line (LF or CRLF), ids from 0.
     static func parseVocabularyLines(_ data: Data) -> [String: Int32] {
         var vocabulary: [String: Int32] = [:]
-        let text = String(decoding: data, as: UTF8.self)
+        vocabulary.reserveCapacity(32_768)
         var id: Int32 = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let token = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        for line in [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let token = String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
             if !token.isEmpty, vocabulary[token] == nil {
                 vocabulary[token] = id
             }

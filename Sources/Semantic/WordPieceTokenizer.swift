@@ -29,7 +29,7 @@ public struct WordPieceTokenizer: Sendable {
     /// else the `model.vocab` object of `tokenizer.json`.
     /// - Parameter modelDirectory: The directory `scripts/fetch_model.sh` makes.
     /// - Throws: `SemanticError.modelNotFound` when neither file exists, `.modelInvalid` when the vocabulary
-    ///   lacks `[CLS]`, `[SEP]` or `[UNK]`.
+    ///   lacks `[CLS]`, `[SEP]` or `[UNK]` or its ids are not `0..<count`.
     public init(modelDirectory: String) throws(SemanticError) {
         let vocabularyFile = modelDirectory + "/vocab.txt"
         let tokenizerFile = modelDirectory + "/tokenizer.json"
@@ -44,14 +44,18 @@ public struct WordPieceTokenizer: Sendable {
 
     /// Creates a tokenizer from a vocabulary.
     /// - Parameters:
-    ///   - vocabulary: Token → id; must hold `[CLS]`, `[SEP]` and `[UNK]`.
+    ///   - vocabulary: Token → id; must hold `[CLS]`, `[SEP]` and `[UNK]`, ids exactly `0..<count`.
     ///   - source: Where it came from, for messages.
-    /// - Throws: `SemanticError.modelInvalid` when a required special token is missing.
+    /// - Throws: `SemanticError.modelInvalid` when a required special token is missing or the ids have gaps.
     public init(vocabulary: [String: Int32], source: String = "vocabulary") throws(SemanticError) {
         guard let classifier = vocabulary["[CLS]"], let separator = vocabulary["[SEP]"],
             let unknown = vocabulary["[UNK]"]
         else {
             throw SemanticError(.modelInvalid, "\(source): [CLS], [SEP] or [UNK] is missing")
+        }
+        // Ids index the embedding table, which has one row per entry: they must be 0..<count.
+        guard vocabulary.values.allSatisfy({ $0 >= 0 && Int($0) < vocabulary.count }) else {
+            throw SemanticError(.modelInvalid, "\(source): ids are not 0..<\(vocabulary.count) (gaps or duplicates)")
         }
         self.vocabulary = vocabulary
         classifierID = classifier

@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import Semantic
+import Synchronization
 import Testing
 
 @Suite struct SentenceEncoderTests {
@@ -42,6 +44,25 @@ import Testing
             #expect(abs(norm - 1) < 1e-4)
         }
         #expect(encoder.embed([String]()).isEmpty)
+    }
+
+    @Test(.enabled(if: ModelFixture.available, ModelFixture.missing))
+    func oneEncoderServesSeveralThreadsAtOnce() throws {
+        let encoder = try #require(ModelFixture.encoder)
+        let texts = ModelFixture.cases.prefix(24).map(\.text)
+        let expected = texts.map { encoder.embed($0) }
+        let results = Mutex<[Int: [[Float]]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            let vectors = worker % 2 == 0 ? texts.map { encoder.embed($0) } : encoder.embed(texts)
+            results.withLock { $0[worker] = vectors }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == 4)
+        for (worker, vectors) in all {
+            for (index, vector) in vectors.enumerated() {
+                #expect(ModelFixture.cosine(vector, expected[index]) >= 0.99999, "worker \(worker) text \(index)")
+            }
+        }
     }
 
     @Test(.enabled(if: ModelFixture.available, ModelFixture.missing))

@@ -52,6 +52,8 @@ import Testing
 
     @Test func vocabularyWithoutSpecialTokensIsRefused() {
         #expect(throws: SemanticError.self) { try WordPieceTokenizer(vocabulary: ["a": 0]) }
+        let sparse: [String: Int32] = ["[UNK]": 0, "[CLS]": 1, "[SEP]": 2, "far": 99_999]
+        #expect(ModelFixture.errorCode { try WordPieceTokenizer(vocabulary: sparse) } == .modelInvalid)
     }
 
     @Test(.enabled(if: ModelFixture.available, ModelFixture.missing))
@@ -83,6 +85,16 @@ import Testing
         for item in ModelFixture.cases.prefix(80) {
             #expect(fromJSON.tokenize(item.text, maxTokens: 128) == fromText.tokenize(item.text, maxTokens: 128))
         }
+    }
+
+    @Test func vocabTxtWithWindowsLineEndingsKeepsIds() throws {
+        let directory = ModelFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lines = "[PAD]\r\n[UNK]\r\n[CLS]\r\n[SEP]\r\nroot\r\n##s\r\n"
+        try ModelFixture.createFile(atPath: directory + "/vocab.txt", contents: Data(lines.utf8))
+        let tokenizer = try WordPieceTokenizer(modelDirectory: directory)
+        #expect(tokenizer.vocabularySize == 6)
+        #expect(tokenizer.tokenize("Roots", maxTokens: 8) == [2, 4, 5, 3])
     }
 
     @Test func missingVocabularyIsModelNotFound() {
