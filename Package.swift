@@ -25,8 +25,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libssl for the TLS target (separate from COpenSSL so that AWSSigning links libcrypto only).
         .systemLibrary(name: "COpenSSLTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
-        // OpenBLAS for the sentence encoder's dense layers (runtime dispatch to the CPU's widest SIMD).
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // OpenBLAS for the sentence encoder's dense layers (runtime dispatch to the CPU's widest SIMD): headers
+        // only (libopenblas-dev); the library is opened with dlopen when an encoder is created.
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         // Linux epoll and eventfd headers (part of libc; Glibc's module map leaves them out).
         .systemLibrary(name: "CLinux"),
         // HTTP/2 framing, HPACK and flow control for the HTTP2Client target.

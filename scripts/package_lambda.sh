@@ -8,7 +8,9 @@
 # Produces OUT_DIR/lakemark-lambda-<arch>.zip for this machine's architecture (x86_64 here; arm64 needs an
 # aarch64 host or a cross SDK, which this toolchain does not have) and checks the binary for AL2023:
 # versioned symbols at or below GLIBC_2.34, GLIBCXX_3.4.29 and OPENSSL_3.0, and every needed shared library one
-# of AL2023's (glibc's, libstdc++, libgcc_s, libz, libssl.so.3, libcrypto.so.3). Exits 1 when a check fails.
+# of AL2023's (glibc's, libstdc++, libgcc_s, libz, libssl.so.3, libcrypto.so.3, libzstd.so.1, libnghttp2.so.14 -
+# the last two come with the image's package manager: rpm needs libzstd, curl-minimal libnghttp2). OpenBLAS is not
+# linked (the optional sentence encoder opens it at run time). Exits 1 when a check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-.build/lambda}
@@ -66,7 +68,7 @@ echo "$needed" | tr '\n' ' '; echo
 for lib in $needed; do
     case "$lib" in
         libc.so.6|libm.so.6|libdl.so.2|libpthread.so.0|librt.so.1|libutil.so.1|ld-linux-*.so.*) ;;
-        libstdc++.so.6|libgcc_s.so.1|libz.so.1|libssl.so.3|libcrypto.so.3) ;;
+        libstdc++.so.6|libgcc_s.so.1|libz.so.1|libssl.so.3|libcrypto.so.3|libzstd.so.1|libnghttp2.so.14) ;;
         *) echo "package_lambda: $lib is not known to be on provided.al2023; bundle it under lib/" >&2; status=1 ;;
     esac
 done

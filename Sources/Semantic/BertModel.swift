@@ -52,15 +52,13 @@ struct BertModel: Sendable {
     let vocabularySize: Int
 
     /// Finds the weights of a BERT checkpoint of this shape (dense weights stay mapped, the small tensors
-    /// are copied) and sets OpenBLAS to one thread per call
-    /// (callers run texts in parallel; BLAS threads on top of that would oversubscribe the cores).
+    /// are copied); the dense layers load OpenBLAS (see ``OpenBLAS``).
     /// - Parameters:
     ///   - file: The mapped `model.safetensors`.
     ///   - vocabularySize: Rows of the word-embedding table (the tokenizer's vocabulary size).
     /// - Throws: `SemanticError.modelInvalid` when a tensor is missing or misshapen.
     init(file: SafeTensorsFile, vocabularySize: Int) throws(SemanticError) {
         let h = Self.hidden
-        openblas_set_num_threads(1)
         self.file = file
         self.vocabularySize = vocabularySize
         wordEmbeddings = try file.entry("embeddings.word_embeddings.weight", shape: [vocabularySize, h])

@@ -12,6 +12,7 @@ struct DenseLayer: Sendable {
     private let file: SafeTensorsFile
     private let weight: SafeTensorsFile.Entry
     private let bias: [Float]
+    private let sgemm: lakemark_sgemm_fn
 
     /// Looks up `<prefix>.weight` (`outputs × inputs`) and `<prefix>.bias` (`outputs`).
     /// - Parameters:
@@ -19,11 +20,13 @@ struct DenseLayer: Sendable {
     ///   - prefix: Tensor name prefix, e.g. `"encoder.layer.0.intermediate.dense"`.
     ///   - inputs: `K`.
     ///   - outputs: `N`.
-    /// - Throws: `SemanticError.modelInvalid` when a tensor is missing, misshapen or not 4-byte aligned.
+    /// - Throws: `SemanticError.modelInvalid` when a tensor is missing, misshapen or not 4-byte aligned, or when
+    ///   OpenBLAS cannot be loaded.
     init(file: SafeTensorsFile, prefix: String, inputs: Int, outputs: Int) throws(SemanticError) {
         self.inputs = inputs
         self.outputs = outputs
         self.file = file
+        sgemm = try OpenBLAS.sgemm()
         weight = try file.entry(prefix + ".weight", shape: [outputs, inputs])
         guard weight.offset % MemoryLayout<Float>.alignment == 0 else {
             throw SemanticError(.modelInvalid, "\(file.path): tensor \(prefix).weight is not 4-byte aligned")
@@ -51,7 +54,7 @@ struct DenseLayer: Sendable {
             }
         }
         let weights = file.bytes(of: weight).baseAddress!.bindMemory(to: Float.self, capacity: inputs * outputs)
-        cblas_sgemm(
+        sgemm(
             CblasRowMajor, CblasNoTrans, CblasTrans,
             blasint(rows), blasint(outputs), blasint(inputs),
             1, input, blasint(inputs),
