@@ -8,9 +8,10 @@
 # Produces OUT_DIR/lakemark-lambda-<arch>.zip for this machine's architecture (x86_64 here; arm64 needs an
 # aarch64 host or a cross SDK, which this toolchain does not have) and checks the binary for AL2023:
 # versioned symbols at or below GLIBC_2.34, GLIBCXX_3.4.29 and OPENSSL_3.0, and every needed shared library one
-# of AL2023's (glibc's, libstdc++, libgcc_s, libz, libssl.so.3, libcrypto.so.3, libzstd.so.1, libnghttp2.so.14 -
-# the last two come with the image's package manager: rpm needs libzstd, curl-minimal libnghttp2). OpenBLAS is not
-# linked (the optional sentence encoder opens it at run time). Exits 1 when a check fails.
+# of AL2023's (glibc's, libstdc++, libgcc_s, libz, libssl.so.3, libcrypto.so.3) or bundled under lib/ (libzstd.so.1
+# and libnghttp2.so.14 from Debian, themselves checked for glibc <= 2.34; Lambda puts /var/task/lib on
+# LD_LIBRARY_PATH). OpenBLAS is not linked (the optional sentence encoder opens it at run time). Exits 1 when a check
+# fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-.build/lambda}
@@ -37,10 +38,15 @@ cp "$bin" "$stage/bootstrap"
 strip --strip-unneeded "$stage/bootstrap"
 cp -R "$resources" "$stage/"
 chmod 755 "$stage/bootstrap"
+bundled=(libzstd.so.1 libnghttp2.so.14)
+mkdir -p "$stage/lib"
+for lib in "${bundled[@]}"; do
+    cp -L "/usr/lib/$(gcc -print-multiarch)/$lib" "$stage/lib/$lib"
+done
 
 status=0
-echo "== glibc symbol versions required (AL2023 has glibc $glibc_max)"
-versions=$(objdump -T "$stage/bootstrap" | grep -o 'GLIBC_[0-9.]*' | sort -u -V)
+echo "== glibc symbol versions required (AL2023 has glibc $glibc_max), bootstrap and bundled libraries"
+versions=$(objdump -T "$stage/bootstrap" "$stage"/lib/*.so.* | grep -o 'GLIBC_[0-9.]*' | sort -u -V)
 echo "$versions" | tr '\n' ' '; echo
 newest=$(echo "$versions" | tail -1 | sed 's/GLIBC_//')
 if [ "$(printf '%s\n%s\n' "$newest" "$glibc_max" | sort -V | tail -1)" != "$glibc_max" ]; then
@@ -68,7 +74,8 @@ echo "$needed" | tr '\n' ' '; echo
 for lib in $needed; do
     case "$lib" in
         libc.so.6|libm.so.6|libdl.so.2|libpthread.so.0|librt.so.1|libutil.so.1|ld-linux-*.so.*) ;;
-        libstdc++.so.6|libgcc_s.so.1|libz.so.1|libssl.so.3|libcrypto.so.3|libzstd.so.1|libnghttp2.so.14) ;;
+        libstdc++.so.6|libgcc_s.so.1|libz.so.1|libssl.so.3|libcrypto.so.3) ;;
+        libzstd.so.1|libnghttp2.so.14) ;;  # bundled under lib/
         *) echo "package_lambda: $lib is not known to be on provided.al2023; bundle it under lib/" >&2; status=1 ;;
     esac
 done
@@ -76,6 +83,6 @@ done
 mkdir -p "$out"
 zipfile="$(cd "$out" && pwd)/lakemark-lambda-$arch.zip"
 rm -f "$zipfile"
-(cd "$stage" && zip -q -r -X "$zipfile" bootstrap lakemark_Mapping.resources)
+(cd "$stage" && zip -q -r -X "$zipfile" bootstrap lakemark_Mapping.resources lib)
 echo "== $zipfile ($(stat -c %s "$zipfile") bytes; bootstrap $(stat -c %s "$stage/bootstrap") bytes)"
 exit $status
