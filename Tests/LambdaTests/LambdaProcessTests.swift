@@ -107,7 +107,10 @@ import Testing
             // Most events map; a few remediation-only Prowler texts ("Login to the AWS Console. Choose your
             // account name…") fall below the engine's floor, which is right. Mapping quality itself is measured by
             // scripts/eval_mapping.sh, not here.
-            #expect(Double(mapped) >= 0.75 * Double(lines), "\(fixture.lastPathComponent): \(mapped) of \(lines) mapped")
+            #expect(
+                Double(mapped) >= 0.75 * Double(lines),
+                "\(fixture.lastPathComponent): \(mapped) of \(lines) mapped"
+            )
         }
     }
 
