@@ -11,7 +11,9 @@ public import Sink
 ///
 /// The S3 sink signs with ``credentials`` when given, else with the AWS credential chain over ``environment``
 /// (environment keys, web identity, shared files, container endpoint, instance metadata; refreshed ahead of
-/// expiry).
+/// expiry). In `parquet` mode the S3 sink is a ``SecurityLakeSink``: each class of `security_lake_roles` is
+/// signed with its provider role (one assumed, refreshing provider per distinct role, `s3_role_external_id`
+/// as external id), everything else with the default credentials or `s3_role_arn`.
 public struct SinkFactory: Sendable {
     /// The environment the default credential provider reads.
     public let environment: [String: String]
