@@ -13,11 +13,11 @@ extension ConfigurationOption {
                 + "e.g. Security Lake's provider role."
         ) {
             let arn = try string($1, key: "s3_role_arn")
-            guard arn.hasPrefix("arn:"), arn.contains(":role/") else {
+            guard isRoleARN(arn) else {
                 throw ConfigurationError(
                     .invalidValue,
                     key: "s3_role_arn",
-                    "expected arn:aws:iam::<account>:role/<name>"
+                    "expected arn:aws:iam::<12-digit account>:role/<name>"
                 )
             }
             $0.s3RoleARN = arn

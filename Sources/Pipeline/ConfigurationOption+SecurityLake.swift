@@ -39,6 +39,31 @@ extension ConfigurationOption {
             $0.securityLake.locations = locations
         },
         .init(
+            "security_lake_roles",
+            ["LAKEMARK_SECURITY_LAKE_ROLES"],
+            "(none: s3_role_arn or the default credentials)",
+            "comma-separated <class_uid>=<role ARN>",
+            "Provider role per OCSF class (each custom source has its own, AmazonSecurityLake-Provider-<source>-"
+                + "<region>), assumed with s3_role_external_id to write that class's objects; the raw location "
+                + "keeps s3_role_arn or the default credentials."
+        ) {
+            var roles: [Int: String] = [:]
+            for entry in try list($1, key: "security_lake_roles") {
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let uid = Int(parts[0]), (1_000...99_999).contains(uid),
+                    isRoleARN(parts[1])
+                else {
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "security_lake_roles",
+                        "expected <class_uid>=arn:aws:iam::<12-digit account>:role/<name> entries, got '\(entry)'"
+                    )
+                }
+                roles[uid] = parts[1]
+            }
+            $0.securityLake.roles = roles
+        },
+        .init(
             "security_lake_region",
             ["LAKEMARK_SECURITY_LAKE_REGION"],
             "(event's cloud.region)",
@@ -103,6 +128,24 @@ extension ConfigurationOption {
             $0.securityLake.zstdLevel = try int($1, key: "parquet_zstd_level", in: 1...19)
         },
     ]
+
+    /// Whether a text is an IAM role ARN: `arn:<partition>:iam::<12 digits>:role/<path/><name>`, the name 1–64
+    /// characters of `[A-Za-z0-9+=.@_-]` (commas are not accepted: options separate entries with them).
+    static func isRoleARN(_ text: String) -> Bool {
+        let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard fields.count == 6, fields[0] == "arn", !fields[1].isEmpty, fields[2] == "iam", fields[3].isEmpty,
+            fields[4].count == 12, fields[4].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            fields[5].hasPrefix("role/")
+        else { return false }
+        let name = fields[5].split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        let allowed = Set("+=.@_-".utf8)
+        return (1...64).contains(name.utf8.count)
+            && fields[5].utf8.allSatisfy { isAlphanumeric($0) || allowed.contains($0) || $0 == UInt8(ascii: "/") }
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
 
     /// Whether a key prefix is relative, has no `.`/`..` segments and no control characters.
     static func isSafePrefix(_ prefix: String) -> Bool {

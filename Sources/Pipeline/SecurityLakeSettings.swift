@@ -4,6 +4,10 @@ public struct SecurityLakeSettings: Sendable, Hashable {
     /// (`s3://<lake bucket>/ext/<source>/<version>/`) or as a key prefix (`ext/<source>/<version>/`).
     /// Classes not listed use `ext/lakemark-<class_uid>/1.0/`. Default: none.
     public var locations: [Int: String] = [:]
+    /// The provider role of each OCSF class's custom source (`AmazonSecurityLake-Provider-<source>-<region>`),
+    /// assumed with `s3_role_external_id` to write that class's objects. Classes not listed, and the raw
+    /// location, are written with the default credentials (or `s3_role_arn`). Default: none.
+    public var roles: [Int: String] = [:]
     /// Key prefix of events that have no OCSF mapping or fail validation (gzip NDJSON, with the reason in
     /// `lakemark_raw_reason`); kept outside every source location. Default: `raw/`.
     public var rawLocation = "raw/"

@@ -11,7 +11,9 @@ public import Sink
 ///
 /// The S3 sink signs with ``credentials`` when given, else with the AWS credential chain over ``environment``
 /// (environment keys, web identity, shared files, container endpoint, instance metadata; refreshed ahead of
-/// expiry).
+/// expiry). In `parquet` mode the S3 sink is a ``SecurityLakeSink``: each class of `security_lake_roles` is
+/// signed with its provider role (one assumed, refreshing provider per distinct role, `s3_role_external_id`
+/// as external id), everything else with the default credentials or `s3_role_arn`.
 public struct SinkFactory: Sendable {
     /// The environment the default credential provider reads.
     public let environment: [String: String]
@@ -49,41 +51,124 @@ public struct SinkFactory: Sendable {
             return LocalDirectorySink(root: path)
         case .s3(let bucket, let prefix):
             // botocore's chain: environment, web identity (IRSA), profiles, container (ECS, Pod Identity), IMDS.
+            let base: any CredentialProvider = credentials ?? makeDefaultChain()
             let provider: any CredentialProvider
             do {
-                provider = try credentials ?? makeCredentialChain(configuration)
+                provider = try credentials ?? assuming(configuration.s3RoleARN, over: base, configuration)
             } catch {
                 throw ConfigurationError(.invalidValue, key: "s3_role_arn", "cannot assume the role: \(error)")
             }
-            do {
-                return try S3Sink(settings: configuration.s3, bucket: bucket, prefix: prefix, credentials: provider)
-            } catch {
-                throw ConfigurationError(.invalidValue, key: "sink", "cannot build the S3 sink: \(error.message)")
-            }
+            let sink = try makeS3Sink(configuration, bucket: bucket, prefix: prefix, credentials: provider)
+            guard configuration.format == .parquet else { return sink }
+            return try makeSecurityLakeSink(
+                configuration,
+                bucket: bucket,
+                prefix: prefix,
+                defaultSigner: .init(identity: "default credentials", sink: sink, credentials: provider),
+                base: base
+            )
         }
     }
 
-    /// botocore's chain, refreshed ahead of expiry; with `s3_role_arn`, that role assumed on top of it.
-    private func makeCredentialChain(_ configuration: Configuration) throws(CredentialError) -> any CredentialProvider {
-        let reader = EnvironmentReader(values: environment)
+    /// The parquet-mode sink: one S3 sink per distinct provider role of `security_lake_roles`, routed by the
+    /// classes' key prefixes, over the default sink.
+    private func makeSecurityLakeSink(
+        _ configuration: Configuration,
+        bucket: String,
+        prefix: String,
+        defaultSigner: SecurityLakeSink.Signer,
+        base: any CredentialProvider
+    ) throws(ConfigurationError) -> SecurityLakeSink {
+        let settings = configuration.securityLake
+        var signers: [String: SecurityLakeSink.Signer] = [:]
+        var routes: [(prefix: String, signer: SecurityLakeSink.Signer)] = []
+        var roleOfPrefix: [String: String] = [:]
+        for (uid, arn) in settings.roles.sorted(by: { $0.key < $1.key }) {
+            guard let keyPrefix = settings.keyPrefix(classUID: uid, under: prefix) else {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "security_lake_locations",
+                    "the location of \(uid) is not under the sink's prefix \(prefix)"
+                )
+            }
+            if let other = roleOfPrefix.updateValue(arn, forKey: keyPrefix), other != arn {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "security_lake_roles",
+                    "classes sharing the location \(keyPrefix) name different roles"
+                )
+            }
+            if signers[arn] == nil {
+                let assumed: any CredentialProvider
+                do {
+                    assumed = try assuming(arn, over: base, configuration)
+                } catch {
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "security_lake_roles",
+                        "cannot assume \(arn): \(error)"
+                    )
+                }
+                let sink = try makeS3Sink(configuration, bucket: bucket, prefix: prefix, credentials: assumed)
+                signers[arn] = .init(identity: arn, sink: sink, credentials: assumed)
+            }
+            if let signer = signers[arn] { routes.append((keyPrefix, signer)) }
+        }
+        return SecurityLakeSink(defaultSigner: defaultSigner, routes: routes)
+    }
+
+    private func makeS3Sink(
+        _ configuration: Configuration,
+        bucket: String,
+        prefix: String,
+        credentials: any CredentialProvider
+    ) throws(ConfigurationError) -> S3Sink {
+        do {
+            return try S3Sink(settings: configuration.s3, bucket: bucket, prefix: prefix, credentials: credentials)
+        } catch {
+            throw ConfigurationError(.invalidValue, key: "sink", "cannot build the S3 sink: \(error.message)")
+        }
+    }
+
+    /// The connectors and refresh settings of every credential source.
+    private var sourceOptions: CredentialSourceOptions {
         var options = CredentialSourceOptions(connectors: AWSHTTPConnectors(tls: tlsConnector))
         if let report = onCredentialRefreshFailure {
             options.refresh.onRefreshFailure = { error in report("\(error)") }
         }
-        let chain = DefaultCredentialChain(environment: reader, options: options)
-        guard let roleARN = configuration.s3RoleARN else { return chain }
+        return options
+    }
+
+    /// botocore's chain over ``environment``, refreshed ahead of expiry.
+    private func makeDefaultChain() -> any CredentialProvider {
+        DefaultCredentialChain(environment: EnvironmentReader(values: environment), options: sourceOptions)
+    }
+
+    /// A role assumed over `base` with `s3_role_external_id`, refreshed ahead of expiry; `base` itself when
+    /// `roleARN` is `nil`.
+    private func assuming(
+        _ roleARN: String?,
+        over base: any CredentialProvider,
+        _ configuration: Configuration
+    ) throws(CredentialError) -> any CredentialProvider {
+        guard let roleARN else { return base }
+        let options = sourceOptions
         let role = AssumeRoleCredentialProvider.Role(
             arn: roleARN,
             externalID: configuration.s3RoleExternalID,
             sessionName: "lakemark"
         )
         let assumed = try AssumeRoleCredentialProvider(
-            base: chain,
+            base: base,
             role: role,
             region: configuration.s3.region,
-            environment: reader,
+            environment: EnvironmentReader(values: environment),
             connectors: options.connectors
         )
-        return RefreshingCredentialProvider(base: assumed, source: "assume-role", configuration: options.refresh)
+        return RefreshingCredentialProvider(
+            base: assumed,
+            source: "assume-role \(roleARN)",
+            configuration: options.refresh
+        )
     }
 }

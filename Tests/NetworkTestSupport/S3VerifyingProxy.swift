@@ -9,7 +9,7 @@
 /// `XAmzContentSHA256Mismatch`, `BadDigest`, `RequestTimeTooSkewed`) with the reason in `<Message>`.
 ///
 /// Arguments: listen port, upstream port, access key id, secret access key.
-enum S3VerifyingProxy {
+public enum S3VerifyingProxy {
     /// The script, run with `python3 -c`.
     static let script = """
         import base64, datetime, hashlib, http.client, http.server, re, sys, threading
@@ -116,7 +116,7 @@ enum S3VerifyingProxy {
 
     /// A prelude that ends the Python process when its parent (the test process) goes away, so no server
     /// outlives a test run.
-    static let watchdog = """
+    public static let watchdog = """
         import os, threading, time
         def _watch(parent=os.getppid()):
             while os.getppid() == parent:

@@ -48,3 +48,58 @@ import Testing
         #expect(configuration.securityLake.spoolDirectory == nil)
     }
 }
+
+/// `security_lake_roles` and the role ARN check.
+@Suite struct SecurityLakeRoleOptionTests {
+    @Test func rolesParsePerClass() throws {
+        let a = "arn:aws:iam::111122223333:role/AmazonSecurityLake-Provider-sec2004-eu-west-1"
+        let b = "arn:aws-us-gov:iam::111122223333:role/service/AmazonSecurityLake-Provider-x_y.z@1-eu-west-1"
+        let configuration = try ConfigurationLoader.load(
+            path: nil,
+            environment: ["LAKEMARK_SECURITY_LAKE_ROLES": "2004=\(a), 6003=\(b)"]
+        )
+        #expect(configuration.securityLake.roles == [2004: a, 6003: b])
+    }
+
+    @Test(arguments: [
+        "2004=arn:aws:iam::1111222233:role/short-account", "2004=arn:aws:s3:::bucket/ext/",
+        "2004=arn:aws:iam::111122223333:user/lakemark", "detection=arn:aws:iam::111122223333:role/x",
+        "2004=arn:aws:iam::111122223333:role/", "2004=arn:aws:iam::111122223333:role/a b",
+        "2004=arn:aws:iam::111122223333:role/\(String(repeating: "n", count: 65))", "2004",
+    ])
+    func badRolesNameTheOption(value: String) {
+        do {
+            _ = try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_SECURITY_LAKE_ROLES": value])
+            Issue.record("accepted \(value)")
+        } catch {
+            #expect(error.key == "security_lake_roles")
+        }
+    }
+
+    @Test func s3RoleARNIsCheckedTheSameWay() {
+        #expect(throws: ConfigurationError.self) {
+            _ = try ConfigurationLoader.load(
+                path: nil,
+                environment: ["LAKEMARK_S3_ROLE_ARN": "arn:aws:iam::role/AmazonSecurityLake-Provider"]
+            )
+        }
+    }
+
+    @Test func classesSharingALocationWithDifferentRolesStopStartUp() {
+        var configuration = Configuration()
+        configuration.sink = .s3(bucket: "lake", prefix: "ext")
+        configuration.s3.region = "us-east-1"
+        configuration.format = .parquet
+        configuration.securityLake.locations = [2003: "s3://lake/ext/sec/1.0/", 2004: "s3://lake/ext/sec/1.0/"]
+        configuration.securityLake.roles = [
+            2003: "arn:aws:iam::111122223333:role/a", 2004: "arn:aws:iam::111122223333:role/b",
+        ]
+        let factory = SinkFactory(environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x"])
+        do {
+            _ = try factory.makeSink(configuration)
+            Issue.record("accepted two roles for one location")
+        } catch {
+            #expect(error.key == "security_lake_roles")
+        }
+    }
+}
