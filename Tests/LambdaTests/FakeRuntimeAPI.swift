@@ -40,6 +40,8 @@ final class FakeRuntimeAPI: HTTPRequestHandler {
         var firstNext: ContinuousClock.Instant?
         var nextCount = 0
         var stopped = false
+        /// Whether a `next` has been answered 500 since ``stop()``.
+        var stopAnswered = false
     }
 
     /// Lambda's limit on a response body.
@@ -63,6 +65,10 @@ final class FakeRuntimeAPI: HTTPRequestHandler {
     /// Makes `next` answer 500 and stops listening.
     func stop() {
         state.withLock { $0.stopped = true }
+        // Give the client's next `next` (pending, or about to be sent) its 500 before the listener goes away, so
+        // that a client that is merely slow sees the container error rather than a refused connection.
+        let deadline = ContinuousClock.now + .seconds(2)
+        while !state.withLock({ $0.stopAnswered }), ContinuousClock.now < deadline { usleep(2_000) }
         let running = server.withLock { server -> HTTPServer? in
             defer { server = nil }
             return server
@@ -142,7 +148,10 @@ final class FakeRuntimeAPI: HTTPRequestHandler {
         while true {
             let (queued, stopped) = state.withLock { state -> (Queued?, Bool) in
                 if state.firstNext == nil { state.firstNext = .now }
-                if state.stopped { return (nil, true) }
+                if state.stopped {
+                    state.stopAnswered = true
+                    return (nil, true)
+                }
                 guard !state.queue.isEmpty else { return (nil, false) }
                 state.nextCount += 1
                 let queued = state.queue.removeFirst()
