@@ -207,7 +207,7 @@ def disk_full(config, factory, workdir):
     """The sink's file system fills up (a small tmpfs), then space comes back."""
     space = os.path.join(workdir, "diskfull-mount")
     os.makedirs(space, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", space],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%dm" % config.disk_full_mib, "tmpfs", space],
                              capture_output=True).returncode == 0
     if not mounted:
         result = Result("disk-full")
@@ -223,16 +223,20 @@ def disk_full(config, factory, workdir):
 
             def cycle():
                 while not stopping.wait(config.disk_full_period):
-                    with open(filler, "wb") as handle:
-                        try:
+                    try:
+                        with open(filler, "wb") as handle:
+                            free = os.statvfs(space).f_bavail * os.statvfs(space).f_frsize
+                            os.posix_fallocate(handle.fileno(), 0, max(1, free))
                             while True:
                                 handle.write(b"\0" * 65536)
-                        except OSError:
-                            pass
+                                handle.flush()
+                    except OSError:
+                        pass  # full: what the scenario wants (even when the lake itself filled the disk)
                     result.faults += 1
                     if stopping.wait(config.disk_full_period):
                         break
-                    os.unlink(filler)
+                    if os.path.exists(filler):
+                        os.unlink(filler)
             thread = threading.Thread(target=cycle, daemon=True)
             thread.start()
 
