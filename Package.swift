@@ -137,7 +137,11 @@ let package = Package(
         ),
         .executableTarget(name: "lakemark", dependencies: ["Pipeline", "Sender"], swiftSettings: swiftSettings),
         // S3 sink throughput measurement, driven by scripts/s3_throughput.py.
-        .executableTarget(name: "S3Bench", dependencies: ["S3", "Sink", "AWSCredentialChain"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "S3Bench",
+            dependencies: ["S3", "Sink", "AWSCredentialChain"],
+            swiftSettings: swiftSettings
+        ),
         // Parquet writer throughput on an OCSF-like schema, driven by scripts/parquet_bench.sh (against pyarrow).
         .executableTarget(name: "ParquetBench", dependencies: ["Parquet", "Codecs"], swiftSettings: swiftSettings),
 
@@ -178,7 +182,7 @@ let package = Package(
             exclude: ["moto_peer.py"]
         ),
         .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
-        .testTarget(name: "DeployTests", dependencies: ["Pipeline", "HTTPClient"]),
+        .testTarget(name: "DeployTests", dependencies: ["Pipeline", "HTTPClient", "NetworkTestSupport"]),
         .testTarget(
             name: "RemoteMappingTests",
             dependencies: [
@@ -197,7 +201,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose"]
+            dependencies: [
+                "Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose", "NetworkTestSupport",
+            ]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkTestSupport
 
 /// Where the deployment files and the built `lakemark` executable are.
 enum RepositoryFiles {
@@ -32,16 +33,5 @@ enum RepositoryFiles {
     }
 
     /// The `lakemark` executable SwiftPM built next to the test bundle, when there is one.
-    static var executable: URL? {
-        let testBinary =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("lakemark")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    static var executable: URL? { LakemarkExecutable.url }
 }

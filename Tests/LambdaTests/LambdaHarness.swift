@@ -14,17 +14,7 @@ enum LambdaHarness {
         if let named = ProcessInfo.processInfo.environment["LAKEMARK_LAMBDA_BINARY"], !named.isEmpty {
             return URL(fileURLWithPath: named)
         }
-        let testBinary = URL(
-            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                ?? CommandLine.arguments[0]
-        )
-        var directory = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("lakemark")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
+        return LakemarkExecutable.url
     }
 
     /// `$LAKEMARK_SHARED`, `<repo>/../shared` or `/work/shared`, when it holds the event corpus.

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkTestSupport
 import Testing
 
 @testable import Pipeline
@@ -46,13 +47,7 @@ import Testing
             .deletingLastPathComponent()
         let model = ProcessInfo.processInfo.environment["LAKEMARK_MODEL_DIR"]
             ?? root.appendingPathComponent("models/all-minilm-l6-v2").path
-        let testBinary = URL(
-            fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        )
-        let executable = [1, 2, 3, 4].lazy
-            .map { depth in (0..<depth).reduce(testBinary) { url, _ in url.deletingLastPathComponent() } }
-            .map { $0.appendingPathComponent("lakemark") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let executable = LakemarkExecutable.url
         guard let executable, FileManager.default.fileExists(atPath: model + "/model.safetensors") else {
             print("SKIP: lakemark embed needs the built binary and models/all-minilm-l6-v2 (scripts/fetch_model.sh)")
             return

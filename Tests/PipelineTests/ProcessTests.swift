@@ -2,24 +2,13 @@ import Foundation
 import HTTPClient
 import HTTPCore
 import JSONBytes
+import NetworkTestSupport
 import Testing
 
 /// The `lakemark` binary as users run it: a child process, configured by environment, stopped by signals.
 @Suite(.serialized) struct ProcessTests {
     /// The `lakemark` executable built next to the test bundle.
-    private var executable: URL? {
-        let testBinary = URL(
-            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                ?? CommandLine.arguments[0]
-        )
-        var directory = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("lakemark")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    private var executable: URL? { LakemarkExecutable.url }
 
     private func freePort() -> Int { Int.random(in: 20_000..<40_000) }
 
@@ -35,15 +24,7 @@ import Testing
         return process
     }
 
-    private func waitForHealth(port: Int) -> Bool {
-        let client = HTTPClient()
-        for _ in 0..<100 {
-            let request = HTTPClientRequest(method: .get, host: "127.0.0.1", port: port, target: "/healthz")
-            if let response = try? client.send(request), response.status.code == 200 { return true }
-            usleep(50_000)
-        }
-        return false
-    }
+    private func waitForHealth(port: Int) -> Bool { LakemarkExecutable.waitForHealth(port: port, seconds: 5) }
 
     @Test func serveAnswersTheMapAPIAndExitsZeroOnSIGTERM() throws {
         guard executable != nil else {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import NetworkTestSupport
 import Pipeline
 import Testing
 
@@ -286,19 +287,7 @@ import Testing
     }
 
     /// The `lakemark` executable built next to the test bundle.
-    private static var lakemarkExecutable: URL? {
-        let testBinary = URL(
-            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                ?? CommandLine.arguments[0]
-        )
-        var directory = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("lakemark")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    private static var lakemarkExecutable: URL? { LakemarkExecutable.url }
 
     /// Polls the served certificate for up to ten seconds until it has `fingerprint`.
     private static func waitForFingerprint(_ fingerprint: String, port: Int, tools: Tools) throws -> Bool {

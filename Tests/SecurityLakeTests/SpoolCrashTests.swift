@@ -3,25 +3,14 @@ import Foundation
 import Glibc
 import HTTPClient
 import JSONBytes
+import NetworkTestSupport
 import Testing
 
 /// `lakemark serve` with a spool, killed with SIGKILL mid-stream and restarted: every event sent ends up in
 /// exactly one Parquet row (nothing lost, nothing duplicated), Firehose-style retries included.
 @Suite(.serialized) struct SpoolCrashTests {
     /// The `lakemark` executable next to the test bundle.
-    static var executable: URL? {
-        let testBinary = URL(
-            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                ?? CommandLine.arguments[0]
-        )
-        var directory = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("lakemark")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    static var executable: URL? { LakemarkExecutable.url }
 
     static func launch(port: Int, sink: URL, spool: URL, log: URL) throws -> Process {
         let process = Process()
@@ -43,15 +32,7 @@ import Testing
         return process
     }
 
-    static func waitForHealth(port: Int) -> Bool {
-        let client = HTTPClient()
-        for _ in 0..<200 {
-            let request = HTTPClientRequest(method: .get, host: "127.0.0.1", port: port, target: "/healthz")
-            if let response = try? client.send(request), response.status.code == 200 { return true }
-            usleep(50_000)
-        }
-        return false
-    }
+    static func waitForHealth(port: Int) -> Bool { LakemarkExecutable.waitForHealth(port: port) }
 
     @Test func sigkillDuringSpooledOperationLosesAndDuplicatesNoRow() throws {
         guard Self.executable != nil else { return print("SKIP: the lakemark executable is not built") }

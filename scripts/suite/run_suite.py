@@ -27,11 +27,14 @@ import security  # noqa: E402
 
 PROFILES = {
     "short": dict(batches=24, records_per_batch=150, streams=4, time_scale=0.02, retry_duration=300.0,
-                  kill_low=1.0, kill_high=3.0, disk_full_period=0.8, disk_full_mib=256, mapper_period=0.7, s3_fault_rate=0.25,
-                  fault_seconds=15, load_seconds=8, load_connections=64, slow_connections=1000, fuzz_runs=200_000),
+                  kill_low=1.0, kill_high=3.0, disk_full_period=0.8, disk_full_mib=256, mapper_period=0.7,
+                  s3_fault_rate=0.25, s3_batches=24, fault_seconds=15, load_seconds=8, load_connections=64,
+                  slow_connections=1000, fuzz_runs=200_000),
+    # S3 through moto and the fault proxy runs at about a tenth of the local rate: fewer batches there.
     "long": dict(batches=400, records_per_batch=500, streams=8, time_scale=0.05, retry_duration=600.0,
-                 kill_low=0.5, kill_high=3.0, disk_full_period=2.0, disk_full_mib=4096, mapper_period=1.5, s3_fault_rate=0.2,
-                 fault_seconds=300, load_seconds=60, load_connections=256, slow_connections=1000, fuzz_runs=10_000_000),
+                 kill_low=0.5, kill_high=3.0, disk_full_period=2.0, disk_full_mib=4096, mapper_period=1.5,
+                 s3_fault_rate=0.2, s3_batches=60, fault_seconds=300, load_seconds=60, load_connections=256,
+                 slow_connections=1000, fuzz_runs=10_000_000),
 }
 
 

@@ -82,9 +82,10 @@ class Result:
                 "notes": self.notes, "figures": self.figures}
 
 
-def send_all(simulator, factory, config, seconds=None):
-    """Delivers batches from `config.streams` concurrent senders until at least `config.batches` were sent and,
-    when `seconds` is given, that long has passed; returns the outcomes."""
+def send_all(simulator, factory, config, seconds=None, batches=None):
+    """Delivers batches from `config.streams` concurrent senders until at least `batches` (default
+    `config.batches`) were sent and, when `seconds` is given, that long has passed; returns the outcomes."""
+    batches = config.batches if batches is None else batches
     lock = threading.Lock()
     deadline = time.monotonic() + (seconds or 0)
     sent = [0]
@@ -93,7 +94,7 @@ def send_all(simulator, factory, config, seconds=None):
         outcomes = []
         while True:
             with lock:
-                if sent[0] >= config.batches and time.monotonic() >= deadline:
+                if sent[0] >= batches and time.monotonic() >= deadline:
                     return outcomes
                 sent[0] += 1
                 records, ids = factory.batch_records(config.records_per_batch)
@@ -316,7 +317,7 @@ def s3_faults(config, factory, workdir, moto_url):
                                       retry_duration=config.retry_duration, seed=config.seed,
                                       ledger_path=space.ledger)
         started = time.monotonic()
-        outcomes = send_all(simulator, factory, config, config.fault_seconds)
+        outcomes = send_all(simulator, factory, config, config.fault_seconds, config.s3_batches)
         result.seconds = time.monotonic() - started
         service.sample_memory()
         if service.stop() != 0:
