@@ -84,7 +84,7 @@ let package = Package(
         // Firehose client used by `lakemark send`.
         .target(
             name: "Sender",
-            dependencies: ["JSONBytes", "Codecs", "HTTPCore", "HTTPClient", "Firehose", "TLS"],
+            dependencies: ["JSONBytes", "Codecs", "HTTPCore", "HTTPClient", "Firehose", "TLS", "ServiceSupport"],
             swiftSettings: swiftSettings
         ),
         // Lambda Runtime API client (custom runtimes): next invocation, response, invocation and init errors.

@@ -1,4 +1,5 @@
 public import HTTPCore
+import Glibc
 
 /// An error raised by the server: at start-up, while answering a request, or on a connection.
 ///
@@ -102,7 +103,7 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var text = "HTTPServerError(\(self.code.rawValue)"
         if let errnoCode = self.errnoCode {
-            text += ", errno \(errnoCode)"
+            text += ", errno \(errnoCode) (\(String(cString: strerror(errnoCode))))"
         }
         if let parseError = self.parseError {
             text += ", \(parseError.code.rawValue)"

@@ -76,7 +76,9 @@ public enum ConfigurationLoader {
         try apply(values, to: &configuration, origin: { _ in path })
     }
 
-    /// Applies every option whose environment variable is set.
+    /// Applies every option whose environment variable is set. An option with several variables reads only the
+    /// last one listed that is set (`AWS_REGION` over `AWS_DEFAULT_REGION`, `LAKEMARK_S3_MAX_ATTEMPTS` over
+    /// `AWS_MAX_ATTEMPTS`, `https_proxy` over `HTTPS_PROXY`); the others are ignored.
     static func applyEnvironment(
         _ environment: [String: String],
         to configuration: inout Configuration
@@ -86,11 +88,11 @@ public enum ConfigurationLoader {
         var values: [(String, ConfigurationOption.Value)] = []
         var origins: [String: String] = [:]
         for option in ConfigurationOption.all {
-            for name in option.environment {
-                guard let value = environment[name] else { continue }
-                values.append((option.key, .string(value)))
-                origins[option.key] = name
-            }
+            guard let name = option.environment.last(where: { environment[$0] != nil }),
+                let value = environment[name]
+            else { continue }
+            values.append((option.key, .string(value)))
+            origins[option.key] = name
         }
         try apply(values, to: &configuration, origin: { origins[$0] ?? $0 })
     }

@@ -1,4 +1,5 @@
 import Extraction
+import Mapping
 import S3
 
 /// One configuration option: its JSON file key, its environment variables, default, unit and meaning,
@@ -62,10 +63,18 @@ public struct ConfigurationOption: Sendable {
                 ["LAKEMARK_ACCESS_KEYS"],
                 "(none)",
                 "comma-separated list, or a JSON array of strings",
-                "Accepted X-Amz-Firehose-Access-Key values (two during rotation); none accepts every request. "
-                    + "Keys that contain commas need the JSON array form."
+                "Accepted X-Amz-Firehose-Access-Key values (two during rotation); unset accepts every request, "
+                    + "an empty value is refused. Keys that contain commas need the JSON array form."
             ) {
                 let keys = try keyList($1, key: "access_keys")
+                guard !keys.isEmpty else {
+                    // An empty secret must not open the endpoint: serving without keys is chosen by leaving it unset.
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "access_keys",
+                        "empty; leave the option unset to accept requests without a key"
+                    )
+                }
                 guard keys.allSatisfy({ (8...4_096).contains($0.utf8.count) }) else {
                     throw ConfigurationError(.invalidValue, key: "access_keys", "each key needs 8 to 4096 bytes")
                 }
@@ -105,6 +114,14 @@ public struct ConfigurationOption: Sendable {
                 let frameworks = try list($1, key: "frameworks")
                 guard !frameworks.isEmpty else {
                     throw ConfigurationError(.invalidValue, key: "frameworks", "name at least one framework")
+                }
+                if let unknown = frameworks.first(where: { FrameworkID(rawValue: $0) == nil }) {
+                    let allowed = FrameworkID.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ConfigurationError(
+                        .invalidValue,
+                        key: "frameworks",
+                        "unknown framework \"\(unknown)\"; allowed: \(allowed)"
+                    )
                 }
                 $0.frameworks = frameworks
             },

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import JSONBytes
 import Semantic
+import ServiceSupport
 import Synchronization
 
 /// `lakemark embed --model DIR [--out FILE] [--json] [--max-tokens N]`: sentence embeddings of texts read as
@@ -87,7 +88,7 @@ public enum EmbedCommand {
                         return fail("cannot write \(output)", status: 1)
                     }
                 } else {
-                    FileHandle.standardOutput.write(Data(lines))
+                    StandardStream.output.write(lines)
                 }
             } else if let output {
                 try EmbeddingMatrix.write(ids: rows.map(\.id), vectors: vectors, to: output)
@@ -98,7 +99,7 @@ public enum EmbedCommand {
                 guard let bytes = FileManager.default.contents(atPath: temporary) else {
                     return fail("cannot read back \(temporary)", status: 1)
                 }
-                FileHandle.standardOutput.write(bytes)
+                StandardStream.output.write([UInt8](bytes))
             }
             return 0
         } catch {
@@ -203,7 +204,7 @@ public enum EmbedCommand {
     }
 
     private static func fail(_ message: String, status: Int32) -> Int32 {
-        FileHandle.standardError.write(Data("lakemark embed: \(message)\n".utf8))
+        StandardStream.error.write("lakemark embed: \(message)\n")
         return status
     }
 }

@@ -128,7 +128,7 @@ public enum HealthCheckCommand {
     /// - Parameter reason: why the check failed.
     /// - Returns: 1, the exit code of an unhealthy check.
     private static func fail(_ reason: String) -> Int32 {
-        FileHandle.standardError.write(Data("lakemark healthcheck: \(reason)\n".utf8))
+        StandardStream.error.write("lakemark healthcheck: \(reason)\n")
         return 1
     }
 }

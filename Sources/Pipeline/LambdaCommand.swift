@@ -24,13 +24,13 @@ public enum LambdaCommand {
         if let first = arguments.first {
             let help = first == "--help" || first == "-h"
             let text = "usage: lakemark lambda   (needs AWS_LAMBDA_RUNTIME_API; configuration: `lakemark options`)\n"
-            FileHandle.standardError.write(Data((help ? text : "lakemark lambda: unknown argument \(first)\n").utf8))
+            StandardStream.error.write(help ? text : "lakemark lambda: unknown argument \(first)\n")
             return help ? 0 : 2
         }
         var environment = ProcessInfo.processInfo.environment
         guard let endpoint = environment[LambdaRuntimeClient.endpointVariable] else {
-            FileHandle.standardError.write(
-                Data("lakemark lambda: \(LambdaRuntimeClient.endpointVariable) is not set (not in Lambda?)\n".utf8)
+            StandardStream.error.write(
+                "lakemark lambda: \(LambdaRuntimeClient.endpointVariable) is not set (not in Lambda?)\n"
             )
             return 2
         }
@@ -38,7 +38,7 @@ public enum LambdaCommand {
         do {
             client = try LambdaRuntimeClient(endpoint: endpoint)
         } catch {
-            FileHandle.standardError.write(Data("lakemark lambda: \(error)\n".utf8))
+            StandardStream.error.write("lakemark lambda: \(error)\n")
             return 2
         }
         applySeedDefaults(&environment)
@@ -46,7 +46,7 @@ public enum LambdaCommand {
         do {
             configuration = try ConfigurationLoader.load(path: nil, environment: environment)
         } catch {
-            FileHandle.standardError.write(Data("lakemark lambda: \(error)\n".utf8))
+            StandardStream.error.write("lakemark lambda: \(error)\n")
             reportInitError(client, LambdaFunctionError(errorType: ErrorType.configuration, errorMessage: "\(error)"))
             return 2
         }
@@ -177,7 +177,7 @@ public enum LambdaCommand {
         do {
             try client.sendInitError(error)
         } catch {
-            FileHandle.standardError.write(Data("lakemark lambda: init error not delivered: \(error)\n".utf8))
+            StandardStream.error.write("lakemark lambda: init error not delivered: \(error)\n")
         }
     }
 

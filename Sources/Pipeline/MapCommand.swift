@@ -1,5 +1,6 @@
 import Foundation
 import Mapping
+import ServiceSupport
 
 /// `lakemark map`: one `/v1/map` request on standard input, the response on standard output.
 public enum MapCommand {
@@ -11,7 +12,7 @@ public enum MapCommand {
     public static func run() -> Int32 {
         let input = FileHandle.standardInput.readData(ofLength: maxRequestBytes + 1)
         guard input.count <= maxRequestBytes else {
-            FileHandle.standardError.write(Data("lakemark map: request larger than \(maxRequestBytes) bytes\n".utf8))
+            StandardStream.error.write("lakemark map: request larger than \(maxRequestBytes) bytes\n")
             return 1
         }
         do {
@@ -21,10 +22,10 @@ public enum MapCommand {
             )
             let mapper = try EngineFactory.makeMapper(configuration)
             let (status, body) = MapAPI.handleMapRequest([UInt8](input), mapper: mapper)
-            FileHandle.standardOutput.write(Data(body + [0x0A]))
+            StandardStream.output.write(body + [0x0A])
             return status == 200 ? 0 : 1
         } catch {
-            FileHandle.standardError.write(Data("lakemark map: \(error)\n".utf8))
+            StandardStream.error.write("lakemark map: \(error)\n")
             return 1
         }
     }

@@ -29,6 +29,9 @@ struct MetricsHandler: HTTPRequestHandler {
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
         let response = router.respondToServerError(error, head: head)
         metrics.countRequest(path: head?.path, status: response.status.code)
+        if metrics.pathClass(head?.path) == "ingest" || head == nil {
+            metrics.countBatchError("http.\(error.code)")
+        }
         return response
     }
 

@@ -85,14 +85,38 @@ final class Router: HTTPRequestHandler {
                 ]
             )
         }
-        let reason = error.parseError.map { "\($0)" } ?? error.detail
-        let message = "HTTP \(error.code)" + (reason.map { ": \($0)" } ?? "")
         let body = FirehoseResponse.body(
             requestID: requestID,
             timestampMillis: UTCTime.nowMillis(),
-            errorMessage: message
+            errorMessage: serverErrorMessage(error)
         )
         return HTTPResponse(status: status, json: body, closesConnection: true)
+    }
+
+    /// What the client is told about a request the server refused: what happened, the limit and its option.
+    private func serverErrorMessage(_ error: HTTPServerError) -> String {
+        let code = "http.\(error.code)"
+        switch error.code {
+        case .bodyTooLarge:
+            return "\(code): the request body is larger than max_body_bytes (\(configuration.maxBodyBytes) bytes); "
+                + "lower the delivery stream's buffer size"
+        case .headerTimeout:
+            return "\(code): the request head did not arrive within header_timeout_seconds "
+                + "(\(configuration.headerTimeoutSeconds) s)"
+        case .bodyTimeout:
+            return "\(code): the request body did not arrive within body_timeout_seconds "
+                + "(\(configuration.bodyTimeoutSeconds) s)"
+        case .queueFull, .tooManyConnections:
+            return "\(code): the service is at capacity; retry later"
+        case .queueTimeout:
+            return "\(code): no worker was free within queue_timeout_seconds "
+                + "(\(configuration.queueTimeoutSeconds) s); retry later"
+        case .invalidRequest:
+            let reason = error.parseError.map { " (\($0.code))" } ?? ""
+            return "\(code): malformed HTTP request\(reason)"
+        default:
+            return code + (error.detail.map { ": \($0)" } ?? "")
+        }
     }
 
     private func ingest(_ request: HTTPRequest) -> HTTPResponse {
@@ -117,10 +141,14 @@ final class Router: HTTPRequestHandler {
     }
 
     /// `nil` when the request may use the map API; else 401 (keys configured, none matching in
-    /// `authorization` or `X-Amz-Firehose-Access-Key`).
+    /// `authorization` — the bare key, as the mapping API's contract has it, or `Bearer <key>` — or
+    /// `X-Amz-Firehose-Access-Key`).
     private func authorizeMapAPI(_ request: HTTPRequest) -> HTTPResponse? {
         guard accessKeys.isEnabled else { return nil }
-        let presented = request.headers["authorization"] ?? request.headers[FirehoseRequestHead.HeaderName.accessKey]
+        var presented = request.headers["authorization"] ?? request.headers[FirehoseRequestHead.HeaderName.accessKey]
+        if let value = presented, value.utf8.count > 7, value.prefix(7).lowercased() == "bearer " {
+            presented = String(value.dropFirst(7))
+        }
         if accessKeys.verify(presented) { return nil }
         return Self.json(401, #"{"error":{"code":"unauthorized","message":"missing or wrong access key"}}"#)
     }

@@ -1,6 +1,7 @@
 import Foundation
-import TLS
+import HTTPServer
 import ServiceSupport
+import TLS
 
 /// `lakemark serve [--config FILE]`.
 public enum ServeCommand {
@@ -15,12 +16,15 @@ public enum ServeCommand {
             case "--config" where index + 1 < arguments.count:
                 configPath = arguments[index + 1]
                 index += 2
+            case "--config":
+                StandardStream.error.write("lakemark serve: --config needs a file path\n")
+                return 2
             case "--help", "-h":
                 print("usage: lakemark serve [--config FILE]\n\nOptions (file keys and environment variables):\n")
                 print(ConfigurationReference.markdown())
                 return 0
             default:
-                FileHandle.standardError.write(Data("lakemark serve: unknown argument \(arguments[index])\n".utf8))
+                StandardStream.error.write("lakemark serve: unknown argument \(arguments[index])\n")
                 return 2
             }
         }
@@ -31,7 +35,7 @@ public enum ServeCommand {
                 environment: ProcessInfo.processInfo.environment
             )
         } catch {
-            FileHandle.standardError.write(Data("lakemark serve: \(error)\n".utf8))
+            StandardStream.error.write("lakemark serve: \(error)\n")
             return 2
         }
         let logger = Logger(
@@ -44,6 +48,13 @@ public enum ServeCommand {
             logger.warning(
                 "ignoring unknown variables; see `lakemark options`",
                 ["variables": .string(unknown.joined(separator: ","))]
+            )
+        }
+        let keyConfigured = configuration.remoteMapping.apiKey != nil || configuration.remoteMapping.apiKeyFile != nil
+            || configuration.apiKeySecretARN != nil
+        if keyConfigured && configuration.mapper == "embedded" {
+            logger.warning(
+                "a mapping API key is set but the mapper is embedded; set mapper (LAKEMARK_MAPPER) to remote"
             )
         }
         do {
@@ -72,6 +83,20 @@ public enum ServeCommand {
             try service.start()
             service.runUntilSignalled()
             return 0
+        } catch let error as ConfigurationError {
+            StandardStream.error.write("lakemark serve: \(error)\n")
+            return 2
+        } catch let error as HTTPServerError where error.code == .tlsConfigurationFailed {
+            logger.critical(
+                "cannot start",
+                ["error": .string("tls_cert_file and tls_key_file: \(error.detail ?? error.code.rawValue)")]
+            )
+            return 2
+        } catch let error as HTTPServerError where error.code == .bindFailed {
+            let reason = error.errnoCode.map { String(cString: strerror($0)) } ?? error.code.rawValue
+            let address = "\(configuration.listenHost):\(configuration.listenPort)"
+            logger.critical("cannot start", ["error": .string("listen \(address): cannot bind: \(reason)")])
+            return 1
         } catch {
             logger.critical("cannot start", ["error": .string("\(error)")])
             return 1

@@ -1,4 +1,5 @@
 import Dispatch
+import Extraction
 import Foundation
 import HTTPClient
 import HTTPServer
@@ -15,6 +16,8 @@ public final class Service: Sendable {
     let server: HTTPServer
     /// Where the service logs.
     let logger: Logger
+    /// Where batches are written; closed at shutdown.
+    private let sink: any ObjectSink
     /// The served certificate and key when `tls_cert_file` and `tls_key_file` are set.
     let tls: HTTPServerTLS?
     /// The SIGHUP source that reloads ``tls``; active from `init` until ``shutdown()``. Dispatch
@@ -67,6 +70,7 @@ public final class Service: Sendable {
         self.remoteMapper = engine.remote
         let mapper = engine.mapper
         let sink = try sinkFactory.makeSink(configuration)
+        self.sink = sink
         let lake = try Self.makeSecurityLake(configuration, sink: sink, logger: logger)
         self.securityLake = lake
         let spoolQueue = DispatchQueue(label: "lakemark.spool")
@@ -148,8 +152,28 @@ public final class Service: Sendable {
                 "frameworks": .string(configuration.frameworks.joined(separator: ",")),
                 "accepted_keys": .int(configuration.accessKeys.count),
                 "mapper": .string(configuration.mapper),
+                "format": .string(configuration.format.rawValue),
+                "topk": .int(configuration.topK),
+                "threshold": .string(thresholdDescription),
+                "source_fields": .string(configuration.sourceFields.map(\.description).joined(separator: ",")),
             ]
         )
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(configuration.listenHost)
+        if configuration.accessKeys.isEmpty && !loopback {
+            logger.warning(
+                "no access keys: every request is accepted; set access_keys (LAKEMARK_ACCESS_KEYS)",
+                ["address": .string(configuration.listenHost)]
+            )
+        }
+    }
+
+    /// The mapping threshold as the start-up line shows it.
+    private var thresholdDescription: String {
+        switch configuration.threshold {
+        case .minSimilarity(let value): "min_similarity=\(value)"
+        case .minConfidence(let level): "min_confidence=\(level)"
+        case nil: "engine floor"
+        }
     }
 
     /// Reads the TLS certificate and key files again; connections accepted afterwards use them. When they cannot
@@ -188,6 +212,7 @@ public final class Service: Sendable {
         spoolTimer?.cancel()
         // A flush in progress finishes (its partition stays spooled otherwise, and is flushed at the next start).
         spoolQueue.sync {}
+        sink.close()
         logger.notice("stopped")
     }
 
@@ -202,6 +227,14 @@ public final class Service: Sendable {
             source.setEventHandler { stop.signal() }
             source.resume()
             sources.append(source)
+        }
+        if reloadSource == nil {
+            // Without TLS files there is nothing to reload; SIGHUP must not stop the service (its default action).
+            signal(SIGHUP, SIG_IGN)
+            let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
+            hangUp.setEventHandler { [logger] in logger.notice("SIGHUP ignored: no TLS certificate to reload") }
+            hangUp.resume()
+            sources.append(hangUp)
         }
         stop.wait()
         shutdown()

@@ -149,11 +149,7 @@ final class ServiceMetrics: Sendable {
             sinkBytes.increment(by: report.outputBytes)
             return
         }
-        registry.counter(
-            "lakemark_batch_errors_total",
-            help: "Ingest requests refused or failed, by error code.",
-            labels: ["code": code]
-        ).increment()
+        countBatchError(code)
         if code.hasPrefix("sink.") {
             registry.counter(
                 "lakemark_sink_failures_total",
@@ -161,6 +157,17 @@ final class ServiceMetrics: Sendable {
                 labels: ["code": String(code.dropFirst("sink.".count))]
             ).increment()
         }
+    }
+
+    /// Counts an ingest request refused or failed.
+    /// - Parameter code: The error code: a Firehose request code (`invalidJSON`, `unauthorized`, …), `sink.*`,
+    ///   `mapping.*`, or `http.*` for what the HTTP server refused before the batch was read.
+    func countBatchError(_ code: String) {
+        registry.counter(
+            "lakemark_batch_errors_total",
+            help: "Ingest requests refused or failed, by error code.",
+            labels: ["code": code]
+        ).increment()
     }
 
     /// The exposition text.

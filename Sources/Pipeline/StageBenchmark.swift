@@ -17,7 +17,7 @@ public enum StageBenchmark {
         guard let path = arguments.first(where: { !$0.hasPrefix("--") }),
             let data = FileManager.default.contents(atPath: path)
         else {
-            FileHandle.standardError.write(Data("usage: lakemark bench-stages FILE.ndjson [--batch-mib N]\n".utf8))
+            StandardStream.error.write("usage: lakemark bench-stages FILE.ndjson [--batch-mib N]\n")
             return 2
         }
         var batchBytes = 5 * 1_048_576
@@ -63,7 +63,7 @@ public enum StageBenchmark {
             }
             return 0
         } catch {
-            FileHandle.standardError.write(Data("lakemark bench-stages: \(error)\n".utf8))
+            StandardStream.error.write("lakemark bench-stages: \(error)\n")
             return 1
         }
     }

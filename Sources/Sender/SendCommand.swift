@@ -1,6 +1,7 @@
 import Foundation
-import TLS
+import ServiceSupport
 import Synchronization
+import TLS
 
 /// `lakemark send`: reads event files, sends them to a Firehose HTTP endpoint as Firehose would, and checks
 /// every response.
@@ -245,13 +246,13 @@ public struct SendCommand: Sendable {
     ///
     /// - Parameter text: The text to print.
     public static func printToStandardOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        StandardStream.output.write(text + "\n")
     }
 
     /// Writes `text` and a newline to standard error in one write.
     ///
     /// - Parameter text: The text to print.
     public static func printToStandardError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardStream.error.write(text + "\n")
     }
 }

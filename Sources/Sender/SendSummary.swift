@@ -44,7 +44,9 @@ public struct SendSummary: Sendable {
     /// - Returns: Several lines of text, without a trailing newline.
     public func report(url: URL) -> String {
         var lines: [String] = []
-        lines.append("sent \(events) events from \(files.count) files in \(requests) requests to \(url.absoluteString)")
+        lines.append(
+            "sent \(events) records from \(files.count) files in \(requests) requests to \(url.absoluteString)"
+        )
         lines.append("  delivered (200): \(delivered), failed: \(failures.count), attempts: \(attempts)")
         lines.append(
             "  record bytes: \(recordBytes), wire bytes: \(wireBytes), seconds: "

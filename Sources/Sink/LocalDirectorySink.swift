@@ -63,6 +63,11 @@ public final class LocalDirectorySink: ObjectSink {
         self.temporaryArea = TemporaryArea(root: self.root)
     }
 
+    /// Removes this process's temporary area (empty once no write runs), so a clean stop leaves nothing behind.
+    public func close() {
+        temporaryArea.release()
+    }
+
     /// Temporary files that processes which died mid-write (for example by `SIGKILL`) left behind, removed by
     /// this sink the first time it wrote or checked the root.
     public var abandonedTemporaryFilesRemoved: Int { temporaryArea.removedFiles }

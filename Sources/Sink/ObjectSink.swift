@@ -19,4 +19,12 @@ public protocol ObjectSink: Sendable, CustomStringConvertible {
 
     /// A short human-readable description of the store, without secrets (for logs and `/readyz`).
     var description: String { get }
+
+    /// Releases what the store keeps between writes, once no ``put(_:)`` runs or follows (at shutdown).
+    func close()
+}
+
+extension ObjectSink {
+    /// Nothing to release.
+    public func close() {}
 }

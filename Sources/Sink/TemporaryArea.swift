@@ -82,6 +82,22 @@ final class TemporaryArea: Sendable {
         }
     }
 
+    /// Removes the area when it holds nothing but its lock (and the parent directory when no other process has an
+    /// area in it), then unlocks; the next ``path()`` would create a new area.
+    func release() {
+        state.withLock { state in
+            guard let path = state.path else { return }
+            if Self.entries(of: path) == [Self.lockName] {
+                unlink(path + "/" + Self.lockName)
+                rmdir(path)
+                rmdir(parent)  // fails, harmlessly, while other processes' areas are in it
+            }
+            _ = POSIXFiles.closeFile(state.lockDescriptor)
+            state.lockDescriptor = -1
+            state.path = nil
+        }
+    }
+
     /// A failed step of preparing the area.
     struct AreaFailure: Error {
         /// The system error.

@@ -21,6 +21,29 @@ let usage = """
       version                   print the version
     """
 
+/// Help for the commands that take no options; anything else after them is refused.
+let commandHelp = [
+    "map": """
+        usage: lakemark map < request.json
+
+        Reads one POST /v1/map request body on stdin, e.g.
+          {"frameworks":["nist_800_53_r5"],"topk":3,"documents":[{"id":"1","document":"Root login without MFA"}]}
+        and prints the response. Without "frameworks" every framework of the engine is mapped (the API's default;
+        `serve` maps SECBERUS_FRAMEWORKS, default pci_dss_v4,nist_800_53_r5).
+        """,
+    "frameworks": "usage: lakemark frameworks\n\nPrints the frameworks of the embedded engine (GET /v1/frameworks).",
+    "options": "usage: lakemark options\n\nPrints the configuration reference (Markdown table).",
+    "version": "usage: lakemark version",
+]
+if let command = arguments.first, let help = commandHelp[command], arguments.count > 1 {
+    if ["--help", "-h"].contains(arguments[1]) {
+        print(help)
+        exit(0)
+    }
+    StandardStream.error.write("lakemark \(command): unknown argument '\(arguments[1])'\n\n\(help)\n")
+    exit(2)
+}
+
 switch arguments.first ?? (ProcessInfo.processInfo.environment["AWS_LAMBDA_RUNTIME_API"] != nil ? "lambda" : nil) {
 case "lambda":
     exit(LambdaCommand.run(arguments: Array(arguments.dropFirst())))
@@ -33,7 +56,7 @@ case "map":
 case "embed":
     exit(EmbedCommand.run(arguments: Array(arguments.dropFirst())))
 case "frameworks":
-    FileHandle.standardOutput.write(Data(MapAPI.frameworksResponse() + [0x0A]))
+    StandardStream.output.write(MapAPI.frameworksResponse() + [0x0A])
 case "options":
     print(ConfigurationReference.markdown(), terminator: "")
 case "healthcheck":
@@ -45,9 +68,9 @@ case "version", "--version":
 case "help", "--help", "-h":
     print(usage)
 case nil:
-    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    StandardStream.error.write(usage + "\n")
     exit(2)
 case let command?:
-    FileHandle.standardError.write(Data("lakemark: unknown command '\(command)'\n\n\(usage)\n".utf8))
+    StandardStream.error.write("lakemark: unknown command '\(command)'\n\n\(usage)\n")
     exit(2)
 }

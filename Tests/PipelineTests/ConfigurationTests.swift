@@ -117,6 +117,44 @@ import Testing
         }
     }
 
+    @Test(arguments: ["", " ", "[]", ","])
+    func anEmptyAccessKeyListIsRefusedRatherThanOpeningTheEndpoint(_ value: String) {
+        do {
+            _ = try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_ACCESS_KEYS": value])
+            Issue.record("an empty LAKEMARK_ACCESS_KEYS was accepted")
+        } catch {
+            #expect(error.key == "access_keys" && error.origin == "LAKEMARK_ACCESS_KEYS")
+        }
+    }
+
+    @Test func onlyTheLastListedVariableOfAnOptionIsRead() throws {
+        let configuration = try ConfigurationLoader.load(
+            path: nil,
+            environment: [
+                "AWS_MAX_ATTEMPTS": "abc", "LAKEMARK_S3_MAX_ATTEMPTS": "2",
+                "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "us-east-2",
+            ]
+        )
+        #expect(configuration.s3.maxAttempts == 2)
+        #expect(configuration.s3.region == "us-east-2")
+        do {
+            _ = try ConfigurationLoader.load(path: nil, environment: ["AWS_MAX_ATTEMPTS": "11"])
+            Issue.record("AWS_MAX_ATTEMPTS=11 was accepted")
+        } catch {
+            #expect(error.origin == "AWS_MAX_ATTEMPTS")
+        }
+    }
+
+    @Test func unknownFrameworksAreRefusedNamingTheVariable() {
+        do {
+            _ = try ConfigurationLoader.load(path: nil, environment: ["SECBERUS_FRAMEWORKS": "pci_dss_v4,pci"])
+            Issue.record("an unknown framework was accepted")
+        } catch {
+            #expect(error.key == "frameworks" && error.origin == "SECBERUS_FRAMEWORKS")
+            #expect(error.message.contains("\"pci\""))
+        }
+    }
+
     @Test func shortAccessKeysAreRefused() {
         #expect(throws: ConfigurationError.self) {
             try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_ACCESS_KEYS": "a,b,c"])

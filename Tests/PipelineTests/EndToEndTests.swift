@@ -119,14 +119,18 @@ import Testing
         ])
         service.shutdown()
         #expect(status == 0)
+        // The README's DuckDB queries.
         let query = """
             import duckdb, sys
-            rows = duckdb.sql('''SELECT description, secberus_compliance FROM read_json_auto(
-                '\(sink.path)/ext/*/*/*/*/*.json.gz', hive_partitioning = true, union_by_name = true,
-                ignore_errors = true, format = 'newline_delimited')
-                WHERE secberus_compliance IS NOT NULL LIMIT 10''').fetchall()
-            print(len(rows))
-            sys.exit(0 if len(rows) == 10 and all(r[1] is not None for r in rows) else 1)
+            events = '''read_json_auto('\(sink.path)/ext/*/*/*/*/*.json.gz', format = 'newline_delimited',
+                hive_partitioning = true, union_by_name = true, ignore_errors = true)'''
+            total, mapped = duckdb.sql(f'''SELECT count(*), count(*) FILTER (len(secberus_compliance) > 0)
+                FROM {events}''').fetchall()[0]
+            top = duckdb.sql(f'''SELECT c.framework_id, c.control_id, count(*) AS events
+                FROM (SELECT unnest(secberus_compliance) AS c FROM {events}) GROUP BY ALL ORDER BY events DESC
+                LIMIT 10''').fetchall()
+            print(total, mapped, top)
+            sys.exit(0 if total >= 700 and mapped >= total // 2 and len(top) == 10 else 1)
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

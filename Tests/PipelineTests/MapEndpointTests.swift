@@ -30,6 +30,8 @@ import Testing
         #expect(try post(service.boundPort).status.code == 401)
         #expect(try post(service.boundPort, headers: ["authorization": "wrong-key-0"]).status.code == 401)
         #expect(try post(service.boundPort, headers: ["authorization": "map-api-key-1"]).status.code == 200)
+        #expect(try post(service.boundPort, headers: ["authorization": "Bearer map-api-key-1"]).status.code == 200)
+        #expect(try post(service.boundPort, headers: ["authorization": "Bearer wrong-key-0"]).status.code == 401)
         #expect(try post(service.boundPort, headers: ["X-Amz-Firehose-Access-Key": "map-api-key-1"]).status.code == 200)
         #expect(
             try post(service.boundPort, headers: ["authorization": "map-api-key-1", "Content-Encoding": "gzip"])

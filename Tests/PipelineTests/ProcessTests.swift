@@ -94,6 +94,29 @@ import Testing
         #expect(second.terminationReason == .exit && second.terminationStatus == 0)
     }
 
+    @Test func sighupWithoutTLSIsIgnoredAndTheServiceKeepsServing() throws {
+        guard executable != nil else {
+            print("SKIP: the lakemark executable is not next to the test bundle (run `swift build` first)")
+            return
+        }
+        let port = freePort()
+        let sink = FileManager.default.temporaryDirectory.appendingPathComponent("lakemark-hup-\(port)")
+        defer { try? FileManager.default.removeItem(at: sink) }
+        let process = try launch(
+            ["serve"],
+            environment: ["LAKEMARK_LISTEN": "127.0.0.1:\(port)", "LAKEMARK_SINK": sink.path]
+        )
+        defer { if process.isRunning { process.terminate() } }
+        #expect(waitForHealth(port: port))
+        kill(process.processIdentifier, SIGHUP)
+        usleep(300_000)
+        #expect(process.isRunning, "SIGHUP stopped a service that has no TLS files to reload")
+        #expect(waitForHealth(port: port))
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
+
     @Test func badConfigurationStopsStartUpNamingTheOption() throws {
         guard executable != nil else {
             print("SKIP: the lakemark executable is not next to the test bundle")

@@ -84,7 +84,7 @@ import Testing
         #expect(run.output.contains("a.ndjson: ndjson, 2 records"))
         #expect(run.output.contains("c/t.json: firehoseTransformation, 2 records"))
         #expect(run.output.contains("README.md: not JSON"))
-        #expect(run.output.contains("sent 6 events from 3 files in \(requests.count) requests"))
+        #expect(run.output.contains("sent 6 records from 3 files in \(requests.count) requests"))
         #expect(run.output.contains("delivered (200): \(requests.count), failed: 0"))
         #expect(!run.output.contains("key-from-env"))
     }

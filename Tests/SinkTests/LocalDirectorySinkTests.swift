@@ -242,6 +242,27 @@ import Testing
         #expect(scratch.contents("a/b.json.gz") == [1])
     }
 
+    @Test func closeRemovesTheTemporaryAreaButNotAnotherProcesssArea() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let sink = LocalDirectorySink(root: scratch.path)
+        try sink.put([SinkObject(key: "a/b.json.gz", body: [1])])
+        sink.close()
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/.lakemark-tmp"))
+
+        let other = LocalDirectorySink(root: scratch.path)
+        try other.put([SinkObject(key: "a/c.json.gz", body: [2])])
+        let second = LocalDirectorySink(root: scratch.path)
+        try second.put([SinkObject(key: "a/d.json.gz", body: [3])])
+        second.close()
+        let remaining = try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/.lakemark-tmp")
+        #expect(remaining.count == 1, "the open sink's area stays: \(remaining)")
+        other.close()
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/.lakemark-tmp"))
+        try other.put([SinkObject(key: "a/e.json.gz", body: [4])])
+        #expect(scratch.contents("a/e.json.gz") == [4])
+    }
+
     /// Someone removes the whole root (with this process's temporary area) while the sink is in use: the next
     /// calls make a new area and succeed.
     @Test func rootRemovedWhileInUseIsRecreated() throws {
