@@ -16,8 +16,8 @@ extension EventPriors {
         var found: [String] = []
         var words: [Substring] = []
         var mentionsKubernetes = false
-        for word in text.split(whereSeparator: EventPriors.isSeparator) {
-            let trimmed = EventPriors.trimmed(word)
+        for bytes in text.utf8.split(whereSeparator: EventPriors.isSeparator) {
+            let trimmed = EventPriors.trimmed(Substring(bytes))
             guard !trimmed.isEmpty else {
                 continue
             }
@@ -25,7 +25,7 @@ extension EventPriors {
             if let key = typeKey(of: trimmed), !found.contains(key) {
                 found.append(key)
             }
-            if !mentionsKubernetes {
+            if !mentionsKubernetes, trimmed.utf8.count == 3 || trimmed.utf8.count == 10 {
                 let lower = trimmed.lowercased()
                 mentionsKubernetes = lower == "kubernetes" || lower == "k8s" || lower == "eks"
             }
@@ -79,25 +79,27 @@ extension EventPriors {
             default: break
             }
         }
-        let type = String(token)
         if colons >= 1, slashes >= 1 {
-            return key(for: EventTypeHint(source: "guardduty", type: type))
+            return key(for: EventTypeHint(source: "guardduty", type: String(token)))
         }
         if dots >= 2, uppers == 0 {
-            return key(for: EventTypeHint(source: "okta", type: type))
+            return key(for: EventTypeHint(source: "okta", type: String(token)))
         }
         if dots == 0, colons == 0, slashes == 0, uppers >= 2, lowers > 0,
             let first = token.utf8.first, first &- UInt8(ascii: "A") < 26
         {
-            return key(for: EventTypeHint(source: "cloudtrail", type: type))
+            return key(for: EventTypeHint(source: "cloudtrail", type: String(token)))
         }
         return nil
     }
 
-    /// Characters that end a token: white space, quotes, brackets and list punctuation.
-    private static func isSeparator(_ character: Character) -> Bool {
-        switch character {
-        case " ", "\t", "\n", "\r", "\"", "'", "`", ",", ";", "(", ")", "[", "]", "{", "}", "=", "<", ">":
+    /// Bytes that end a token: white space, quotes, brackets and list punctuation.
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\""),
+            UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "("),
+            UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"),
+            UInt8(ascii: "="), UInt8(ascii: "<"), UInt8(ascii: ">"):
             return true
         default:
             return false
