@@ -49,6 +49,7 @@ CALIBRATION = collections.OrderedDict([('nist_800_53_r5', (0.5, 0.85, 1.04, 1.2)
                                        ('tsc_2017', (0.45, 0.7, 1.1, 1.25))])
 # Weight of the top answer's lead over the runner-up in the score that is calibrated (header `#margin`): on
 # the development sets the lead separates right from wrong top answers better than the fused score alone.
+# Chosen per catalog by scripts/fit_calibration.py (kept in scripts/calibration_knots.tsv); default 4.
 MARGIN = collections.OrderedDict((catalog, 4) for catalog in ALPHA)
 KNOTS_FILE = os.path.join(REPO, 'scripts', 'calibration_knots.tsv')
 # Only the Prowler labels (Apache-2.0) are counted; the Security Hub lists (CC BY-SA 4.0) stay evaluation-only.
@@ -87,23 +88,27 @@ def count_labels(shared, fold, folds):
 
 
 def calibration():
-    """The bundled knots: scripts/calibration_knots.tsv when present, else CALIBRATION."""
+    """The bundled knots and margin weights: scripts/calibration_knots.tsv when present, else the defaults."""
     knots = collections.OrderedDict(CALIBRATION)
+    margins = collections.OrderedDict(MARGIN)
     if os.path.exists(KNOTS_FILE):
         with open(KNOTS_FILE, encoding='utf-8') as f:
             for line in f:
                 if line.strip() and not line.startswith('#'):
-                    catalog, values = line.rstrip('\n').split('\t')
-                    knots[catalog] = tuple(float(v) for v in values.split(','))
-    return knots
+                    fields = line.rstrip('\n').split('\t')
+                    knots[fields[0]] = tuple(float(v) for v in fields[1].split(','))
+                    if len(fields) > 2:
+                        margins[fields[0]] = float(fields[2])
+    return knots, margins
 
 
 def render(counts, texts, fold, folds):
+    knots, margins = calibration()
     lines = ['#lakemark-priors\t1',
              '#alpha\t' + '\t'.join('%s=%g' % kv for kv in ALPHA.items()),
-             '#margin\t' + '\t'.join('%s=%g' % kv for kv in MARGIN.items()),
-             '#calibration\t' + '\t'.join('%s=%s' % (c, ','.join('%g' % k for k in knots))
-                                          for c, knots in calibration().items()),
+             '#margin\t' + '\t'.join('%s=%g' % kv for kv in margins.items()),
+             '#calibration\t' + '\t'.join('%s=%s' % (c, ','.join('%g' % k for k in values))
+                                          for c, values in knots.items()),
              '#source\tcontrol ids of the Prowler check mappings (%s)'
              % ', '.join('%s %d texts' % (c, texts[c]) for c in ALPHA),
              '#fold\t' + ('none' if fold is None else '%d/%d left out' % (fold, folds)),
