@@ -5,8 +5,9 @@ extension EventPriors {
     ]
 
     /// The known event types a text names: a GuardDuty finding type (`Recon:EC2/Portscan`), an Okta event type
-    /// (`user.session.start`), a CloudTrail event name written in CamelCase (`StopLogging`), or, in a text that
-    /// mentions Kubernetes, a verb followed by a resource (`get secrets`).
+    /// (`user.session.start`), a CloudTrail event name written in CamelCase (`StopLogging`, also as an IAM action
+    /// `cloudtrail:StopLogging`), or, in a text that mentions Kubernetes, a verb followed by a resource
+    /// (`get secrets`).
     /// - Parameter text: The text being mapped.
     /// - Returns: Type keys, without duplicates, in the order found.
     func detect(in text: String) -> [String] {
@@ -85,12 +86,15 @@ extension EventPriors {
         if dots >= 2, uppers == 0 {
             return key(for: EventTypeHint(source: "okta", type: String(token)))
         }
-        if dots == 0, colons == 0, slashes == 0, uppers >= 2, lowers > 0,
-            let first = token.utf8.first, first &- UInt8(ascii: "A") < 26
-        {
-            return key(for: EventTypeHint(source: "cloudtrail", type: String(token)))
+        guard dots == 0, slashes == 0, colons <= 1, uppers >= 2, lowers > 0 else {
+            return nil
         }
-        return nil
+        // `StopLogging`, or an IAM action `cloudtrail:StopLogging`.
+        let name = colons == 1 ? token.drop(while: { $0 != ":" }).dropFirst() : token
+        guard let first = name.utf8.first, first &- UInt8(ascii: "A") < 26 else {
+            return nil
+        }
+        return key(for: EventTypeHint(source: "cloudtrail", type: String(name)))
     }
 
     /// Bytes that end a token: white space, quotes, brackets and list punctuation.

@@ -89,6 +89,10 @@ import Testing
         ])
         #expect(parsed.detect(in: "get secrets by admin").isEmpty, "a verb and resource count only for Kubernetes")
         #expect(parsed.detect(in: "stop logging on the trail").isEmpty)
+        #expect(parsed.detect(in: "Policy allows cloudtrail:StopLogging.") == [
+            EventPriors.key(source: "cloudtrail", type: "stoplogging")
+        ])
+        #expect(parsed.detect(in: "AssumedRole:IAMRole called it").isEmpty)
     }
 
     @Test func guardDutyFindingTypeInTextBringsTheCTIDControls() throws {
