@@ -169,16 +169,16 @@ public final class EmbeddedMapper: ComplianceMapper {
         return computed
     }
 
-    /// The keys of the event types of a text: its hint's and those the text names.
+    /// The keys of the event types of a text: its hint's when the hint names a known type (the event's own
+    /// fields are more reliable than the API names a finding's prose may list), else those the text names.
     private func eventKeys(for text: String, hint: EventTypeHint?) -> [String] {
         guard !eventPriors.isEmpty else {
             return []
         }
-        var keys = eventPriors.detect(in: text)
-        if let hint, let key = eventPriors.key(for: hint), !keys.contains(key) {
-            keys.insert(key, at: 0)
+        if let hint, let key = eventPriors.key(for: hint) {
+            return [key]
         }
-        return keys
+        return eventPriors.detect(in: text)
     }
 
     private func matches(for text: String, hint: EventTypeHint?, options: MappingOptions) -> [ControlMatch] {

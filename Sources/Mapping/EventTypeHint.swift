@@ -4,7 +4,8 @@
 /// matches. Sources the engine knows: `cloudtrail` (type: `eventName`, e.g. `StopLogging`), `guardduty`
 /// (finding type, e.g. `Recon:EC2/PortProbeUnprotectedPort`), `okta` (`eventType`, e.g. `user.session.start`)
 /// and `k8s-audit` (audit `verb` and `objectRef.resource[/subresource]` separated by a space, e.g.
-/// `get secrets`). Other sources and unknown types add nothing.
+/// `get secrets`). Other sources and unknown types add nothing. A known type replaces the types the text itself
+/// names (see ``EmbeddedMapper``).
 public struct EventTypeHint: Sendable, Hashable {
     /// The event family (`cloudtrail`, `guardduty`, `okta`, `k8s-audit`).
     public let source: String

@@ -132,6 +132,15 @@ import Testing
         #expect(again[0].isEmpty)
     }
 
+    @Test func aKnownHintReplacesTheTypesTheTextNames() throws {
+        let text = "zzqx DeleteBucket"
+        #expect(try ranking(text, .nist80053r5).first == "CP-9")
+        let hinted = try ranking(text, .nist80053r5, hint: EventTypeHint(source: "okta", type: "user.account.lock"))
+        #expect(hinted.prefix(2) == ["AC-7", "IA-2"], "\(hinted)")
+        let unknown = try ranking(text, .nist80053r5, hint: EventTypeHint(source: "okta", type: "no.such.type"))
+        #expect(unknown.first == "CP-9", "an unknown hinted type leaves the text's types")
+    }
+
     @Test func withoutTheFileNothingIsAdded() throws {
         let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
         let directory = FileManager.default.temporaryDirectory
