@@ -39,14 +39,19 @@ CATALOG = {'nist_800_53_r5': 'nist_800_53_r5', 'nist_csf_v2': 'nist_csf_v2', 'pc
 ALPHA = collections.OrderedDict([('nist_800_53_r5', 0.15), ('nist_csf_v2', 0.2), ('pci_dss_v4', 0.2),
                                  ('iso_27001', 0.15), ('tsc_2017', 0.15)])
 # Calibration knots per catalog: the fused scores (lexical similarity + alpha * prior) reported as
-# similarity 0.30, 0.50, 0.70 and 1.0, i.e. where the Low, Medium and High confidence buckets start.
-# Chosen on the held-out fused scores of the development sets so that the top-1 answer is right at
-# least 70 % of the time (exact id) in High and about half the time in Medium (scripts/eval_mapping.sh).
+# similarity 0.30, 0.50, 0.70 and 1.0, i.e. where the Low, Medium and High confidence buckets start. Fitted by
+# scripts/fit_calibration.py on the Prowler-labelled texts (per fold for the held-out evaluation) and kept in
+# scripts/calibration_knots.tsv; these are the fallbacks when that file is absent.
 CALIBRATION = collections.OrderedDict([('nist_800_53_r5', (0.5, 0.85, 1.04, 1.2)),
                                        ('nist_csf_v2', (0.55, 0.75, 1.02, 1.2)),
                                        ('pci_dss_v4', (0.45, 0.6, 0.97, 1.25)),
                                        ('iso_27001', (0.4, 0.6, 1.2, 1.3)),
                                        ('tsc_2017', (0.45, 0.7, 1.1, 1.25))])
+# Weight of the top answer's lead over the runner-up in the score that is calibrated (header `#margin`): on
+# the development sets the lead separates right from wrong top answers better than the fused score alone.
+# Chosen per catalog by scripts/fit_calibration.py (kept in scripts/calibration_knots.tsv); default 4.
+MARGIN = collections.OrderedDict((catalog, 4) for catalog in ALPHA)
+KNOTS_FILE = os.path.join(REPO, 'scripts', 'calibration_knots.tsv')
 # Only the Prowler labels (Apache-2.0) are counted; the Security Hub lists (CC BY-SA 4.0) stay evaluation-only.
 SOURCES_USED = ('prowler-',)
 
@@ -82,12 +87,29 @@ def count_labels(shared, fold, folds):
     return counts, texts
 
 
+def calibration():
+    """The bundled knots and margin weights: scripts/calibration_knots.tsv when present, else the defaults."""
+    knots = collections.OrderedDict(CALIBRATION)
+    margins = collections.OrderedDict(MARGIN)
+    if os.path.exists(KNOTS_FILE):
+        with open(KNOTS_FILE, encoding='utf-8') as f:
+            for line in f:
+                if line.strip() and not line.startswith('#'):
+                    fields = line.rstrip('\n').split('\t')
+                    knots[fields[0]] = tuple(float(v) for v in fields[1].split(','))
+                    if len(fields) > 2:
+                        margins[fields[0]] = float(fields[2])
+    return knots, margins
+
+
 def render(counts, texts, fold, folds):
+    knots, margins = calibration()
     lines = ['#lakemark-priors\t1',
              '#alpha\t' + '\t'.join('%s=%g' % kv for kv in ALPHA.items()),
-             '#calibration\t' + '\t'.join('%s=%s' % (c, ','.join('%g' % k for k in knots))
-                                          for c, knots in CALIBRATION.items()),
-             '#source\tcontrol ids of the Prowler and AWS Security Hub check mappings (%s)'
+             '#margin\t' + '\t'.join('%s=%g' % kv for kv in margins.items()),
+             '#calibration\t' + '\t'.join('%s=%s' % (c, ','.join('%g' % k for k in values))
+                                          for c, values in knots.items()),
+             '#source\tcontrol ids of the Prowler check mappings (%s)'
              % ', '.join('%s %d texts' % (c, texts[c]) for c in ALPHA),
              '#fold\t' + ('none' if fold is None else '%d/%d left out' % (fold, folds)),
              '#fields\tcatalog\tid\tweight']

@@ -2,11 +2,12 @@
 # Scores the embedded mapper (`lakemark map`, release build) on the mapping development sets with
 # shared/eval/mapping-dev/score_dev.py and prints one table per set: `lakemark` (in-sample: the bundled
 # priors were learned from these labels), `lakemark-ho` (held-out: group-wise K-fold, each text answered
-# by an engine whose priors were built without its near-duplicate group), and the reference rows `prior`,
-# `bm25` (the scorer's own) and `minilm` (scripts/minilm_baseline.py: all-MiniLM-L6-v2 cosine over the
-# scorer's BM25 catalog text; PCI over our catalog text; vectors cached, missing ones made by `lakemark embed`,
-# the native encoder checked against scripts/minilm_reference.py). The CTID set is scored separately; no CTID
-# label is used by the engine, so its rows are out of sample.
+# by an engine whose priors and calibration knots were built without its near-duplicate group), and the
+# reference rows `prior`, `bm25` (the scorer's own) and `minilm` (scripts/minilm_baseline.py: all-MiniLM-L6-v2
+# cosine over the scorer's BM25 catalog text; PCI over our catalog text; vectors cached, missing ones made by
+# `lakemark embed`, the native encoder checked against scripts/minilm_reference.py). The CTID set is scored
+# separately: CTID's ATT&CK -> 800-53 pairs reach the engine only through the GuardDuty rows of
+# event_priors.tsv, which a technique name never triggers, so its rows are out of sample.
 #
 # Usage: scripts/eval_mapping.sh [--shared DIR] [--no-build] [--no-minilm] [--folds K] [--set NAME]...
 #                                [--raw] [-- score_dev.py options]
@@ -77,6 +78,9 @@ for ((k = 0; k < folds; k++)); do
     cp "$catalogs"/*.tsv "$work/fold-$k/"
     python3 "$repo/scripts/build_priors.py" --shared "$shared" --fold "$k/$folds" \
         --out "$work/fold-$k/priors.tsv" >/dev/null
+    # Calibration knots fitted on the other folds only (scripts/fit_calibration.py).
+    echo "fold $k knots: $(python3 "$repo/scripts/fit_calibration.py" --bin "$bin" --catalog-dir "$work/fold-$k" \
+        --fold "$k/$folds" --shared "$shared")" >&2
 done
 heldout="python3 $repo/scripts/eval_heldout_mapper.py --bin $bin --folds-dir $work --folds $folds --dev-dir $dev"
 

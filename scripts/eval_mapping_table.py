@@ -40,6 +40,12 @@ def main(argv):
             buckets.append('%s %d: %.2f/%.2f' % (bucket, v['n'], v['precision@1'], coll))
         print('  held-out top-1 precision by confidence (exact/collapsed): ' + '; '.join(buckets))
         checks = []
+        for bucket, want in (('High', 0.7), ('Medium', 0.4)):
+            v = ho['exact']['confidence'].get(bucket)
+            if v and v['n']:
+                p = v['precision@1']
+                checks.append('%s bucket top-1 precision (exact) %.2f %s %.2f (%d texts)'
+                              % (bucket, p, '>=' if p >= want else '<', want, v['n']))
         mini = results.get('minilm')
         prior = results.get('prior')
         for gran in ('exact', 'collapsed'):

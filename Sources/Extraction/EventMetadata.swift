@@ -11,13 +11,23 @@ public struct EventMetadata: Sendable, Hashable {
     public var accountID: String?
     /// Event time in milliseconds since the epoch (UTC), when the event carries a plausible one.
     public var timeMillis: Int64?
+    /// The event's type within its family, when the family has one: CloudTrail `eventName`, GuardDuty finding
+    /// `type`, Okta `eventType`, Kubernetes audit `verb` and `objectRef.resource[/subresource]` joined by a space.
+    public var eventType: String?
 
     /// Creates metadata.
-    public init(kind: EventKind, region: String? = nil, accountID: String? = nil, timeMillis: Int64? = nil) {
+    public init(
+        kind: EventKind,
+        region: String? = nil,
+        accountID: String? = nil,
+        timeMillis: Int64? = nil,
+        eventType: String? = nil
+    ) {
         self.kind = kind
         self.region = region
         self.accountID = accountID
         self.timeMillis = timeMillis
+        self.eventType = eventType
     }
 
     /// Where events keep their region, most specific first.
@@ -62,6 +72,7 @@ public struct EventMetadata: Sendable, Hashable {
         if let paths = pathsByKind[kind] {
             for object in candidates {
                 let fields = EventSynthesizer.Fields(tape: tape, object: object)
+                if metadata.eventType == nil { metadata.eventType = eventType(kind, fields) }
                 if metadata.region == nil { metadata.region = fields.first(paths.region) }
                 if metadata.accountID == nil { metadata.accountID = fields.first(paths.account) }
                 if metadata.timeMillis == nil { metadata.timeMillis = time(fields, paths: paths.time) }
@@ -77,6 +88,19 @@ public struct EventMetadata: Sendable, Hashable {
             if metadata.timeMillis == nil { metadata.timeMillis = time(fields, paths: timePaths) }
         }
         return metadata
+    }
+
+    /// The type of an event of a family that has one (see ``eventType``).
+    private static func eventType(_ kind: EventKind, _ fields: EventSynthesizer.Fields) -> String? {
+        switch kind {
+        case .cloudTrail: return fields["eventName"]
+        case .guardDuty: return fields["type"]
+        case .okta: return fields["eventType"]
+        case .kubernetesAudit:
+            guard let verb = fields["verb"], let resource = fields["objectRef.resource"] else { return nil }
+            return fields["objectRef.subresource"].map { "\(verb) \(resource)/\($0)" } ?? "\(verb) \(resource)"
+        default: return nil
+        }
     }
 
     private static func time(_ fields: EventSynthesizer.Fields, paths: [String]) -> Int64? {

@@ -2,9 +2,11 @@
 ///
 /// Format (written by `scripts/build_priors.py`): header lines `#lakemark-priors<TAB>1` and
 /// `#alpha<TAB>catalog=a<TAB>...`, optionally `#calibration<TAB>catalog=low,medium,high,top<TAB>...`,
-/// then records `catalog<TAB>id<TAB>weight` with weights in 0...1.
+/// optionally `#margin<TAB>catalog=m<TAB>...`, then records `catalog<TAB>id<TAB>weight` with weights in 0...1.
 /// The engine adds `alpha * weight` to a control's lexical similarity; the calibration knots are the
-/// fused scores reported as similarity 0.30, 0.50, 0.70 and 1.0 (see ``SimilarityCalibration``). The
+/// scores reported as similarity 0.30, 0.50, 0.70 and 1.0 (see ``SimilarityCalibration``): the fused score,
+/// and for the top answer the fused score plus `m` times its lead over the runner-up (a clear winner is more
+/// often right than a near-tie, so the lead is evidence for the top answer's confidence). The
 /// file is optional: without it every prior is zero, the ranking is purely lexical and the lexical
 /// similarity is reported as it is.
 struct ControlPriors: Sendable {
@@ -17,12 +19,15 @@ struct ControlPriors: Sendable {
     let weights: [String: [String: Float]]
     /// Calibration knots per catalogue name: the fused scores of similarity 0.30, 0.50, 0.70 and 1.0.
     let calibrations: [String: [Float]]
+    /// Weight of the top answer's lead over the runner-up, per catalogue name (0...20).
+    let marginWeights: [String: Float]
 
     /// No priors.
     init() {
         alphas = [:]
         weights = [:]
         calibrations = [:]
+        marginWeights = [:]
     }
 
     /// Parses a priors file.
@@ -31,6 +36,7 @@ struct ControlPriors: Sendable {
     init(bytes: [UInt8]) throws(MappingError) {
         var alphas: [String: Float] = [:]
         var calibrations: [String: [Float]] = [:]
+        var margins: [String: Float] = [:]
         var version: String?
         TabFile.forEachLine(bytes) { range in
             guard !range.isEmpty, bytes[range.lowerBound] == UInt8(ascii: "#") else {
@@ -45,6 +51,13 @@ struct ControlPriors: Sendable {
                     let parts = setting.split(separator: "=", maxSplits: 1)
                     if parts.count == 2, let value = Float(parts[1]), value >= 0, value <= 1 {
                         alphas[String(parts[0])] = value
+                    }
+                }
+            case "#margin":
+                for setting in fields.dropFirst() {
+                    let parts = setting.split(separator: "=", maxSplits: 1)
+                    if parts.count == 2, let value = Float(parts[1]), value >= 0, value <= 20 {
+                        margins[String(parts[0])] = value
                     }
                 }
             case "#calibration":
@@ -78,6 +91,7 @@ struct ControlPriors: Sendable {
         self.alphas = alphas
         self.weights = weights
         self.calibrations = calibrations
+        self.marginWeights = margins
     }
 
     /// The prior of every control of a catalogue, already multiplied by the catalogue's alpha.

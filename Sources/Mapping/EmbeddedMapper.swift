@@ -5,7 +5,11 @@ import Foundation
 /// Loading reads `vocabulary.tsv` and one `<catalog>.tsv` per catalogue from a directory (see
 /// ``bundledCatalogDirectory(environment:)``), builds one inverted index per catalogue, and is then
 /// read-only; ``map(_:options:)`` is safe to call from many threads. Identical texts of a batch are
-/// mapped once, and an LRU cache keyed by text and options sits in front of the ranking.
+/// mapped once, and an LRU cache keyed by text, event type and options sits in front of the ranking.
+///
+/// When the event type of a text is known (``map(_:hints:options:)``) or the text names one (a CloudTrail
+/// event name, a GuardDuty finding type, an Okta event type, a Kubernetes verb and resource), the controls
+/// of that type in `event_priors.tsv` are added to the ranking.
 public final class EmbeddedMapper: ComplianceMapper {
     /// The default number of cached texts: 10,000.
     public static let defaultCacheCapacity = 10_000
@@ -14,6 +18,7 @@ public final class EmbeddedMapper: ComplianceMapper {
 
     private struct CacheKey: Hashable, Sendable {
         let text: String
+        let hint: EventTypeHint?
         let options: MappingOptions
     }
 
@@ -25,6 +30,8 @@ public final class EmbeddedMapper: ComplianceMapper {
     let indexes: [String: SearchIndex]
     /// Crosswalk projection tables per catalogue name (catalogues without pairs are absent).
     let projections: [String: ProjectionTable]
+    /// Controls per event type.
+    let eventPriors: EventPriors
     private let cache: LRUCache<CacheKey, [ControlMatch]>
 
     /// Loads the catalogs of a directory.
@@ -53,7 +60,8 @@ public final class EmbeddedMapper: ComplianceMapper {
                 builder,
                 stemCount: stemCount,
                 priors: priors.scaled(catalog: name, ids: builder.ids),
-                calibration: priors.calibrations[name] ?? []
+                calibration: priors.calibrations[name] ?? [],
+                marginWeight: priors.marginWeights[name] ?? 0
             )
         }
         self.indexes = indexes
@@ -66,6 +74,11 @@ public final class EmbeddedMapper: ComplianceMapper {
             }
         }
         self.projections = projections
+        var positions: [String: [String: Int]] = [:]
+        for (name, index) in indexes {
+            positions[name] = Dictionary(index.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        self.eventPriors = try EmbeddedMapper.readEventPriors(catalogDirectory, positions: positions)
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.cache = LRUCache(capacity: cacheCapacity)
@@ -111,38 +124,80 @@ public final class EmbeddedMapper: ComplianceMapper {
     /// - Returns: One match list per text, in input order.
     /// - Throws: ``MappingError`` when the options are invalid.
     public func map(_ texts: [String], options: MappingOptions) throws -> [[ControlMatch]] {
+        try map(texts, hints: [], options: options)
+    }
+
+    /// Maps texts to controls, adding the controls known for each text's event type.
+    /// - Parameters:
+    ///   - texts: The texts.
+    ///   - hints: The event type of each text, parallel to `texts` (nil, or missing at the end, for none).
+    ///   - options: Frameworks, threshold and matches per framework.
+    /// - Returns: One match list per text, in input order.
+    /// - Throws: ``MappingError`` when the options are invalid.
+    public func map(_ texts: [String], hints: [EventTypeHint?], options: MappingOptions) throws -> [[ControlMatch]] {
         let options = try options.validated()
         var results: [[ControlMatch]] = []
         results.reserveCapacity(texts.count)
-        var firstIndex: [String: Int] = [:]
-        for text in texts {
-            if let earlier = firstIndex[text] {
+        var firstIndex: [TextAndHint: Int] = [:]
+        for (i, text) in texts.enumerated() {
+            let item = TextAndHint(text: text, hint: i < hints.count ? hints[i] : nil)
+            if let earlier = firstIndex[item] {
                 results.append(results[earlier])
                 continue
             }
-            firstIndex[text] = results.count
-            results.append(cachedMatches(for: text, options: options))
+            firstIndex[item] = results.count
+            results.append(cachedMatches(for: item, options: options))
         }
         return results
     }
 
-    private func cachedMatches(for text: String, options: MappingOptions) -> [ControlMatch] {
-        guard text.utf8.count <= EmbeddedMapper.maxCachedTextBytes else {
-            return matches(for: text, options: options)
+    private struct TextAndHint: Hashable {
+        let text: String
+        let hint: EventTypeHint?
+    }
+
+    private func cachedMatches(for item: TextAndHint, options: MappingOptions) -> [ControlMatch] {
+        guard item.text.utf8.count <= EmbeddedMapper.maxCachedTextBytes else {
+            return matches(for: item.text, hint: item.hint, options: options)
         }
-        let key = CacheKey(text: text, options: options)
+        let key = CacheKey(text: item.text, hint: item.hint, options: options)
         if let cached = cache.value(for: key) {
             return cached
         }
-        let computed = matches(for: text, options: options)
+        let computed = matches(for: item.text, hint: item.hint, options: options)
         cache.insert(computed, for: key)
         return computed
     }
 
-    private func matches(for text: String, options: MappingOptions) -> [ControlMatch] {
-        let query = QueryTerms(text, lexicon: lexicon, vocabulary: vocabulary)
-        guard !query.isEmpty else {
+    /// The keys of the event types of a text: its hint's when the hint names a known type (the event's own
+    /// fields are more reliable than the API names a finding's prose may list), else those the text names.
+    private func eventKeys(for text: String, hint: EventTypeHint?) -> [String] {
+        guard !eventPriors.isEmpty else {
             return []
+        }
+        if let hint, let key = eventPriors.key(for: hint) {
+            return [key]
+        }
+        return eventPriors.detect(in: text)
+    }
+
+    private func matches(for text: String, hint: EventTypeHint?, options: MappingOptions) -> [ControlMatch] {
+        let query = QueryTerms(text, lexicon: lexicon, vocabulary: vocabulary)
+        let keys = eventKeys(for: text, hint: hint)
+        guard !query.isEmpty || !keys.isEmpty else {
+            return []
+        }
+        /// The event priors of a catalogue as dense boosts (added to `base`) and the controls to include.
+        func eventBoosts(_ name: String, count: Int, base: [Float]?) -> (boosts: [Float]?, include: [Int32]) {
+            let entries = keys.isEmpty ? [] : eventPriors.entries(for: keys, catalog: name)
+            guard !entries.isEmpty else {
+                return (base, [])
+            }
+            var boosts = base ?? [Float](repeating: 0, count: count)
+            for entry in entries {
+                boosts[Int(entry.index)] += entry.value
+            }
+            return (boosts, entries.map(\.index))
         }
         var out: [ControlMatch] = []
         let nistName = FrameworkID.nist80053r5.catalogName
@@ -152,7 +207,13 @@ public final class EmbeddedMapper: ComplianceMapper {
             if let nistHits {
                 return nistHits
             }
-            let hits = nist.rank(query, limit: max(options.topK, CrosswalkProjection.sourceCount))
+            let event = eventBoosts(nistName, count: nist.count, base: nil)
+            let hits = nist.rank(
+                query,
+                limit: max(options.topK + 1, CrosswalkProjection.sourceCount),
+                boosts: event.boosts,
+                include: event.include
+            )
             nistHits = hits
             return hits
         }
@@ -165,16 +226,26 @@ public final class EmbeddedMapper: ComplianceMapper {
                 let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount)
                 boosts = projection.boosts(from: Array(sources), count: index.count)
             }
-            let hits =
-                framework.catalogName == nistName && !projections.isEmpty
-                ? Array(nistRanking(index).prefix(options.topK))
-                : index.rank(query, limit: options.topK, boosts: boosts)
-            for hit in hits {
+            // One more than asked: the runner-up's score sets the top answer's margin.
+            var hits: [(index: Int, score: Float)]
+            if framework.catalogName == nistName {
+                hits = Array(nistRanking(index).prefix(options.topK + 1))
+            } else {
+                let event = eventBoosts(framework.catalogName, count: index.count, base: boosts)
+                hits = index.rank(query, limit: options.topK + 1, boosts: event.boosts, include: event.include)
+            }
+            let runnerUp = hits.count > 1 ? hits[1].score : 0
+            if hits.count > options.topK {
+                hits.removeLast()
+            }
+            for (rank, hit) in hits.enumerated() {
+                // The top answer's confidence also reflects how far it leads (it only moves further ahead).
+                let evidence = rank == 0 ? hit.score + index.marginWeight * max(hit.score - runnerUp, 0) : hit.score
                 let match = ControlMatch(
                     frameworkID: framework,
                     controlID: index.ids[hit.index],
                     family: index.families[hit.index],
-                    similarity: SimilarityCalibration.calibrated(hit.score, knots: index.calibration)
+                    similarity: SimilarityCalibration.calibrated(evidence, knots: index.calibration)
                 )
                 if options.accepts(similarity: match.similarity) {
                     out.append(match)
@@ -191,6 +262,18 @@ public final class EmbeddedMapper: ComplianceMapper {
             return ControlPriors()
         }
         return try ControlPriors(bytes: try read(directory, ControlPriors.fileName))
+    }
+
+    /// The event priors of a catalog directory, or none when it has no event priors file.
+    private static func readEventPriors(
+        _ directory: URL,
+        positions: [String: [String: Int]]
+    ) throws(MappingError) -> EventPriors {
+        let path = directory.appendingPathComponent(EventPriors.fileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            return EventPriors()
+        }
+        return try EventPriors(bytes: try read(directory, EventPriors.fileName), positions: positions)
     }
 
     /// The crosswalk of a catalog directory, or none when it has no crosswalk file.

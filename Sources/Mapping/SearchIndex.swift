@@ -12,8 +12,9 @@ import Foundation
 /// matching enhancements in the ranking.
 ///
 /// Ranking is by fused similarity: the calibrated lexical similarity (``SimilarityCalibration``) plus
-/// the control's scaled prior (``ControlPriors``). Only controls the text matches lexically are ranked;
-/// a prior reorders them but never brings in a control the text does not mention.
+/// the control's scaled prior (``ControlPriors``) and any boosts. Only controls the text matches lexically
+/// are ranked, and the controls the caller includes (those of a recognised event type, ``EventPriors``); a
+/// prior reorders them but never brings in a control the text does not mention.
 struct SearchIndex: Sendable {
     /// Share of a sub-control's score a parent control receives at least.
     static let parentShare: Float = 0.9
@@ -29,6 +30,8 @@ struct SearchIndex: Sendable {
     private let priors: [Float]
     /// Calibration knots of the catalog (see ``SimilarityCalibration/calibrated(_:knots:)``), or empty.
     let calibration: [Float]
+    /// Weight of the top answer's lead over the runner-up in its calibrated similarity (see ``ControlPriors``).
+    let marginWeight: Float
 
     /// Number of controls.
     var count: Int { ids.count }
@@ -39,14 +42,17 @@ struct SearchIndex: Sendable {
     ///   - stemCount: Number of stems in the finished lexicon.
     ///   - priors: Scaled priors of the catalog's controls (see ``ControlPriors/scaled(catalog:ids:)``).
     ///   - calibration: Calibration knots of the catalog, or empty.
+    ///   - marginWeight: Weight of the top answer's lead in its similarity; 0 ignores the lead.
     init(
         _ collected: IndexBuilder,
         stemCount: Int,
         priors: [(index: Int32, value: Float)] = [],
-        calibration: [Float] = []
+        calibration: [Float] = [],
+        marginWeight: Float = 0
     ) {
         ids = collected.ids
         self.calibration = calibration
+        self.marginWeight = marginWeight
         var dense = [Float](repeating: 0, count: collected.ids.count)
         for prior in priors where Int(prior.index) < dense.count {
             dense[Int(prior.index)] = prior.value
@@ -96,10 +102,16 @@ struct SearchIndex: Sendable {
     /// - Parameters:
     ///   - query: The query's weighted stems.
     ///   - limit: How many controls to return at most.
-    ///   - boosts: Additive boosts per control (crosswalk projection), or nil.
+    ///   - boosts: Additive boosts per control (crosswalk projection, event priors), or nil.
+    ///   - include: Controls ranked even when the query does not match them (those of an event type).
     /// - Returns: Control indexes with their fused similarities (lexical similarity plus prior and
     ///   boost, not clamped), descending (ties in catalog order).
-    func rank(_ query: QueryTerms, limit: Int, boosts extra: [Float]? = nil) -> [(index: Int, score: Float)] {
+    func rank(
+        _ query: QueryTerms,
+        limit: Int,
+        boosts extra: [Float]? = nil,
+        include: [Int32] = []
+    ) -> [(index: Int, score: Float)] {
         var scores = [Float](repeating: 0, count: ids.count)
         var touched: [Int32] = []
         for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < postingStart.count - 1 {
@@ -124,6 +136,12 @@ struct SearchIndex: Sendable {
                 touched.append(Int32(parent))
             }
             scores[parent] = max(scores[parent], inherited)
+        }
+        var included = Set<Int32>()
+        for doc32 in include where Int(doc32) < ids.count && scores[Int(doc32)] == 0 {
+            if included.insert(doc32).inserted {
+                touched.append(doc32)
+            }
         }
         var hits: [(index: Int, score: Float)] = []
         hits.reserveCapacity(limit + 1)

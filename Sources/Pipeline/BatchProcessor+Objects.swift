@@ -49,7 +49,7 @@ extension BatchProcessor {
         report.distinctTexts = texts.texts.count
         report.timings.unpack = clock.lap() - report.timings.extract
 
-        let matches = try enricher.mapTexts(texts.texts, report: &report)
+        let matches = try enricher.mapTexts(texts.texts, hints: texts.hints, report: &report)
         let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
         report.timings.map = clock.lap()
         if let lake = securityLake {

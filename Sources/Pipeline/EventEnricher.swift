@@ -21,17 +21,26 @@ final class EventEnricher: Sendable {
         var textAttribute: String?
     }
 
-    /// A batch's distinct texts, each mapped once.
+    /// A batch's distinct texts (with their event type, for the embedded engine), each mapped once.
     struct TextTable {
         /// The texts, in first-seen order.
         private(set) var texts: [String] = []
-        private var indexes: [String: Int] = [:]
+        /// The event type of each text, parallel to ``texts`` (nil when none is known or passed on).
+        private(set) var hints: [EventTypeHint?] = []
+        private var indexes: [Key: Int] = [:]
 
-        /// The index of `text`, adding it when new.
-        mutating func index(of text: String) -> Int {
-            if let known = indexes[text] { return known }
-            indexes[text] = texts.count
+        private struct Key: Hashable {
+            let text: String
+            let hint: EventTypeHint?
+        }
+
+        /// The index of `text` with its event type, adding it when new.
+        mutating func index(of text: String, hint: EventTypeHint? = nil) -> Int {
+            let key = Key(text: text, hint: hint)
+            if let known = indexes[key] { return known }
+            indexes[key] = texts.count
             texts.append(text)
+            hints.append(hint)
             return texts.count - 1
         }
     }
@@ -48,6 +57,9 @@ final class EventEnricher: Sendable {
     let mappingOptions: MappingOptions
     /// Splices members into original bytes.
     let splicer = MemberSplicer()
+    /// Whether each text goes to the mapper with its event's type (the embedded engine uses it; the remote API
+    /// contract has no place for it, so texts are not split by type for it).
+    let passesEventTypes: Bool
 
     /// Creates an enricher.
     /// - Parameters:
@@ -66,6 +78,7 @@ final class EventEnricher: Sendable {
         )
         self.mapper = mapper
         self.mappingOptions = mappingOptions
+        self.passesEventTypes = mapper is EmbeddedMapper
     }
 
     /// Parses an unpacked event, reads its metadata and records its text.
@@ -87,7 +100,9 @@ final class EventEnricher: Sendable {
         report.timings.extract += extractStart.elapsed()
         var textIndex: Int?
         if let text = extracted?.text {
-            textIndex = texts.index(of: text)
+            let hint = passesEventTypes
+                ? metadata.eventType.map { EventTypeHint(source: metadata.kind.name, type: $0) } : nil
+            textIndex = texts.index(of: text, hint: hint)
         } else {
             report.eventsWithoutText += 1
         }

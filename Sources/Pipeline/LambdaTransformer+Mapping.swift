@@ -24,6 +24,7 @@ extension LambdaTransformer {
     /// result is ignored. Without a budget the texts are mapped on this thread.
     /// - Parameters:
     ///   - texts: The distinct texts.
+    ///   - hints: The event type of each text, for the embedded engine.
     ///   - budget: The time mapping may take; `nil` for no limit. Zero or less skips mapping.
     ///   - report: Receives the remote mapper's counts and whether time ran out.
     /// - Returns: The `secberus_compliance` array per text, or `nil` when time ran out.
@@ -31,15 +32,16 @@ extension LambdaTransformer {
     ///   mapping or a deadline miss; or a mapper error).
     func mapWithin(
         _ texts: [String],
+        hints: [EventTypeHint?] = [],
         budget: Duration?,
         report: inout LambdaReport
     ) throws(TransformationError) -> [[UInt8]]? {
         guard !texts.isEmpty else { return [] }
         let outcome: MappingOutcome?
         if let budget {
-            outcome = budget > .zero ? mapInBackground(texts, budget: budget) : nil
+            outcome = budget > .zero ? mapInBackground(texts, hints: hints, budget: budget) : nil
         } else {
-            outcome = mapNow(texts)
+            outcome = mapNow(texts, hints: hints)
         }
         guard let outcome else {
             report.mappingTimedOut = true
@@ -52,11 +54,11 @@ extension LambdaTransformer {
         return try outcome.result.get().map { MapAPI.complianceArrayJSON($0) }
     }
 
-    private func mapInBackground(_ texts: [String], budget: Duration) -> MappingOutcome? {
+    private func mapInBackground(_ texts: [String], hints: [EventTypeHint?], budget: Duration) -> MappingOutcome? {
         let slot = MappingSlot()
         let done = DispatchSemaphore(value: 0)
         DispatchQueue.global(qos: .userInitiated).async { [self] in
-            let outcome = mapNow(texts)
+            let outcome = mapNow(texts, hints: hints)
             slot.outcome.withLock { $0 = outcome }
             done.signal()
         }
@@ -66,10 +68,10 @@ extension LambdaTransformer {
         return slot.outcome.withLock { $0 }
     }
 
-    private func mapNow(_ texts: [String]) -> MappingOutcome {
+    private func mapNow(_ texts: [String], hints: [EventTypeHint?]) -> MappingOutcome {
         var report = BatchReport()
         do {
-            let matches = try enricher.mapTexts(texts, report: &report)
+            let matches = try enricher.mapTexts(texts, hints: hints, report: &report)
             return MappingOutcome(result: .success(matches), report: report)
         } catch let error as MappingUnavailable {
             return MappingOutcome(

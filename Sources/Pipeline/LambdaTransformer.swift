@@ -93,7 +93,7 @@ public final class LambdaTransformer: Sendable {
         report.batch.timings.unpack = clock.lap() - report.batch.timings.extract
 
         let budget = timeLeft.map { $0 - (ContinuousClock.now - started) - answerMargin }
-        let arrays = try mapWithin(texts.texts, budget: budget, report: &report)
+        let arrays = try mapWithin(texts.texts, hints: texts.hints, budget: budget, report: &report)
         report.batch.timings.map = clock.lap()
 
         let body = respond(records, plans: plans, events: events, arrays: arrays, report: &report)

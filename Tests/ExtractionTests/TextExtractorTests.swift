@@ -126,9 +126,28 @@ import Testing
                     kind: .cloudTrail,
                     region: "eu-west-1",
                     accountID: "111122223333",
-                    timeMillis: 1_688_989_512_000
+                    timeMillis: 1_688_989_512_000,
+                    eventType: "GetObject"
                 )
         )
+    }
+
+    @Test func eventTypesPerFamily() throws {
+        let guardDuty = try read(
+            #"{"source":"aws.guardduty","detail-type":"GuardDuty Finding","detail":{"schemaVersion":"2.0","#
+                + #""type":"Recon:EC2/Portscan","severity":5,"accountId":"1","region":"us-east-1"}}"#
+        )
+        #expect(guardDuty.kind == .guardDuty && guardDuty.eventType == "Recon:EC2/Portscan")
+        let okta = try read(
+            #"{"eventType":"user.session.start","displayMessage":"x","published":"2024-01-01T00:00:00Z"}"#
+        )
+        #expect(okta.kind == .okta && okta.eventType == "user.session.start")
+        let kubernetes = try read(
+            #"{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create","#
+                + #""objectRef":{"resource":"pods","subresource":"exec"}}"#
+        )
+        #expect(kubernetes.kind == .kubernetesAudit && kubernetes.eventType == "create pods/exec")
+        #expect(try read(#"{"operationName":"x","location":"eastus","category":"y"}"#).eventType == nil)
     }
 
     @Test func ocsfWithMillisecondTime() throws {

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+@testable import Mapping
+
+/// Per-event-type priors: parsing, type lookup, recognition in text, and their effect on the ranking.
+@Suite struct EventPriorsTests {
+    private let positions: [String: [String: Int]] = [
+        "nist_800_53_r5": ["AU-9": 0, "AU-12": 1, "IA-2": 2, "SI-4": 3],
+        "pci_dss_v4": ["10.3.2": 0],
+    ]
+
+    private func priors(_ rows: String) throws -> EventPriors {
+        let text = "#lakemark-event-priors\t1\n#beta\tnist_800_53_r5=0.5\tpci_dss_v4=0.4\n" + rows
+        return try EventPriors(bytes: Array(text.utf8), positions: positions)
+    }
+
+    private func ranking(
+        _ text: String,
+        _ framework: FrameworkID,
+        hint: EventTypeHint? = nil,
+        mapper: EmbeddedMapper? = nil
+    ) throws -> [String] {
+        let options = MappingOptions(frameworks: [framework], threshold: .minSimilarity(0.01), topK: 5)
+        let engine = try mapper ?? loadMapper()
+        return try engine.map([text], hints: [hint], options: options)[0].map(\.controlID)
+    }
+
+    @Test func fileIsParsedAndScaledByBeta() throws {
+        let parsed = try priors(
+            "cloudtrail\tstoplogging\tnist_800_53_r5\tAU-9\t1.0\town\n"
+                + "cloudtrail\tstoplogging\tpci_dss_v4\t10.3.2\t0.5\tcrosswalk\n"
+                + "cloudtrail\tstoplogging\tnist_800_53_r5\tXX-1\t1.0\town\n"
+        )
+        let key = try #require(parsed.key(for: EventTypeHint(source: "cloudtrail", type: "StopLogging")))
+        #expect(parsed.entries(for: [key], catalog: "nist_800_53_r5").map(\.index) == [0])
+        #expect(parsed.entries(for: [key], catalog: "nist_800_53_r5").map(\.value) == [0.5])
+        #expect(parsed.entries(for: [key], catalog: "pci_dss_v4").map(\.value) == [0.2])
+        #expect(parsed.key(for: EventTypeHint(source: "okta", type: "StopLogging")) == nil)
+    }
+
+    @Test(arguments: [
+        "#lakemark-event-priors\t2\ncloudtrail\tx\tnist_800_53_r5\tAU-9\t1\town\n",
+        "#lakemark-event-priors\t1\ncloudtrail\tx\tnist_800_53_r5\tAU-9\t1.5\town\n",
+        "#lakemark-event-priors\t1\ncloudtrail\tx\tnist_800_53_r5\tAU-9\n",
+    ])
+    func malformedFilesAreRejected(_ text: String) {
+        #expect(throws: MappingError.self) { try EventPriors(bytes: Array(text.utf8), positions: [:]) }
+    }
+
+    @Test func typesFallBackToTheirPrefixes() {
+        #expect(
+            EventPriors.candidates(source: "guardduty", type: "CryptoCurrency:EC2/BitcoinTool.B!DNS") == [
+                "cryptocurrency:ec2/bitcointool.b!dns", "cryptocurrency:ec2/bitcointool.b",
+                "cryptocurrency:ec2/bitcointool", "cryptocurrency:ec2", "cryptocurrency",
+            ]
+        )
+        #expect(EventPriors.candidates(source: "okta", type: "policy.rule.update") == [
+            "policy.rule.update", "policy.rule", "policy",
+        ])
+        #expect(EventPriors.candidates(source: "k8s-audit", type: "create pods/exec") == [
+            "create pods/exec", "* pods/exec",
+        ])
+        #expect(EventPriors.candidates(source: "cloudtrail", type: "UpdateFunctionCode20150331v2") == [
+            "updatefunctioncode"
+        ])
+        #expect(EventPriors.candidates(source: "cloudtrail", type: "CreateFunction20150331") == ["createfunction"])
+        #expect(EventPriors.candidates(source: "cloudtrail", type: "ConsoleLogin") == ["consolelogin"])
+    }
+
+    @Test func typesNamedInTextAreRecognised() throws {
+        let parsed = try priors(
+            "cloudtrail\tstoplogging\tnist_800_53_r5\tAU-9\t1\town\n"
+                + "guardduty\trecon:ec2/portscan\tnist_800_53_r5\tSI-4\t1\town\n"
+                + "okta\tuser.session.start\tnist_800_53_r5\tIA-2\t1\town\n"
+                + "k8s-audit\tget secrets\tnist_800_53_r5\tAU-12\t1\town\n"
+        )
+        #expect(parsed.detect(in: "eventName StopLogging was called.") == [
+            EventPriors.key(source: "cloudtrail", type: "stoplogging")
+        ])
+        #expect(parsed.detect(in: "GuardDuty finding \"Recon:EC2/Portscan\": port scan.") == [
+            EventPriors.key(source: "guardduty", type: "recon:ec2/portscan")
+        ])
+        #expect(parsed.detect(in: "Okta event (user.session.start).") == [
+            EventPriors.key(source: "okta", type: "user.session.start")
+        ])
+        #expect(parsed.detect(in: "Kubernetes get secrets by admin") == [
+            EventPriors.key(source: "k8s-audit", type: "get secrets")
+        ])
+        #expect(parsed.detect(in: "get secrets by admin").isEmpty, "a verb and resource count only for Kubernetes")
+        #expect(parsed.detect(in: "stop logging on the trail").isEmpty)
+        #expect(parsed.detect(in: "Policy allows cloudtrail:StopLogging.") == [
+            EventPriors.key(source: "cloudtrail", type: "stoplogging")
+        ])
+        #expect(parsed.detect(in: "AssumedRole:IAMRole called it").isEmpty)
+    }
+
+    @Test func guardDutyFindingTypeInTextBringsTheCTIDControls() throws {
+        let text = "GuardDuty finding UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B"
+        let top = try ranking(text, .nist80053r5)
+        #expect(top.prefix(3).contains("IA-2"), "\(top)")
+        #expect(top.contains("AC-2"), "\(top)")
+    }
+
+    @Test func cloudTrailEventNameInTextBringsItsControls() throws {
+        let top = try ranking("AWS cloudtrail.amazonaws.com StopLogging by iam user", .nist80053r5)
+        #expect(top.prefix(3).contains("AU-9"), "\(top)")
+        let pci = try ranking("AWS cloudtrail.amazonaws.com StopLogging by iam user", .pciDSSv4)
+        #expect(pci.contains { $0.hasPrefix("10.") }, "\(pci)")
+    }
+
+    @Test func aHintAddsControlsTheTextDoesNotMention() throws {
+        let text = "Kubernetes request by system:serviceaccount:default:reader"
+        let plain = try ranking(text, .nist80053r5)
+        #expect(!plain.contains("SC-28"))
+        let hinted = try ranking(text, .nist80053r5, hint: EventTypeHint(source: "k8s-audit", type: "get secrets"))
+        #expect(hinted.prefix(3).contains("AC-6"), "\(hinted)")
+        #expect(hinted.contains("SC-28"), "\(hinted)")
+        let unknown = try ranking(text, .nist80053r5, hint: EventTypeHint(source: "k8s-audit", type: "get widgets"))
+        #expect(unknown == plain)
+    }
+
+    @Test func aHintAloneIsEnoughAndIsPartOfTheCacheKey() throws {
+        let mapper = try EmbeddedMapper(cacheCapacity: 100)
+        let options = MappingOptions(frameworks: [.nist80053r5], threshold: .minSimilarity(0.01), topK: 3)
+        let texts = ["zzqx", "zzqx"]
+        let hints: [EventTypeHint?] = [EventTypeHint(source: "okta", type: "user.account.lock"), nil]
+        let results = try mapper.map(texts, hints: hints, options: options)
+        #expect(results[0].map(\.controlID).prefix(2).contains("AC-7"), "\(results[0])")
+        #expect(results[1].isEmpty)
+        let again = try mapper.map(["zzqx"], options: options)
+        #expect(again[0].isEmpty)
+    }
+
+    @Test func aKnownHintReplacesTheTypesTheTextNames() throws {
+        let text = "zzqx DeleteBucket"
+        #expect(try ranking(text, .nist80053r5).first == "CP-9")
+        let hinted = try ranking(text, .nist80053r5, hint: EventTypeHint(source: "okta", type: "user.account.lock"))
+        #expect(hinted.prefix(2) == ["AC-7", "IA-2"], "\(hinted)")
+        let unknown = try ranking(text, .nist80053r5, hint: EventTypeHint(source: "okta", type: "no.such.type"))
+        #expect(unknown.first == "CP-9", "an unknown hinted type leaves the text's types")
+    }
+
+    @Test func withoutTheFileNothingIsAdded() throws {
+        let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("lakemark-event-priors-test-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: bundled, to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.removeItem(at: directory.appendingPathComponent(EventPriors.fileName))
+        let mapper = try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: 0)
+        let hint = EventTypeHint(source: "okta", type: "user.account.lock")
+        #expect(try ranking("zzqx", .nist80053r5, hint: hint, mapper: mapper).isEmpty)
+    }
+
+    @Test func bundledRowsNameCatalogControls() throws {
+        let mapper = try loadMapper()
+        #expect(mapper.eventPriors.entries.count > 300)
+        let ids = Set(mapper.controlIDs(for: .nist80053r5))
+        let key = try #require(mapper.eventPriors.key(for: EventTypeHint(source: "cloudtrail", type: "DeleteTrail")))
+        let entries = mapper.eventPriors.entries(for: [key], catalog: "nist_800_53_r5")
+        #expect(!entries.isEmpty)
+        #expect(entries.allSatisfy { ids.contains(mapper.controlIDs(for: .nist80053r5)[Int($0.index)]) })
+    }
+}

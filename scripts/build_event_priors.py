@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Build the per-event-type priors of the Lakemark mapping engine (Sources/Mapping/Catalogs/event_priors.tsv).
+
+Inputs:
+  scripts/event_tables/cloudtrail.tsv   eventSource + eventName -> 800-53 controls (team-written)
+  scripts/event_tables/okta.tsv         Okta eventType (or a prefix of one) -> 800-53 controls (team-written)
+  scripts/event_tables/kubernetes.tsv   audit verb + resource -> 800-53 controls (team-written)
+  scripts/event_tables/guardduty.tsv    GuardDuty finding type -> ATT&CK techniques (+ own 800-53 controls)
+  shared/data/ctid-mappings-explorer    ATT&CK technique -> 800-53 controls (MITRE CTID, Apache-2.0)
+  Sources/Mapping/Catalogs/crosswalk.tsv, nist_800_53_r5.tsv (the bundled crosswalk and 800-53 ids)
+
+Output records `source<TAB>type<TAB>catalog<TAB>id<TAB>weight<TAB>via`: for each event type (lower-cased; for
+CloudTrail the eventName, for Kubernetes `verb resource`), its 800-53 controls and, projected through the
+crosswalk, the CSF 2.0, PCI DSS, ISO 27001 and TSC controls crosswalked to them. Weights are in 0...1:
+a team-written list gives 1.0 to its first control and 0.08 less to each next one (at least 0.6); a
+GuardDuty type also gets the controls CTID maps its techniques to, 0.45 + 0.25 x the share of its
+techniques that name the control (the most generic CTID controls rank first among equals). A projected
+control gets 0.9 x the best weight of the 800-53 controls it is crosswalked to (+0.02 per further one),
+at most PROJECTED_PER_CATALOG per type and catalogue. The engine adds `beta` (header `#beta`) x weight to
+a control's fused score when an event of that type is mapped.
+
+No text of the evaluation sets is read. Usage:
+    python3 scripts/build_event_priors.py [--shared DIR] [--check]
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import sys
+
+REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+TABLES = os.path.join(REPO, 'scripts', 'event_tables')
+CATALOGS = os.path.join(REPO, 'Sources', 'Mapping', 'Catalogs')
+OUT = os.path.join(CATALOGS, 'event_priors.tsv')
+CTID = os.path.join('data', 'ctid-mappings-explorer', 'mappings', 'nist_800_53', 'attack-16.1', 'nist_800_53-rev5',
+                    'enterprise', 'nist_800_53-rev5_attack-16.1-enterprise.json')
+
+# Weight of an event prior against the lexical similarity, per catalogue (the engine's fused score is a lexical
+# similarity in 0...1 plus priors; see Sources/Mapping/EventPriors.swift).
+BETA = collections.OrderedDict([('nist_800_53_r5', 0.5), ('nist_csf_v2', 0.4), ('pci_dss_v4', 0.4),
+                                ('iso_27001', 0.4), ('tsc_2017', 0.4)])
+NIST_PER_TYPE = 10
+PROJECTED_PER_CATALOG = 5
+
+
+def resolve_shared(given):
+    for candidate in (given, os.path.join(REPO, '..', 'shared'), os.environ.get('LAKEMARK_SHARED'), '/work/shared'):
+        if candidate and os.path.isfile(os.path.join(candidate, CTID)):
+            return candidate
+    sys.exit('build_event_priors.py: no shared folder with %s (pass --shared DIR)' % CTID)
+
+
+def read_table(name, columns):
+    rows = []
+    with open(os.path.join(TABLES, name), encoding='utf-8') as f:
+        for number, line in enumerate(f, 1):
+            line = line.rstrip('\n')
+            if not line or line.startswith('#'):
+                continue
+            fields = line.split('\t')
+            if len(fields) != columns:
+                sys.exit('%s line %d: expected %d TAB-separated fields' % (name, number, columns))
+            rows.append(fields)
+    return rows
+
+
+def canon_n53(raw):
+    """`AC-02` -> `AC-2`, `AC-6(5)` kept."""
+    m = re.fullmatch(r'([A-Z]{2})-0*(\d+)(\(\d+\))?', raw)
+    if not m:
+        sys.exit('not an 800-53 id: %r' % raw)
+    return '%s-%s%s' % (m.group(1), m.group(2), m.group(3) or '')
+
+
+def catalog_ids(name):
+    ids = []
+    with open(os.path.join(CATALOGS, name + '.tsv'), encoding='utf-8') as f:
+        for line in f:
+            if line.startswith('#') or not line.strip():
+                continue
+            ids.append(line.split('\t', 1)[0])
+    return ids
+
+
+def read_crosswalk():
+    """catalog -> 800-53 id -> [catalog control ids], from the bundled crosswalk.tsv."""
+    reverse = collections.defaultdict(lambda: collections.defaultdict(list))
+    with open(os.path.join(CATALOGS, 'crosswalk.tsv'), encoding='utf-8') as f:
+        for line in f:
+            if line.startswith('#') or not line.strip():
+                continue
+            catalog, cid, nist = line.rstrip('\n').split('\t')
+            for n in nist.split():
+                reverse[catalog][n].append(cid)
+    return reverse
+
+
+def read_ctid(shared):
+    """technique -> set of 800-53 base controls, and control -> number of techniques naming it."""
+    with open(os.path.join(shared, CTID), encoding='utf-8') as f:
+        objects = json.load(f)['mapping_objects']
+    techniques = collections.defaultdict(set)
+    for o in objects:
+        if o.get('capability_id') and o.get('status') == 'complete':
+            techniques[o['attack_object_id']].add(canon_n53(o['capability_id']))
+    df = collections.Counter(c for controls in techniques.values() for c in controls)
+    return techniques, df
+
+
+def ranked(controls):
+    """Team-written list -> weights by position."""
+    return {c: max(1.0 - 0.08 * i, 0.6) for i, c in enumerate(controls)}
+
+
+def guardduty_weights(techniques_text, own, ctid, df, known):
+    weights = ranked(own.split())
+    techniques = techniques_text.split()
+    mapped = [t for t in techniques if ctid.get(t)]
+    via = []
+    if mapped:
+        top_df = max(df.values())
+        share = collections.Counter(c for t in mapped for c in ctid[t])
+        derived = {}
+        for c, n in share.items():
+            if c not in known:
+                continue
+            derived[c] = 0.45 + 0.25 * n / len(mapped) + 0.02 * df[c] / top_df
+        for c, w in derived.items():
+            weights[c] = max(weights.get(c, 0), w)
+        via = ['ctid:' + ' '.join(mapped)]
+    return weights, via
+
+
+def build(shared):
+    known = set(catalog_ids('nist_800_53_r5'))
+    ctid, df = read_ctid(shared)
+    events = collections.OrderedDict()   # (source, type) -> (weights, via)
+
+    def add(source, key, weights, via):
+        for c in weights:
+            if c not in known:
+                sys.exit('%s %s: %s is not in the 800-53 catalog' % (source, key, c))
+        events[(source, key.lower())] = (weights, via)
+
+    for source, name, controls in read_table('cloudtrail.tsv', 3):
+        add('cloudtrail', name, ranked(controls.split()), ['own (%s)' % source])
+    for event_type, controls in read_table('okta.tsv', 2):
+        add('okta', event_type, ranked(controls.split()), ['own'])
+    for verb, resource, controls in read_table('kubernetes.tsv', 3):
+        add('k8s-audit', '%s %s' % (verb, resource), ranked(controls.split()), ['own'])
+    for finding, techniques, own in read_table('guardduty.tsv', 3):
+        weights, via = guardduty_weights(techniques, own, ctid, df, known)
+        add('guardduty', finding, weights, ['own'] + via if own.strip() else via)
+
+    reverse = read_crosswalk()
+    rows = []
+    for (source, key), (weights, via) in events.items():
+        best = sorted(weights.items(), key=lambda kv: (-kv[1], -df.get(kv[0], 0), kv[0]))[:NIST_PER_TYPE]
+        for c, w in best:
+            rows.append((source, key, 'nist_800_53_r5', c, w, '+'.join(via)))
+        for catalog in BETA:
+            if catalog == 'nist_800_53_r5':
+                continue
+            score = collections.defaultdict(float)
+            count = collections.Counter()
+            for c, w in best:
+                base = c.split('(')[0]
+                targets = set(reverse[catalog].get(c, [])) | set(reverse[catalog].get(base, []))
+                for target in targets:
+                    score[target] = max(score[target], 0.9 * w)
+                    count[target] += 1
+            final = {t: min(s + 0.02 * (count[t] - 1), 0.95) for t, s in score.items()}
+            for t, w in sorted(final.items(), key=lambda kv: (-kv[1], kv[0]))[:PROJECTED_PER_CATALOG]:
+                rows.append((source, key, catalog, t, w, 'crosswalk'))
+    return rows, len(ctid)
+
+
+def render(rows, technique_count):
+    lines = ['#lakemark-event-priors\t1',
+             '#beta\t' + '\t'.join('%s=%g' % kv for kv in BETA.items()),
+             '#source\tteam-written tables scripts/event_tables/*.tsv; ATT&CK technique -> 800-53 from MITRE CTID '
+             'mappings-explorer (Apache-2.0, %d techniques); projected through crosswalk.tsv' % technique_count,
+             '#fields\tsource\ttype\tcatalog\tid\tweight\tvia']
+    for source, key, catalog, cid, weight, via in rows:
+        lines.append('%s\t%s\t%s\t%s\t%.3f\t%s' % (source, key, catalog, cid, weight, via))
+    return '\n'.join(lines) + '\n'
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--shared', help='shared folder (default ../shared, $LAKEMARK_SHARED, /work/shared)')
+    ap.add_argument('--out', default=OUT)
+    ap.add_argument('--check', action='store_true', help='exit 1 when --out differs from what would be written')
+    a = ap.parse_args(argv)
+    rows, technique_count = build(resolve_shared(a.shared))
+    text = render(rows, technique_count)
+    if a.check:
+        current = open(a.out, encoding='utf-8').read() if os.path.exists(a.out) else ''
+        print('event priors are up to date' if current == text else 'stale: ' + a.out)
+        return 0 if current == text else 1
+    with open(a.out, 'w', encoding='utf-8') as f:
+        f.write(text)
+    types = len({(r[0], r[1]) for r in rows})
+    print('wrote %s (%d event types, %d rows)' % (os.path.relpath(a.out, os.getcwd()), types, len(rows)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

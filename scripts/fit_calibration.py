@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Fit the similarity calibration knots of the Lakemark mapping engine (the `#calibration` line of priors.tsv).
+
+The engine reports a similarity that is a piecewise-linear function of its fused score, with knots at the
+scores where the Low (0.30), Medium (0.50) and High (0.70) buckets start and where the similarity reaches 1.0.
+This script fits those knots from labelled texts, per catalogue, so that each bucket means something:
+
+1. the catalog directory's priors.tsv is copied with identity-like knots (similarity = score / 4), and
+   `lakemark map` answers every training text with its top control (so the score can be read back: the fused
+   score plus the `#margin` weight times the top answer's lead over the runner-up);
+2. High starts at the lowest score above which the top answer is right (exact id) in at least HIGH_TARGET of
+   the training texts; Medium at the lowest score from which the texts below High are right in at least
+   MEDIUM_TARGET; Low likewise with LOW_TARGET (precisions Laplace-smoothed, at least MIN_TEXTS texts). A
+   bucket no score range reaches is left (nearly) empty;
+3. steps 1-2 run for each margin weight of MARGINS, and the one whose High bucket holds the most training texts
+   is kept (`#margin` line; ties go to the smaller weight).
+
+Training texts: the Prowler-labelled development texts (the labels build_priors.py counts; the CC BY-SA Security
+Hub lists stay evaluation-only), without the groups of fold k when --fold k/K is given, so that
+scripts/eval_mapping.sh can score fold k with knots that never saw it.
+
+Usage:
+    python3 scripts/fit_calibration.py --bin LAKEMARK --catalog-dir DIR [--fold k/K] [--shared DIR]
+                                       [--knots-out FILE]
+Rewrites DIR/priors.tsv's #calibration line; --knots-out also writes the knots as TSV (catalog, 4 knots),
+which build_priors.py reads for the bundled priors (scripts/calibration_knots.tsv).
+"""
+
+import argparse
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from build_priors import CATALOG, SOURCES_USED, fold_of, resolve_shared  # noqa: E402
+
+HIGH_TARGET = 0.78
+MEDIUM_TARGET = 0.5
+LOW_TARGET = 0.25
+MIN_TEXTS = 3
+MARGINS = (2, 4, 8)
+RAW_SCALE = 6.0
+RAW_KNOTS = ','.join('%g' % (RAW_SCALE * s) for s in (0.3, 0.5, 0.7, 1.0))
+
+
+def training_texts(shared, fold, folds):
+    """framework key -> [(text, gold set)] of the Prowler texts outside fold k."""
+    out = {}
+    for framework in CATALOG:
+        rows = []
+        for path in sorted(glob.glob(os.path.join(shared, 'eval', 'mapping-dev', framework + '.*.jsonl'))):
+            with open(path, encoding='utf-8') as f:
+                for line in f:
+                    if not line.strip():
+                        continue
+                    row = json.loads(line)
+                    if not row['source'].startswith(SOURCES_USED):
+                        continue
+                    if fold is not None and fold_of(row['group'], folds) == fold:
+                        continue
+                    rows.append((row['text'], set(row['gold'])))
+        out[framework] = rows
+    return out
+
+
+def with_header(priors_text, name, values):
+    """The priors file with its `#name` line replaced (or added after #alpha)."""
+    line = '#%s\t' % name + '\t'.join('%s=%s' % kv for kv in values.items())
+    lines = priors_text.splitlines()
+    for i, old in enumerate(lines):
+        if old.startswith('#%s\t' % name):
+            lines[i] = line
+            break
+    else:
+        lines.insert(next(i for i, old in enumerate(lines) if old.startswith('#alpha')) + 1, line)
+    return '\n'.join(lines) + '\n'
+
+
+def top_scores(binary, catalog_dir, framework, rows):
+    """(fused score, correct) of the top answer of each text (texts without an answer are left out)."""
+    out = []
+    env = dict(os.environ, LAKEMARK_CATALOG_DIR=catalog_dir)
+    for start in range(0, len(rows), 200):
+        chunk = rows[start:start + 200]
+        request = {'frameworks': [framework], 'min_similarity': 0.01, 'topk': 1,
+                   'documents': [{'id': str(i), 'document': text} for i, (text, _) in enumerate(chunk)]}
+        done = subprocess.run([binary, 'map'], input=json.dumps(request).encode('utf-8'), env=env,
+                              stdout=subprocess.PIPE, check=True)
+        answers = {}
+        for block in json.loads(done.stdout)['frameworks']:
+            for control in block['controls']:
+                answers.setdefault(control['document_id'], control)
+        for i, (_, gold) in enumerate(chunk):
+            control = answers.get(str(i))
+            if control:
+                out.append((RAW_SCALE * control['similarity'], control['control']['id'] in gold))
+    return out
+
+
+def smoothed(hits, n):
+    return (hits + 1.0) / (n + 2.0)
+
+
+def lowest_start(points, upper, target):
+    """The lowest score t < upper such that the texts in [t, upper) are right at least `target` of the time."""
+    inside = sorted((p for p in points if p[0] < upper), key=lambda p: -p[0])
+    best = None
+    hits = 0
+    for n, (score, correct) in enumerate(inside, 1):
+        hits += correct
+        if n < len(inside) and inside[n][0] == score:
+            continue
+        if n >= MIN_TEXTS and smoothed(hits, n) >= target:
+            best = score
+    return best
+
+
+def fit(points):
+    top = max((p[0] for p in points), default=1.0)
+    high = lowest_start(points, float('inf'), HIGH_TARGET)
+    if high is None:
+        high = top + 0.05
+    medium = lowest_start(points, high, MEDIUM_TARGET)
+    if medium is None:
+        medium = high - 0.02
+    low = lowest_start(points, medium, LOW_TARGET)
+    if low is None:
+        low = medium - 0.02
+    low = max(low, 0.02)
+    medium = max(medium, low + 0.01)
+    high = max(high, medium + 0.01)
+    knots = (round(low, 4), round(medium, 4), round(high, 4), round(max(top, high + 0.05), 4))
+    return knots, sum(1 for p in points if p[0] >= knots[2])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--bin', required=True, help='the lakemark executable')
+    ap.add_argument('--catalog-dir', required=True, help='catalog directory whose priors.tsv gets the knots')
+    ap.add_argument('--fold', help='k/K: fit without the groups of fold k of K')
+    ap.add_argument('--shared', help='shared folder (default ../shared, $LAKEMARK_SHARED, /work/shared)')
+    ap.add_argument('--knots-out', help='also write the knots to this TSV file')
+    a = ap.parse_args(argv)
+    fold = folds = None
+    if a.fold:
+        k, n = a.fold.split('/')
+        fold, folds = int(k), int(n)
+    shared = resolve_shared(a.shared)
+    priors_path = os.path.join(a.catalog_dir, 'priors.tsv')
+    with open(priors_path, encoding='utf-8') as f:
+        priors_text = f.read()
+    work = tempfile.mkdtemp(prefix='lakemark-calibration.')
+    try:
+        for name in os.listdir(a.catalog_dir):
+            if name.endswith('.tsv'):
+                shutil.copy(os.path.join(a.catalog_dir, name), work)
+        raw = {catalog: RAW_KNOTS for catalog in CATALOG.values()}
+        texts = training_texts(shared, fold, folds)
+        best = {}
+        for margin in MARGINS:
+            with open(os.path.join(work, 'priors.tsv'), 'w', encoding='utf-8') as f:
+                f.write(with_header(with_header(priors_text, 'calibration', raw), 'margin',
+                                    {catalog: margin for catalog in CATALOG.values()}))
+            for framework, rows in texts.items():
+                knots, high = fit(top_scores(a.bin, work, framework, rows))
+                catalog = CATALOG[framework]
+                if catalog not in best or high > best[catalog][2]:
+                    best[catalog] = (margin, knots, high)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    rendered = {c: ','.join('%g' % k for k in v[1]) for c, v in best.items()}
+    margins = {c: '%g' % v[0] for c, v in best.items()}
+    with open(priors_path, 'w', encoding='utf-8') as f:
+        f.write(with_header(with_header(priors_text, 'calibration', rendered), 'margin', margins))
+    if a.knots_out:
+        with open(a.knots_out, 'w', encoding='utf-8') as f:
+            f.write('# generated by scripts/fit_calibration.py: catalog, the scores where Low, Medium and High '
+                    'start and where the similarity reaches 1.0, the margin weight\n')
+            for c, v in rendered.items():
+                f.write('%s\t%s\t%s\n' % (c, v, margins[c]))
+    print(' '.join('%s=%s/margin %s' % (c, v, margins[c]) for c, v in rendered.items()))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
