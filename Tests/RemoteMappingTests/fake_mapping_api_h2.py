@@ -192,19 +192,21 @@ async def app(scope, receive, send):
     if not (method == "POST" and path == "/v1/map"):
         return await respond(send, *error(404, "not_found", "fake says 404"))
     behaviour = STATE["script"].pop(0) if STATE["script"] else STATE["otherwise"]
-    STATE["in_flight"] += 1
-    STATE["most_in_flight"] = max(STATE["most_in_flight"], STATE["in_flight"])
-    try:
-        status = await map_call(send, behaviour, body, headers, authorized, stream)
-    finally:
-        STATE["in_flight"] -= 1
     try:
         documents = [d["document"] for d in json.loads(body)["documents"]]
     except (ValueError, KeyError, TypeError):
         documents = []
-    STATE["calls"].append({"documents": documents, "authorization": headers.get("authorization"),
-                           "http_version": scope["http_version"], "status": status, "body_bytes": len(body),
-                           "kind": behaviour.get("kind")})
+    call = {"documents": documents, "authorization": headers.get("authorization"),
+            "http_version": scope["http_version"], "status": 0, "body_bytes": len(body),
+            "kind": behaviour.get("kind")}
+    # Recorded before answering: a GOAWAY or reset can make the server cancel this task before it returns.
+    STATE["calls"].append(call)
+    STATE["in_flight"] += 1
+    STATE["most_in_flight"] = max(STATE["most_in_flight"], STATE["in_flight"])
+    try:
+        call["status"] = await map_call(send, behaviour, body, headers, authorized, stream)
+    finally:
+        STATE["in_flight"] -= 1
 
 
 async def map_call(send, behaviour, body, headers, authorized, stream):
