@@ -64,6 +64,12 @@ extension RecordUnpacker {
         bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
     }
 
+    /// Whether the bytes start with the UTF-8 byte order mark `EF BB BF`.
+    static func hasByteOrderMark(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.count >= 3 && bytes[bytes.startIndex] == 0xEF && bytes[bytes.startIndex + 1] == 0xBB
+            && bytes[bytes.startIndex + 2] == 0xBF
+    }
+
     /// Whether the first non-whitespace byte is `{`.
     static func startsWithBrace(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) } == UInt8(ascii: "{")

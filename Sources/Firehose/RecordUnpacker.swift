@@ -13,10 +13,13 @@ import JSONBytes
 ///    envelope (`messageType` plus a `logEvents` array): `CONTROL_MESSAGE` is ``UnpackedRecord/control``;
 ///    `DATA_MESSAGE` gives one event per `logEvents[]` element (see ``RecordUnpacker`` CloudWatch notes below).
 /// 4. Any other JSON object: one event whose bytes are the record's bytes exactly.
-/// 5. Newline-delimited JSON where every non-blank line is a JSON object: one event per line (each line through
-///    rules 3–4, so CloudWatch envelopes inside NDJSON are unpacked too).
+/// 5. Newline-delimited JSON where at least one non-blank line is a JSON object: one event per line (each line
+///    through rules 3–4, so CloudWatch envelopes inside NDJSON are unpacked too); a line that is not a JSON object
+///    becomes its own wrapped event (rule 6), in place.
 /// 6. Anything else (text, arrays, scalars, invalid JSON, binary): `{"_raw":"<text>"}` when the bytes are valid
 ///    UTF-8, otherwise `{"_raw_base64":"…"}`; ``InputEvent/isWrapped`` is set.
+///
+/// A UTF-8 byte order mark at the start of the record or of a line is not part of the JSON text and is dropped.
 ///
 /// CloudWatch `DATA_MESSAGE`: when a log event's `message` string decodes to a JSON object, the event bytes are
 /// the decoded message; otherwise `{"_raw":<the message string>}`. Each event carries a
@@ -84,6 +87,7 @@ public struct RecordUnpacker: Sendable {
 
     /// Rules 3–6 on text that is not gzip (or was inflated once).
     private func unpackText(_ bytes: [UInt8], note: String?) -> UnpackedRecord {
+        let bytes = Self.hasByteOrderMark(bytes[...]) ? Array(bytes.dropFirst(3)) : bytes
         if Self.startsWithBrace(bytes[...]) {
             if let tape = parseObject(bytes) {
                 return unpackObject(tape)
@@ -95,17 +99,27 @@ public struct RecordUnpacker: Sendable {
         return .events([Self.wrap(bytes, note: note ?? "record is not a JSON object or NDJSON of objects")])
     }
 
-    /// Splits NDJSON; `nil` unless every non-blank line is a JSON object and the event cap holds.
+    /// Splits NDJSON; `nil` unless some non-blank line is a JSON object and the event cap holds. Lines that are
+    /// not JSON objects are wrapped one by one.
     private func unpackLines(_ bytes: [UInt8]) -> UnpackedRecord? {
         var events: [InputEvent] = []
         var sawControl = false
+        var objectLines = 0
+        var lineNumber = 0
         var lineStart = 0
         while lineStart < bytes.count {
             let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
-            let line = bytes[lineStart..<lineEnd]
+            var line = bytes[lineStart..<lineEnd]
             lineStart = lineEnd + 1
+            lineNumber += 1
+            if Self.hasByteOrderMark(line) { line = line.dropFirst(3) }
             if Self.isBlank(line) { continue }
-            guard Self.startsWithBrace(line), let tape = parseObject(Array(line)) else { return nil }
+            guard Self.startsWithBrace(line), let tape = parseObject(Array(line)) else {
+                events.append(Self.wrap(Array(line), note: "line \(lineNumber) of the record is not a JSON object"))
+                guard events.count <= limits.maxEventsPerRecord else { return nil }
+                continue
+            }
+            objectLines += 1
             switch unpackObject(tape) {
             case .empty: continue
             case .control: sawControl = true
@@ -113,6 +127,7 @@ public struct RecordUnpacker: Sendable {
             }
             guard events.count <= limits.maxEventsPerRecord else { return nil }
         }
+        guard objectLines > 0 else { return nil }
         return events.isEmpty && sawControl ? .control : .events(events)
     }
 

@@ -77,11 +77,30 @@ import Testing
         #expect(crlf.map(\.bytes) == [T.bytes("{\"n\":1}\r"), T.bytes("{\"n\":2}\r")])
     }
 
-    @Test func r10WrapsNDJSONWithANonObjectLine() {
-        let record = T.bytes("{\"n\":1}\n[2]\n{\"n\":3}\n")
+    @Test func r10WrapsOnlyTheLinesOfNDJSONThatAreNotObjects() {
+        let record = T.bytes("{\"n\":1}\n[2]\nnot json\n{\"n\":3}\n")
+        let events = T.events(unpacker.unpack(record))
+        #expect(events.count == 4)
+        #expect(events.map(\.isWrapped) == [false, true, true, false])
+        #expect(events[0].bytes == T.bytes("{\"n\":1}") && events[3].bytes == T.bytes("{\"n\":3}"))
+        #expect(field(events[1], "_raw") == "[2]" && field(events[2], "_raw") == "not json")
+        #expect(events[2].decodeNote == "line 3 of the record is not a JSON object")
+    }
+
+    @Test func r10TextWithoutAnyObjectLineIsWrappedWhole() {
+        let record = T.bytes("{\n  \"broken\": \n}\n")
         let event = single(record)
         #expect(event?.isWrapped == true)
         #expect(field(event, "_raw") == String(decoding: record, as: UTF8.self))
+    }
+
+    @Test func r10DropsAByteOrderMarkBeforeTheRecordOrALine() {
+        let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let object = T.bytes("{\"n\":1}")
+        #expect(single(mark + object)?.bytes == object)
+        #expect(single(mark + object)?.isWrapped == false)
+        let lines = T.events(unpacker.unpack(mark + object + [0x0A] + mark + T.bytes("{\"n\":2}")))
+        #expect(lines.map(\.bytes) == [object, T.bytes("{\"n\":2}")])
     }
 
     @Test func r11PreservesEscapesAndLoneSurrogates() {
