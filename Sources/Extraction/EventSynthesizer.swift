@@ -26,11 +26,10 @@ enum EventSynthesizer {
     private static func cloudTrail(_ fields: Fields) -> String? {
         guard let source = fields["eventSource"], let name = fields["eventName"] else { return nil }
         var parts = ["AWS", source, name]
-        let identityType = fields["userIdentity.type"]
-        if identityType == "Root" {
+        // Only the root identity says something about controls; "by IAM user" on every call pulled identity
+        // controls onto read-only calls such as DescribeInstances.
+        if fields["userIdentity.type"] == "Root" {
             parts.append("by root account")
-        } else if let identityType {
-            parts.append("by \(words(identityType))")
         }
         if let mfa = fields["additionalEventData.MFAUsed"] {
             parts.append(mfa.lowercased() == "yes" ? "with MFA" : "without MFA")
@@ -103,24 +102,6 @@ enum EventSynthesizer {
         var parts = ["VPC flow log network traffic", action]
         if let port = fields.first(["dstport", "dstPort", "dstport"]) { parts.append("to port \(port)") }
         return parts.joined(separator: " ")
-    }
-
-    /// Splits `AssumedRole` or `IAMUser` into lower-case words: `assumed role`, `iam user` (ASCII case rules).
-    static func words(_ identifier: String) -> String {
-        let bytes = Array(identifier.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 4)
-        func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
-        func isLower(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "a") < 26 }
-        for (index, byte) in bytes.enumerated() {
-            if isUpper(byte), index > 0, !result.isEmpty {
-                let previous = bytes[index - 1]
-                let nextIsLower = index + 1 < bytes.count && isLower(bytes[index + 1])
-                if isLower(previous) || (isUpper(previous) && nextIsLower) { result.append(0x20) }
-            }
-            result.append(isUpper(byte) ? byte | 0x20 : byte)
-        }
-        return String(decoding: result, as: UTF8.self)
     }
 
     /// Scalar fields of one object addressed by dotted paths; numbers and Booleans as their JSON text.

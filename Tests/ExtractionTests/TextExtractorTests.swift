@@ -52,7 +52,7 @@ import Testing
             #"{"eventVersion":"1.08","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","#
             + #""userIdentity":{"type":"AssumedRole"},"errorCode":"AccessDenied"}"#
         #expect(
-            try extract(denied)?.text == "AWS iam.amazonaws.com CreateAccessKey by assumed role failed: AccessDenied"
+            try extract(denied)?.text == "AWS iam.amazonaws.com CreateAccessKey failed: AccessDenied"
         )
     }
 
