@@ -325,68 +325,61 @@ def main(argv=None):
         all_training = [i for i, r in enumerate(items) if r['source'].startswith('prowler-')]
         rankings = collections.defaultdict(dict)
         weights_seen = collections.defaultdict(list)
-        for k in folds_used:
-            train = [i for i in all_training if fold[i] != k]
-            test = [i for i in range(scored) if fold[i] == k]
-            family = collections.Counter()
-            for i in train:
-                for g in {collapse(framework, g) for g in items[i]['gold']}:
-                    family[g] += 1
-            family_freq = {g: n / max(len(train), 1) for g, n in family.items()}
-            priors = fold_priors[k].get(catalog, {})
-            alpha = ALPHA[catalog]
+        high = collections.defaultdict(lambda: [0, 0])  # variant -> [texts in High, right at top 1]
+        alpha = ALPHA[catalog]
 
-            # Prototype vectors: the normalised mean embedding of the training texts labelled with a control (and
-            # with a family); a text's feature is its cosine to the prototype.
+        def label(cid):
+            return collapse(framework, cid) if a.label == 'collapsed' else cid
+
+        def fit_and_score(train, test, seed, variants):
+            """Fits each variant on `train` (prototypes and family frequencies from its labels only) and returns
+            {variant: {text: (re-ranked ids, softmax probability of the top candidate)}} for `test`."""
+            family = collections.Counter()
             members, fam_members = collections.defaultdict(list), collections.defaultdict(list)
             label_of = {i: items[i]['gold'] for i in train}
             if a.shuffle_prototypes:
                 shuffled = list(train)
-                np.random.default_rng(k).shuffle(shuffled)
+                np.random.default_rng(seed).shuffle(shuffled)
                 label_of = {i: items[j]['gold'] for i, j in zip(train, shuffled)}
             for i in train:
+                for g in {collapse(framework, g) for g in items[i]['gold']}:
+                    family[g] += 1
+                # Prototype vectors: the normalised mean embedding of the training texts labelled with a control
+                # (and with a family); a text's feature is its cosine to the prototype.
                 for g in set(label_of[i]):
                     members[g].append(i)
                 for g in {collapse(framework, g) for g in label_of[i]}:
                     fam_members[g].append(i)
+            family_freq = {g: n / max(len(train), 1) for g, n in family.items()}
 
             def prototypes(groups):
-                out = {}
-                for c, rows in groups.items():
-                    v = queries[rows].mean(0)
-                    out[c] = v / (np.linalg.norm(v) + 1e-9)
-                return out
+                names = sorted(groups)
+                vectors = np.stack([queries[groups[c]].mean(0) for c in names])
+                return names, vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
 
-            proto_c, proto_f = prototypes(members), prototypes(fam_members)
-            proto_ids, proto_fams = sorted(proto_c), sorted(proto_f)
-            pc = np.stack([proto_c[c] for c in proto_ids]) if proto_ids else np.zeros((0, queries.shape[1]))
-            pf = np.stack([proto_f[c] for c in proto_fams]) if proto_fams else np.zeros((0, queries.shape[1]))
-            proto_cache = {}
-
-            def proto_of(i):
-                if i not in proto_cache:
-                    proto_cache[i] = (dict(zip(proto_ids, (pc @ queries[i]).tolist())),
-                                      dict(zip(proto_fams, (pf @ queries[i]).tolist())))
-                return proto_cache[i]
+            proto_ids, pc = prototypes(members)
+            proto_fams, pf = prototypes(fam_members)
 
             def rows_of(i):
+                proto = (dict(zip(proto_ids, (pc @ queries[i]).tolist())),
+                         dict(zip(proto_fams, (pf @ queries[i]).tolist())))
+                # Each text's prior is that of its own fold's engine (the one that answered it).
+                priors = fold_priors[fold[i]].get(catalog, {})
                 return candidate_rows(framework, alpha, full[i], lex[i], priors, cosines[i], ids, family_freq,
-                                      a.top_n, a.union, proto_of(i))
+                                      a.top_n, a.union, proto)
 
-            def label(framework, cid):
-                return collapse(framework, cid) if a.label == 'collapsed' else cid
-
-            for i in test:
-                rankings['engine'][i] = [(c, s, 'x') for c, s in full[i].items()][:10]
-            for variant, names in FEATURES.items():
+            train_rows = {i: rows_of(i) for i in train}
+            test_rows = {i: rows_of(i) for i in test}
+            out = {}
+            for variant in variants:
+                names = FEATURES[variant]
                 xs, ys, groups = [], [], []
                 for i in train:
-                    gold = {label(framework, g) for g in items[i]['gold']}
-                    rows = rows_of(i)
-                    for c, f in rows:
+                    gold = {label(g) for g in items[i]['gold']}
+                    for c, f in train_rows[i]:
                         xs.append([f[n] for n in names])
-                        ys.append(1.0 if label(framework, c) in gold else 0.0)
-                    groups.append(len(rows))
+                        ys.append(1.0 if label(c) in gold else 0.0)
+                    groups.append(len(train_rows[i]))
                 x = np.array(xs)
                 mean, std = x.mean(0), x.std(0) + 1e-9
                 if a.fit == 'listwise':
@@ -396,35 +389,74 @@ def main(argv=None):
                 else:
                     w = fit_logistic((x - mean) / std, np.array(ys), a.l2)
                 weights_seen[variant].append(dict(zip(names + ['bias'], np.round(w, 2).tolist())))
+                answers = {}
                 for i in test:
-                    rows = rows_of(i)
+                    rows = test_rows[i]
                     if not rows:
-                        rankings[variant][i] = []
+                        answers[i] = ([], 0.0)
                         continue
                     z = ((np.array([[f[n] for n in names] for _, f in rows]) - mean) / std) @ w[:-1] + w[-1]
                     order = np.argsort(-z, kind='stable')
                     head = [rows[j][0] for j in order]
                     tail = [c for c in full[i] if c not in head]
-                    rankings[variant][i] = [(c, 1.0, 'x') for c in (head + tail)[:10]]
+                    p = np.exp(z - z.max())
+                    answers[i] = ((head + tail)[:10], float(p.max() / p.sum()))
+                out[variant] = answers
+            return out
+
+        def high_threshold(answers):
+            """Lowest top-1 probability from which the top answer is right (exact id) in >= 78 % of the texts
+            (Laplace-smoothed, at least 3 texts), or None."""
+            ranked = sorted(answers, key=lambda i: -answers[i][1])
+            best, right = None, 0
+            for n, i in enumerate(ranked, 1):
+                right += bool(answers[i][0]) and answers[i][0][0] in set(items[i]['gold'])
+                if n >= 3 and (right + 1) / (n + 2) >= 0.78:
+                    best = answers[i][1]
+            return best
+
+        for k in folds_used:
+            train = [i for i in all_training if fold[i] != k]
+            test = [i for i in range(scored) if fold[i] == k]
+            for i in test:
+                rankings['engine'][i] = [(c, s, 'x') for c, s in full[i].items()][:10]
+            outer = fit_and_score(train, test, k, list(FEATURES))
+            # The High bucket's threshold: fitted on out-of-fold answers of the training texts (inner folds).
+            inner = collections.defaultdict(dict)
+            for j in sorted({fold[i] for i in train}):
+                fitted = fit_and_score([i for i in train if fold[i] != j], [i for i in train if fold[i] == j],
+                                       k, ['proto'])
+                inner['proto'].update(fitted['proto'])
+            for variant, answers in outer.items():
+                for i, (ranked, _) in answers.items():
+                    rankings[variant][i] = [(c, 1.0, 'x') for c in ranked]
+            threshold = high_threshold(inner['proto'])
+            for i, (ranked, prob) in outer['proto'].items():
+                if threshold is not None and prob >= threshold:
+                    high['proto'][0] += 1
+                    high['proto'][1] += bool(ranked) and ranked[0] in set(items[i]['gold'])
         print('== %s (%d texts, %d Prowler texts for fitting)' % (set_name, scored, len(all_training)))
-        for label in ['engine'] + list(FEATURES):
-            m = score_dev.evaluate(framework, [r['gold'] for r in items[:scored]], rankings[label])
+        for variant in ['engine'] + list(FEATURES):
+            m = score_dev.evaluate(framework, [r['gold'] for r in items[:scored]], rankings[variant])
             cells = ['%.3f %.3f %.3f %.3f' % (m[g]['micro']['hit@1'], m[g]['micro']['hit@3'], m[g]['micro']['mrr'],
                                               m[g]['macro']['recall@10']) for g in ('exact', 'collapsed')]
-            print('  %-10s | exact %s | collapsed %s' % (label, cells[0], cells[1]))
+            print('  %-10s | exact %s | collapsed %s' % (variant, cells[0], cells[1]))
         sources_seen = sorted({r['source'] for r in items[:scored]})
         if len(sources_seen) > 1:
             for source in sources_seen:
                 subset = [i for i in range(scored) if items[i]['source'] == source]
-                for label in ('engine', 'proto'):
+                for variant in ('engine', 'proto'):
                     m = score_dev.evaluate(framework, [items[i]['gold'] for i in subset],
-                                           {n: rankings[label][i] for n, i in enumerate(subset)})
+                                           {n: rankings[variant][i] for n, i in enumerate(subset)})
                     cells = ['%.3f %.3f %.3f %.3f' % (m[g]['micro']['hit@1'], m[g]['micro']['hit@3'],
                                                       m[g]['micro']['mrr'], m[g]['macro']['recall@10'])
                              for g in ('exact', 'collapsed')]
-                    print('    %-18s %-10s | exact %s | collapsed %s' % (source, label, cells[0], cells[1]))
-        for label in ('lex', 'proto'):
-            print('  weights %s (first fold): %s' % (label, weights_seen[label][0]))
+                    print('    %-18s %-10s | exact %s | collapsed %s' % (source, variant, cells[0], cells[1]))
+        n, right = high['proto']
+        print('  proto High bucket (top-1 probability threshold fitted out of fold on the training texts): '
+              '%d texts, top 1 right (exact) %s' % (n, '%.2f' % (right / n) if n else '-'))
+        for variant in ('lex', 'proto'):
+            print('  weights %s (first fold): %s' % (variant, weights_seen[variant][0]))
         sys.stdout.flush()
 
 
