@@ -24,7 +24,7 @@ answers it and the scorer is fitted on every Prowler text.
 
 Usage: eval_reranker.py --bin LAKEMARK --catalogs DIR --work DIR [--folds K] [--shared DIR] [--model DIR]
                         [--set NAME]... [--fit listwise|logistic] [--label exact|collapsed] [--l2 X]
-                        [--top-n N] [--union M] [--shuffle-prototypes]
+                        [--top-n N] [--union M] [--holdout-provider] [--shuffle-prototypes]
 """
 
 import argparse
@@ -270,6 +270,8 @@ def main(argv=None):
     ap.add_argument('--l2', type=float, default=10.0)
     ap.add_argument('--top-n', type=int, default=30, help='engine candidates re-ranked')
     ap.add_argument('--union', type=int, default=0, help='add the best M controls by catalog cosine')
+    ap.add_argument('--holdout-provider', action='store_true',
+                    help='also score each Prowler provider with a scorer fitted on the other providers only')
     ap.add_argument('--shuffle-prototypes', action='store_true',
                     help='sanity check: prototypes from training labels shuffled across texts')
     a = ap.parse_args(argv)
@@ -452,6 +454,22 @@ def main(argv=None):
                                                       m[g]['micro']['mrr'], m[g]['macro']['recall@10'])
                              for g in ('exact', 'collapsed')]
                     print('    %-18s %-10s | exact %s | collapsed %s' % (source, variant, cells[0], cells[1]))
+        providers = sorted({items[i]['source'] for i in range(scored) if items[i]['source'].startswith('prowler-')})
+        if a.holdout_provider and len(providers) > 1:
+            # Leave one provider out: the scorer never sees that provider's labels or near-duplicate groups.
+            for provider in providers:
+                test = [i for i in range(scored) if items[i]['source'] == provider]
+                groups = {items[i]['group'] for i in test}
+                train = [i for i in all_training if items[i]['source'] != provider and items[i]['group'] not in groups]
+                answers = fit_and_score(train, test, 0, ['proto'])['proto']
+                m = score_dev.evaluate(framework, [items[i]['gold'] for i in test],
+                                       {n: [(c, 1.0, 'x') for c in answers[i][0]] for n, i in enumerate(test)})
+                e = score_dev.evaluate(framework, [items[i]['gold'] for i in test],
+                                       {n: rankings['engine'][i] for n, i in enumerate(test)})
+                print('    %-18s leave-provider-out (%d texts, %d fitting) hit@1/hit@3 exact: engine %.3f %.3f, '
+                      'proto %.3f %.3f' % (provider, len(test), len(train), e['exact']['micro']['hit@1'],
+                                           e['exact']['micro']['hit@3'], m['exact']['micro']['hit@1'],
+                                           m['exact']['micro']['hit@3']))
         n, right = high['proto']
         print('  proto High bucket (top-1 probability threshold fitted out of fold on the training texts): '
               '%d texts, top 1 right (exact) %s' % (n, '%.2f' % (right / n) if n else '-'))
