@@ -99,7 +99,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime", "Semantic", "OCSF", "Parquet",
+                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime", "Semantic", "OCSF", "Parquet", "CLinux",
             ],
             swiftSettings: swiftSettings
         ),

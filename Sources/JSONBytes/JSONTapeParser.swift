@@ -21,7 +21,9 @@ struct JSONTapeParser {
         guard count > 0, let base = buffer.baseAddress else { throw JSONError(.empty, at: 0) }
         guard count < Int(Int32.max) else { throw JSONError(.tooLarge, at: 0) }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
-        nodes.reserveCapacity(min(count / 8 + 16, 1 << 20))
+        // Security events hold about one value per 18 bytes; a sixteenth of the size leaves room for most without
+        // regrowth, and a denser text grows the tape geometrically.
+        nodes.reserveCapacity(min(count / 16 + 16, 1 << 20))
         var index = skipWhitespace(bytes, 0, count)
         guard index < count else { throw JSONError(.empty, at: index) }
         index = try parseValues(bytes, index, count)

@@ -64,19 +64,32 @@ extension BatchProcessor {
             )
         }
 
+        // Each partition's buffer is sized once from its events (no regrowth copies of large objects).
+        var sizes: [ObjectKeyBuilder.Partition: Int] = [:]
+        for prepared in events {
+            sizes[prepared.partition, default: 0] += enricher.splicedSizeBound(prepared.event, arrays: arrays)
+        }
         var buffers: [ObjectKeyBuilder.Partition: [UInt8]] = [:]
+        buffers.reserveCapacity(sizes.count)
+        for (partition, size) in sizes {
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(size)
+            buffers[partition] = buffer
+        }
         for prepared in events {
             enricher.splice(prepared.event, arrays: arrays, into: &buffers[prepared.partition, default: []])
         }
+        events = []
         report.timings.splice = clock.lap()
 
         var objects: [SinkObject] = []
-        for (index, partition) in buffers.keys.sorted().enumerated() {
-            let ndjson = buffers[partition] ?? []
+        for (index, partition) in sizes.keys.sorted().enumerated() {
+            // Each object's NDJSON is released as soon as it is compressed.
+            let ndjson = buffers.removeValue(forKey: partition) ?? []
             report.outputBytes += ndjson.count
             if configuration.format == .ndjsonZstd {
                 let key = keys.key(for: partition, requestID: batch.requestID, index: index, fileExtension: "json.zst")
-                let body = Zstd.compress(ndjson, level: configuration.securityLake.zstdLevel)
+                let body = Zstd.compress(ndjson, level: configuration.zstdLevel)
                 objects.append(SinkObject(key: key, body: body))
                 continue
             }

@@ -110,6 +110,8 @@ public struct Configuration: Sendable {
     public var shutdownGraceSeconds = 30.0
     /// gzip level of written objects, 1 (fastest) … 9 (smallest). Default: 1.
     public var gzipLevel = 1
+    /// zstd level of `ndjson-zstd` objects, 1 (fastest) … 19 (smallest). Default: 1.
+    public var zstdLevel = 1
     /// Whether each batch also writes a CloudWatch Embedded Metric Format line to standard output. Default: `false`.
     public var embeddedMetrics = false
     /// Least severe log level written: `trace`, `debug`, `info`, `notice`, `warning`, `error`. Default: `info`.

@@ -359,6 +359,9 @@ public struct ConfigurationOption: Sendable {
             .init("gzip_level", ["LAKEMARK_GZIP_LEVEL"], "1", "1-9", "Compression level of written objects.") {
                 $0.gzipLevel = try int($1, key: "gzip_level", in: 1...9)
             },
+            .init("zstd_level", ["LAKEMARK_ZSTD_LEVEL"], "1", "1-19", "Compression level of ndjson-zstd objects.") {
+                $0.zstdLevel = try int($1, key: "zstd_level", in: 1...19)
+            },
             .init(
                 "emf",
                 ["LAKEMARK_EMF"],

@@ -34,6 +34,7 @@ public enum ServeCommand {
             FileHandle.standardError.write(Data("lakemark serve: \(error)\n".utf8))
             return 2
         }
+        AllocatorTuning.apply()
         let logger = Logger(
             label: "lakemark",
             level: LogLevel(name: configuration.logLevel) ?? .info,
