@@ -197,7 +197,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose"]
+            dependencies: [
+                "Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose", "Sink", "ServiceSupport",
+            ]
         ),
     ]
 )

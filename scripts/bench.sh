@@ -31,7 +31,8 @@ fi
 
 scripts/deps.sh bench
 scratch=${LAKEMARK_SCRATCH:-.build}
-swift build -c release --product lakemark --scratch-path "$scratch" -Xswiftc -g >&2  # -g: profilers can name the code
+# As the image is built (Dockerfile): Swift runtime and Foundation linked statically; -g so profilers name the code.
+swift build -c release --product lakemark --static-swift-stdlib --scratch-path "$scratch" -Xswiftc -g >&2
 bin=$scratch/release/lakemark
 out=${LAKEMARK_BENCH_OUT:-bench/out}
 rm -rf "$out" && mkdir -p "$out"

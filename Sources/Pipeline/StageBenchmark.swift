@@ -85,6 +85,8 @@ public enum StageBenchmark {
     private static func run(_ arguments: Arguments, corpus: [UInt8]) throws -> Int32 {
         var configuration = try ConfigurationLoader.load(path: nil, environment: ProcessInfo.processInfo.environment)
         configuration.format = .ndjsonGzip
+        // One thread per batch: the stage figures are per core.
+        configuration.batchThreads = 1
         let loadClock = StageClock()
         let mapper = try EngineFactory.makeMapper(configuration)
         let loadSeconds = loadClock.elapsed()
