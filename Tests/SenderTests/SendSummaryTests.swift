@@ -1,6 +1,7 @@
 import Foundation
-import Sender
 import Testing
+
+@testable import Sender
 
 /// The latency figures of a send run's summary.
 @Suite struct SendSummaryTests {
