@@ -18,9 +18,8 @@ extension BatchProcessor {
         head: FirehoseRequestHead,
         report: inout BatchReport
     ) throws -> [SinkObject] {
-        let prepared = prepareRecords(batch, head: head, report: &report)
-        var events = prepared.events
-        let texts = prepared.texts
+        var texts = EventEnricher.TextTable()
+        var events = prepareRecords(batch, head: head, texts: &texts, report: &report)
         report.events = events.count
         report.distinctTexts = texts.texts.count
         var clock = StageClock()

@@ -25,13 +25,15 @@ extension BatchProcessor {
     /// - Parameters:
     ///   - batch: The decoded request.
     ///   - head: The request headers (source ARN fallbacks).
+    ///   - texts: Receives the batch's distinct texts (expected empty).
     ///   - report: Receives the record counts; `timings.unpack` and `timings.extract` are summed over the threads.
-    /// - Returns: The events and the batch's distinct texts.
+    /// - Returns: The events, whose text indexes point into `texts`.
     func prepareRecords(
         _ batch: FirehoseBatch,
         head: FirehoseRequestHead,
+        texts: inout EventEnricher.TextTable,
         report: inout BatchReport
-    ) -> (events: [PreparedEvent], texts: EventEnricher.TextTable) {
+    ) -> [PreparedEvent] {
         // The request timestamp is only a fallback, and only when plausible (milliseconds, 2000-2100).
         let defaultTime = Self.plausible(batch.timestampMillis) ?? UTCTime.nowMillis()
         let recordBytes = batch.records.reduce(0) { $0 + $1.count }
@@ -40,7 +42,7 @@ extension BatchProcessor {
             recordBytes / Self.preparationBytesPerThread,
             batch.records.count
         )
-        var parts: [PreparedRecords]
+        let parts: [PreparedRecords]
         if threads <= 1 {
             parts = [prepare(batch.records[...], head: head, defaultTime: defaultTime)]
         } else {
@@ -55,14 +57,18 @@ extension BatchProcessor {
             }
             parts = prepared.withLock { $0 }
         }
-        var events = parts[0].events
-        var texts = parts[0].texts
-        events.reserveCapacity(parts.reduce(0) { $0 + $1.events.count })
-        for part in parts.dropFirst() {
-            let indexes = part.texts.texts.map { texts.index(of: $0) }
-            for var prepared in part.events {
-                prepared.event.textIndex = prepared.event.textIndex.map { indexes[$0] }
-                events.append(prepared)
+        var events: [PreparedEvent] = []
+        if parts.count == 1 {
+            texts = parts[0].texts
+            events = parts[0].events
+        } else {
+            events.reserveCapacity(parts.reduce(0) { $0 + $1.events.count })
+            for part in parts {
+                let indexes = part.texts.texts.map { texts.index(of: $0) }
+                for var prepared in part.events {
+                    prepared.event.textIndex = prepared.event.textIndex.map { indexes[$0] }
+                    events.append(prepared)
+                }
             }
         }
         for part in parts {
@@ -74,7 +80,7 @@ extension BatchProcessor {
             report.timings.extract += part.report.timings.extract
             report.timings.unpack += part.seconds - part.report.timings.extract
         }
-        return (events, texts)
+        return events
     }
 
     /// Prepares one run of records on the calling thread.
