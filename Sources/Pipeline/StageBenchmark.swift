@@ -62,6 +62,7 @@ public enum StageBenchmark {
         }
     }
 
+    /// The usage line printed for bad arguments.
     static let usage =
         "usage: lakemark bench-stages FILE.ndjson [--batch-mib N] [--max-mib N] [--seed-mbs X] [--write-dir DIR]\n"
 
