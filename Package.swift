@@ -198,7 +198,8 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose", "Sink", "ServiceSupport",
+                "Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose", "Sink",
+                "ServiceSupport",
             ]
         ),
     ]
