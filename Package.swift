@@ -99,7 +99,7 @@ let package = Package(
             dependencies: [
                 "ServiceSupport", "JSONBytes", "Codecs", "HTTPCore", "HTTPServer", "Firehose",
                 "Extraction", "Mapping", "Enrichment", "Sink", "HTTPClient", "AWSCredentialChain", "RemoteMapping",
-                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime", "Semantic", "OCSF", "Parquet",
+                "S3", "AWSSigning", "TLS", "Metrics", "LambdaRuntime", "Semantic", "OCSF", "Parquet", "CLinux",
             ],
             swiftSettings: swiftSettings
         ),
@@ -202,7 +202,8 @@ let package = Package(
         .testTarget(
             name: "PipelineTests",
             dependencies: [
-                "Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose", "NetworkTestSupport",
+                "Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose", "Sink",
+                "ServiceSupport", "NetworkTestSupport",
             ]
         ),
     ]

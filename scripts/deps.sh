@@ -8,7 +8,8 @@
 #                             hadolint check deploy/ and the Dockerfile; hypercorn serves the HTTP/2 fake of the
 #                             mapping API; tokenizers and numpy run the MiniLM reference encoder; pyarrow and
 #                             DuckDB read the Parquet files back; the zstd CLI reads zstd frames back)
-#   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc)
+#   scripts/deps.sh bench   - the build set plus the tools scripts/bench.sh uses (curl, bc, zstd)
+#   scripts/deps.sh profile - the build set plus valgrind (callgrind, for scripts/profile.sh)
 #   scripts/deps.sh suite   - the test set plus wrk (load generator of scripts/suite.sh)
 #   scripts/deps.sh lambda  - the build set plus what scripts/package_lambda.sh uses (zip, binutils)
 set -euo pipefail
@@ -16,7 +17,8 @@ mode=${1:-build}
 
 need_apt=()
 pkgs=(zlib1g-dev libzstd-dev libssl-dev libnghttp2-dev libopenblas-dev pkg-config)
-[ "$mode" = "bench" ] && pkgs+=(curl bc)
+[ "$mode" = "bench" ] && pkgs+=(curl bc zstd)
+[ "$mode" = "profile" ] && pkgs+=(valgrind)
 [ "$mode" = "lambda" ] && pkgs+=(zip binutils)
 # The TLS tests make certificates and run a server with the openssl CLI; the README checks use curl.
 # The Zstd tests read frames back with the zstd CLI.

@@ -1,7 +1,8 @@
 #ifndef LAKEMARK_CLINUX_SHIM_H
 #define LAKEMARK_CLINUX_SHIM_H
-// Linux interfaces the Glibc Swift module does not export: epoll and eventfd (HTTPServer's reactor) and
-// syncfs (the local sink's batched durability).
+// Linux interfaces the Glibc Swift module does not export: epoll and eventfd (HTTPServer's reactor),
+// syncfs (the local sink's batched durability) and mallopt (the service's allocator tuning).
+#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>

@@ -76,8 +76,10 @@ public enum Zstd {
                 output.append(contentsOf: UnsafeRawBufferPointer(start: scratch, count: out.pos))
             }
             frameComplete = hint == 0
-            // More output may be pending while the scratch buffer came back full; otherwise stop at end of input.
-            if input.pos == input.size && out.pos < scratchSize { break }
+            // Once the input is consumed, libzstd may still hold decoded blocks (a highly compressible frame is read
+            // whole at once): keep flushing until the frame is complete, or until a call makes no progress (the
+            // stream is truncated).
+            if input.pos == input.size && (frameComplete || out.pos == 0) { break }
         }
         guard frameComplete else { throw ZstdError(code: .truncated, inputOffset: input.pos) }
         return output

@@ -11,14 +11,25 @@ public struct MemberSplicer: Sendable {
     /// One member to write: its name and its value as JSON text.
     public struct Member: Sendable {
         /// The member name (unescaped).
-        public var name: String
+        public let name: String
         /// The value, already JSON text.
         public var value: [UInt8]
+        /// The name's UTF-8 bytes, compared with the event's keys.
+        let nameBytes: [UInt8]
+        /// The name as a JSON string with its quotes, written when the member is added.
+        let quotedName: [UInt8]
+
+        /// The length of the name written as a JSON string with its quotes, in bytes.
+        public var quotedNameCount: Int { quotedName.count }
 
         /// Creates a member.
         public init(name: String, value: [UInt8]) {
             self.name = name
             self.value = value
+            self.nameBytes = Array(name.utf8)
+            var writer = JSONWriter(capacity: nameBytes.count + 2)
+            writer.appendString(name)
+            self.quotedName = writer.bytes
         }
     }
 
@@ -37,15 +48,11 @@ public struct MemberSplicer: Sendable {
         guard event.kind(root) == .object else { return false }
         let objectRange = event.byteRange(root)
         var replacements: [(range: Range<Int>, member: Int)] = []
-        var present = [Bool](repeating: false, count: members.count)
         var hasMembers = false
         for (key, value) in event.members(root) {
             hasMembers = true
-            guard let name = event.string(key) else { continue }
-            for (index, member) in members.enumerated() where member.name == name {
+            if let index = matchingMember(key, of: event, in: members) {
                 replacements.append((event.byteRange(value), index))
-                present[index] = true
-                break
             }
         }
         let startCount = output.count
@@ -58,17 +65,31 @@ public struct MemberSplicer: Sendable {
         }
         output.append(contentsOf: event.source[cursor..<closingBrace])
         Self.replaceLineBreaks(in: &output, from: startCount)
-        for (index, member) in members.enumerated() where !present[index] {
+        for (index, member) in members.enumerated() where !replacements.contains(where: { $0.member == index }) {
             if hasMembers { output.append(UInt8(ascii: ",")) }
-            var writer = JSONWriter(capacity: member.name.utf8.count + 2)
-            writer.appendString(member.name)
-            output.append(contentsOf: writer.bytes)
+            output.append(contentsOf: member.quotedName)
             output.append(UInt8(ascii: ":"))
             output.append(contentsOf: member.value)
             hasMembers = true
         }
         output.append(UInt8(ascii: "}"))
         return true
+    }
+
+    /// The index of the first member named like `key`; raw key bytes are compared unless the key has escapes.
+    private func matchingMember(_ key: Int, of event: JSONTape, in members: [Member]) -> Int? {
+        let range = event.byteRange(key)
+        if event.hasEscapes(key) {
+            guard let name = event.string(key) else { return nil }
+            return members.firstIndex { $0.name == name }
+        }
+        let length = range.count - 2
+        return event.source.withUnsafeBufferPointer { source in
+            let raw = UnsafeBufferPointer(rebasing: source[range.lowerBound + 1..<range.upperBound - 1])
+            return members.firstIndex { member in
+                member.nameBytes.count == length && member.nameBytes.withUnsafeBufferPointer { $0.elementsEqual(raw) }
+            }
+        }
     }
 
     /// Turns every CR and LF byte from `start` on into a space, eight bytes at a time where none is present.

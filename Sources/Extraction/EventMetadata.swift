@@ -44,15 +44,18 @@ public struct EventMetadata: Sendable, Hashable {
     ]
     /// Where the families that have one fixed layout keep region, account and time; tried before the generic
     /// lists, which cost a scan per missing name.
-    static let pathsByKind: [EventKind: (region: [String], account: [String], time: [String])] = [
-        .cloudTrail: (["awsRegion"], ["recipientAccountId", "userIdentity.accountId"], ["eventTime"]),
-        .ocsf: (["cloud.region"], ["cloud.account.uid"], ["time", "finding_info.created_time"]),
-        .securityHub: (["Region", "region"], ["AwsAccountId", "account"], ["UpdatedAt", "time", "CreatedAt"]),
-        .guardDuty: (["region"], ["accountId", "account"], ["updatedAt", "time", "createdAt"]),
-        .okta: ([], [], ["published"]),
-        .kubernetesAudit: ([], [], ["requestReceivedTimestamp", "stageTimestamp"]),
-        .azureActivity: (["location"], [], ["time"]),
-    ]
+    static func knownPaths(of kind: EventKind) -> (region: [String], account: [String], time: [String])? {
+        switch kind {
+        case .cloudTrail: (["awsRegion"], ["recipientAccountId", "userIdentity.accountId"], ["eventTime"])
+        case .ocsf: (["cloud.region"], ["cloud.account.uid"], ["time", "finding_info.created_time"])
+        case .securityHub: (["Region", "region"], ["AwsAccountId", "account"], ["UpdatedAt", "time", "CreatedAt"])
+        case .guardDuty: (["region"], ["accountId", "account"], ["updatedAt", "time", "createdAt"])
+        case .okta: ([], [], ["published"])
+        case .kubernetesAudit: ([], [], ["requestReceivedTimestamp", "stageTimestamp"])
+        case .azureActivity: (["location"], [], ["time"])
+        default: nil
+        }
+    }
 
     /// 2000-01-01 and 2100-01-01 in milliseconds: times outside are treated as absent.
     public static let plausibleTimes: Range<Int64> = 946_684_800_000..<4_102_444_800_000
@@ -61,7 +64,7 @@ public struct EventMetadata: Sendable, Hashable {
     /// - Parameter tape: the parsed event.
     /// - Returns: the kind and whatever region, account and time the event carries.
     public static func read(from tape: JSONTape) -> EventMetadata {
-        let candidates = TextExtractor.candidateObjects(in: tape).compactMap(\.first)
+        let candidates = TextExtractor.candidateObjects(in: tape).compactMap { $0.first }
         let root = tape.rootIndex
         var kind = tape.kind(root) == .object ? EventKind.classify(tape, object: root) : .raw
         if kind == .json || kind == .eventBridge, candidates.count > 1 {
@@ -69,7 +72,7 @@ public struct EventMetadata: Sendable, Hashable {
             if inner != .json { kind = inner }
         }
         var metadata = EventMetadata(kind: kind)
-        if let paths = pathsByKind[kind] {
+        if let paths = knownPaths(of: kind) {
             for object in candidates {
                 let fields = EventSynthesizer.Fields(tape: tape, object: object)
                 if metadata.eventType == nil { metadata.eventType = eventType(kind, fields) }
@@ -81,11 +84,16 @@ public struct EventMetadata: Sendable, Hashable {
         for object in candidates where metadata.region == nil || metadata.accountID == nil || metadata.timeMillis == nil
         {
             let fields = EventSynthesizer.Fields(tape: tape, object: object)
-            if metadata.region == nil { metadata.region = fields.first(regionPaths) }
+            // One pass over the members tells which generic paths can match; the others are not looked up.
+            let present = genericLeadingNames.present(in: tape, object: object)
+            if metadata.region == nil { metadata.region = first(fields, regionPaths, regionMasks, present) }
             if metadata.accountID == nil {
-                metadata.accountID = fields.first(accountPaths) ?? azureSubscription(fields["resourceId"])
+                metadata.accountID = first(fields, accountPaths, accountMasks, present)
+                    ?? (present & resourceIDMask != 0 ? azureSubscription(fields["resourceId"]) : nil)
             }
-            if metadata.timeMillis == nil { metadata.timeMillis = time(fields, paths: timePaths) }
+            if metadata.timeMillis == nil {
+                metadata.timeMillis = time(fields, paths: timePaths, masks: timeMasks, present: present)
+            }
         }
         return metadata
     }
@@ -103,16 +111,55 @@ public struct EventMetadata: Sendable, Hashable {
         }
     }
 
-    private static func time(_ fields: EventSynthesizer.Fields, paths: [String]) -> Int64? {
-        for path in paths {
+    /// The first names of the generic paths (and of `resourceId`).
+    static let genericLeadingNames = MemberNameSet(
+        (regionPaths + accountPaths + timePaths + ["resourceId"]).map(leadingName)
+    )
+    /// Per path of ``regionPaths``, the bit of its first name.
+    static let regionMasks = regionPaths.map { genericLeadingNames.bit(for: leadingName($0)) }
+    /// Per path of ``accountPaths``, the bit of its first name.
+    static let accountMasks = accountPaths.map { genericLeadingNames.bit(for: leadingName($0)) }
+    /// Per path of ``timePaths``, the bit of its first name.
+    static let timeMasks = timePaths.map { genericLeadingNames.bit(for: leadingName($0)) }
+    /// The bit of `resourceId`.
+    static let resourceIDMask = genericLeadingNames.bit(for: "resourceId")
+
+    /// The first member name of a dotted path.
+    private static func leadingName(_ path: String) -> String {
+        String(path.prefix { $0 != "." })
+    }
+
+    /// The first value of the paths whose first name is present.
+    private static func first(
+        _ fields: EventSynthesizer.Fields,
+        _ paths: [String],
+        _ masks: [UInt64],
+        _ present: UInt64
+    ) -> String? {
+        for (path, mask) in zip(paths, masks) where present & mask != 0 {
+            if let value = fields[path] { return value }
+        }
+        return nil
+    }
+
+    private static func time(
+        _ fields: EventSynthesizer.Fields,
+        paths: [String],
+        masks: [UInt64]? = nil,
+        present: UInt64 = MemberNameSet.all
+    ) -> Int64? {
+        for (index, path) in paths.enumerated() where present & (masks?[index] ?? MemberNameSet.all) != 0 {
             guard let text = fields[path] else { continue }
+            // A timestamp text is never a number, so the cheap timestamp parse goes first.
             let millis: Int64?
-            if let number = Int64(text) {
+            if let parsed = UTCTime.parseTimestamp(text) {
+                millis = parsed
+            } else if let number = Int64(text) {
                 millis = number < 100_000_000_000 ? number * 1_000 : number
             } else if let number = Double(text), number.isFinite, abs(number) < 1e15 {
                 millis = Int64(number < 1e11 ? number * 1_000 : number)
             } else {
-                millis = UTCTime.parseTimestamp(text)
+                millis = nil
             }
             if let millis, plausibleTimes.contains(millis) { return millis }
         }

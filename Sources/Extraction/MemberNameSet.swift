@@ -6,20 +6,22 @@ struct MemberNameSet: Sendable {
     /// Every bit: used when there are more names than bits, so nothing is ever skipped wrongly.
     static let all = UInt64.max
 
-    /// Lower-cased names by byte length, each with its bit.
-    private let byLength: [Int: [(name: [UInt8], bit: UInt64)]]
+    /// Lower-cased names by byte length (the array index), each with its bit.
+    private let byLength: [[(name: [UInt8], bit: UInt64)]]
     private let bits: [String: UInt64]
 
     /// Builds the set; names beyond 64 share the "all" mask.
     init(_ names: [String]) {
-        var byLength: [Int: [(name: [UInt8], bit: UInt64)]] = [:]
+        var byLength: [[(name: [UInt8], bit: UInt64)]] = []
         var bits: [String: UInt64] = [:]
         for name in names {
             let folded = name.lowercased()
             if bits[folded] != nil { continue }
             let bit: UInt64 = bits.count < 64 ? 1 << UInt64(bits.count) : Self.all
             bits[folded] = bit
-            byLength[folded.utf8.count, default: []].append((Array(folded.utf8), bit))
+            let length = folded.utf8.count
+            if byLength.count <= length { byLength += Array(repeating: [], count: length + 1 - byLength.count) }
+            byLength[length].append((Array(folded.utf8), bit))
         }
         self.byLength = byLength
         self.bits = bits
@@ -39,9 +41,10 @@ struct MemberNameSet: Sendable {
                     mask = Self.all
                     continue
                 }
-                guard let entries = byLength[range.count - 2] else { continue }
+                let length = range.count - 2
+                guard length < byLength.count else { continue }
                 let start = range.lowerBound + 1
-                for entry in entries where asciiFoldedEqual(source, start, entry.name) { mask |= entry.bit }
+                for entry in byLength[length] where asciiFoldedEqual(source, start, entry.name) { mask |= entry.bit }
             }
         }
         return mask

@@ -9,45 +9,63 @@ enum TextCleaner {
     static func clean(_ text: String, maxBytes: Int) -> String? {
         var text = text
         return text.withUTF8 { input -> String? in
-            var output: [UInt8] = []
-            output.reserveCapacity(min(input.count, maxBytes))
-            var pendingSpace = false
-            var index = 0
-            while index < input.count {
-                let byte = input[index]
-                switch byte {
-                case UInt8(ascii: "*"), UInt8(ascii: "`"):
-                    index += 1
-                    continue
-                case UInt8(ascii: "#") where output.isEmpty || pendingSpace:
-                    index += 1
-                    continue
-                case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C:
-                    pendingSpace = !output.isEmpty
-                    index += 1
-                    continue
-                case 0xC2 where index + 1 < input.count && input[index + 1] == 0xA0:  // no-break space
-                    pendingSpace = !output.isEmpty
-                    index += 2
-                    continue
-                case 0xC2 where index + 1 < input.count && input[index + 1] < 0xA0:  // C1 controls
-                    index += 2
-                    continue
-                case 0x00..<0x20, 0x7F:
-                    index += 1
-                    continue
-                default:
-                    break
-                }
-                let width = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                let needed = width + (pendingSpace ? 1 : 0)
-                if output.count + needed > maxBytes || index + width > input.count { break }
-                if pendingSpace { output.append(0x20) }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<index + width]))
-                pendingSpace = false
-                index += width
+            // Every output byte stands for at least one input byte (a space for a run of whitespace), so the output
+            // fits in min(input, maxBytes) bytes and is written through a pointer.
+            let capacity = min(input.count, maxBytes)
+            guard capacity > 0 else { return nil }
+            let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                initialized = write(input, into: buffer)
             }
             return output.isEmpty ? nil : String(decoding: output, as: UTF8.self)
         }
+    }
+
+    /// The cleaning pass proper; returns the number of bytes written to `output` (at most `output.count`).
+    private static func write(_ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>)
+        -> Int
+    {
+        let maxBytes = output.count
+        var written = 0
+        var pendingSpace = false
+        var index = 0
+        while index < input.count {
+            let byte = input[index]
+            switch byte {
+            case UInt8(ascii: "*"), UInt8(ascii: "`"):
+                index += 1
+                continue
+            case UInt8(ascii: "#") where written == 0 || pendingSpace:
+                index += 1
+                continue
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C:
+                pendingSpace = written != 0
+                index += 1
+                continue
+            case 0xC2 where index + 1 < input.count && input[index + 1] == 0xA0:  // no-break space
+                pendingSpace = written != 0
+                index += 2
+                continue
+            case 0xC2 where index + 1 < input.count && input[index + 1] < 0xA0:  // C1 controls
+                index += 2
+                continue
+            case 0x00..<0x20, 0x7F:
+                index += 1
+                continue
+            default:
+                break
+            }
+            let width = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+            let needed = width + (pendingSpace ? 1 : 0)
+            if written + needed > maxBytes || index + width > input.count { break }
+            if pendingSpace {
+                output[written] = 0x20
+                written += 1
+            }
+            for offset in 0..<width { output[written + offset] = input[index + offset] }
+            written += width
+            pendingSpace = false
+            index += width
+        }
+        return written
     }
 }

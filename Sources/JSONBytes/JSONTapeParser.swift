@@ -21,7 +21,9 @@ struct JSONTapeParser {
         guard count > 0, let base = buffer.baseAddress else { throw JSONError(.empty, at: 0) }
         guard count < Int(Int32.max) else { throw JSONError(.tooLarge, at: 0) }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
-        nodes.reserveCapacity(min(count / 8 + 16, 1 << 20))
+        // Security events hold about one value per 18 bytes; a sixteenth of the size leaves room for most without
+        // regrowth, and a denser text grows the tape geometrically.
+        nodes.reserveCapacity(min(count / 16 + 16, 1 << 20))
         var index = skipWhitespace(bytes, 0, count)
         guard index < count else { throw JSONError(.empty, at: index) }
         index = try parseValues(bytes, index, count)
@@ -194,10 +196,15 @@ struct JSONTapeParser {
         var hasEscapes = false
         let raw = UnsafeRawPointer(bytes)
         while true {
-            // Fast path: skip eight bytes at a time while none is a quote, backslash, control or non-ASCII.
+            // Fast path: skip eight bytes at a time while none is a quote, backslash, control or non-ASCII, then
+            // jump straight to the first byte that is (most strings end within their first or second word).
             while index + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if Self.needsAttention(word) { break }
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let attention = Self.attentionBits(word)
+                if attention != 0 {
+                    index += attention.trailingZeroBitCount >> 3
+                    break
+                }
                 index += 8
             }
             guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
@@ -218,9 +225,11 @@ struct JSONTapeParser {
         }
     }
 
-    /// True when any byte of the word is `"`, `\`, below 0x20 or at least 0x80.
+    /// The high bit of each byte of the word (first byte lowest) that is `"`, `\`, below 0x20 or at least 0x80;
+    /// zero when there is none. Bytes above the first flagged one may be flagged wrongly (a borrow carries into
+    /// them), so only the lowest bit is meaningful.
     @inline(__always)
-    private static func needsAttention(_ word: UInt64) -> Bool {
+    private static func attentionBits(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -228,7 +237,7 @@ struct JSONTapeParser {
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
         let hasControl = (word &- ones &* 0x20) & ~word
-        return ((hasQuote | hasBackslash | hasControl) & highs) | (word & highs) != 0
+        return ((hasQuote | hasBackslash | hasControl) | word) & highs
     }
 
     private func skipEscape(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ count: Int) throws(JSONError) -> Int {

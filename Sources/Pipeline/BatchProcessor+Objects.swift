@@ -18,36 +18,11 @@ extension BatchProcessor {
         head: FirehoseRequestHead,
         report: inout BatchReport
     ) throws -> [SinkObject] {
-        var clock = StageClock()
-        var events: [PreparedEvent] = []
-        events.reserveCapacity(batch.records.count)
         var texts = EventEnricher.TextTable()
-        // The request timestamp is only a fallback, and only when plausible (milliseconds, 2000-2100).
-        let defaultTime = Self.plausible(batch.timestampMillis) ?? UTCTime.nowMillis()
-        for record in batch.records {
-            report.recordBytes += record.count
-            switch enricher.unpacker.unpack(record) {
-            case .empty:
-                report.emptyRecords += 1
-            case .control:
-                report.controlMessages += 1
-            case .events(let inputs):
-                for input in inputs {
-                    let (event, metadata) = enricher.prepare(input, texts: &texts, report: &report)
-                    let partition = keys.partition(
-                        source: configuration.sourceName ?? metadata.kind.name,
-                        region: metadata.region ?? head.sourceARNParts?.region,
-                        accountID: metadata.accountID ?? input.cloudWatch?.owner ?? head.sourceARNParts?.account,
-                        timeMillis: metadata.timeMillis ?? Self.plausible(input.cloudWatch?.timestampMillis)
-                            ?? defaultTime
-                    )
-                    events.append(PreparedEvent(event: event, partition: partition))
-                }
-            }
-        }
+        var events = prepareRecords(batch, head: head, texts: &texts, report: &report)
         report.events = events.count
         report.distinctTexts = texts.texts.count
-        report.timings.unpack = clock.lap() - report.timings.extract
+        var clock = StageClock()
 
         let matches = try enricher.mapTexts(texts.texts, hints: texts.hints, report: &report)
         let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
@@ -64,24 +39,43 @@ extension BatchProcessor {
             )
         }
 
+        // Each partition's buffer is sized once from its events (no regrowth copies of large objects).
+        var sizes: [ObjectKeyBuilder.Partition: Int] = [:]
+        for prepared in events {
+            sizes[prepared.partition, default: 0] += enricher.splicedSizeBound(prepared.event, arrays: arrays)
+        }
         var buffers: [ObjectKeyBuilder.Partition: [UInt8]] = [:]
+        buffers.reserveCapacity(sizes.count)
+        for (partition, size) in sizes {
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(size)
+            buffers[partition] = buffer
+        }
         for prepared in events {
             enricher.splice(prepared.event, arrays: arrays, into: &buffers[prepared.partition, default: []])
         }
+        events = []
         report.timings.splice = clock.lap()
 
-        var objects: [SinkObject] = []
-        for (index, partition) in buffers.keys.sorted().enumerated() {
-            let ndjson = buffers[partition] ?? []
-            report.outputBytes += ndjson.count
-            if configuration.format == .ndjsonZstd {
-                let key = keys.key(for: partition, requestID: batch.requestID, index: index, fileExtension: "json.zst")
-                let body = Zstd.compress(ndjson, level: configuration.securityLake.zstdLevel)
-                objects.append(SinkObject(key: key, body: body))
-                continue
-            }
-            let key = keys.key(for: partition, requestID: batch.requestID, index: index)
-            objects.append(SinkObject(key: key, body: Gzip.deflate(ndjson, level: configuration.gzipLevel)))
+        let partitions = sizes.keys.sorted()
+        let ndjson = partitions.map { buffers.removeValue(forKey: $0) ?? [] }
+        report.outputBytes += ndjson.reduce(0) { $0 + $1.count }
+        let zstd = configuration.format == .ndjsonZstd
+        let compressor = ObjectCompressor(
+            codec: zstd ? .zstd(level: configuration.zstdLevel) : .gzip(level: configuration.gzipLevel),
+            parallelism: batchThreads
+        )
+        let bodies = compressor.compress(ndjson)
+        let objects = partitions.enumerated().map { index, partition in
+            SinkObject(
+                key: keys.key(
+                    for: partition,
+                    requestID: batch.requestID,
+                    index: index,
+                    fileExtension: zstd ? "json.zst" : "json.gz"
+                ),
+                body: bodies[index]
+            )
         }
         report.timings.compress = clock.lap()
         return objects

@@ -1,3 +1,4 @@
+import Foundation
 import Firehose
 import Mapping
 import ServiceSupport
@@ -34,6 +35,8 @@ public final class BatchProcessor: Sendable {
     let keys = ObjectKeyBuilder()
     /// The Security Lake writer (and spool) when the format is `parquet`.
     let securityLake: SecurityLakeOutput?
+    /// Threads one large batch is prepared and compressed on (``Configuration/batchThreads``, else the cores).
+    let batchThreads: Int
 
     /// Creates a processor.
     /// - Parameters:
@@ -63,6 +66,8 @@ public final class BatchProcessor: Sendable {
         )
         self.enricher = EventEnricher(configuration: configuration, mapper: mapper, mappingOptions: mappingOptions)
         self.sink = sink
+        self.batchThreads =
+            configuration.batchThreads > 0 ? configuration.batchThreads : ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// Processes one request.

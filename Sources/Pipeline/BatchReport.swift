@@ -4,9 +4,9 @@ public struct BatchReport: Sendable {
     public struct Timings: Sendable {
         /// Body inflate, JSON parse and base64 decode.
         public var decode = 0.0
-        /// Record gzip, CloudWatch envelopes, event parsing and metadata.
+        /// Record gzip, CloudWatch envelopes, event parsing and metadata (summed over the threads of a large batch).
         public var unpack = 0.0
-        /// Text extraction.
+        /// Text extraction (summed over the threads of a large batch).
         public var extract = 0.0
         /// Mapping distinct texts (cache included).
         public var map = 0.0

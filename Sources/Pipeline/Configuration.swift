@@ -88,6 +88,10 @@ public struct Configuration: Sendable {
     public var maxInflatedRecordBytes = 16 * 1_048_576
     /// Worker threads handling requests; 0 picks 2 × cores (at least 2). Default: 0.
     public var workers = 0
+    /// Threads one batch of 2 MiB of records or more is prepared and compressed on; 0 picks the active cores. More
+    /// than one cuts large objects into several gzip members (or zstd frames), which every reader joins back.
+    /// Default: 1.
+    public var batchThreads = 1
     /// Most open connections. Default: 1,024.
     public var maxConnections = 1_024
     /// Requests that may wait for a free worker; more are answered 503 at once. 0 picks 64 × workers, at least
@@ -110,6 +114,8 @@ public struct Configuration: Sendable {
     public var shutdownGraceSeconds = 30.0
     /// gzip level of written objects, 1 (fastest) … 9 (smallest). Default: 1.
     public var gzipLevel = 1
+    /// zstd level of `ndjson-zstd` objects, 1 (fastest) … 19 (smallest). Default: 1.
+    public var zstdLevel = 1
     /// Whether each batch also writes a CloudWatch Embedded Metric Format line to standard output. Default: `false`.
     public var embeddedMetrics = false
     /// Least severe log level written: `trace`, `debug`, `info`, `notice`, `warning`, `error`. Default: `info`.

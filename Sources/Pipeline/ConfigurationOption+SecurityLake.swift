@@ -123,7 +123,7 @@ extension ConfigurationOption {
             ["LAKEMARK_PARQUET_ZSTD_LEVEL"],
             "3",
             "1-19",
-            "zstd level of Parquet pages (and of ndjson-zstd objects)."
+            "zstd level of Parquet pages."
         ) {
             $0.securityLake.zstdLevel = try int($1, key: "parquet_zstd_level", in: 1...19)
         },

@@ -377,6 +377,19 @@ public struct ConfigurationOption: Sendable {
                 $0.gzipLevel = try int($1, key: "gzip_level", in: 1...9)
             },
             .init(
+                "batch_threads",
+                ["LAKEMARK_BATCH_THREADS"],
+                "1",
+                "0-256",
+                "Threads one batch of 2 MiB or more is prepared and compressed on (0 = the cores); above 1, objects "
+                    + "of 2 MiB or more are several gzip members or zstd frames. Lowers latency when cores are idle."
+            ) {
+                $0.batchThreads = try int($1, key: "batch_threads", in: 0...256)
+            },
+            .init("zstd_level", ["LAKEMARK_ZSTD_LEVEL"], "1", "1-19", "Compression level of ndjson-zstd objects.") {
+                $0.zstdLevel = try int($1, key: "zstd_level", in: 1...19)
+            },
+            .init(
                 "emf",
                 ["LAKEMARK_EMF"],
                 "false",

@@ -60,6 +60,8 @@ final class EventEnricher: Sendable {
     /// Whether each text goes to the mapper with its event's type (the embedded engine uses it; the remote API
     /// contract has no place for it, so texts are not split by type for it).
     let passesEventTypes: Bool
+    /// The compliance member with its name prepared once; each event sets its value.
+    let complianceMember: MemberSplicer.Member
 
     /// Creates an enricher.
     /// - Parameters:
@@ -79,6 +81,7 @@ final class EventEnricher: Sendable {
         self.mapper = mapper
         self.mappingOptions = mappingOptions
         self.passesEventTypes = mapper is EmbeddedMapper
+        self.complianceMember = MemberSplicer.Member(name: configuration.memberName, value: [])
     }
 
     /// Parses an unpacked event, reads its metadata and records its text.
@@ -123,14 +126,28 @@ final class EventEnricher: Sendable {
     ///   - arrays: The `secberus_compliance` JSON array per text of the batch's text table.
     ///   - output: The buffer to append to.
     func splice(_ event: Event, arrays: [[UInt8]], into output: inout [UInt8]) {
-        var members: [MemberSplicer.Member] = []
+        var compliance = complianceMember
+        compliance.value = event.textIndex.map { arrays[$0] } ?? Self.emptyArray
         if let cloudWatch = event.cloudWatch {
-            members.append(.init(name: Self.cloudWatchMember, value: cloudWatch))
+            var context = Self.cloudWatchTemplate
+            context.value = cloudWatch
+            splicer.splice(event.tape, members: [context, compliance], into: &output)
+        } else {
+            splicer.splice(event.tape, members: [compliance], into: &output)
         }
-        let compliance = event.textIndex.map { arrays[$0] } ?? Self.emptyArray
-        members.append(.init(name: configuration.memberName, value: compliance))
-        splicer.splice(event.tape, members: members, into: &output)
         output.append(0x0A)
+    }
+
+    /// The bytes ``splice(_:arrays:into:)`` appends for an event, at most (a replaced member may make it shorter).
+    /// - Parameters:
+    ///   - event: The prepared event.
+    ///   - arrays: The `secberus_compliance` JSON array per text of the batch's text table.
+    /// - Returns: The event's size plus its new members and a newline.
+    func splicedSizeBound(_ event: Event, arrays: [[UInt8]]) -> Int {
+        let compliance = event.textIndex.map { arrays[$0].count } ?? Self.emptyArray.count
+        let context = event.cloudWatch.map { $0.count + Self.cloudWatchTemplate.quotedNameCount + 2 } ?? 0
+        return event.tape.byteRange(event.tape.rootIndex).count + compliance + complianceMember.quotedNameCount
+            + context + 3
     }
 
     /// `[]`, the compliance of an event without text.
@@ -138,6 +155,9 @@ final class EventEnricher: Sendable {
 
     /// The member carrying a CloudWatch Logs event's envelope fields.
     static let cloudWatchMember = "cloudwatch_logs"
+
+    /// The CloudWatch Logs member with its name prepared once; each event sets its value.
+    static let cloudWatchTemplate = MemberSplicer.Member(name: cloudWatchMember, value: [])
 
     /// Parses an event the unpacker produced; it is always one JSON object, but a defect there must not
     /// lose data, so anything unparsable is kept whole as a base64 wrapper.

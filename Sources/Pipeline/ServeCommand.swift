@@ -38,6 +38,7 @@ public enum ServeCommand {
             StandardStream.error.write("lakemark serve: \(error)\n")
             return 2
         }
+        AllocatorTuning.apply()
         let logger = Logger(
             label: "lakemark",
             level: LogLevel(name: configuration.logLevel) ?? .info,

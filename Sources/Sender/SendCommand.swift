@@ -158,6 +158,7 @@ public struct SendCommand: Sendable {
                 )
             } else {
                 summary.delivered += 1
+                summary.latencies.append(result.seconds)
             }
         }
         return summary
@@ -175,6 +176,8 @@ public struct SendCommand: Sendable {
         var recordBytes: Int
         /// The reason of the last failed attempt, or `nil` when delivered.
         var failure: String?
+        /// The round trip of the last attempt, in seconds.
+        var seconds = 0.0
     }
 
     /// Sends one request, retrying failures (except 413) up to `options.retries` times with Firehose's backoff.
@@ -194,7 +197,9 @@ public struct SendCommand: Sendable {
             result.wireBytes += request.body.count
             var permanent = false
             do {
+                let attemptStart = DispatchTime.now().uptimeNanoseconds
                 let response = try transport.post(url: options.url, headers: request.headers, body: request.body)
+                result.seconds = Double(DispatchTime.now().uptimeNanoseconds - attemptStart) / 1e9
                 let outcome = FirehoseResponseValidator.validate(
                     status: response.status,
                     headers: response.headers,

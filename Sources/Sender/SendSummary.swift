@@ -32,6 +32,19 @@ public struct SendSummary: Sendable {
     public var wireBytes = 0
     /// The wall-clock time spent sending, in seconds.
     public var seconds = 0.0
+    /// The round-trip time of each delivered request's successful attempt (request written to response read), in
+    /// seconds, in request order.
+    public var latencies: [Double] = []
+
+    /// The latency at or below which `fraction` of the delivered requests finished (nearest rank).
+    /// - Parameter fraction: The quantile, 0…1 (0.5 for the median, 0.99 for p99).
+    /// - Returns: Seconds, or `nil` when no request was delivered.
+    public func latency(quantile fraction: Double) -> Double? {
+        guard !latencies.isEmpty else { return nil }
+        let sorted = latencies.sorted()
+        let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count, max(1, rank)) - 1]
+    }
 
     /// Record megabytes (10^6 bytes) per second of sending.
     public var megabytesPerSecond: Double {
@@ -52,6 +65,12 @@ public struct SendSummary: Sendable {
             "  record bytes: \(recordBytes), wire bytes: \(wireBytes), seconds: "
                 + String(format: "%.3f", seconds) + ", MB/s: " + String(format: "%.2f", megabytesPerSecond)
         )
+        if let median = latency(quantile: 0.5), let p99 = latency(quantile: 0.99), let worst = latencies.max() {
+            lines.append(
+                "  latency ms: p50 " + String(format: "%.1f", median * 1_000) + ", p99 "
+                    + String(format: "%.1f", p99 * 1_000) + ", max " + String(format: "%.1f", worst * 1_000)
+            )
+        }
         for failure in failures {
             lines.append(
                 "  FAILED request \(failure.requestID) (\(failure.recordCount) records from \(failure.firstFile)): "

@@ -62,6 +62,19 @@ import Testing
         #expect(try Zstd.decompress(stream, limit: 100) == Self.hello + Array("again".utf8))
     }
 
+    @Test func framesThatExpandManyBlocksDecompressAfterTheInputIsConsumed() throws {
+        // Each frame is read whole by the first call; its blocks are flushed by the following calls.
+        var pattern: [UInt8] = []
+        let block = (0..<251).map { UInt8($0) }
+        while pattern.count < 3 << 20 { pattern += block }
+        let half = pattern.count / 2
+        let frames = Zstd.compress(Array(pattern[..<half]), level: 1) + Zstd.compress(Array(pattern[half...]), level: 1)
+        #expect(frames.count < 10_000)
+        #expect(try Zstd.decompress(frames, limit: 1 << 23) == pattern)
+        #expect(try Zstd.decompress(Zstd.compress(pattern, level: 1), limit: 1 << 23) == pattern)
+        #expect(decompressError(Array(frames.dropLast(3)), limit: 1 << 23)?.code == .truncated)
+    }
+
     @Test func outputIsCappedAtTheLimit() throws {
         let bomb = Zstd.compress([UInt8](repeating: 0, count: 50_000_000), level: 1)
         #expect(bomb.count < 10_000)

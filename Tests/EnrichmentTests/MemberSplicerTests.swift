@@ -34,6 +34,16 @@ import Testing
         )
     }
 
+    @Test func anEscapedKeyOfTheSameNameIsReplacedAndAPrefixIsNot() throws {
+        let value = String(decoding: compliance, as: UTF8.self)
+        let escaped = try splice(#"{"secberus\u005fcompliance":1,"secberus_complianc":2,"secberus_compliancex":3}"#)
+        #expect(
+            escaped == #"{"secberus\u005fcompliance":"# + value + #","secberus_complianc":2,"secberus_compliancex":3}"#
+        )
+        let duplicated = try splice(#"{"secberus_compliance":1,"secberus_compliance":2}"#)
+        #expect(duplicated == #"{"secberus_compliance":"# + value + #","secberus_compliance":"# + value + "}")
+    }
+
     @Test func lineBreaksBecomeSpacesAndNothingElseChanges() throws {
         let pretty = "{\r\n  \"a\" : [ 1 ,\n 2 ],\n\t\"b\":\"x\\ny\"\r\n}\n"
         let out = try splice(pretty)

@@ -10,6 +10,16 @@ import Testing
         #expect(configuration.sink == .directory("./lake"))
         #expect(configuration.accessKeys.isEmpty)
         #expect(configuration.topK == 3)
+        #expect(configuration.gzipLevel == 1 && configuration.zstdLevel == 1)
+    }
+
+    @Test func ndjsonZstdHasItsOwnLevelApartFromParquetPages() throws {
+        let configuration = try ConfigurationLoader.load(
+            path: nil,
+            environment: ["LAKEMARK_ZSTD_LEVEL": "7", "LAKEMARK_PARQUET_ZSTD_LEVEL": "4"]
+        )
+        #expect(configuration.zstdLevel == 7)
+        #expect(configuration.securityLake.zstdLevel == 4)
     }
 
     @Test func environmentOverridesFileAndSecberusNamesAreHonoured() throws {
@@ -40,6 +50,7 @@ import Testing
         ("SECBERUS_MIN_CONFIDENCE", "Sure", "min_confidence"), ("SECBERUS_SOURCE_FIELD", "a..b", "source_fields"),
         ("LAKEMARK_SINK", "s3://Bad_Bucket/prefix", "sink"), ("LAKEMARK_MAPPER", "magic", "mapper"),
         ("LAKEMARK_GZIP_LEVEL", "12", "gzip_level"), ("LAKEMARK_LOG_LEVEL", "loud", "log_level"),
+        ("LAKEMARK_ZSTD_LEVEL", "20", "zstd_level"),
     ])
     func badValuesNameTheOptionAndWhatIsAllowed(_ variable: String, _ value: String, _ key: String) {
         do {

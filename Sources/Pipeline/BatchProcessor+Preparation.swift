@@ -1,0 +1,119 @@
+import Dispatch
+import Extraction
+import Firehose
+import ServiceSupport
+
+extension BatchProcessor {
+    /// What preparing a run of records produced.
+    struct PreparedRecords: Sendable {
+        /// The events, in record order.
+        var events: [PreparedEvent] = []
+        /// The run's distinct texts; the events' text indexes point into it.
+        var texts = EventEnricher.TextTable()
+        /// The run's record counts and extraction time.
+        var report = BatchReport()
+        /// The run's wall time, in seconds.
+        var seconds = 0.0
+    }
+
+    /// Records per thread, at least, before a batch is prepared on several threads: 1 MiB.
+    static let preparationBytesPerThread = 1 << 20
+
+    /// Unpacks every record, parses its events, reads their metadata, extracts their texts and names their
+    /// partitions. A batch of at least 2 MiB of records is cut into runs of at least 1 MiB prepared on up to
+    /// ``batchThreads`` threads at once (the events keep their order and the texts their first-seen order).
+    /// - Parameters:
+    ///   - batch: The decoded request.
+    ///   - head: The request headers (source ARN fallbacks).
+    ///   - texts: Receives the batch's distinct texts (expected empty).
+    ///   - report: Receives the record counts; `timings.unpack` and `timings.extract` are summed over the threads.
+    /// - Returns: The events, whose text indexes point into `texts`.
+    func prepareRecords(
+        _ batch: FirehoseBatch,
+        head: FirehoseRequestHead,
+        texts: inout EventEnricher.TextTable,
+        report: inout BatchReport
+    ) -> [PreparedEvent] {
+        // The request timestamp is only a fallback, and only when plausible (milliseconds, 2000-2100).
+        let defaultTime = Self.plausible(batch.timestampMillis) ?? UTCTime.nowMillis()
+        let recordBytes = batch.records.reduce(0) { $0 + $1.count }
+        let threads = min(
+            batchThreads,
+            recordBytes / Self.preparationBytesPerThread,
+            batch.records.count
+        )
+        let parts: [PreparedRecords]
+        if threads <= 1 {
+            parts = [prepare(batch.records[...], head: head, defaultTime: defaultTime)]
+        } else {
+            let records = batch.records
+            let runs = (0..<threads).map { run in
+                records.count * run / threads..<records.count * (run + 1) / threads
+            }
+            let prepared = LockedValue([PreparedRecords](repeating: PreparedRecords(), count: threads))
+            DispatchQueue.concurrentPerform(iterations: threads) { run in
+                let part = prepare(records[runs[run]], head: head, defaultTime: defaultTime)
+                prepared.withLock { $0[run] = part }
+            }
+            parts = prepared.withLock { $0 }
+        }
+        var events: [PreparedEvent] = []
+        if parts.count == 1 {
+            texts = parts[0].texts
+            events = parts[0].events
+        } else {
+            events.reserveCapacity(parts.reduce(0) { $0 + $1.events.count })
+            for part in parts {
+                let indexes = part.texts.texts.map { texts.index(of: $0) }
+                for var prepared in part.events {
+                    prepared.event.textIndex = prepared.event.textIndex.map { indexes[$0] }
+                    events.append(prepared)
+                }
+            }
+        }
+        for part in parts {
+            report.recordBytes += part.report.recordBytes
+            report.emptyRecords += part.report.emptyRecords
+            report.controlMessages += part.report.controlMessages
+            report.wrappedEvents += part.report.wrappedEvents
+            report.eventsWithoutText += part.report.eventsWithoutText
+            report.timings.extract += part.report.timings.extract
+            report.timings.unpack += part.seconds - part.report.timings.extract
+        }
+        return events
+    }
+
+    /// Prepares one run of records on the calling thread.
+    private func prepare(
+        _ records: ArraySlice<[UInt8]>,
+        head: FirehoseRequestHead,
+        defaultTime: Int64
+    ) -> PreparedRecords {
+        let clock = StageClock()
+        var part = PreparedRecords()
+        part.events.reserveCapacity(records.count)
+        for record in records {
+            part.report.recordBytes += record.count
+            switch enricher.unpacker.unpack(record) {
+            case .empty:
+                part.report.emptyRecords += 1
+            case .control:
+                part.report.controlMessages += 1
+            case .events(let inputs):
+                for input in inputs {
+                    let (event, metadata) = enricher.prepare(input, texts: &part.texts, report: &part.report)
+                    let partition = keys.partition(
+                        source: configuration.sourceName ?? metadata.kind.name,
+                        region: metadata.region ?? head.sourceARNParts?.region,
+                        accountID: metadata.accountID ?? input.cloudWatch?.owner ?? head.sourceARNParts?.account,
+                        timeMillis: metadata.timeMillis ?? Self.plausible(input.cloudWatch?.timestampMillis)
+                            ?? defaultTime
+                    )
+                    part.events.append(PreparedEvent(event: event, partition: partition))
+                }
+            }
+        }
+        part.seconds = clock.elapsed()
+        return part
+    }
+}

@@ -1,0 +1,86 @@
+import Codecs
+import Dispatch
+import ServiceSupport
+
+/// Compresses a batch's objects on several threads: each object of at least 2 MiB is cut into pieces of at least
+/// 1 MiB, and all pieces are compressed at the same time. A cut object is a sequence of complete gzip members (or zstd
+/// frames); gzip and zstd readers decompress such a sequence to the concatenation of its parts (RFC 1952 §2.2,
+/// RFC 8878 §3), so the object holds exactly the same NDJSON. This halves the latency of a large batch on two
+/// cores; under load the workers already keep every core busy and the pieces just queue.
+struct ObjectCompressor: Sendable {
+    /// The object codec and its level.
+    enum Codec: Sendable {
+        /// gzip members at a zlib level (1-9).
+        case gzip(level: Int)
+        /// zstd frames at a zstd level (1-19).
+        case zstd(level: Int)
+    }
+
+    /// The smallest piece an object is cut into: 1 MiB.
+    static let minimumPieceBytes = 1 << 20
+
+    /// The codec of every object.
+    let codec: Codec
+    /// The most pieces one object is cut into.
+    let parallelism: Int
+
+    /// Creates a compressor.
+    /// - Parameters:
+    ///   - codec: The codec and level.
+    ///   - parallelism: The most pieces per object, and threads (values below 1 mean 1).
+    init(codec: Codec, parallelism: Int) {
+        self.codec = codec
+        self.parallelism = max(1, parallelism)
+    }
+
+    /// Compresses each input into one object body.
+    /// - Parameter inputs: The uncompressed objects.
+    /// - Returns: The compressed bodies, in the same order.
+    func compress(_ inputs: [[UInt8]]) -> [[UInt8]] {
+        var cuts: [(input: Int, range: Range<Int>)] = []
+        for (index, input) in inputs.enumerated() {
+            let count = max(1, min(parallelism, input.count / Self.minimumPieceBytes))
+            let step = max(1, (input.count + count - 1) / count)
+            var start = 0
+            repeat {
+                let end = min(input.count, start + step)
+                cuts.append((index, start..<end))
+                start = end
+            } while start < input.count
+        }
+        let pieces = cuts
+        let compressed = LockedValue([[UInt8]](repeating: [], count: pieces.count))
+        let work: @Sendable (Int) -> Void = { position in
+            let piece = pieces[position]
+            let body = inputs[piece.input].withUnsafeBytes { raw in
+                compressPiece(UnsafeRawBufferPointer(rebasing: raw[piece.range]))
+            }
+            compressed.withLock { $0[position] = body }
+        }
+        let threads = min(parallelism, pieces.count)
+        if threads == 1 {
+            for position in pieces.indices { work(position) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                for position in stride(from: thread, to: pieces.count, by: threads) { work(position) }
+            }
+        }
+        let parts = compressed.withLock { $0 }
+        var bodies = [[UInt8]](repeating: [], count: inputs.count)
+        for (position, piece) in pieces.enumerated() {
+            if bodies[piece.input].isEmpty {
+                bodies[piece.input] = parts[position]
+            } else {
+                bodies[piece.input].append(contentsOf: parts[position])
+            }
+        }
+        return bodies
+    }
+
+    private func compressPiece(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        switch codec {
+        case .gzip(let level): Gzip.deflate(bytes, level: level)
+        case .zstd(let level): Zstd.compress(bytes, level: level)
+        }
+    }
+}

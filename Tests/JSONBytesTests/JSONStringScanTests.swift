@@ -1,0 +1,49 @@
+import JSONBytes
+import Testing
+
+/// The string scanner reads eight bytes at a time and jumps to the first byte that needs a look: every special
+/// byte at every position of strings of every length around the word size is found.
+@Suite struct JSONStringScanTests {
+    /// `{"k":"<prefix><special><suffix>","n":1}` for every split of a 0...40-byte ASCII run.
+    private func documents(special: String) -> [(text: String, value: String)] {
+        var documents: [(String, String)] = []
+        let run = Array("abcdefghijklmnopqrstuvwxyz0123456789ABCD")
+        for length in 0...run.count {
+            for position in 0...length {
+                let prefix = String(run[0..<position])
+                let suffix = String(run[position..<length])
+                documents.append(("{\"k\":\"\(prefix)\(special)\(suffix)\",\"n\":1}", prefix + "|" + suffix))
+            }
+        }
+        return documents
+    }
+
+    @Test(arguments: [("\\\"", "\""), ("\\\\", "\\"), ("\\u00e9", "é"), ("é", "é"), ("😀", "😀"), ("", "")])
+    func specialBytesAreFoundAtEveryPosition(special: String, decoded: String) throws {
+        for (text, value) in documents(special: special) {
+            let tape = try JSONTape(parsing: Array(text.utf8))
+            let node = try #require(tape.value(forKey: "k", in: tape.rootIndex))
+            #expect(tape.string(node) == value.replacingOccurrences(of: "|", with: decoded), "\(text)")
+            #expect(tape.value(forKey: "n", in: tape.rootIndex).flatMap { tape.int64($0) } == 1)
+        }
+    }
+
+    @Test func aControlByteIsRefusedWhereItIs() {
+        for (text, _) in documents(special: "\u{01}") {
+            let offset = Array(text.utf8).firstIndex(of: 0x01) ?? -1
+            do {
+                _ = try JSONTape(parsing: Array(text.utf8))
+                Issue.record("accepted \(text.debugDescription)")
+            } catch {
+                #expect(error.code == .invalidString && error.offset == offset, "\(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test func anUnterminatedStringEndsTheText() {
+        for length in 0...20 {
+            let text = "\"" + String(repeating: "x", count: length)
+            #expect(throws: JSONError.self) { try JSONTape(parsing: Array(text.utf8)) }
+        }
+    }
+}

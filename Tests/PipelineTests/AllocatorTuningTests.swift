@@ -1,0 +1,12 @@
+import Testing
+
+@testable import Pipeline
+
+/// The allocator settings `lakemark serve` applies at start-up.
+@Suite struct AllocatorTuningTests {
+    @Test func glibcAcceptsTheSettings() {
+        #expect(AllocatorTuning.maxArenas == 1)
+        #expect(AllocatorTuning.mmapThresholdBytes == 32 << 20)
+        #expect(AllocatorTuning.apply())
+    }
+}

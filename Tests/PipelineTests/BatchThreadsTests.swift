@@ -1,0 +1,95 @@
+import Codecs
+import Firehose
+import Foundation
+import JSONBytes
+import ServiceSupport
+import Sink
+import Testing
+
+@testable import Pipeline
+
+/// A large batch prepared and compressed on several threads writes the same NDJSON, under the same keys, as on one.
+@Suite struct BatchThreadsTests {
+    /// Keeps what it is given.
+    final class CapturingSink: ObjectSink, Sendable {
+        let objects = LockedValue<[SinkObject]>([])
+        var description: String { "capturing sink" }
+        func put(_ objects: [SinkObject]) throws(SinkError) { self.objects.withLock { $0 += objects } }
+        func checkWritable() throws(SinkError) {}
+    }
+
+    /// About 3 MiB of CloudTrail-like events in two regions (one partition of about 2.4 MiB), many texts repeated.
+    static func body() -> [UInt8] {
+        var writer = JSONWriter(capacity: 5 << 20)
+        writer.appendRaw(#"{"requestId":"threads-1","timestamp":1733300000000,"records":["#)
+        for index in 0..<3_000 {
+            let region = index % 5 == 0 ? "eu-west-1" : "us-east-1"
+            let event = #"{"eventVersion":"1.08","eventTime":"2024-12-03T22:10:00Z","eventSource":"iam.amazonaws.com","#
+                + #""eventName":"Action\#(index % 40)","awsRegion":"\#(region)","recipientAccountId":"444455556666","#
+                + #""requestID":"\#(index)","pad":"\#(String(repeating: "x", count: 900))"}"#
+            if index > 0 { writer.appendRaw(",") }
+            writer.appendRaw(#"{"data":""#)
+            writer.appendRaw(Base64.encode(Array(event.utf8)))
+            writer.appendRaw(#""}"#)
+        }
+        writer.appendRaw("]}")
+        return writer.bytes
+    }
+
+    func run(threads: Int, format: OutputFormat, body: [UInt8]) throws -> (objects: [SinkObject], report: BatchReport) {
+        var configuration = try ConfigurationLoader.load(path: nil, environment: [:])
+        configuration.batchThreads = threads
+        configuration.format = format
+        let sink = CapturingSink()
+        let processor = BatchProcessor(
+            configuration: configuration,
+            mapper: try EngineFactory.makeMapper(configuration),
+            mappingOptions: try EngineFactory.makeOptions(configuration),
+            sink: sink
+        )
+        let head = FirehoseRequestHead(header: { $0.lowercased() == "x-amz-firehose-request-id" ? "threads-1" : nil })
+        let outcome = processor.process(head: head, body: body)
+        #expect(outcome.status == 200)
+        return (sink.objects.withLock { $0 }.sorted { $0.key < $1.key }, outcome.report)
+    }
+
+    @Test(arguments: [OutputFormat.ndjsonGzip, .ndjsonZstd])
+    func severalThreadsWriteTheSameLinesAsOne(format: OutputFormat) throws {
+        let body = Self.body()
+        let one = try run(threads: 1, format: format, body: body)
+        let two = try run(threads: 2, format: format, body: body)
+        let three = try run(threads: 3, format: format, body: body)
+        func decompress(_ bytes: [UInt8]) throws -> [UInt8] {
+            format == .ndjsonZstd ? try Zstd.decompress(bytes, limit: 1 << 26) : try Gzip.inflate(bytes, limit: 1 << 26)
+        }
+        #expect(one.objects.count == 2)
+        for other in [two, three] {
+            #expect(other.objects.map(\.key) == one.objects.map(\.key))
+            for (mine, theirs) in zip(one.objects, other.objects) {
+                #expect(try decompress(mine.body) == decompress(theirs.body))
+            }
+            #expect(other.report.events == 3_000 && one.report.events == 3_000)
+            #expect(other.report.distinctTexts == one.report.distinctTexts)
+            #expect(other.report.recordBytes == one.report.recordBytes)
+            #expect(other.report.outputBytes == one.report.outputBytes)
+        }
+        // The large object was cut into pieces on several threads, the small one was not.
+        let large = try #require(one.objects.max { $0.body.count < $1.body.count })
+        let cut = try #require(two.objects.first { $0.key == large.key })
+        #expect(cut.body != large.body)
+        let small = try #require(one.objects.min { $0.body.count < $1.body.count })
+        #expect(two.objects.first { $0.key == small.key }?.body == small.body)
+    }
+
+    @Test func compressorPiecesJoinBackToTheInput() throws {
+        var input: [UInt8] = []
+        let block = (0..<251).map { UInt8($0) }
+        while input.count < (2 << 20) + 12_345 { input += block }
+        for parallelism in [1, 2, 4] {
+            let gzip = ObjectCompressor(codec: .gzip(level: 1), parallelism: parallelism).compress([input, [], [1, 2]])
+            #expect(try gzip.map { try Gzip.inflate($0, limit: 1 << 23) } == [input, [], [1, 2]])
+            let zstd = ObjectCompressor(codec: .zstd(level: 1), parallelism: parallelism).compress([[7], input])
+            #expect(try zstd.map { try Zstd.decompress($0, limit: 1 << 23) } == [[7], input])
+        }
+    }
+}
