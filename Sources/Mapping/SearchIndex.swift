@@ -114,17 +114,29 @@ struct SearchIndex: Sendable {
     ) -> [(index: Int, score: Float)] {
         var scores = [Float](repeating: 0, count: ids.count)
         var touched: [Int32] = []
-        for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < postingStart.count - 1 {
-            for p in Int(postingStart[Int(stem)])..<Int(postingStart[Int(stem) + 1]) {
-                let doc = Int(postingDoc[p])
-                if scores[doc] == 0 {
-                    touched.append(Int32(doc))
+        touched.reserveCapacity(64)
+        // The hot loop of every mapping: postings read through unsafe buffers (no bounds checks, no retains).
+        scores.withUnsafeMutableBufferPointer { scores in
+            postingStart.withUnsafeBufferPointer { start in
+                postingDoc.withUnsafeBufferPointer { docs in
+                    postingWeight.withUnsafeBufferPointer { weights in
+                        for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < start.count - 1 {
+                            for p in Int(start[Int(stem)])..<Int(start[Int(stem) + 1]) {
+                                let doc = Int(docs[p])
+                                if scores[doc] == 0 {
+                                    touched.append(Int32(doc))
+                                }
+                                scores[doc] += weight * weights[p]
+                            }
+                        }
+                    }
                 }
-                scores[doc] += weight * postingWeight[p]
             }
-        }
-        for doc32 in touched {
-            scores[Int(doc32)] *= boosts[Int(doc32)]
+            boosts.withUnsafeBufferPointer { boosts in
+                for doc32 in touched {
+                    scores[Int(doc32)] *= boosts[Int(doc32)]
+                }
+            }
         }
         for doc32 in touched {
             let parent = Int(parents[Int(doc32)])
