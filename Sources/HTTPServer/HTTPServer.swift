@@ -100,7 +100,10 @@ public final class HTTPServer: Sendable {
     /// - Note: Called from inside a handler, it cannot finish before that handler's own request, so it returns
     ///   only after the grace period.
     /// - Parameter gracePeriod: How long in-flight requests may take to finish.
-    public func shutdown(gracePeriod: Duration) {
+    /// - Returns: The number of requests still running when the grace period ended, whose connections were closed
+    ///   without a response (0 when everything finished in time, or when the server was not running).
+    @discardableResult
+    public func shutdown(gracePeriod: Duration) -> Int {
         let context: ServerContext? = self.lifecycle.withLock { state in
             switch state {
             case .running(let context):
@@ -116,11 +119,12 @@ public final class HTTPServer: Sendable {
             }
         }
         guard let context else {
-            return
+            return 0
         }
         context.beginDrain(deadline: .now + gracePeriod)
         self.reactorGroup.wait()
         self.lifecycle.withLock { $0 = .stopped }
+        return context.interruptedAtDeadline.load(ordering: .acquiring)
     }
 
     /// Blocks until every server thread has exited (after ``shutdown(gracePeriod:)``); returns at once if the

@@ -68,6 +68,10 @@ extension Reactor {
         guard let deadline = self.context.drainDeadlineInstant, now >= deadline else {
             return false
         }
+        self.context.interruptedAtDeadline.store(
+            self.context.inFlightCount.load(ordering: .acquiring),
+            ordering: .releasing
+        )
         self.context.inFlight.interruptAll()
         return true
     }

@@ -21,6 +21,8 @@ final class ServerContext: Sendable {
     let inFlightCount = Atomic<Int>(0)
     /// Set once shutdown starts; workers then close connections instead of keeping them alive.
     let isDraining = Atomic<Bool>(false)
+    /// Requests still running when the grace period ended (their connections were closed without a response).
+    let interruptedAtDeadline = Atomic<Int>(0)
     private let observer: HTTPServerObserver?
     private let nextConnectionID = Atomic<UInt64>(1)
     private let drainDeadline = Mutex<ContinuousClock.Instant?>(nil)

@@ -207,7 +207,14 @@ public final class Service: Sendable {
     public func shutdown() {
         reloadSource?.cancel()
         logger.notice("shutting down", ["grace_seconds": .double(configuration.shutdownGraceSeconds)])
-        server.shutdown(gracePeriod: .milliseconds(Int(configuration.shutdownGraceSeconds * 1_000)))
+        let interrupted = server.shutdown(gracePeriod: .milliseconds(Int(configuration.shutdownGraceSeconds * 1_000)))
+        if interrupted > 0 {
+            logger.warning(
+                "requests still running at the end of the shutdown grace period were cut without a response; "
+                    + "Firehose retries them",
+                ["requests": .int(interrupted), "grace_seconds": .double(configuration.shutdownGraceSeconds)]
+            )
+        }
         server.waitUntilStopped()
         spoolTimer?.cancel()
         // A flush in progress finishes (its partition stays spooled otherwise, and is flushed at the next start).

@@ -233,8 +233,9 @@ import Testing
         }
         Thread.sleep(forTimeInterval: 0.2)
         let started = ContinuousClock.now
-        server.shutdown(gracePeriod: .seconds(10))
+        let interrupted = server.shutdown(gracePeriod: .seconds(10))
         let elapsed = ContinuousClock.now - started
+        #expect(interrupted == 0)
         #expect(requester.wait(timeout: .now() + 5) == .success)
         let response = try #require(result.withLock { $0 })
         #expect(response.status == .ok)
@@ -253,7 +254,7 @@ import Testing
         let socket = try TestSocket(port: port)
         socket.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc")
         Thread.sleep(forTimeInterval: 0.1)
-        server.shutdown(gracePeriod: .milliseconds(200))
+        #expect(server.shutdown(gracePeriod: .milliseconds(200)) == 1, "the cut request is reported")
         #expect(socket.waitForClose())
         server.waitUntilStopped()
     }
