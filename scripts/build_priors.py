@@ -68,22 +68,28 @@ def resolve_shared(given):
     sys.exit('build_priors.py: no shared folder with eval/mapping-dev (pass --shared DIR)')
 
 
+def training_rows(shared, framework, fold, folds):
+    """The labelled rows of `framework` that may be learned from: Prowler sources, outside fold `fold`."""
+    for path in sorted(glob.glob(os.path.join(shared, 'eval', 'mapping-dev', framework + '.*.jsonl'))):
+        with open(path, encoding='utf-8') as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                if not row['source'].startswith(SOURCES_USED):
+                    continue
+                if fold is not None and fold_of(row['group'], folds) == fold:
+                    continue
+                yield row
+
+
 def count_labels(shared, fold, folds):
     counts = collections.defaultdict(collections.Counter)
     texts = collections.Counter()
     for framework, catalog in CATALOG.items():
-        for path in sorted(glob.glob(os.path.join(shared, 'eval', 'mapping-dev', framework + '.*.jsonl'))):
-            with open(path, encoding='utf-8') as f:
-                for line in f:
-                    if not line.strip():
-                        continue
-                    row = json.loads(line)
-                    if not row['source'].startswith(SOURCES_USED):
-                        continue
-                    if fold is not None and fold_of(row['group'], folds) == fold:
-                        continue
-                    texts[catalog] += 1
-                    counts[catalog].update(row['gold'])
+        for row in training_rows(shared, framework, fold, folds):
+            texts[catalog] += 1
+            counts[catalog].update(row['gold'])
     return counts, texts
 
 

@@ -27,7 +27,6 @@ which build_priors.py reads for the bundled priors (scripts/calibration_knots.ts
 """
 
 import argparse
-import glob
 import json
 import os
 import shutil
@@ -36,7 +35,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from build_priors import CATALOG, SOURCES_USED, fold_of, resolve_shared  # noqa: E402
+from build_priors import CATALOG, resolve_shared, training_rows  # noqa: E402
 
 HIGH_TARGET = 0.78
 MEDIUM_TARGET = 0.5
@@ -51,19 +50,7 @@ def training_texts(shared, fold, folds):
     """framework key -> [(text, gold set)] of the Prowler texts outside fold k."""
     out = {}
     for framework in CATALOG:
-        rows = []
-        for path in sorted(glob.glob(os.path.join(shared, 'eval', 'mapping-dev', framework + '.*.jsonl'))):
-            with open(path, encoding='utf-8') as f:
-                for line in f:
-                    if not line.strip():
-                        continue
-                    row = json.loads(line)
-                    if not row['source'].startswith(SOURCES_USED):
-                        continue
-                    if fold is not None and fold_of(row['group'], folds) == fold:
-                        continue
-                    rows.append((row['text'], set(row['gold'])))
-        out[framework] = rows
+        out[framework] = [(row['text'], set(row['gold'])) for row in training_rows(shared, framework, fold, folds)]
     return out
 
 
