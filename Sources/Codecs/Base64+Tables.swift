@@ -6,15 +6,20 @@ extension Base64 {
     /// Marks a byte that is not in the alphabet; set in the top byte so one test covers four lookups.
     static let invalidMarker: UInt32 = 0xFF00_0000
 
-    /// Four 256-entry decode tables laid out back to back. Table `k` (0...3) maps a character to its 6-bit
-    /// value shifted into position `k` of a 24-bit group, or to ``invalidMarker``, so OR-ing four lookups
-    /// yields the group's three bytes, or a value with the marker set when any character needs the slow path.
+    /// Five 256-entry decode tables laid out back to back. Table `k` (0...3) maps a character at position `k` of
+    /// a group of four to its bits of the group's three bytes, numbered in output order (byte `n` of the output in
+    /// bits `8n...8n+7`), or to ``invalidMarker``: OR-ing four lookups yields the three bytes, ready for one
+    /// little-endian 32-bit store, or a value with the marker set when any character needs the slow path.
+    /// Table 4 maps a character to its plain 6-bit value, or to the marker, for the character-at-a-time path.
     static let decodeTables: [UInt32] = {
-        var tables = [UInt32](repeating: invalidMarker, count: 4 * 256)
+        var tables = [UInt32](repeating: invalidMarker, count: 5 * 256)
         for (value, character) in alphabet.enumerated() {
             for position in 0..<4 {
-                tables[position * 256 + Int(character)] = UInt32(value) << (18 - 6 * position)
+                let group = UInt32(value) << (18 - 6 * position)
+                let ordered = (group >> 16) & 0xFF | (group & 0xFF00) | (group & 0xFF) << 16
+                tables[position * 256 + Int(character)] = ordered
             }
+            tables[4 * 256 + Int(character)] = UInt32(value)
         }
         return tables
     }()

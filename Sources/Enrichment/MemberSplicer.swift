@@ -64,7 +64,8 @@ public struct MemberSplicer: Sendable {
             cursor = replacement.range.upperBound
         }
         output.append(contentsOf: event.source[cursor..<closingBrace])
-        Self.replaceLineBreaks(in: &output, from: startCount)
+        // Only the event's whitespace or a replacing member's value can hold a line break.
+        if event.containsLineBreaks || !replacements.isEmpty { Self.replaceLineBreaks(in: &output, from: startCount) }
         for (index, member) in members.enumerated() where !replacements.contains(where: { $0.member == index }) {
             if hasMembers { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: member.quotedName)

@@ -64,13 +64,18 @@ public struct EventMetadata: Sendable, Hashable {
     /// - Parameter tape: the parsed event.
     /// - Returns: the kind and whatever region, account and time the event carries.
     public static func read(from tape: JSONTape) -> EventMetadata {
-        let candidates = TextExtractor.candidateObjects(in: tape).compactMap { $0.first }
-        let root = tape.rootIndex
-        var kind = tape.kind(root) == .object ? EventKind.classify(tape, object: root) : .raw
-        if kind == .json || kind == .eventBridge, candidates.count > 1 {
-            let inner = EventKind.classify(tape, object: candidates[1])
-            if inner != .json { kind = inner }
-        }
+        read(from: tape, layout: EventLayout(tape))
+    }
+
+    /// Reads the metadata of an event whose layout is known.
+    /// - Parameters:
+    ///   - tape: the parsed event.
+    ///   - layout: the event's layout, ``EventLayout/init(_:)`` of the same tape.
+    /// - Returns: the kind and whatever region, account and time the event carries.
+    public static func read(from tape: JSONTape, layout: EventLayout) -> EventMetadata {
+        let candidates = layout.groups.compactMap { $0.first }
+        var kind = layout.rootKind
+        if let inner = layout.innerKind, inner != .json { kind = inner }
         var metadata = EventMetadata(kind: kind)
         if let paths = knownPaths(of: kind) {
             for object in candidates {

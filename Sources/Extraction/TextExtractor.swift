@@ -67,7 +67,17 @@ public struct TextExtractor: Sendable {
     /// - Returns: the text and its origin, or `nil` when the event carries nothing to map.
     public func extract(from tape: JSONTape) -> Extracted? {
         guard tape.kind(tape.rootIndex) == .object else { return nil }
-        let candidates = Self.candidateObjects(in: tape)
+        return extract(from: tape, layout: EventLayout(tape))
+    }
+
+    /// Extracts the text of an event whose layout is known.
+    /// - Parameters:
+    ///   - tape: the parsed event (its root should be an object).
+    ///   - layout: the event's layout, ``EventLayout/init(_:)`` of the same tape.
+    /// - Returns: the text and its origin, or `nil` when the event carries nothing to map.
+    public func extract(from tape: JSONTape, layout: EventLayout) -> Extracted? {
+        guard tape.kind(tape.rootIndex) == .object else { return nil }
+        let candidates = layout.groups
         let present = candidates.map { group in group.reduce(0) { $0 | leadingNames.present(in: tape, object: $1) } }
         for (pathIndex, path) in sourceFields.enumerated() {
             for (groupIndex, group) in candidates.enumerated() where present[groupIndex] & fieldMasks[pathIndex] != 0 {
@@ -80,7 +90,7 @@ public struct TextExtractor: Sendable {
         guard synthesizes else { return nil }
         for group in candidates {
             for object in group {
-                let kind = EventKind.classify(tape, object: object)
+                let kind = layout.kind(of: object, in: tape)
                 if let raw = EventSynthesizer.text(for: kind, tape: tape, object: object),
                     let text = TextCleaner.clean(raw, maxBytes: maxTextBytes)
                 {

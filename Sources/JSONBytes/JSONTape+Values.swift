@@ -39,41 +39,48 @@ extension JSONTape {
         findMember(key, in: object, caseInsensitive: caseInsensitive)
     }
 
-    /// One pass over the members: the first exact match wins; else the first ASCII-case-folded match.
+    /// One pass over the members: the first exact match wins; else the first ASCII-case-folded match. Nodes and
+    /// source are read through unsafe buffers; only escaped keys take the decoding path.
     private func findMember(_ wanted: UnsafeBufferPointer<UInt8>, in object: Int, caseInsensitive: Bool) -> Int? {
-        guard nodes[object].kind == .object else { return nil }
-        var folded: Int?
-        var position = object + 1
-        let end = Int(nodes[object].next)
-        while position < end {
-            let key = nodes[position]
-            let valueIndex = position + 1
-            position = Int(nodes[valueIndex].next)
-            let length = Int(key.end) - Int(key.start) - 2
-            if !key.hasEscapes && length != wanted.count { continue }
-            switch compareKey(position: valueIndex - 1, wanted, caseInsensitive: caseInsensitive && folded == nil) {
-            case .exact: return valueIndex
-            case .folded: folded = valueIndex
-            case .different: continue
+        nodes.withUnsafeBufferPointer { nodes in
+            source.withUnsafeBufferPointer { source in
+                guard nodes[object].kind == .object else { return nil }
+                var folded: Int?
+                var position = object + 1
+                let end = Int(nodes[object].next)
+                while position < end {
+                    let key = nodes[position]
+                    let valueIndex = position + 1
+                    position = Int(nodes[valueIndex].next)
+                    let comparison: KeyComparison
+                    if key.hasEscapes {
+                        comparison = compareEscapedKey(
+                            position: valueIndex - 1, wanted, caseInsensitive: caseInsensitive && folded == nil)
+                    } else {
+                        let nameStart = Int(key.start) + 1
+                        guard Int(key.end) - 1 - nameStart == wanted.count else { continue }
+                        let name = UnsafeBufferPointer(rebasing: source[nameStart..<nameStart + wanted.count])
+                        comparison = Self.compareBytes(name, wanted, caseInsensitive: caseInsensitive && folded == nil)
+                    }
+                    switch comparison {
+                    case .exact: return valueIndex
+                    case .folded: folded = valueIndex
+                    case .different: continue
+                    }
+                }
+                return folded
             }
         }
-        return folded
     }
 
     private enum KeyComparison { case exact, folded, different }
 
-    private func compareKey(position node: Int, _ wanted: UnsafeBufferPointer<UInt8>, caseInsensitive: Bool)
+    /// Compares the decoded name of an escaped key with `wanted`.
+    private func compareEscapedKey(position node: Int, _ wanted: UnsafeBufferPointer<UInt8>, caseInsensitive: Bool)
         -> KeyComparison
     {
-        let start = Int(nodes[node].start) + 1
-        let end = Int(nodes[node].end) - 1
-        if nodes[node].hasEscapes {
-            guard let decoded = stringBytes(node) else { return .different }
-            return decoded.withUnsafeBufferPointer { Self.compareBytes($0, wanted, caseInsensitive: caseInsensitive) }
-        }
-        return source.withUnsafeBufferPointer {
-            Self.compareBytes(UnsafeBufferPointer(rebasing: $0[start..<end]), wanted, caseInsensitive: caseInsensitive)
-        }
+        guard let decoded = stringBytes(node) else { return .different }
+        return decoded.withUnsafeBufferPointer { Self.compareBytes($0, wanted, caseInsensitive: caseInsensitive) }
     }
 
     private static func compareBytes(

@@ -25,6 +25,8 @@ public struct JSONTape: Sendable {
     /// The source text; byte ranges index into it.
     public let source: [UInt8]
     var nodes: [Node]
+    /// Whether ``source`` holds a CR or LF byte; JSON allows them unescaped only as whitespace between tokens.
+    public let containsLineBreaks: Bool
 
     /// Parses and validates a JSON text.
     /// - Parameters:
@@ -42,6 +44,7 @@ public struct JSONTape: Sendable {
             }
         }
         self.nodes = try result.get()
+        self.containsLineBreaks = parser.sawLineBreak
     }
 
     /// Parses and validates a JSON text held in an array slice (copied once).

@@ -9,6 +9,8 @@ struct JSONTapeParser {
     var nodes: [JSONTape.Node] = []
     /// Node indexes of the open containers.
     var stack: [Int] = []
+    /// Whether a CR or LF byte was skipped as whitespace (the only place JSON allows them unescaped).
+    private(set) var sawLineBreak = false
 
     /// Creates a parser.
     init(limits: JSONLimits) {
@@ -290,11 +292,14 @@ struct JSONTapeParser {
     private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     @inline(__always)
-    private func skipWhitespace(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
+    private mutating func skipWhitespace(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
         var index = start
         while index < count {
             switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            case 0x20, 0x09: index += 1
+            case 0x0A, 0x0D:
+                sawLineBreak = true
+                index += 1
             default: return index
             }
         }

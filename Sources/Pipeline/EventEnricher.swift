@@ -97,9 +97,10 @@ final class EventEnricher: Sendable {
     ) -> (event: Event, metadata: EventMetadata) {
         let tape = input.tape ?? Self.parseEvent(input.bytes)
         if input.isWrapped { report.wrappedEvents += 1 }
-        let metadata = EventMetadata.read(from: tape)
+        let layout = EventLayout(tape)
+        let metadata = EventMetadata.read(from: tape, layout: layout)
         let extractStart = StageClock()
-        let extracted = extractor.extract(from: tape)
+        let extracted = extractor.extract(from: tape, layout: layout)
         report.timings.extract += extractStart.elapsed()
         var textIndex: Int?
         if let text = extracted?.text {

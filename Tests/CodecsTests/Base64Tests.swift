@@ -156,6 +156,21 @@ import Testing
         }
     }
 
+    @Test func agreesWithAReferenceDecoderWhenRareOddBytesInterruptLongRuns() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let odd = Array("=\n\r \t-".utf8) + [0xFF]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 8...80, using: &generator)
+            let text = (0..<length).map { _ in
+                Int.random(in: 0..<24, using: &generator) == 0 ? odd.randomElement(using: &generator)!
+                    : alphabet.randomElement(using: &generator)!
+            }
+            let actual = try? Base64.decode(text)
+            #expect(actual == referenceDecode(text), "input \(text)")
+        }
+    }
+
     /// A slow, obviously correct decoder with the same decisions, used as the oracle.
     private func referenceDecode(_ text: [UInt8]) -> [UInt8]? {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

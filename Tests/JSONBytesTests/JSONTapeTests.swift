@@ -20,6 +20,13 @@ import Testing
         #expect(tape.count(0) == 3)
     }
 
+    @Test func containsLineBreaksTellsWhetherWhitespaceHeldCROrLF() throws {
+        #expect(try tape("{\n}").containsLineBreaks)
+        #expect(try tape("[1,\r2]").containsLineBreaks)
+        #expect(try tape(" 1 \n").containsLineBreaks)
+        #expect(try !tape("{\"a\":\"x\\ny\\r\",\t\"b\": [1, 2]}").containsLineBreaks)
+    }
+
     @Test func caseInsensitiveLookupPrefersExactKey() throws {
         let tape = try tape(#"{"Description": "upper", "description": "lower"}"#)
         #expect(tape.string(try #require(tape.value(forKeyCaseInsensitive: "description", in: 0))) == "lower")
