@@ -7,6 +7,7 @@ import Mapping
 import RemoteMapping
 import ServiceSupport
 import Sink
+import Synchronization
 
 /// The running service: configuration, engine, sink and HTTP server wired together.
 public final class Service: Sendable {
@@ -28,6 +29,8 @@ public final class Service: Sendable {
     let securityLake: SecurityLakeOutput?
     /// Flushes the spool's due partitions periodically (spooled Parquet output only).
     nonisolated(unsafe) private let spoolTimer: (any DispatchSourceTimer)?
+    /// Whether ``spoolTimer`` was resumed (by ``start()``).
+    private let spoolTimerStarted = Atomic<Bool>(false)
     /// The queue ``spoolTimer`` runs on; shutdown waits on it for a flush in progress.
     let spoolQueue: DispatchQueue
 
@@ -127,7 +130,11 @@ public final class Service: Sendable {
 
     deinit {
         reloadSource?.cancel()
-        spoolTimer?.cancel()
+        if let spoolTimer {
+            spoolTimer.cancel()
+            // libdispatch traps when a source that was never resumed is released (a failed start()).
+            if !spoolTimerStarted.load(ordering: .acquiring) { spoolTimer.resume() }
+        }
     }
 
     /// The remote mapper's totals since start-up (calls, cache, fallback, degradations by code); `nil` with the
@@ -141,7 +148,8 @@ public final class Service: Sendable {
     /// - Throws: ``HTTPServerError`` when the address cannot be bound.
     public func start() throws {
         try server.start()
-        spoolTimer?.resume()
+        let first = spoolTimerStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
+        if first.exchanged { spoolTimer?.resume() }
         logger.notice(
             "lakemark listening",
             [

@@ -51,6 +51,24 @@ public enum SocketIO {
         }
     }
 
+    /// A loopback port below the kernel's ephemeral range (32768 and up here) that is free now: client sockets
+    /// never take it, so a service restarted on it (after a kill) finds it free again.
+    /// - Returns: The port number.
+    public static func servicePort() -> Int {
+        while true {
+            let port = Int.random(in: 20_000..<32_000)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+            var address = loopback(port: port)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            Glibc.close(fd)
+            if bound == 0 { return port }
+        }
+    }
+
     /// A free loopback port (bound and released; another process could take it in between).
     /// - Returns: The port number.
     /// - Throws: ``TestFailure`` when no socket can be bound.

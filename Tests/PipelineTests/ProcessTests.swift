@@ -10,7 +10,7 @@ import Testing
     /// The `lakemark` executable built next to the test bundle.
     private var executable: URL? { LakemarkExecutable.url }
 
-    private func freePort() -> Int { Int.random(in: 20_000..<40_000) }
+    private func freePort() -> Int { SocketIO.servicePort() }
 
     private func launch(_ arguments: [String], environment: [String: String]) throws -> Process {
         guard let executable else { throw CancellationError() }

@@ -206,7 +206,7 @@ import Testing
         let second = try PKI.make(in: directory.appendingPathComponent("next"), tools: tools, serial: "3002")
         let log = directory.appendingPathComponent("serve.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let port = Int.random(in: 20_000..<40_000)
+        let port = SocketIO.servicePort()
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve"]

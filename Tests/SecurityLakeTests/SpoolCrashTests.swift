@@ -56,7 +56,7 @@ import Testing
 
         let sink = try LakeFixtures.temporaryDirectory()
         let spool = try LakeFixtures.temporaryDirectory()
-        let port = Int.random(in: 20_000..<40_000)
+        let port = SocketIO.servicePort()
         var acknowledged: Set<Int> = []
         var next = 0
         // Three lives killed with SIGKILL at a random moment while traffic flows and the 1 s flush timer runs
