@@ -32,7 +32,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from build_event_priors import CTID, canon_n53, read_table  # noqa: E402
+from build_event_priors import read_ctid, read_table  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 
@@ -99,12 +99,7 @@ def row(text, gold, source, group):
 
 
 def stratus_rows(shared):
-    with open(os.path.join(shared, CTID), encoding='utf-8') as f:
-        objects = json.load(f)['mapping_objects']
-    ctid = collections.defaultdict(set)
-    for o in objects:
-        if o.get('capability_id') and o.get('status') == 'complete':
-            ctid[o['attack_object_id']].add(canon_n53(o['capability_id']))
+    ctid, _ = read_ctid(shared)
     rows = {}
     folder = os.path.join(shared, 'data', 'events', 'stratus-red-team-cloudtrail')
     for path in sorted(glob.glob(os.path.join(folder, '*.json'))):
