@@ -160,12 +160,12 @@ let package = Package(
         .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Codecs"], exclude: ["parquet_reader.py"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
-        .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs"]),
+        .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs", "NetworkTestSupport"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),
-        .testTarget(name: "MappingTests", dependencies: ["Mapping"]),
+        .testTarget(name: "MappingTests", dependencies: ["Mapping", "NetworkTestSupport"]),
         .testTarget(name: "SemanticTests", dependencies: ["Semantic"], exclude: ["Fixtures"]),
-        .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes"]),
-        .testTarget(name: "OCSFTests", dependencies: ["OCSF", "JSONBytes", "Extraction"]),
+        .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes", "NetworkTestSupport"]),
+        .testTarget(name: "OCSFTests", dependencies: ["OCSF", "JSONBytes", "Extraction", "NetworkTestSupport"]),
         .testTarget(
             name: "SecurityLakeTests",
             dependencies: [
@@ -174,14 +174,18 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SinkTests", dependencies: ["Sink"]),
-        .testTarget(name: "AWSSigningTests", dependencies: ["AWSSigning"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AWSSigningTests",
+            dependencies: ["AWSSigning", "NetworkTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "ServiceSupportTests", dependencies: ["ServiceSupport"]),
         .testTarget(
             name: "AWSCredentialChainTests",
             dependencies: ["AWSCredentialChain", "AWSSigning", "HTTPCore", "HTTPClient", "ServiceSupport"],
             exclude: ["moto_peer.py"]
         ),
-        .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs"]),
+        .testTarget(name: "SenderTests", dependencies: ["Sender", "JSONBytes", "Codecs", "NetworkTestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["Pipeline", "HTTPClient", "NetworkTestSupport"]),
         .testTarget(
             name: "RemoteMappingTests",

@@ -1,22 +1,12 @@
 import AWSSigning
 import Foundation
+import NetworkTestSupport
 
 /// Where the official SigV4 vectors live: the shared reference folder (complete) and the bundled fixtures (a few).
 enum VectorLocations {
     /// `<shared>/testdata/sigv4`, from `$LAKEMARK_SHARED`, `<repo>/../shared` or `/work/shared`; `nil` if absent.
-    static let shared: URL? = {
-        var candidates: [URL] = []
-        if let configured = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] {
-            candidates.append(URL(fileURLWithPath: configured))
-        }
-        let repositoryRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared"))
-        candidates.append(URL(fileURLWithPath: "/work/shared"))
-        return candidates.lazy
-            .map { $0.appendingPathComponent("testdata/sigv4") }
-            .first { FileManager.default.fileExists(atPath: $0.path) }
-    }()
+    static let shared: URL? = ReferenceMaterial.sharedDirectory(holding: "testdata/sigv4")?
+        .appendingPathComponent("testdata/sigv4")
 
     /// The fixtures copied into this test target.
     static let bundled: URL = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")

@@ -1,23 +1,12 @@
 import Foundation
 import JSONBytes
+import NetworkTestSupport
 import Testing
 
 /// The sample events of `../shared/data/events` as exact byte slices, for losslessness tests.
 enum SampleCorpus {
     /// Where the shared reference material is: `$LAKEMARK_SHARED`, `<repo>/../shared`, or `/work/shared`.
-    static var sharedDirectory: URL? {
-        var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] {
-            candidates.append(URL(fileURLWithPath: env))
-        }
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(repo.deletingLastPathComponent().appendingPathComponent("shared"))
-        candidates.append(URL(fileURLWithPath: "/work/shared"))
-        return candidates.first {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent("data/events").path)
-        }
-    }
+    static var sharedDirectory: URL? { ReferenceMaterial.sharedDirectory(holding: "data/events") }
 
     /// Every JSON object event in the corpus (NDJSON lines, array elements, CloudTrail `Records`, single objects).
     static func objects() throws -> [[UInt8]] {

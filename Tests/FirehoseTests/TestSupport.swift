@@ -2,6 +2,7 @@ import Codecs
 import Firehose
 import Foundation
 import JSONBytes
+import NetworkTestSupport
 
 /// Builders and checks shared by the Firehose test suites.
 enum TestSupport {
@@ -95,16 +96,6 @@ enum TestSupport {
 
     /// The shared reference directory, or `nil` when it is not available.
     static func sharedDirectory() -> URL? {
-        let fileManager = FileManager.default
-        var candidates: [String] = []
-        if let configured = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] { candidates.append(configured) }
-        let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(repoRoot.deletingLastPathComponent().appendingPathComponent("shared").path)
-        candidates.append("/work/shared")
-        for candidate in candidates where fileManager.fileExists(atPath: candidate + "/data/events") {
-            return URL(fileURLWithPath: candidate)
-        }
-        return nil
+        ReferenceMaterial.sharedDirectory(holding: "data/events")
     }
 }

@@ -18,17 +18,7 @@ enum LambdaHarness {
     }
 
     /// `$LAKEMARK_SHARED`, `<repo>/../shared` or `/work/shared`, when it holds the event corpus.
-    static var shared: URL? {
-        var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] {
-            candidates.append(URL(fileURLWithPath: env))
-        }
-        candidates.append(repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared"))
-        candidates.append(URL(fileURLWithPath: "/work/shared"))
-        return candidates.first {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent("data/events").path)
-        }
-    }
+    static var shared: URL? { ReferenceMaterial.sharedDirectory(holding: "data/events") }
 
     /// The bundled event of edge cases (always present).
     static let edgeCases = repositoryRoot.appendingPathComponent("Tests/Fixtures/lambda/edge-cases.firehose-event.json")

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkTestSupport
 import Testing
 
 @testable import Mapping
@@ -43,16 +44,4 @@ final class StubMapper: ComplianceMapper, @unchecked Sendable {
 }
 
 /// The shared reference folder (`LAKEMARK_SHARED`, else `<repo>/../shared`, else `/work/shared`), if present.
-let sharedDirectory: URL? = {
-    var candidates: [URL] = []
-    if let named = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"], !named.isEmpty {
-        candidates.append(URL(fileURLWithPath: named))
-    }
-    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    candidates.append(repository.deletingLastPathComponent().appendingPathComponent("shared"))
-    candidates.append(URL(fileURLWithPath: "/work/shared"))
-    return candidates.first {
-        FileManager.default.fileExists(atPath: $0.appendingPathComponent("eval/mapping-dev").path)
-    }
-}()
+let sharedDirectory: URL? = ReferenceMaterial.sharedDirectory(holding: "eval/mapping-dev")

@@ -1,21 +1,12 @@
 import Foundation
 import JSONBytes
+import NetworkTestSupport
 
 /// Sample events of `<shared>/data/events` by family, for the converter and validation tests.
 enum OCSFCorpus {
     /// `$LAKEMARK_SHARED`, `<repo>/../shared` or `/work/shared`, when it holds `data/events`.
     static var eventsDirectory: URL? {
-        var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] {
-            candidates.append(URL(fileURLWithPath: env))
-        }
-        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(repo.deletingLastPathComponent().appendingPathComponent("shared"))
-        candidates.append(URL(fileURLWithPath: "/work/shared"))
-        return candidates.map { $0.appendingPathComponent("data/events") }.first {
-            FileManager.default.fileExists(atPath: $0.path)
-        }
+        ReferenceMaterial.sharedDirectory(holding: "data/events")?.appendingPathComponent("data/events")
     }
 
     /// The skip message when the corpus is absent.

@@ -1,5 +1,6 @@
 import Codecs
 import Foundation
+import NetworkTestSupport
 import Pipeline
 import ServiceSupport
 
@@ -13,17 +14,7 @@ enum TestEnvironment {
     static let samples = repositoryRoot.appendingPathComponent("Tests/Fixtures/samples")
 
     /// `../shared` (or `$LAKEMARK_SHARED`, or `/work/shared`) when present.
-    static var shared: URL? {
-        var candidates: [URL] = []
-        if let env = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] {
-            candidates.append(URL(fileURLWithPath: env))
-        }
-        candidates.append(repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared"))
-        candidates.append(URL(fileURLWithPath: "/work/shared"))
-        return candidates.first {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent("data/events").path)
-        }
-    }
+    static var shared: URL? { ReferenceMaterial.sharedDirectory(holding: "data/events") }
 
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> URL {

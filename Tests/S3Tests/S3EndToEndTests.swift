@@ -123,13 +123,7 @@ struct S3EndToEndTests {
     /// The acceptance: the whole shared sample corpus (when `../shared` is present) lands in S3 exactly
     /// once and byte-identical to the local sink's output for the same requests.
     @Test func wholeSharedCorpusLandsInS3ExactlyAsInTheLocalSink() throws {
-        let candidates = [
-            ProcessInfo.processInfo.environment["LAKEMARK_SHARED"],
-            S3Fixtures.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared").path,
-            "/work/shared",
-        ].compactMap { $0 }
-        guard let shared = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/data/events") })
-        else {
+        guard let shared = ReferenceMaterial.sharedDirectory(holding: "data/events")?.path else {
             print("SKIP: ../shared/data/events not found; the bundled-samples test covers the S3 path")
             return
         }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPClient
 import HTTPCore
 import JSONBytes
+import NetworkTestSupport
 import Testing
 
 /// Events, Firehose requests and the pyarrow/DuckDB reader for the Security Lake tests.
@@ -13,15 +14,7 @@ enum LakeFixtures {
 
     /// `<shared>/data/events` from `$LAKEMARK_SHARED`, `<repo>/../shared` or `/work/shared`, when present.
     static var events: URL? {
-        let environment = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"].map { [URL(fileURLWithPath: $0)] }
-        let candidates =
-            (environment ?? []) + [
-                repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared"),
-                URL(fileURLWithPath: "/work/shared"),
-            ]
-        return candidates.map { $0.appendingPathComponent("data/events") }.first {
-            FileManager.default.fileExists(atPath: $0.path)
-        }
+        ReferenceMaterial.sharedDirectory(holding: "data/events")?.appendingPathComponent("data/events")
     }
 
     /// Why the pyarrow/DuckDB checks cannot run, or `nil` when they can.

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkTestSupport
 import Synchronization
 import Testing
 
@@ -33,22 +34,7 @@ struct TemporaryDirectory {
 
 /// The shared reference data directory, or `nil` (tests then cancel themselves with a message).
 func sharedEventsDirectory() -> String? {
-    var candidates: [String] = []
-    if let shared = ProcessInfo.processInfo.environment["LAKEMARK_SHARED"] {
-        candidates.append(shared)
-    }
-    let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    candidates.append(repoRoot.deletingLastPathComponent().appendingPathComponent("shared").path)
-    candidates.append("/work/shared")
-    for candidate in candidates {
-        let events = candidate + "/data/events"
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: events, isDirectory: &isDirectory), isDirectory.boolValue {
-            return events
-        }
-    }
-    return nil
+    ReferenceMaterial.sharedDirectory(holding: "data/events")?.appendingPathComponent("data/events").path
 }
 
 func requireSharedEvents() throws -> String {
