@@ -105,6 +105,27 @@ def send_all(simulator, factory, config, seconds=None, batches=None):
         return [outcome for future in futures for outcome in future.result()]
 
 
+class Periodic:
+    """Calls `step(stopping)` every `period` seconds on a thread until `stop()`, then `finish()` (a fault's
+    on/off cycle; `stopping` is the event that ends it, for steps that wait themselves)."""
+
+    def __init__(self, period, step, finish=None):
+        self.stopping = threading.Event()
+        self.finish = finish
+
+        def loop():
+            while not self.stopping.wait(period):
+                step(self.stopping)
+        self.thread = threading.Thread(target=loop, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
+        if self.finish:
+            self.finish()
+
+
 def leftover_temporary_files(sink):
     """Temporary files still on disk after the last (clean) stop; the last process swept those of the killed."""
     return [os.path.join(d, n) for d, _, files in os.walk(sink) for n in files if n.startswith(".tmp-")]
@@ -219,35 +240,25 @@ def disk_full(config, factory, workdir):
         os.makedirs(sink)
         filler = os.path.join(space, "filler")
 
+        def free_space():
+            if os.path.exists(filler):
+                os.unlink(filler)
+
         def fault(service, result):
-            stopping = threading.Event()
-
-            def cycle():
-                while not stopping.wait(config.disk_full_period):
-                    try:
-                        with open(filler, "wb") as handle:
-                            free = os.statvfs(space).f_bavail * os.statvfs(space).f_frsize
-                            os.posix_fallocate(handle.fileno(), 0, max(1, free))
-                            while True:
-                                handle.write(b"\0" * 65536)
-                                handle.flush()
-                    except OSError:
-                        pass  # full: what the scenario wants (even when the lake itself filled the disk)
-                    result.faults += 1
-                    if stopping.wait(config.disk_full_period):
-                        break
-                    if os.path.exists(filler):
-                        os.unlink(filler)
-            thread = threading.Thread(target=cycle, daemon=True)
-            thread.start()
-
-            class Stopper:
-                def stop(self):
-                    stopping.set()
-                    thread.join()
-                    if os.path.exists(filler):
-                        os.unlink(filler)
-            return Stopper()
+            def fill_then_free(stopping):
+                try:
+                    with open(filler, "wb") as handle:
+                        free = os.statvfs(space).f_bavail * os.statvfs(space).f_frsize
+                        os.posix_fallocate(handle.fileno(), 0, max(1, free))
+                        while True:
+                            handle.write(b"\0" * 65536)
+                            handle.flush()
+                except OSError:
+                    pass  # full: what the scenario wants (even when the lake itself filled the disk)
+                result.faults += 1
+                if not stopping.wait(config.disk_full_period):
+                    free_space()
+            return Periodic(config.disk_full_period, fill_then_free, finish=free_space)
 
         return run_local("disk-full", config, factory, workdir, fault=fault, sink=sink)
     finally:
@@ -265,24 +276,12 @@ def mapper_faults(config, factory, workdir, policy):
                    "LAKEMARK_API_MAX_ATTEMPTS": "2"}
 
     def fault(service, result):
-        stopping = threading.Event()
-
-        def cycle():
-            modes = ["down", "slow", "error", "ok", "ok"]
-            while not stopping.wait(config.mapper_period):
-                mode = rng.choice(modes)
-                api.set_mode(mode)
-                if mode != "ok":
-                    result.faults += 1
-            api.set_mode("ok")
-        thread = threading.Thread(target=cycle, daemon=True)
-        thread.start()
-
-        class Stopper:
-            def stop(self):
-                stopping.set()
-                thread.join()
-        return Stopper()
+        def switch_mode(stopping):
+            mode = rng.choice(["down", "slow", "error", "ok", "ok"])
+            api.set_mode(mode)
+            if mode != "ok":
+                result.faults += 1
+        return Periodic(config.mapper_period, switch_mode, finish=lambda: api.set_mode("ok"))
 
     try:
         result = run_local("mapper-" + policy, config, factory, workdir, fault=fault, environment=environment)
