@@ -127,6 +127,9 @@ public final class EmbeddedMapper: ComplianceMapper {
         try map(texts, hints: [], options: options)
     }
 
+    /// The controls known for an event type are added to what its text matches.
+    public var usesEventTypeHints: Bool { true }
+
     /// Maps texts to controls, adding the controls known for each text's event type.
     /// - Parameters:
     ///   - texts: The texts.

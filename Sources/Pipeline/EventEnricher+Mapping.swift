@@ -6,7 +6,7 @@ extension EventEnricher {
     /// report says why, unless `mapping_failure` is `fail`.
     /// - Parameters:
     ///   - texts: The distinct texts.
-    ///   - hints: The event type of each text (see ``TextTable/hints``), used by the embedded engine.
+    ///   - hints: The event type of each text (see ``TextTable/hints``), for mappers that use them.
     ///   - report: Receives the remote mapper's counts.
     /// - Returns: One match list per text.
     /// - Throws: ``MappingUnavailable`` (policy `fail`), or the mapper's error.
@@ -16,10 +16,9 @@ extension EventEnricher {
         report: inout BatchReport
     ) throws -> [[ControlMatch]] {
         guard !texts.isEmpty else { return [] }
-        if let embedded = mapper as? EmbeddedMapper {
-            return try embedded.map(texts, hints: hints, options: mappingOptions)
+        guard let remote = mapper as? RemoteMapper else {
+            return try mapper.map(texts, hints: hints, options: mappingOptions)
         }
-        guard let remote = mapper as? RemoteMapper else { return try mapper.map(texts, options: mappingOptions) }
         let run = try remote.run(texts, options: mappingOptions)
         report.remoteMapping = RemoteMappingReport(run)
         if run.isDegraded, let failure = run.failure, configuration.remoteMapping.failurePolicy == .fail {

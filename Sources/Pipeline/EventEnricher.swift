@@ -57,8 +57,8 @@ final class EventEnricher: Sendable {
     let mappingOptions: MappingOptions
     /// Splices members into original bytes.
     let splicer = MemberSplicer()
-    /// Whether each text goes to the mapper with its event's type (the embedded engine uses it; the remote API
-    /// contract has no place for it, so texts are not split by type for it).
+    /// Whether each text goes to the mapper with its event's type (``ComplianceMapper/usesEventTypeHints``: the
+    /// embedded engine does; the remote API contract has no place for it, so texts are not split by type for it).
     let passesEventTypes: Bool
     /// The compliance member with its name prepared once; each event sets its value.
     let complianceMember: MemberSplicer.Member
@@ -80,7 +80,7 @@ final class EventEnricher: Sendable {
         )
         self.mapper = mapper
         self.mappingOptions = mappingOptions
-        self.passesEventTypes = mapper is EmbeddedMapper
+        self.passesEventTypes = mapper.usesEventTypeHints
         self.complianceMember = MemberSplicer.Member(name: configuration.memberName, value: [])
     }
 
