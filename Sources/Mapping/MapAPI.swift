@@ -149,6 +149,15 @@ public enum MapAPI {
                 "documents[\(i)].document: at most \(maxDocumentBytes) UTF-8 bytes, got \(document.document.utf8.count)"
             )
         }
+        var firstIndexOfID: [String: Int] = [:]
+        for (i, document) in documents.enumerated() {
+            if let first = firstIndexOfID.updateValue(i, forKey: document.id) {
+                throw MappingError(
+                    .invalidRequest,
+                    "documents[\(i)].id: repeats documents[\(first)].id (each id names its answers)"
+                )
+            }
+        }
         let results = try mapper.map(documents.map(\.document), options: options)
         return render(documents.map(\.id), results, options.frameworks)
     }

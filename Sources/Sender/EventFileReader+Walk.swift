@@ -29,7 +29,7 @@ extension EventFileReader {
 
     /// Reads files and directories named on a command line.
     ///
-    /// A file argument must be JSON or NDJSON. A directory argument is walked recursively in byte-wise sorted
+    /// A file argument must be JSON or NDJSON; `-` reads standard input to its end. A directory argument is walked recursively in byte-wise sorted
     /// order. Inside it, files named `*.json`, `*.ndjson`, `*.jsonl` or `*.jsonlines` must parse (an error
     /// otherwise); other files are read when they parse as JSON or NDJSON and skipped with a note when they do
     /// not (such as `README.md` or `LICENSE`); hidden entries (names starting with `.`) and symbolic links to
@@ -42,6 +42,10 @@ extension EventFileReader {
     public func read(paths: [String]) throws(SenderError) -> EventFileCollection {
         var collection = EventFileCollection()
         for path in paths {
+            if path == "-" {
+                collection.files.append(try readStandardInput())
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw SenderError(code: .unreadableFile, message: "\(path): no such file or directory")
@@ -67,6 +71,18 @@ extension EventFileReader {
             throw SenderError(code: .notJSON, message: "\(path): not JSON, a JSON array or NDJSON")
         }
         return try parse(bytes, path: path)
+    }
+
+    /// Reads standard input to its end as one file named `-` (JSON, a JSON array or NDJSON).
+    ///
+    /// - Returns: The detected kind and records.
+    /// - Throws: ``SenderError``: `notJSON` or `invalidEventFile`.
+    public func readStandardInput() throws(SenderError) -> EventFile {
+        let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        guard EventFileReader.looksLikeJSON(bytes) || bytes.allSatisfy(EventFileReader.isWhitespace) else {
+            throw SenderError(code: .notJSON, message: "standard input: not JSON, a JSON array or NDJSON")
+        }
+        return try parse(bytes, path: "-")
     }
 
     /// Walks a directory recursively in sorted order.

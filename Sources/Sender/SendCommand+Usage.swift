@@ -8,7 +8,7 @@ extension SendCommand {
 
         Input: NDJSON, JSON arrays, CloudTrail {"Records":[…]}, single JSON objects, Firehose request bodies,
         Firehose transformation events and their decoded fixture twins. Directories are read recursively;
-        files inside them that are not JSON (README.md, LICENSE, …) are skipped.
+        files inside them that are not JSON (README.md, LICENSE, …) are skipped. `-` reads standard input.
 
         options:
           --url URL                 endpoint (default http://127.0.0.1:8080/)

@@ -74,6 +74,7 @@ import Testing
         (#"{"documents":[{"id":"a"}]}"#, "invalid_request"),
         (#"{"documents":[{"id":1,"document":"x"}]}"#, "invalid_request"),
         (#"{"documents":"#, "invalid_request"),
+        (#"{"documents":[{"id":"a","document":"x"},{"id":"a","document":"y"}]}"#, "invalid_request"),
         (#"[1,2]"#, "invalid_request"),
     ])
     func rejectsInvalidRequests(_ body: String, _ expected: String) throws {
@@ -86,6 +87,9 @@ import Testing
         let (_, missing) = try request(#"{"documents":[{"id":"a"}]}"#)
         let message = ((missing as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
         #expect(message?.contains("documents[0].document") == true)
+        let (_, repeated) = try request(#"{"documents":[{"id":"a","document":"x"},{"id":"a","document":"y"}]}"#)
+        let repeatMessage = ((repeated as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
+        #expect(repeatMessage?.contains("documents[1].id: repeats documents[0].id") == true)
     }
 
     @Test func enforcesLimits() throws {

@@ -117,6 +117,42 @@ import Testing
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
+    @Test func sendReadsStandardInputWhenThePathIsADash() throws {
+        guard let executable else {
+            print("SKIP: the lakemark executable is not next to the test bundle (run `swift build` first)")
+            return
+        }
+        let port = freePort()
+        let sink = try TestEnvironment.temporaryDirectory()
+        let service = try launch(
+            ["serve"],
+            environment: ["LAKEMARK_LISTEN": "127.0.0.1:\(port)", "LAKEMARK_SINK": sink.path]
+        )
+        defer { if service.isRunning { service.terminate() } }
+        #expect(waitForHealth(port: port))
+
+        let input = Pipe()
+        let output = Pipe()
+        let sender = Process()
+        sender.executableURL = executable
+        sender.arguments = ["send", "--gzip", "--url", "http://127.0.0.1:\(port)/", "-"]
+        sender.environment = [:]
+        sender.standardInput = input
+        sender.standardOutput = output
+        sender.standardError = FileHandle.nullDevice
+        try sender.run()
+        let events = #"{"eventName":"ConsoleLogin","eventSource":"signin.amazonaws.com"}"# + "\n"
+            + #"{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com"}"# + "\n"
+        input.fileHandleForWriting.write(Data(events.utf8))
+        try input.fileHandleForWriting.close()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sender.waitUntilExit()
+        #expect(sender.terminationStatus == 0)
+        #expect(printed.contains("sent 2 records from 1 files in 1 requests"), "\(printed)")
+        service.terminate()
+        service.waitUntilExit()
+    }
+
     @Test func badConfigurationStopsStartUpNamingTheOption() throws {
         guard executable != nil else {
             print("SKIP: the lakemark executable is not next to the test bundle")
