@@ -24,10 +24,11 @@ extension BatchProcessor {
         report.distinctTexts = texts.texts.count
         var clock = StageClock()
 
-        let matches = try enricher.mapTexts(texts.texts, hints: texts.hints, report: &report)
-        let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
-        report.timings.map = clock.lap()
         if let lake = securityLake {
+            // Parquet output needs the matches themselves, not only their JSON.
+            let matches = try enricher.mapTexts(texts.texts, hints: texts.hints, report: &report)
+            let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
+            report.timings.map = clock.lap()
             return try buildSecurityLakeObjects(
                 events,
                 texts: texts.texts,
@@ -38,6 +39,8 @@ extension BatchProcessor {
                 report: &report
             )
         }
+        let arrays = try enricher.complianceArrays(texts, report: &report)
+        report.timings.map = clock.lap()
 
         // Each event's partition gets a slot once (neighbours mostly share one, so the last is compared before
         // hashing); each slot's buffer is sized once from its events (no regrowth copies of large objects).
