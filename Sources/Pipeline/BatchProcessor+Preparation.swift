@@ -134,8 +134,11 @@ extension BatchProcessor {
 
     /// What an event's partition is made of, before its values are made path-safe and its day formatted.
     struct PartitionInputs: Equatable {
+        /// The source name.
         var source: String
+        /// The event's region, else the stream's.
         var region: String?
+        /// The event's account, else the stream's.
         var accountID: String?
         /// Days since the epoch (UTC) of the event time.
         var day: Int64
