@@ -173,9 +173,28 @@ public struct EventMetadata: Sendable, Hashable {
 
     private static func azureSubscription(_ resourceID: String?) -> String? {
         guard let resourceID else { return nil }
+        var bytes = resourceID
+        if let subscription = bytes.withUTF8(asciiSubscription) { return subscription }
         let parts = resourceID.split(separator: "/")
         guard let index = parts.firstIndex(where: { $0.lowercased() == "subscriptions" }), index + 1 < parts.count
         else { return nil }
         return String(parts[index + 1])
+    }
+
+    /// ``azureSubscription(_:)`` of an ASCII resource id, over its bytes (a `/` of ASCII text is always a
+    /// character of its own, and only ASCII letters fold to `subscriptions`): `nil` when the id is not ASCII (the
+    /// caller then splits its characters), `.some(nil)` when it names no subscription.
+    private static func asciiSubscription(_ bytes: UnsafeBufferPointer<UInt8>) -> String?? {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let parts = bytes.split(separator: UInt8(ascii: "/"))
+        let wanted = Array("subscriptions".utf8)
+        guard
+            let index = parts.firstIndex(where: { part in
+                part.count == wanted.count
+                    && zip(part, wanted).allSatisfy { $0 == $1 || ($0 &- UInt8(ascii: "A") < 26 && $0 | 0x20 == $1) }
+            }),
+            index + 1 < parts.count
+        else { return .some(nil) }
+        return .some(String(decoding: parts[index + 1], as: UTF8.self))
     }
 }

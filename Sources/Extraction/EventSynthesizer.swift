@@ -23,25 +23,42 @@ enum EventSynthesizer {
         }
     }
 
+    /// `AWS <eventSource> <eventName>` and the facts that matter, written as bytes straight from the event (this
+    /// runs for most events: no string per field, no array of parts).
     private static func cloudTrail(_ fields: Fields) -> String? {
-        guard let source = fields["eventSource"], let name = fields["eventName"] else { return nil }
-        var parts = ["AWS", source, name]
+        guard let source = fields.node("eventSource"), let name = fields.node("eventName") else { return nil }
+        var text: [UInt8] = []
+        text.reserveCapacity(128)
+        appendLiteral("AWS ", to: &text)
+        fields.appendText(of: source, to: &text)
+        text.append(UInt8(ascii: " "))
+        fields.appendText(of: name, to: &text)
         // Only the root identity says something about controls; "by IAM user" on every call pulled identity
         // controls onto read-only calls such as DescribeInstances.
-        if fields["userIdentity.type"] == "Root" {
-            parts.append("by root account")
+        if let type = fields.node("userIdentity.type"), fields.text(of: type, is: "Root") {
+            appendLiteral(" by root account", to: &text)
         }
-        if let mfa = fields["additionalEventData.MFAUsed"] {
-            parts.append(mfa.lowercased() == "yes" ? "with MFA" : "without MFA")
-        } else if fields["userIdentity.sessionContext.attributes.mfaAuthenticated"] == "false" {
-            parts.append("without MFA")
+        if let mfa = fields.node("additionalEventData.MFAUsed") {
+            let used = fields.text(of: mfa, is: "yes", ignoringASCIICase: true)
+            appendLiteral(used ? " with MFA" : " without MFA", to: &text)
+        } else if let flag = fields.node("userIdentity.sessionContext.attributes.mfaAuthenticated"),
+            fields.text(of: flag, is: "false")
+        {
+            appendLiteral(" without MFA", to: &text)
         }
-        if let error = fields["errorCode"] {
-            parts.append("failed: \(error)")
-        } else if let outcome = fields["responseElements.ConsoleLogin"] {
-            parts.append("outcome \(outcome)")
+        if let error = fields.node("errorCode") {
+            appendLiteral(" failed: ", to: &text)
+            fields.appendText(of: error, to: &text)
+        } else if let outcome = fields.node("responseElements.ConsoleLogin") {
+            appendLiteral(" outcome ", to: &text)
+            fields.appendText(of: outcome, to: &text)
         }
-        return parts.joined(separator: " ")
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends ASCII text to UTF-8 bytes.
+    private static func appendLiteral(_ literal: StaticString, to text: inout [UInt8]) {
+        literal.withUTF8Buffer { text.append(contentsOf: $0) }
     }
 
     /// Text kept in a `_raw` wrapper: a VPC flow log line (default format, version 2) becomes a sentence;
@@ -124,6 +141,58 @@ enum EventSynthesizer {
                 return result == nil
             }
             return result
+        }
+
+        /// The node of the first scalar a dotted path reaches, by the rules of ``subscript(_:)``: a string that
+        /// is not blank, a number or a Boolean.
+        func node(_ path: String) -> Int? {
+            var found: Int?
+            tape.visit(path: path, from: object) { node in
+                switch tape.kind(node) {
+                case .string:
+                    if tape.isNonBlankString(node) { found = node }
+                case .number, .true, .false:
+                    found = node
+                default:
+                    break
+                }
+                return found == nil
+            }
+            return found
+        }
+
+        /// Appends the text of a scalar node (``node(_:)``) as ``subscript(_:)`` reads it: a string decoded,
+        /// anything else as its JSON text.
+        func appendText(of node: Int, to text: inout [UInt8]) {
+            if tape.kind(node) == .string, tape.hasEscapes(node) {
+                text.append(contentsOf: tape.stringBytes(node) ?? [])
+                return
+            }
+            var range = tape.byteRange(node)
+            if tape.kind(node) == .string { range = range.lowerBound + 1..<range.upperBound - 1 }
+            tape.source.withUnsafeBufferPointer { text.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+        }
+
+        /// Whether the text of a scalar node (as ``appendText(of:to:)`` writes it) is `expected`, optionally
+        /// ignoring ASCII case (`expected` in lower case; all a case-insensitive match of an ASCII word ignores).
+        func text(of node: Int, is expected: StaticString, ignoringASCIICase: Bool = false) -> Bool {
+            let matches = { (value: UnsafeBufferPointer<UInt8>) -> Bool in
+                expected.withUTF8Buffer { wanted in
+                    guard value.count == wanted.count else { return false }
+                    for (byte, want) in zip(value, wanted) where byte != want {
+                        guard ignoringASCIICase, byte &- UInt8(ascii: "A") < 26, byte | 0x20 == want else {
+                            return false
+                        }
+                    }
+                    return true
+                }
+            }
+            if tape.kind(node) == .string, tape.hasEscapes(node) {
+                return (tape.stringBytes(node) ?? []).withUnsafeBufferPointer(matches)
+            }
+            var range = tape.byteRange(node)
+            if tape.kind(node) == .string { range = range.lowerBound + 1..<range.upperBound - 1 }
+            return tape.source.withUnsafeBufferPointer { matches(UnsafeBufferPointer(rebasing: $0[range])) }
         }
 
         /// The first of several paths that holds a value.

@@ -16,6 +16,10 @@ public protocol ComplianceMapper: Sendable {
     /// Whether ``map(_:hints:options:)`` uses the event types (callers skip collecting them otherwise).
     var usesEventTypeHints: Bool { get }
 
+    /// Whether the same text, event type and options always give the same matches, so callers may keep what
+    /// they made of an answer (the embedded engine: yes; a remote API, whose answers can fail or change: no).
+    var answersAreStable: Bool { get }
+
     /// Maps texts to controls, each with the type of the event it came from, when known.
     /// - Parameters:
     ///   - texts: The texts to map.
@@ -29,6 +33,9 @@ public protocol ComplianceMapper: Sendable {
 extension ComplianceMapper {
     /// Event types are not used.
     public var usesEventTypeHints: Bool { false }
+
+    /// Answers are not known to be stable.
+    public var answersAreStable: Bool { false }
 
     /// Ignores the event types and maps the texts alone.
     /// - Parameters:

@@ -24,10 +24,11 @@ extension BatchProcessor {
         report.distinctTexts = texts.texts.count
         var clock = StageClock()
 
-        let matches = try enricher.mapTexts(texts.texts, hints: texts.hints, report: &report)
-        let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
-        report.timings.map = clock.lap()
         if let lake = securityLake {
+            // Parquet output needs the matches themselves, not only their JSON.
+            let matches = try enricher.mapTexts(texts.texts, hints: texts.hints, report: &report)
+            let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
+            report.timings.map = clock.lap()
             return try buildSecurityLakeObjects(
                 events,
                 texts: texts.texts,
@@ -38,27 +39,48 @@ extension BatchProcessor {
                 report: &report
             )
         }
+        let arrays = try enricher.complianceArrays(texts, report: &report)
+        report.timings.map = clock.lap()
 
-        // Each partition's buffer is sized once from its events (no regrowth copies of large objects).
-        var sizes: [ObjectKeyBuilder.Partition: Int] = [:]
+        // Each event's partition gets a slot once (neighbours mostly share one, so the last is compared before
+        // hashing); each slot's buffer is sized once from its events (no regrowth copies of large objects).
+        var slotOfPartition: [ObjectKeyBuilder.Partition: Int] = [:]
+        var partitions: [ObjectKeyBuilder.Partition] = []
+        var sizes: [Int] = []
+        var slots: [Int] = []
+        slots.reserveCapacity(events.count)
+        var recentSlot = -1
         for prepared in events {
-            sizes[prepared.partition, default: 0] += enricher.splicedSizeBound(prepared.event, arrays: arrays)
+            if recentSlot < 0 || partitions[recentSlot] != prepared.partition {
+                if let known = slotOfPartition[prepared.partition] {
+                    recentSlot = known
+                } else {
+                    recentSlot = partitions.count
+                    slotOfPartition[prepared.partition] = recentSlot
+                    partitions.append(prepared.partition)
+                    sizes.append(0)
+                }
+            }
+            sizes[recentSlot] += enricher.splicedSizeBound(prepared.event, arrays: arrays)
+            slots.append(recentSlot)
         }
-        var buffers: [ObjectKeyBuilder.Partition: [UInt8]] = [:]
-        buffers.reserveCapacity(sizes.count)
-        for (partition, size) in sizes {
+        var buffers = sizes.map { size in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(size)
-            buffers[partition] = buffer
+            return buffer
         }
-        for prepared in events {
-            enricher.splice(prepared.event, arrays: arrays, into: &buffers[prepared.partition, default: []])
+        for (prepared, slot) in zip(events, slots) {
+            enricher.splice(prepared.event, arrays: arrays, into: &buffers[slot])
         }
         events = []
         report.timings.splice = clock.lap()
 
-        let partitions = sizes.keys.sorted()
-        let ndjson = partitions.map { buffers.removeValue(forKey: $0) ?? [] }
+        let order = partitions.indices.sorted { partitions[$0] < partitions[$1] }
+        let ndjson = order.map { slot in
+            var buffer: [UInt8] = []
+            swap(&buffer, &buffers[slot])
+            return buffer
+        }
         report.outputBytes += ndjson.reduce(0) { $0 + $1.count }
         let zstd = configuration.format == .ndjsonZstd
         let compressor = ObjectCompressor(
@@ -66,10 +88,10 @@ extension BatchProcessor {
             parallelism: batchThreads
         )
         let bodies = compressor.compress(ndjson)
-        let objects = partitions.enumerated().map { index, partition in
+        let objects = order.enumerated().map { index, slot in
             SinkObject(
                 key: keys.key(
-                    for: partition,
+                    for: partitions[slot],
                     requestID: batch.requestID,
                     index: index,
                     fileExtension: zstd ? "json.zst" : "json.gz"

@@ -92,6 +92,8 @@ extension BatchProcessor {
         let clock = StageClock()
         var part = PreparedRecords()
         part.events.reserveCapacity(records.count)
+        // Neighbouring events mostly share a partition: its inputs are compared instead of rebuilt.
+        var recent: (inputs: PartitionInputs, partition: ObjectKeyBuilder.Partition)?
         for record in records {
             part.report.recordBytes += record.count
             switch enricher.unpacker.unpack(record) {
@@ -102,18 +104,49 @@ extension BatchProcessor {
             case .events(let inputs):
                 for input in inputs {
                     let (event, metadata) = enricher.prepare(input, texts: &part.texts, report: &part.report)
-                    let partition = keys.partition(
+                    let timeMillis = metadata.timeMillis ?? Self.plausible(input.cloudWatch?.timestampMillis)
+                        ?? defaultTime
+                    let inputs = PartitionInputs(
                         source: configuration.sourceName ?? metadata.kind.name,
                         region: metadata.region ?? head.sourceARNParts?.region,
                         accountID: metadata.accountID ?? input.cloudWatch?.owner ?? head.sourceARNParts?.account,
-                        timeMillis: metadata.timeMillis ?? Self.plausible(input.cloudWatch?.timestampMillis)
-                            ?? defaultTime
+                        day: Self.day(of: timeMillis)
                     )
+                    let partition: ObjectKeyBuilder.Partition
+                    if let recent, recent.inputs == inputs {
+                        partition = recent.partition
+                    } else {
+                        partition = keys.partition(
+                            source: inputs.source,
+                            region: inputs.region,
+                            accountID: inputs.accountID,
+                            timeMillis: timeMillis
+                        )
+                        recent = (inputs, partition)
+                    }
                     part.events.append(PreparedEvent(event: event, partition: partition))
                 }
             }
         }
         part.seconds = clock.elapsed()
         return part
+    }
+
+    /// What an event's partition is made of, before its values are made path-safe and its day formatted.
+    struct PartitionInputs: Equatable {
+        /// The source name.
+        var source: String
+        /// The event's region, else the stream's.
+        var region: String?
+        /// The event's account, else the stream's.
+        var accountID: String?
+        /// Days since the epoch (UTC) of the event time.
+        var day: Int64
+    }
+
+    /// Days since the epoch (UTC) of a time in milliseconds, rounded down.
+    static func day(of millis: Int64) -> Int64 {
+        let perDay: Int64 = 86_400_000
+        return millis >= 0 ? millis / perDay : (millis - perDay + 1) / perDay
     }
 }

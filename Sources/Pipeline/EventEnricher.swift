@@ -62,6 +62,9 @@ final class EventEnricher: Sendable {
     let passesEventTypes: Bool
     /// The compliance member with its name prepared once; each event sets its value.
     let complianceMember: MemberSplicer.Member
+    /// The rendered arrays of texts mapped before, when the mapper's answers are stable and the mapping cache is
+    /// on (`mapping_cache_entries` > 0); `nil` otherwise.
+    let renderedCache: RenderedComplianceCache?
 
     /// Creates an enricher.
     /// - Parameters:
@@ -82,6 +85,10 @@ final class EventEnricher: Sendable {
         self.mappingOptions = mappingOptions
         self.passesEventTypes = mapper.usesEventTypeHints
         self.complianceMember = MemberSplicer.Member(name: configuration.memberName, value: [])
+        self.renderedCache = mapper.answersAreStable && configuration.mappingCacheEntries > 0
+            ? RenderedComplianceCache(
+                capacity: min(configuration.mappingCacheEntries, RenderedComplianceCache.defaultCapacity)
+            ) : nil
     }
 
     /// Parses an unpacked event, reads its metadata and records its text.
