@@ -105,13 +105,14 @@ struct SearchIndex: Sendable {
     ///   - boosts: Additive boosts per control (crosswalk projection, event priors), or nil.
     ///   - include: Controls ranked even when the query does not match them (those of an event type).
     /// - Returns: Control indexes with their fused similarities (lexical similarity plus prior and
-    ///   boost, not clamped), descending (ties in catalog order).
+    ///   boost, not clamped), descending (ties in catalog order), and their lexical similarities (0 for a
+    ///   control the text does not match).
     func rank(
         _ query: QueryTerms,
         limit: Int,
         boosts extra: [Float]? = nil,
         include: [Int32] = []
-    ) -> [(index: Int, score: Float)] {
+    ) -> [(index: Int, score: Float, lexical: Float)] {
         var scores = [Float](repeating: 0, count: ids.count)
         var touched: [Int32] = []
         touched.reserveCapacity(64)
@@ -155,10 +156,11 @@ struct SearchIndex: Sendable {
                 touched.append(doc32)
             }
         }
-        var hits: [(index: Int, score: Float)] = []
+        var hits: [(index: Int, score: Float, lexical: Float)] = []
         hits.reserveCapacity(limit + 1)
         for doc32 in touched {
             let doc = Int(doc32)
+            let lexical = scores[doc] > 0 ? Float(SimilarityCalibration.similarity(score: scores[doc])) : 0
             var score = Float(SimilarityCalibration.similarity(score: scores[doc])) + priors[doc]
             if let extra {
                 score += extra[doc]
@@ -172,7 +174,7 @@ struct SearchIndex: Sendable {
             {
                 position -= 1
             }
-            hits.insert((doc, score), at: position)
+            hits.insert((doc, score, lexical), at: position)
             if hits.count > limit {
                 hits.removeLast()
             }
