@@ -45,6 +45,9 @@ from eval_reranker import (FEATURES, Embeddings, candidate_rows, fit_scorer, lab
 
 FEATURE_SET = 'proto'
 TOP_N = 30
+# Answers read from each engine (the map API's largest topk): a candidate outside the lexical engine's top
+# LEXICAL_DEPTH has lexical similarity 0 in the fit, and the engine reproduces that (#lexical_depth).
+LEXICAL_DEPTH = 50
 RAW_SCALE = 4.0
 HIGH_SHARE, MEDIUM_SHARE = 0.78, 0.50
 L2 = 10.0
@@ -79,7 +82,7 @@ def engine_answers(binary, work, key, items, fold, folds):
         idx = [i for i in range(len(items)) if fold[i] == k]
         texts = [items[i]['text'] for i in idx]
         for variant, store in (('full', full), ('lex', lex)):
-            answers = run_engine(binary, os.path.join(work, 'fold-%d' % k, variant), key, texts, 50)
+            answers = run_engine(binary, os.path.join(work, 'fold-%d' % k, variant), key, texts, LEXICAL_DEPTH)
             for i, ans in zip(idx, answers):
                 store[i] = ans
     json.dump({'ids': [r['id'] for r in items], 'full': full, 'lex': lex}, open(path, 'w', encoding='utf-8'))
@@ -121,6 +124,7 @@ def write_artifacts(out, catalog, fitted, medium, high, note):
         return '\t'.join(repr(float(v)) for v in values)
 
     lines = ['#lakemark-reranker\t1', '# ' + note, '#dimension\t%d' % pc.shape[1], '#top_n\t%d' % TOP_N,
+             '#lexical_depth\t%d' % LEXICAL_DEPTH,
              '#raw_scale\t%r' % RAW_SCALE, '#features\t' + '\t'.join(fitted.names), '#mean\t' + numbers(mean),
              '#std\t' + numbers(std), '#weight\t' + numbers(w[:-1]), '#bias\t%r' % float(w[-1]),
              '#confidence\t%s\t%s' % tuple('-' if t is None else repr(float(t)) for t in (medium, high))]
@@ -139,8 +143,8 @@ def parity_cases(a, key, catalog, items, queries, fitted):
     """Candidates, features, order and probability of texts answered by the engine built from all labels."""
     texts = [r['text'] for r in items]
     everything = os.path.join(a.work, 'fold-%d' % a.folds)
-    full = run_engine(a.bin, os.path.join(everything, 'full'), key, texts, 50)
-    lex = run_engine(a.bin, os.path.join(everything, 'lex'), key, texts, 50)
+    full = run_engine(a.bin, os.path.join(everything, 'full'), key, texts, LEXICAL_DEPTH)
+    lex = run_engine(a.bin, os.path.join(everything, 'lex'), key, texts, LEXICAL_DEPTH)
     priors = fitted.fold_priors[a.folds].get(catalog, {})
     cases = []
     for n, text in enumerate(texts):

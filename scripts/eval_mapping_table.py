@@ -37,35 +37,35 @@ def main(argv):
         ho = results.get(row)
         if not ho:
             continue
-            buckets = []
-            for bucket, v in ho['exact']['confidence'].items():
-                coll = ho['collapsed']['confidence'].get(bucket, {}).get('precision@1', 0.0)
-                buckets.append('%s %d: %.2f/%.2f' % (bucket, v['n'], v['precision@1'], coll))
-            print('  %s top-1 precision by confidence (exact/collapsed): ' % row + '; '.join(buckets))
-            checks = []
-            for bucket, want in (('High', 0.7), ('Medium', 0.4)):
-                v = ho['exact']['confidence'].get(bucket)
-                if v and v['n']:
-                    p = v['precision@1']
-                    checks.append('%s bucket top-1 precision (exact) %.2f %s %.2f (%d texts)'
-                                  % (bucket, p, '>=' if p >= want else '<', want, v['n']))
-            mini = results.get('minilm')
-            prior = results.get('prior')
-            for gran in ('exact', 'collapsed'):
-                h3 = ho[gran]['micro']['hit@3']
-                if mini:
-                    want = mini[gran]['micro']['hit@3'] + 0.10
-                    checks.append('%s hit@3 %.3f %s minilm+0.10 = %.3f' % (gran, h3, '>=' if h3 >= want else '<', want))
-                if prior:
-                    got, want = ho[gran]['macro']['recall@10'], 2 * prior[gran]['macro']['recall@10']
-                    checks.append('%s macro R@10 %.3f %s 2x prior = %.3f' % (gran, got, '>=' if got >= want else '<',
-                                                                              want))
-            if name == 'nist_800_53_r5':
-                c = ho['collapsed']['micro']
-                checks.append('collapsed hit@3 %.3f %s 0.80' % (c['hit@3'], '>=' if c['hit@3'] >= 0.80 else '<'))
-                checks.append('collapsed MRR %.3f %s 0.65' % (c['mrr'], '>=' if c['mrr'] >= 0.65 else '<'))
-            for check in checks:
-                print('  target (%s): ' % row + check + ('' if '>=' in check else '   <-- below'))
+        buckets = []
+        for bucket, v in ho['exact']['confidence'].items():
+            coll = ho['collapsed']['confidence'].get(bucket, {}).get('precision@1', 0.0)
+            buckets.append('%s %d: %.2f/%.2f' % (bucket, v['n'], v['precision@1'], coll))
+        print('  %s top-1 precision by confidence (exact/collapsed): ' % row + '; '.join(buckets))
+        checks = []
+        for bucket, want in (('High', 0.7), ('Medium', 0.4)):
+            v = ho['exact']['confidence'].get(bucket)
+            if v and v['n']:
+                p = v['precision@1']
+                checks.append('%s bucket top-1 precision (exact) %.2f %s %.2f (%d texts)'
+                              % (bucket, p, '>=' if p >= want else '<', want, v['n']))
+        mini = results.get('minilm')
+        prior = results.get('prior')
+        for gran in ('exact', 'collapsed'):
+            h3 = ho[gran]['micro']['hit@3']
+            if mini:
+                want = mini[gran]['micro']['hit@3'] + 0.10
+                checks.append('%s hit@3 %.3f %s minilm+0.10 = %.3f' % (gran, h3, '>=' if h3 >= want else '<', want))
+            if prior:
+                got, want = ho[gran]['macro']['recall@10'], 2 * prior[gran]['macro']['recall@10']
+                checks.append('%s macro R@10 %.3f %s 2x prior = %.3f' % (gran, got, '>=' if got >= want else '<',
+                                                                          want))
+        if name == 'nist_800_53_r5':
+            c = ho['collapsed']['micro']
+            checks.append('collapsed hit@3 %.3f %s 0.80' % (c['hit@3'], '>=' if c['hit@3'] >= 0.80 else '<'))
+            checks.append('collapsed MRR %.3f %s 0.65' % (c['mrr'], '>=' if c['mrr'] >= 0.65 else '<'))
+        for check in checks:
+            print('  target (%s): ' % row + check + ('' if '>=' in check else '   <-- below'))
     print()
 
 

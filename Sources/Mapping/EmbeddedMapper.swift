@@ -291,6 +291,10 @@ public final class EmbeddedMapper: ComplianceMapper {
             let reranked = embedding == nil ? 0 : rerankers[catalog]?.topN ?? 0
             return max(options.topK + 1, reranked)
         }
+        /// The re-ranker's lexical depth when the catalogue is re-ranked, else 0 (no lexical ranks computed).
+        func lexicalDepth(_ catalog: String) -> Int {
+            embedding == nil ? 0 : rerankers[catalog]?.lexicalDepth ?? 0
+        }
         func nistRanking(_ nist: SearchIndex) -> [(index: Int, score: Float, lexical: Float)] {
             if let nistHits {
                 return nistHits
@@ -300,7 +304,8 @@ public final class EmbeddedMapper: ComplianceMapper {
                 query,
                 limit: max(limit(nistName), CrosswalkProjection.sourceCount),
                 boosts: event.boosts,
-                include: event.include
+                include: event.include,
+                lexicalDepth: lexicalDepth(nistName)
             )
             nistHits = hits
             return hits
@@ -324,7 +329,8 @@ public final class EmbeddedMapper: ComplianceMapper {
                     query,
                     limit: limit(framework.catalogName),
                     boosts: event.boosts,
-                    include: event.include
+                    include: event.include,
+                    lexicalDepth: lexicalDepth(framework.catalogName)
                 )
             }
             if let embedding, let reranker = rerankers[framework.catalogName] {

@@ -1,6 +1,7 @@
 /// The TSV half of a catalogue's re-ranker artifacts (`reranker/<catalog>.tsv`, see ``SemanticReranker``).
 ///
-/// Header lines: `#lakemark-reranker<TAB>1`, `#dimension<TAB>d`, `#top_n<TAB>n`, `#raw_scale<TAB>x`,
+/// Header lines: `#lakemark-reranker<TAB>1`, `#dimension<TAB>d`, `#top_n<TAB>n`, `#lexical_depth<TAB>n`,
+/// `#raw_scale<TAB>x`,
 /// `#features<TAB>name…` (must be ``SemanticReranker/featureNames``), `#mean`, `#std` and `#weight` with one
 /// number per feature, `#bias<TAB>b`, `#confidence<TAB>medium<TAB>high` (top-1 probabilities, `-` for none).
 /// Records: `frequency<TAB>family<TAB>share`, then `control<TAB>id` and `family<TAB>id` naming the prototype
@@ -10,6 +11,8 @@ struct RerankerTable {
     let dimension: Int
     /// Candidates re-ordered.
     let topN: Int
+    /// Lexical ranks whose similarity the fit saw.
+    let lexicalDepth: Int
     /// Fused score per unit of reported similarity in the fit.
     let rawScale: Double
     /// Feature means.
@@ -60,11 +63,14 @@ struct RerankerTable {
             throw MappingError(.catalogInvalid, "\(path): #features must be \(features.joined(separator: ","))")
         }
         let sizes = try numbers("#dimension", count: 1) + numbers("#top_n", count: 1)
-        guard sizes[0] >= 1, sizes[0] <= 4096, sizes[1] >= 1, sizes[1] <= 1000 else {
-            throw MappingError(.catalogInvalid, "\(path): #dimension or #top_n out of range")
+            + numbers("#lexical_depth", count: 1)
+        guard sizes[0] >= 1, sizes[0] <= 4096, sizes[1] >= 1, sizes[1] <= 1000, sizes[2] >= 1, sizes[2] <= 10_000
+        else {
+            throw MappingError(.catalogInvalid, "\(path): #dimension, #top_n or #lexical_depth out of range")
         }
         dimension = Int(sizes[0])
         topN = Int(sizes[1])
+        lexicalDepth = Int(sizes[2])
         rawScale = try numbers("#raw_scale", count: 1)[0]
         mean = try numbers("#mean", count: features.count)
         std = try numbers("#std", count: features.count)

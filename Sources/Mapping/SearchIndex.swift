@@ -104,6 +104,9 @@ struct SearchIndex: Sendable {
     ///   - limit: How many controls to return at most.
     ///   - boosts: Additive boosts per control (crosswalk projection, event priors), or nil.
     ///   - include: Controls ranked even when the query does not match them (those of an event type).
+    ///   - lexicalDepth: When positive, a control whose lexical similarity ranks at or below this depth among
+    ///     the controls the text matches (ties in catalog order) reports a lexical similarity of 0 (the
+    ///     re-ranker was fitted on the lexical top 50 only; see ``SemanticReranker``).
     /// - Returns: Control indexes with their fused similarities (lexical similarity plus prior and
     ///   boost, not clamped), descending (ties in catalog order), and their lexical similarities (0 for a
     ///   control the text does not match).
@@ -111,7 +114,8 @@ struct SearchIndex: Sendable {
         _ query: QueryTerms,
         limit: Int,
         boosts extra: [Float]? = nil,
-        include: [Int32] = []
+        include: [Int32] = [],
+        lexicalDepth: Int = 0
     ) -> [(index: Int, score: Float, lexical: Float)] {
         var scores = [Float](repeating: 0, count: ids.count)
         var touched: [Int32] = []
@@ -177,6 +181,21 @@ struct SearchIndex: Sendable {
             hits.insert((doc, score, lexical), at: position)
             if hits.count > limit {
                 hits.removeLast()
+            }
+        }
+        if lexicalDepth > 0 {
+            let matched = touched.filter { scores[Int($0)] > 0 }
+            for (n, hit) in hits.enumerated() where hit.lexical > 0 {
+                var above = 0
+                for doc32 in matched where doc32 != Int32(hit.index) {
+                    let other = Float(SimilarityCalibration.similarity(score: scores[Int(doc32)]))
+                    if other > hit.lexical || (other == hit.lexical && Int(doc32) < hit.index) {
+                        above += 1
+                    }
+                }
+                if above >= lexicalDepth {
+                    hits[n].lexical = 0
+                }
             }
         }
         return hits

@@ -20,7 +20,8 @@ struct SemanticReranker: Sendable {
         let index: Int
         /// Fused score (lexical similarity plus prior plus boosts), before calibration.
         let fused: Float
-        /// Lexical similarity (0 when the text does not match the control's words).
+        /// Lexical similarity (0 when the text does not match the control's words, or when the control is
+        /// outside the text's lexical top ``lexicalDepth``).
         let lexical: Float
     }
 
@@ -33,6 +34,9 @@ struct SemanticReranker: Sendable {
 
     /// Candidates re-ordered per text: the engine's top N.
     let topN: Int
+    /// Lexical ranks the fit saw: a candidate's lexical similarity counts only within the text's lexical top
+    /// this many (the fit read them from a lexical-only `lakemark map` with the API's largest `topk`).
+    let lexicalDepth: Int
     /// Size of the embeddings the prototypes were built from.
     let dimension: Int
     /// Top-1 probability from which the top answer is Medium, if any probability is.
@@ -85,6 +89,7 @@ struct SemanticReranker: Sendable {
             }
         }
         topN = table.topN
+        lexicalDepth = table.lexicalDepth
         dimension = table.dimension
         mediumProbability = table.medium
         highProbability = table.high
