@@ -164,8 +164,9 @@ struct SearchIndex: Sendable {
         hits.reserveCapacity(limit + 1)
         for doc32 in touched {
             let doc = Int(doc32)
-            let lexical = scores[doc] > 0 ? Float(SimilarityCalibration.similarity(score: scores[doc])) : 0
-            var score = Float(SimilarityCalibration.similarity(score: scores[doc])) + priors[doc]
+            let similarity = Float(SimilarityCalibration.similarity(score: scores[doc]))
+            let lexical = scores[doc] > 0 ? similarity : 0
+            var score = similarity + priors[doc]
             if let extra {
                 score += extra[doc]
             }
@@ -185,13 +186,12 @@ struct SearchIndex: Sendable {
         }
         if lexicalDepth > 0 {
             let matched = touched.filter { scores[Int($0)] > 0 }
+            let similarities = matched.map { Float(SimilarityCalibration.similarity(score: scores[Int($0)])) }
             for (n, hit) in hits.enumerated() where hit.lexical > 0 {
                 var above = 0
-                for doc32 in matched where doc32 != Int32(hit.index) {
-                    let other = Float(SimilarityCalibration.similarity(score: scores[Int(doc32)]))
-                    if other > hit.lexical || (other == hit.lexical && Int(doc32) < hit.index) {
-                        above += 1
-                    }
+                for (doc32, other) in zip(matched, similarities)
+                where other > hit.lexical || (other == hit.lexical && Int(doc32) < hit.index) {
+                    above += 1
                 }
                 if above >= lexicalDepth {
                     hits[n].lexical = 0
