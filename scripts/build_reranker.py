@@ -19,12 +19,13 @@ the same inputs (the fit starts from zero weights; no randomness).
 With --fold k (and --folds K) the scorer, prototypes and thresholds use only the texts outside fold k, for the
 held-out evaluation (scripts/eval_mapping.sh); the fold's engine priors come from build_priors.py --fold.
 
---parity FILE also writes, for the first few texts of each catalogue, the engine's candidates as the engine built
-from all labels ranks them, the Python features, the re-ranked order and the top-1 probability (JSON lines), which
-Tests/SemanticTests compares with the Swift re-ranker.
+--parity FILE also writes, for PARITY_TEXTS (written for this check; the development-set texts may not be
+bundled) and each catalogue, the candidates as the engine built from all labels ranks them, the Python features,
+the re-ranked order and the top-1 probability (JSON lines), which Tests/SemanticTests compares with the Swift
+re-ranker.
 
 Usage: build_reranker.py --bin LAKEMARK [--catalogs DIR] [--work DIR] [--model DIR] [--shared DIR]
-                         [--folds K] [--fold k] [--out DIR] [--parity FILE [--parity-texts N]]
+                         [--folds K] [--fold k] [--out DIR] [--parity FILE]
 """
 
 import argparse
@@ -51,6 +52,17 @@ LEXICAL_DEPTH = 50
 RAW_SCALE = 4.0
 HIGH_SHARE, MEDIUM_SHARE = 0.78, 0.50
 L2 = 10.0
+# Texts of the parity cases, written for them (event and finding phrasing the service sees).
+PARITY_TEXTS = [
+    'Root account signed in to the console without multi-factor authentication',
+    'AWS cloudtrail.amazonaws.com StopLogging by IAM user',
+    'Security group allows inbound SSH from any address',
+    'S3 bucket policy grants public read access to objects',
+    'KMS customer managed key scheduled for deletion',
+    'Okta user account locked after repeated failed sign-in attempts',
+    'Kubernetes get secrets by service account in kube-system',
+    'RDS snapshot is shared with another AWS account and is not encrypted',
+]
 # (catalogue, development-set prefix, framework key of the map API)
 CATALOGS = [('nist_800_53_r5', 'nist_800_53_r5', 'nist_800_53_r5'), ('nist_csf_v2', 'nist_csf_v2', 'nist_csf_v2'),
             ('pci_dss_v4', 'pci_dss_v4', 'pci_dss_v4'), ('iso_27001', 'iso_27001', 'iso_27001'),
@@ -139,9 +151,9 @@ def write_artifacts(out, catalog, fitted, medium, high, note):
     return len(proto_ids), len(proto_fams)
 
 
-def parity_cases(a, key, catalog, items, queries, fitted):
-    """Candidates, features, order and probability of texts answered by the engine built from all labels."""
-    texts = [r['text'] for r in items]
+def parity_cases(a, key, catalog, queries, fitted):
+    """Candidates, features, order and probability of PARITY_TEXTS answered by the engine built from all labels."""
+    texts = PARITY_TEXTS
     everything = os.path.join(a.work, 'fold-%d' % a.folds)
     full = run_engine(a.bin, os.path.join(everything, 'full'), key, texts, LEXICAL_DEPTH)
     lex = run_engine(a.bin, os.path.join(everything, 'lex'), key, texts, LEXICAL_DEPTH)
@@ -184,7 +196,6 @@ def main(argv=None):
     ap.add_argument('--fold', type=int, help='leave this fold out (held-out evaluation)')
     ap.add_argument('--out', default=os.path.join(REPO, 'Sources', 'Mapping', 'Catalogs', 'reranker'))
     ap.add_argument('--parity', help='write parity cases (JSON lines) for the Swift tests')
-    ap.add_argument('--parity-texts', type=int, default=4, help='parity texts per catalogue')
     a = ap.parse_args(argv)
     if a.parity and a.fold is not None:
         ap.error('--parity compares with the bundled artifacts: no --fold')
@@ -216,7 +227,7 @@ def main(argv=None):
         high = probability_threshold(inner, golds, HIGH_SHARE)
         controls, families = write_artifacts(a.out, catalog, fitted, medium, high, note)
         if a.parity:
-            parity += parity_cases(a, key, catalog, items[:a.parity_texts], queries, fitted)
+            parity += parity_cases(a, key, catalog, np.stack(emb.get(PARITY_TEXTS)), fitted)
         print('%s: %d training texts, %d control and %d family prototypes, thresholds medium %s high %s' % (
             catalog, len(train), controls, families, medium, high), file=sys.stderr)
     if a.parity:

@@ -4,8 +4,9 @@ import Semantic
 import Testing
 
 /// The Swift re-ranker (`Mapping.SemanticReranker`) against the Python fit: `scripts/build_reranker.py --parity`
-/// writes `Fixtures/reranker_parity.jsonl` (per text: the candidates the engine built from all labels ranks, the
-/// Python features, the re-ranked order and the top-1 probability) next to the bundled artifacts.
+/// writes `Fixtures/reranker_parity.jsonl` (per text written for the check and catalogue: the candidates the engine
+/// built from all labels ranks, the Python features, the re-ranked order and the top-1 probability) next to the
+/// bundled artifacts.
 @Suite(.enabled(if: ModelFixture.available, ModelFixture.missing))
 struct RerankerParityTests {
     /// The native encoder as the engine's embedder.
