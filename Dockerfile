@@ -6,7 +6,8 @@
 # zstd NDJSON, libssl and libcrypto for SigV4 and TLS, libnghttp2 for HTTP/2 framing, OpenBLAS for the sentence
 # encoder) and the CA bundle for S3, STS, Secrets Manager and the mapping API over TLS. No libcurl: every HTTP client
 # in the binary is the project's own. The sentence-embedding model (all-MiniLM-L6-v2, Apache-2.0) sits in
-# /opt/lakemark/models/all-minilm-l6-v2 with its PROVENANCE.md.
+# /opt/lakemark/models/all-minilm-l6-v2 with its PROVENANCE.md; LAKEMARK_MODEL_DIR points the engine's semantic
+# re-ranker at it (unset it to run the lexical engine alone).
 # Both stages are Debian 12 so the glibc the binary was linked against is the one it runs on.
 # deploy/README.md covers ECS, Kubernetes and the Firehose stream.
 ARG SWIFT_IMAGE=swift:6.3-bookworm
@@ -54,6 +55,7 @@ COPY --from=model /out/models/ /opt/lakemark/models/
 ENV LAKEMARK_LISTEN=0.0.0.0:8080 \
     LAKEMARK_SINK=/data/lake \
     LAKEMARK_CATALOG_DIR=/opt/lakemark/lakemark_Mapping.resources/Catalogs \
+    LAKEMARK_MODEL_DIR=/opt/lakemark/models/all-minilm-l6-v2 \
     LAKEMARK_LOG_LEVEL=info
 # Numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 10001:10001

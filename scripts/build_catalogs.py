@@ -646,6 +646,9 @@ File format: UTF-8, one record per line, TAB-separated `id, family, title, boost
 context`, after `#key<TAB>value` header lines (`#lakemark-catalog 1`, `#catalog`, `#title`,
 `#weights` per indexed field, `#bm25` k1 and b); see `scripts/build_catalogs.py`.
 
+The semantic re-ranker's weights and prototype vectors (`reranker/`, used only with the all-MiniLM-L6-v2 model)
+have their own `reranker/PROVENANCE.md`: fitted on the Prowler labels (Apache-2.0) with the Apache-2.0 model.
+
 Shared data folder used for this build: `{shared}` (relative layout `data/...`).
 """.format(n53=counts['nist_800_53_r5'], ver=n53_version, csf=counts['nist_csf_v2'], csf_pairs=csf_pairs,
            pci=counts['pci_dss_v4'], iso=counts['iso_27001'], tsc=counts['tsc_2017'],

@@ -17,7 +17,10 @@ scorer (score_dev.py) through `lakemark map` with and without the per-event-type
   Labels: the 800-53 rows of event_priors.tsv for that type. **Circular**: it checks that the types are
   recognised and their controls reach the top answers, not that the tables are right.
 
-Usage: python3 scripts/eval_events.py --bin LAKEMARK [--shared DIR]
+With --model DIR the row `lakemark-rr` is `lakemark map --model DIR` (the semantic re-ranker, fitted on the
+Prowler-labelled check texts only, so these event texts are held out for it).
+
+Usage: python3 scripts/eval_events.py --bin LAKEMARK [--shared DIR] [--model DIR]
 """
 
 import argparse
@@ -175,6 +178,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--bin', required=True)
     ap.add_argument('--shared')
+    ap.add_argument('--model', help='all-MiniLM-L6-v2 directory: also score with the semantic re-ranker')
     a = ap.parse_args(argv)
     shared = resolve_shared(a.shared)
     catalogs = os.path.join(os.path.dirname(a.bin), 'lakemark_Mapping.resources', 'Catalogs')
@@ -193,11 +197,13 @@ def main(argv=None):
             results = score(shared, path, a.bin + ' map', 'lakemark')
             results.update(score(shared, path, 'env LAKEMARK_CATALOG_DIR=%s %s map' % (plain, a.bin),
                                  'no-event-priors'))
+            if a.model:
+                results.update(score(shared, path, '%s map --model %s' % (a.bin, a.model), 'lakemark-rr'))
             print('== event-phrased %s (%d texts, NIST 800-53; %s)' % (
                 set_name, len(rows), 'labels: CTID via Stratus technique' if set_name == 'stratus'
                 else 'labels: our tables, circular'))
             print('  %-16s | %-27s | %-27s' % ('ranker', 'exact h@1 h@3 MRR mR@10', 'collapsed h@1 h@3 MRR mR@10'))
-            for ranker in ('lakemark', 'no-event-priors', 'prior'):
+            for ranker in ('lakemark', 'lakemark-rr', 'no-event-priors', 'prior'):
                 r = results.get(ranker)
                 if not r:
                     continue
@@ -205,10 +211,13 @@ def main(argv=None):
                                                   r[g]['micro']['mrr'], r[g]['macro']['recall@10'])
                          for g in ('exact', 'collapsed')]
                 print('  %-16s | %-27s | %-27s' % (ranker, cells[0], cells[1]))
-            buckets = ['%s %d: %.2f/%.2f' % (b, v['n'], v['precision@1'],
-                                             results['lakemark']['collapsed']['confidence'][b]['precision@1'])
-                       for b, v in results['lakemark']['exact']['confidence'].items()]
-            print('  lakemark top-1 precision by confidence (exact/collapsed): ' + '; '.join(buckets))
+            for ranker in ('lakemark', 'lakemark-rr'):
+                if ranker not in results:
+                    continue
+                buckets = ['%s %d: %.2f/%.2f' % (b, v['n'], v['precision@1'],
+                                                 results[ranker]['collapsed']['confidence'][b]['precision@1'])
+                           for b, v in results[ranker]['exact']['confidence'].items()]
+                print('  %s top-1 precision by confidence (exact/collapsed): ' % ranker + '; '.join(buckets))
             print()
     finally:
         shutil.rmtree(work, ignore_errors=True)

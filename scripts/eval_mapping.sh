@@ -8,9 +8,13 @@
 # `lakemark embed`, the native encoder checked against scripts/minilm_reference.py). The CTID set is scored
 # separately: CTID's ATT&CK -> 800-53 pairs reach the engine only through the GuardDuty rows of
 # event_priors.tsv, which a technique name never triggers, so its rows are out of sample.
+# With the model (models/all-minilm-l6-v2, or --model DIR) the row `lakemark-rr` is the held-out run with the
+# semantic re-ranker on (`lakemark map` with LAKEMARK_MODEL_DIR): each fold's catalog directory also gets re-ranker
+# artifacts built without that fold (scripts/build_reranker.py --fold), so every text is re-ranked by a scorer,
+# prototypes and confidence thresholds that never saw its near-duplicate group. --no-rerank skips it.
 #
-# Usage: scripts/eval_mapping.sh [--shared DIR] [--no-build] [--no-minilm] [--folds K] [--set NAME]...
-#                                [--raw] [-- score_dev.py options]
+# Usage: scripts/eval_mapping.sh [--shared DIR] [--no-build] [--no-minilm] [--no-rerank] [--model DIR]
+#                                [--folds K] [--set NAME]... [--raw] [-- score_dev.py options]
 #   sets: pci_dss_v4 nist_800_53_r5 nist_800_53_r5_ctid nist_csf_v2 iso_27001 soc2 aicpa_tsc (default: all)
 #   --raw also prints the scorer's own tables (per source, confidence buckets) for the held-out run.
 # The shared folder is --shared, else $LAKEMARK_SHARED, else ../shared next to the repository, else
@@ -22,6 +26,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 shared=""
 build=1
 minilm=1
+rerank=1
+model="$repo/models/all-minilm-l6-v2"
 raw=0
 folds=5
 sets=()
@@ -31,11 +37,13 @@ while [ $# -gt 0 ]; do
         --shared) shared="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
         --no-minilm) minilm=0; shift ;;
+        --no-rerank) rerank=0; shift ;;
+        --model) model="$2"; shift 2 ;;
         --folds) folds="$2"; shift 2 ;;
         --set|--framework) sets+=("$2"); shift 2 ;;
         --raw) raw=1; shift ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "eval_mapping.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -65,6 +73,10 @@ bin="$scratch/release/lakemark"
 [ -x "$bin" ] || { echo "eval_mapping.sh: $bin not found (build first)" >&2; exit 2; }
 catalogs="$scratch/release/lakemark_Mapping.resources/Catalogs"
 [ -f "$catalogs/vocabulary.tsv" ] || { echo "eval_mapping.sh: no catalogs at $catalogs" >&2; exit 2; }
+if [ "$rerank" -eq 1 ] && { [ ! -f "$model/model.safetensors" ] || ! python3 -c 'import numpy' 2>/dev/null; }; then
+    echo "eval_mapping.sh: lakemark-rr row skipped (no model in $model or no numpy)" >&2
+    rerank=0
+fi
 if [ "$minilm" -eq 1 ] && { [ ! -f "$repo/models/all-minilm-l6-v2/model.safetensors" ] \
     || ! python3 -c 'import numpy, tokenizers' 2>/dev/null; }; then
     echo "eval_mapping.sh: minilm row skipped (no model in models/all-minilm-l6-v2 or no numpy/tokenizers)" >&2
@@ -82,6 +94,14 @@ for ((k = 0; k < folds; k++)); do
     echo "fold $k knots: $(python3 "$repo/scripts/fit_calibration.py" --bin "$bin" --catalog-dir "$work/fold-$k" \
         --fold "$k/$folds" --shared "$shared")" >&2
 done
+if [ "$rerank" -eq 1 ]; then
+    # One work directory for every fold: the fold engines' answers and the embeddings are computed once.
+    for ((k = 0; k < folds; k++)); do
+        python3 "$repo/scripts/build_reranker.py" --bin "$bin" --catalogs "$catalogs" --work "$work/rerank" \
+            --model "$model" --shared "$shared" --folds "$folds" --fold "$k" --out "$work/fold-$k/reranker" \
+            2>&1 | sed "s/^/fold $k re-ranker: /" >&2
+    done
+fi
 heldout="python3 $repo/scripts/eval_heldout_mapper.py --bin $bin --folds-dir $work --folds $folds --dev-dir $dev"
 
 for set in "${sets[@]}"; do
@@ -105,6 +125,11 @@ for set in "${sets[@]}"; do
     score --cmd "$bin map" --name lakemark --json > "$work/$set.in.json"
     score --cmd "$heldout" --name lakemark-ho --baseline none --json > "$work/$set.ho.json"
     results=("$work/$set.in.json" "$work/$set.ho.json")
+    if [ "$rerank" -eq 1 ]; then
+        LAKEMARK_MODEL_DIR="$model" score --cmd "$heldout" --name lakemark-rr --baseline none --json \
+            > "$work/$set.rr.json"
+        results+=("$work/$set.rr.json")
+    fi
     if [ "$minilm" -eq 1 ]; then
         score --cmd "python3 $repo/scripts/minilm_baseline.py --shared $shared --swift $bin" --name minilm \
             --baseline none --json > "$work/$set.minilm.json"
@@ -113,5 +138,8 @@ for set in "${sets[@]}"; do
     python3 "$repo/scripts/eval_mapping_table.py" "$set" "${results[@]}"
     if [ "$raw" -eq 1 ]; then
         score --cmd "$heldout" --name lakemark-ho --baseline none
+        if [ "$rerank" -eq 1 ]; then
+            LAKEMARK_MODEL_DIR="$model" score --cmd "$heldout" --name lakemark-rr --baseline none
+        fi
     fi
 done

@@ -5,13 +5,14 @@ Usage: eval_mapping_table.py SET RESULT.json [RESULT.json ...]
 
 Rows: every ranker of the pooled block (all files of the set); columns hit@1 / hit@3 / MRR / macro
 recall@10 at exact and collapsed granularity; then the confidence buckets of the held-out row and
-the issue 6 acceptance checks (held-out row against minilm and prior; 800-53 absolute targets).
+the issue 6 acceptance checks (held-out row against minilm and prior; 800-53 absolute targets), for the lexical
+held-out row `lakemark-ho` and the semantic re-ranker's held-out row `lakemark-rr` when present.
 """
 
 import json
 import sys
 
-ORDER = ['lakemark', 'lakemark-ho', 'prior', 'bm25', 'minilm']
+ORDER = ['lakemark', 'lakemark-ho', 'lakemark-rr', 'prior', 'bm25', 'minilm']
 
 
 def main(argv):
@@ -32,13 +33,15 @@ def main(argv):
             cells.append('%.3f %.3f %.3f %.3f' % (r['micro']['hit@1'], r['micro']['hit@3'], r['micro']['mrr'],
                                                   r['macro']['recall@10']))
         print('  %-12s | %-27s | %-27s' % (ranker, cells[0], cells[1]))
-    ho = results.get('lakemark-ho')
-    if ho:
+    for row in ('lakemark-ho', 'lakemark-rr'):
+        ho = results.get(row)
+        if not ho:
+            continue
         buckets = []
         for bucket, v in ho['exact']['confidence'].items():
             coll = ho['collapsed']['confidence'].get(bucket, {}).get('precision@1', 0.0)
             buckets.append('%s %d: %.2f/%.2f' % (bucket, v['n'], v['precision@1'], coll))
-        print('  held-out top-1 precision by confidence (exact/collapsed): ' + '; '.join(buckets))
+        print('  %s top-1 precision by confidence (exact/collapsed): ' % row + '; '.join(buckets))
         checks = []
         for bucket, want in (('High', 0.7), ('Medium', 0.4)):
             v = ho['exact']['confidence'].get(bucket)
@@ -62,7 +65,7 @@ def main(argv):
             checks.append('collapsed hit@3 %.3f %s 0.80' % (c['hit@3'], '>=' if c['hit@3'] >= 0.80 else '<'))
             checks.append('collapsed MRR %.3f %s 0.65' % (c['mrr'], '>=' if c['mrr'] >= 0.65 else '<'))
         for check in checks:
-            print('  target (held-out): ' + check + ('' if '>=' in check else '   <-- below'))
+            print('  target (%s): ' % row + check + ('' if '>=' in check else '   <-- below'))
     print()
 
 

@@ -179,6 +179,8 @@ def candidate_rows(framework, alpha, full, lex, priors, cos, ids, family_freq, t
     """[(control id, feature dict)] for one text: the engine's top_n, plus the `union` best by catalog cosine."""
     ranked = list(full)  # the engine's order (similarities are rounded to hundredths)
     cands = ranked[:top_n]
+    if cos is None:  # no catalog cosines (the `lex` and `proto` feature sets do not use them)
+        cos, ids = np.zeros(0), []
     order = np.argsort(-cos)
     cos_rank = np.empty(len(ids), dtype=np.int64)
     cos_rank[order] = np.arange(len(ids))
@@ -188,7 +190,7 @@ def candidate_rows(framework, alpha, full, lex, priors, cos, ids, family_freq, t
             if ids[j] not in cands:
                 cands.append(ids[j])
     top = full[ranked[0]] * RAW_SCALE if ranked else 0.0
-    best_cos = float(cos[order[0]])
+    best_cos = float(cos[order[0]]) if len(ids) else 0.0
     rows = []
     for c in cands:
         fused = full.get(c, 0.0) * RAW_SCALE
@@ -254,6 +256,89 @@ def fit_listwise(groups, l2, steps=400, rate=0.05):
         m2 = 0.999 * m2 + 0.001 * grad * grad
         w -= rate * (m1 / (1 - 0.9 ** step)) / (np.sqrt(m2 / (1 - 0.999 ** step)) + 1e-8)
     return np.append(w, 0.0)
+
+
+def label_statistics(framework, golds, proto_labels, vectors):
+    """Family frequencies and prototypes learned from training texts.
+
+    golds: each training text's gold ids (family frequencies); proto_labels: the ids its vector counts for in the
+    prototypes (the gold ids, or shuffled ones for the sanity check); vectors: the texts' embeddings [n x d].
+    Returns ({collapsed id: share of texts}, ((control ids, unit prototypes), (family ids, unit prototypes)));
+    a prototype is the normalised mean embedding of the texts labelled with the control (or family)."""
+    family = collections.Counter()
+    members, fam_members = collections.defaultdict(list), collections.defaultdict(list)
+    for n, (gold, labels) in enumerate(zip(golds, proto_labels)):
+        for g in {collapse(framework, g) for g in gold}:
+            family[g] += 1
+        for g in set(labels):
+            members[g].append(n)
+        for g in {collapse(framework, g) for g in labels}:
+            fam_members[g].append(n)
+    family_freq = {g: c / max(len(golds), 1) for g, c in family.items()}
+
+    def prototypes(groups):
+        names = sorted(groups)
+        means = np.stack([vectors[groups[c]].mean(0) for c in names])
+        return names, means / (np.linalg.norm(means, axis=1, keepdims=True) + 1e-9)
+
+    return family_freq, (prototypes(members), prototypes(fam_members))
+
+
+def prototype_features(prototypes, query):
+    """({control: cosine}, {family: cosine}) of a text's embedding to the prototypes."""
+    (proto_ids, pc), (proto_fams, pf) = prototypes
+    return dict(zip(proto_ids, (pc @ query).tolist())), dict(zip(proto_fams, (pf @ query).tolist()))
+
+
+def fit_scorer(framework, rows, golds, names, label, fit, l2):
+    """(mean, std, weights with the bias last) of a linear scorer over standardised features.
+
+    rows: candidate_rows per training text; golds: its gold ids; label: 'exact' or 'collapsed' (what counts as a
+    gold candidate); fit: 'listwise' or 'logistic'."""
+    def key(cid):
+        return collapse(framework, cid) if label == 'collapsed' else cid
+
+    xs, ys, groups = [], [], []
+    for text_rows, gold in zip(rows, golds):
+        wanted = {key(g) for g in gold}
+        for c, f in text_rows:
+            xs.append([f[n] for n in names])
+            ys.append(1.0 if key(c) in wanted else 0.0)
+        groups.append(len(text_rows))
+    x = np.array(xs)
+    mean, std = x.mean(0), x.std(0) + 1e-9
+    xz, yz = (x - mean) / std, np.array(ys)
+    if fit == 'listwise':
+        bounds = np.cumsum([0] + groups)
+        w = fit_listwise([(xz[b:e], yz[b:e]) for b, e in zip(bounds, bounds[1:]) if e > b], l2)
+    else:
+        w = fit_logistic(xz, yz, l2)
+    return mean, std, w
+
+
+def rerank(rows, full, names, scorer):
+    """(top 10 ids re-ordered by the scorer, softmax probability of the top one) for one text's candidates."""
+    if not rows:
+        return [], 0.0
+    mean, std, w = scorer
+    z = ((np.array([[f[n] for n in names] for _, f in rows]) - mean) / std) @ w[:-1] + w[-1]
+    order = np.argsort(-z, kind='stable')
+    head = [rows[j][0] for j in order]
+    tail = [c for c in full if c not in head]
+    p = np.exp(z - z.max())
+    return (head + tail)[:10], float(p.max() / p.sum())
+
+
+def probability_threshold(answers, golds, share):
+    """Lowest top-1 probability from which the top answer is right (exact id) in >= `share` of the texts
+    (Laplace-smoothed, at least 3 texts), or None. answers: {text: (ids, probability)}; golds: {text: ids}."""
+    ranked = sorted(answers, key=lambda i: -answers[i][1])
+    best, right = None, 0
+    for n, i in enumerate(ranked, 1):
+        right += bool(answers[i][0]) and answers[i][0][0] in set(golds[i])
+        if n >= 3 and (right + 1) / (n + 2) >= share:
+            best = answers[i][1]
+    return best
 
 
 def main(argv=None):
@@ -330,92 +415,33 @@ def main(argv=None):
         high = collections.defaultdict(lambda: [0, 0])  # variant -> [texts in High, right at top 1]
         alpha = ALPHA[catalog]
 
-        def label(cid):
-            return collapse(framework, cid) if a.label == 'collapsed' else cid
-
         def fit_and_score(train, test, seed, variants):
             """Fits each variant on `train` (prototypes and family frequencies from its labels only) and returns
             {variant: {text: (re-ranked ids, softmax probability of the top candidate)}} for `test`."""
-            family = collections.Counter()
-            members, fam_members = collections.defaultdict(list), collections.defaultdict(list)
             label_of = {i: items[i]['gold'] for i in train}
             if a.shuffle_prototypes:
                 shuffled = list(train)
                 np.random.default_rng(seed).shuffle(shuffled)
                 label_of = {i: items[j]['gold'] for i, j in zip(train, shuffled)}
-            for i in train:
-                for g in {collapse(framework, g) for g in items[i]['gold']}:
-                    family[g] += 1
-                # Prototype vectors: the normalised mean embedding of the training texts labelled with a control
-                # (and with a family); a text's feature is its cosine to the prototype.
-                for g in set(label_of[i]):
-                    members[g].append(i)
-                for g in {collapse(framework, g) for g in label_of[i]}:
-                    fam_members[g].append(i)
-            family_freq = {g: n / max(len(train), 1) for g, n in family.items()}
-
-            def prototypes(groups):
-                names = sorted(groups)
-                vectors = np.stack([queries[groups[c]].mean(0) for c in names])
-                return names, vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
-
-            proto_ids, pc = prototypes(members)
-            proto_fams, pf = prototypes(fam_members)
+            family_freq, prototypes = label_statistics(framework, [items[i]['gold'] for i in train],
+                                                       [label_of[i] for i in train], queries[train])
 
             def rows_of(i):
-                proto = (dict(zip(proto_ids, (pc @ queries[i]).tolist())),
-                         dict(zip(proto_fams, (pf @ queries[i]).tolist())))
                 # Each text's prior is that of its own fold's engine (the one that answered it).
                 priors = fold_priors[fold[i]].get(catalog, {})
                 return candidate_rows(framework, alpha, full[i], lex[i], priors, cosines[i], ids, family_freq,
-                                      a.top_n, a.union, proto)
+                                      a.top_n, a.union, prototype_features(prototypes, queries[i]))
 
-            train_rows = {i: rows_of(i) for i in train}
+            train_rows = [rows_of(i) for i in train]
             test_rows = {i: rows_of(i) for i in test}
             out = {}
             for variant in variants:
                 names = FEATURES[variant]
-                xs, ys, groups = [], [], []
-                for i in train:
-                    gold = {label(g) for g in items[i]['gold']}
-                    for c, f in train_rows[i]:
-                        xs.append([f[n] for n in names])
-                        ys.append(1.0 if label(c) in gold else 0.0)
-                    groups.append(len(train_rows[i]))
-                x = np.array(xs)
-                mean, std = x.mean(0), x.std(0) + 1e-9
-                if a.fit == 'listwise':
-                    bounds = np.cumsum([0] + groups)
-                    xz, yz = (x - mean) / std, np.array(ys)
-                    w = fit_listwise([(xz[b:e], yz[b:e]) for b, e in zip(bounds, bounds[1:]) if e > b], a.l2)
-                else:
-                    w = fit_logistic((x - mean) / std, np.array(ys), a.l2)
-                weights_seen[variant].append(dict(zip(names + ['bias'], np.round(w, 2).tolist())))
-                answers = {}
-                for i in test:
-                    rows = test_rows[i]
-                    if not rows:
-                        answers[i] = ([], 0.0)
-                        continue
-                    z = ((np.array([[f[n] for n in names] for _, f in rows]) - mean) / std) @ w[:-1] + w[-1]
-                    order = np.argsort(-z, kind='stable')
-                    head = [rows[j][0] for j in order]
-                    tail = [c for c in full[i] if c not in head]
-                    p = np.exp(z - z.max())
-                    answers[i] = ((head + tail)[:10], float(p.max() / p.sum()))
-                out[variant] = answers
+                scorer = fit_scorer(framework, train_rows, [items[i]['gold'] for i in train], names, a.label,
+                                    a.fit, a.l2)
+                weights_seen[variant].append(dict(zip(names + ['bias'], np.round(scorer[2], 2).tolist())))
+                out[variant] = {i: rerank(test_rows[i], full[i], names, scorer) for i in test}
             return out
-
-        def high_threshold(answers):
-            """Lowest top-1 probability from which the top answer is right (exact id) in >= 78 % of the texts
-            (Laplace-smoothed, at least 3 texts), or None."""
-            ranked = sorted(answers, key=lambda i: -answers[i][1])
-            best, right = None, 0
-            for n, i in enumerate(ranked, 1):
-                right += bool(answers[i][0]) and answers[i][0][0] in set(items[i]['gold'])
-                if n >= 3 and (right + 1) / (n + 2) >= 0.78:
-                    best = answers[i][1]
-            return best
 
         for k in folds_used:
             train = [i for i in all_training if fold[i] != k]
@@ -432,7 +458,7 @@ def main(argv=None):
             for variant, answers in outer.items():
                 for i, (ranked, _) in answers.items():
                     rankings[variant][i] = [(c, 1.0, 'x') for c in ranked]
-            threshold = high_threshold(inner['proto'])
+            threshold = probability_threshold(inner['proto'], {i: items[i]['gold'] for i in train}, 0.78)
             for i, (ranked, prob) in outer['proto'].items():
                 if threshold is not None and prob >= threshold:
                     high['proto'][0] += 1

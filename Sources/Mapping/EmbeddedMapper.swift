@@ -10,6 +10,12 @@ import Foundation
 /// When the event type of a text is known (``map(_:hints:options:)``) or the text names one (a CloudTrail
 /// event name, a GuardDuty finding type, an Okta event type, a Kubernetes verb and resource), the controls
 /// of that type in `event_priors.tsv` are added to the ranking.
+///
+/// With a ``TextEmbedder`` (the sentence encoder of the `Semantic` module), each catalogue's top candidates are
+/// re-ordered by its ``SemanticReranker`` (`reranker/` in the catalog directory). The top answer's similarity
+/// is then the re-ranker's calibrated top-1 probability; every other answer keeps its calibrated engine
+/// similarity, lowered where needed to stay at or below the answer before it. Embeddings are cached by text
+/// beside the match cache.
 public final class EmbeddedMapper: ComplianceMapper {
     /// The default number of cached texts: 10,000.
     public static let defaultCacheCapacity = 10_000
@@ -32,14 +38,25 @@ public final class EmbeddedMapper: ComplianceMapper {
     let projections: [String: ProjectionTable]
     /// Controls per event type.
     let eventPriors: EventPriors
+    /// Re-rankers per catalogue name (empty without an embedder).
+    let rerankers: [String: SemanticReranker]
+    private let embedder: (any TextEmbedder)?
     private let cache: LRUCache<CacheKey, [ControlMatch]>
+    private let embeddingCache: LRUCache<String, [Float]>
 
     /// Loads the catalogs of a directory.
     /// - Parameters:
     ///   - catalogDirectory: A directory with `vocabulary.tsv` and the catalogue files.
-    ///   - cacheCapacity: Texts kept in the LRU cache (0 disables it). Default: 10,000.
-    /// - Throws: ``MappingError`` with ``MappingError/Code/catalogInvalid`` when a file is missing or malformed.
-    public init(catalogDirectory: URL, cacheCapacity: Int = EmbeddedMapper.defaultCacheCapacity) throws {
+    ///   - cacheCapacity: Texts kept in the LRU cache (0 disables it); as many embeddings are cached. Default:
+    ///     10,000.
+    ///   - embedder: Sentence embeddings for the semantic re-ranker; `nil` ranks without it.
+    /// - Throws: ``MappingError`` with ``MappingError/Code/catalogInvalid`` when a file is missing or malformed
+    ///   (with an embedder, also the re-ranker files, or when their dimension differs from the embedder's).
+    public init(
+        catalogDirectory: URL,
+        cacheCapacity: Int = EmbeddedMapper.defaultCacheCapacity,
+        embedder: (any TextEmbedder)? = nil
+    ) throws {
         var lexicon = Lexicon()
         let vocabulary = try Vocabulary.load(
             try EmbeddedMapper.read(catalogDirectory, "vocabulary.tsv"),
@@ -79,10 +96,35 @@ public final class EmbeddedMapper: ComplianceMapper {
             positions[name] = Dictionary(index.ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         }
         self.eventPriors = try EmbeddedMapper.readEventPriors(catalogDirectory, positions: positions)
+        var rerankers: [String: SemanticReranker] = [:]
+        if let embedder {
+            for (name, index) in indexes {
+                let reranker = try SemanticReranker(
+                    directory: catalogDirectory,
+                    catalog: name,
+                    ids: index.ids,
+                    priors: (priors.weights[name] ?? [:], priors.alphas[name] ?? 0)
+                )
+                guard reranker.dimension == embedder.dimension else {
+                    throw MappingError(
+                        .catalogInvalid,
+                        "re-ranker of \(name) expects \(reranker.dimension)-float embeddings, the model gives "
+                            + "\(embedder.dimension)"
+                    )
+                }
+                rerankers[name] = reranker
+            }
+        }
+        self.rerankers = rerankers
+        self.embedder = embedder
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.cache = LRUCache(capacity: cacheCapacity)
+        self.embeddingCache = LRUCache(capacity: embedder == nil ? 0 : cacheCapacity)
     }
+
+    /// Whether the semantic re-ranker orders the candidates (an embedder was given).
+    public var usesSemanticReranker: Bool { embedder != nil }
 
     /// Loads the bundled catalogs (see ``bundledCatalogDirectory(environment:)``).
     /// - Parameter cacheCapacity: Texts kept in the LRU cache. Default: 10,000.
@@ -139,19 +181,32 @@ public final class EmbeddedMapper: ComplianceMapper {
     /// - Throws: ``MappingError`` when the options are invalid.
     public func map(_ texts: [String], hints: [EventTypeHint?], options: MappingOptions) throws -> [[ControlMatch]] {
         let options = try options.validated()
-        var results: [[ControlMatch]] = []
-        results.reserveCapacity(texts.count)
+        var unique: [TextAndHint] = []
+        var slots: [Int] = []
+        slots.reserveCapacity(texts.count)
         var firstIndex: [TextAndHint: Int] = [:]
         for (i, text) in texts.enumerated() {
             let item = TextAndHint(text: text, hint: i < hints.count ? hints[i] : nil)
             if let earlier = firstIndex[item] {
-                results.append(results[earlier])
+                slots.append(earlier)
                 continue
             }
-            firstIndex[item] = results.count
-            results.append(cachedMatches(for: item, options: options))
+            firstIndex[item] = unique.count
+            slots.append(unique.count)
+            unique.append(item)
         }
-        return results
+        var answers = unique.map { cachedMatches(for: $0, options: options) }
+        let missing = answers.indices.filter { answers[$0] == nil }
+        let embeddings = embeddings(of: missing.map { unique[$0].text }, options: options)
+        for (n, slot) in missing.enumerated() {
+            let item = unique[slot]
+            let computed = matches(for: item.text, hint: item.hint, options: options, embedding: embeddings[n])
+            if item.text.utf8.count <= EmbeddedMapper.maxCachedTextBytes {
+                cache.insert(computed, for: CacheKey(text: item.text, hint: item.hint, options: options))
+            }
+            answers[slot] = computed
+        }
+        return slots.map { answers[$0] ?? [] }
     }
 
     private struct TextAndHint: Hashable {
@@ -159,17 +214,37 @@ public final class EmbeddedMapper: ComplianceMapper {
         let hint: EventTypeHint?
     }
 
-    private func cachedMatches(for item: TextAndHint, options: MappingOptions) -> [ControlMatch] {
+    /// The cached matches of a text, or nil (texts longer than ``maxCachedTextBytes`` are never cached).
+    private func cachedMatches(for item: TextAndHint, options: MappingOptions) -> [ControlMatch]? {
         guard item.text.utf8.count <= EmbeddedMapper.maxCachedTextBytes else {
-            return matches(for: item.text, hint: item.hint, options: options)
+            return nil
         }
-        let key = CacheKey(text: item.text, hint: item.hint, options: options)
-        if let cached = cache.value(for: key) {
-            return cached
+        return cache.value(for: CacheKey(text: item.text, hint: item.hint, options: options))
+    }
+
+    /// The embeddings of texts when a requested framework is re-ranked (else nils): cached ones, the others
+    /// computed in one batch.
+    private func embeddings(of texts: [String], options: MappingOptions) -> [[Float]?] {
+        guard let embedder, !texts.isEmpty,
+            options.frameworks.contains(where: { rerankers[$0.catalogName] != nil })
+        else {
+            return texts.map { _ in nil }
         }
-        let computed = matches(for: item.text, hint: item.hint, options: options)
-        cache.insert(computed, for: key)
-        return computed
+        var out: [[Float]?] = texts.map { embeddingCache.value(for: $0) }
+        var positions: [String: [Int]] = [:]
+        for (i, text) in texts.enumerated() where out[i] == nil {
+            positions[text, default: []].append(i)
+        }
+        let pending = positions.keys.sorted()
+        for (text, vector) in zip(pending, embedder.embed(pending)) {
+            if text.utf8.count <= EmbeddedMapper.maxCachedTextBytes {
+                embeddingCache.insert(vector, for: text)
+            }
+            for i in positions[text] ?? [] {
+                out[i] = vector
+            }
+        }
+        return out
     }
 
     /// The keys of the event types of a text: its hint's when the hint names a known type (the event's own
@@ -184,7 +259,12 @@ public final class EmbeddedMapper: ComplianceMapper {
         return eventPriors.detect(in: text)
     }
 
-    private func matches(for text: String, hint: EventTypeHint?, options: MappingOptions) -> [ControlMatch] {
+    private func matches(
+        for text: String,
+        hint: EventTypeHint?,
+        options: MappingOptions,
+        embedding: [Float]?
+    ) -> [ControlMatch] {
         let query = QueryTerms(text, lexicon: lexicon, vocabulary: vocabulary)
         let keys = eventKeys(for: text, hint: hint)
         guard !query.isEmpty || !keys.isEmpty else {
@@ -205,17 +285,27 @@ public final class EmbeddedMapper: ComplianceMapper {
         var out: [ControlMatch] = []
         let nistName = FrameworkID.nist80053r5.catalogName
         // The 800-53 ranking is computed once per text: its answers and the projection's sources.
-        var nistHits: [(index: Int, score: Float)]?
-        func nistRanking(_ nist: SearchIndex) -> [(index: Int, score: Float)] {
+        var nistHits: [(index: Int, score: Float, lexical: Float)]?
+        /// Candidates ranked: one more than asked (see below), or all the re-ranker reads.
+        func limit(_ catalog: String) -> Int {
+            let reranked = embedding == nil ? 0 : rerankers[catalog]?.topN ?? 0
+            return max(options.topK + 1, reranked)
+        }
+        /// The re-ranker's lexical depth when the catalogue is re-ranked, else 0 (no lexical ranks computed).
+        func lexicalDepth(_ catalog: String) -> Int {
+            embedding == nil ? 0 : rerankers[catalog]?.lexicalDepth ?? 0
+        }
+        func nistRanking(_ nist: SearchIndex) -> [(index: Int, score: Float, lexical: Float)] {
             if let nistHits {
                 return nistHits
             }
             let event = eventBoosts(nistName, count: nist.count, base: nil)
             let hits = nist.rank(
                 query,
-                limit: max(options.topK + 1, CrosswalkProjection.sourceCount),
+                limit: max(limit(nistName), CrosswalkProjection.sourceCount),
                 boosts: event.boosts,
-                include: event.include
+                include: event.include,
+                lexicalDepth: lexicalDepth(nistName)
             )
             nistHits = hits
             return hits
@@ -226,16 +316,26 @@ public final class EmbeddedMapper: ComplianceMapper {
             }
             var boosts: [Float]?
             if let projection = projections[framework.catalogName], let nist = indexes[nistName] {
-                let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount)
-                boosts = projection.boosts(from: Array(sources), count: index.count)
+                let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount).map { ($0.index, $0.score) }
+                boosts = projection.boosts(from: sources, count: index.count)
             }
             // One more than asked: the runner-up's score sets the top answer's margin.
-            var hits: [(index: Int, score: Float)]
+            var hits: [(index: Int, score: Float, lexical: Float)]
             if framework.catalogName == nistName {
-                hits = Array(nistRanking(index).prefix(options.topK + 1))
+                hits = Array(nistRanking(index).prefix(limit(nistName)))
             } else {
                 let event = eventBoosts(framework.catalogName, count: index.count, base: boosts)
-                hits = index.rank(query, limit: options.topK + 1, boosts: event.boosts, include: event.include)
+                hits = index.rank(
+                    query,
+                    limit: limit(framework.catalogName),
+                    boosts: event.boosts,
+                    include: event.include,
+                    lexicalDepth: lexicalDepth(framework.catalogName)
+                )
+            }
+            if let embedding, let reranker = rerankers[framework.catalogName] {
+                out += reranked(hits, by: reranker, embedding: embedding, framework: framework, options: options)
+                continue
             }
             let runnerUp = hits.count > 1 ? hits[1].score : 0
             if hits.count > options.topK {
@@ -253,6 +353,41 @@ public final class EmbeddedMapper: ComplianceMapper {
                 if options.accepts(similarity: match.similarity) {
                     out.append(match)
                 }
+            }
+        }
+        return out
+    }
+
+    /// The matches of a framework in the re-ranker's order: the top answer with the re-ranker's similarity, the
+    /// others with their calibrated engine similarity, at most that of the answer before.
+    private func reranked(
+        _ hits: [(index: Int, score: Float, lexical: Float)],
+        by reranker: SemanticReranker,
+        embedding: [Float],
+        framework: FrameworkID,
+        options: MappingOptions
+    ) -> [ControlMatch] {
+        guard let index = indexes[framework.catalogName] else {
+            return []
+        }
+        let candidates = hits.map { SemanticReranker.Candidate(index: $0.index, fused: $0.score, lexical: $0.lexical) }
+        let (order, probability) = reranker.rerank(candidates, embedding: embedding)
+        var out: [ControlMatch] = []
+        var ceiling = 1.0
+        for (rank, position) in order.prefix(options.topK).enumerated() {
+            let hit = hits[position]
+            let similarity = rank == 0
+                ? reranker.similarity(probability: probability)
+                : min(SimilarityCalibration.calibrated(hit.score, knots: index.calibration), ceiling)
+            ceiling = similarity
+            let match = ControlMatch(
+                frameworkID: framework,
+                controlID: index.ids[hit.index],
+                family: index.families[hit.index],
+                similarity: similarity
+            )
+            if options.accepts(similarity: match.similarity) {
+                out.append(match)
             }
         }
         return out

@@ -104,14 +104,19 @@ struct SearchIndex: Sendable {
     ///   - limit: How many controls to return at most.
     ///   - boosts: Additive boosts per control (crosswalk projection, event priors), or nil.
     ///   - include: Controls ranked even when the query does not match them (those of an event type).
+    ///   - lexicalDepth: When positive, a control whose lexical similarity ranks at or below this depth among
+    ///     the controls the text matches (ties in catalog order) reports a lexical similarity of 0 (the
+    ///     re-ranker was fitted on the lexical top 50 only; see ``SemanticReranker``).
     /// - Returns: Control indexes with their fused similarities (lexical similarity plus prior and
-    ///   boost, not clamped), descending (ties in catalog order).
+    ///   boost, not clamped), descending (ties in catalog order), and their lexical similarities (0 for a
+    ///   control the text does not match).
     func rank(
         _ query: QueryTerms,
         limit: Int,
         boosts extra: [Float]? = nil,
-        include: [Int32] = []
-    ) -> [(index: Int, score: Float)] {
+        include: [Int32] = [],
+        lexicalDepth: Int = 0
+    ) -> [(index: Int, score: Float, lexical: Float)] {
         var scores = [Float](repeating: 0, count: ids.count)
         var touched: [Int32] = []
         touched.reserveCapacity(64)
@@ -155,11 +160,13 @@ struct SearchIndex: Sendable {
                 touched.append(doc32)
             }
         }
-        var hits: [(index: Int, score: Float)] = []
+        var hits: [(index: Int, score: Float, lexical: Float)] = []
         hits.reserveCapacity(limit + 1)
         for doc32 in touched {
             let doc = Int(doc32)
-            var score = Float(SimilarityCalibration.similarity(score: scores[doc])) + priors[doc]
+            let similarity = Float(SimilarityCalibration.similarity(score: scores[doc]))
+            let lexical = scores[doc] > 0 ? similarity : 0
+            var score = similarity + priors[doc]
             if let extra {
                 score += extra[doc]
             }
@@ -172,9 +179,23 @@ struct SearchIndex: Sendable {
             {
                 position -= 1
             }
-            hits.insert((doc, score), at: position)
+            hits.insert((doc, score, lexical), at: position)
             if hits.count > limit {
                 hits.removeLast()
+            }
+        }
+        if lexicalDepth > 0 {
+            let matched = touched.filter { scores[Int($0)] > 0 }
+            let similarities = matched.map { Float(SimilarityCalibration.similarity(score: scores[Int($0)])) }
+            for (n, hit) in hits.enumerated() where hit.lexical > 0 {
+                var above = 0
+                for (doc32, other) in zip(matched, similarities)
+                where other > hit.lexical || (other == hit.lexical && Int(doc32) < hit.index) {
+                    above += 1
+                }
+                if above >= lexicalDepth {
+                    hits[n].lexical = 0
+                }
             }
         }
         return hits

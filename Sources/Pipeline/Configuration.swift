@@ -70,6 +70,8 @@ public struct Configuration: Sendable {
     public var mapAPI = true
     /// Directory of the embedded catalogs; default: the bundled one.
     public var catalogDirectory: String?
+    /// all-MiniLM-L6-v2 model directory; when set, the embedded engine re-ranks with it. Default: none.
+    public var modelDirectory: String?
     /// Distinct texts kept in the mapping cache. Default: 100,000 entries.
     public var mappingCacheEntries = 100_000
     /// ARN of the Secrets Manager secret holding the remote mapping API key (remote mapper only).

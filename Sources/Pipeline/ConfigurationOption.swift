@@ -222,6 +222,16 @@ public struct ConfigurationOption: Sendable {
                 $0.catalogDirectory = try string($1, key: "catalog_dir")
             },
             .init(
+                "model_dir",
+                ["LAKEMARK_MODEL_DIR"],
+                "(none)",
+                "directory",
+                "all-MiniLM-L6-v2 model directory (scripts/fetch_model.sh; set in the image): the embedded engine "
+                    + "re-ranks its candidates semantically; a bad directory stops start-up."
+            ) {
+                $0.modelDirectory = try string($1, key: "model_dir")
+            },
+            .init(
                 "mapping_cache_entries",
                 ["LAKEMARK_MAPPING_CACHE_ENTRIES"],
                 "100000",

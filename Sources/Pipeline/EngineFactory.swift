@@ -1,16 +1,44 @@
 import Foundation
 import Mapping
+import Semantic
 
 /// Builds the mapping engine and the per-event options from the configuration.
 enum EngineFactory {
-    /// The embedded engine over the configured (or bundled) catalogs.
+    /// The embedded engine over the configured (or bundled) catalogs, with the semantic re-ranker when
+    /// `model_dir` is set.
+    /// - Throws: ``ConfigurationError`` naming `model_dir` when the model cannot be loaded or the catalogs have
+    ///   no re-ranker; the engine's loading errors otherwise.
     static func makeMapper(_ configuration: Configuration) throws -> any ComplianceMapper {
         var environment = ProcessInfo.processInfo.environment
         if let directory = configuration.catalogDirectory {
             environment[EmbeddedMapper.catalogDirectoryVariable] = directory
         }
         let directory = try EmbeddedMapper.bundledCatalogDirectory(environment: environment)
-        return try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: configuration.mappingCacheEntries)
+        guard let modelDirectory = configuration.modelDirectory, !modelDirectory.isEmpty else {
+            return try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: configuration.mappingCacheEntries)
+        }
+        let encoder: SentenceEncoder
+        do {
+            encoder = try SentenceEncoder(modelDirectory: modelDirectory)
+        } catch {
+            throw ConfigurationError(.invalidValue, key: "model_dir", "cannot load the model: \(error)")
+        }
+        do {
+            return try EmbeddedMapper(
+                catalogDirectory: directory,
+                cacheCapacity: configuration.mappingCacheEntries,
+                embedder: SentenceEmbedder(encoder: encoder)
+            )
+        } catch let error as MappingError where error.code == .catalogInvalid {
+            throw ConfigurationError(.invalidValue, key: "model_dir", "the catalogs have no usable re-ranker: \(error)")
+        }
+    }
+
+    /// `on` when the embedded engine re-ranks semantically (`model_dir` set and an embedded engine in use),
+    /// else `off`, for the start-up log.
+    static func semanticRerankerState(_ configuration: Configuration) -> String {
+        let embedded = configuration.mapper != "remote"
+        return embedded && !(configuration.modelDirectory ?? "").isEmpty ? "on" : "off"
     }
 
     /// Validated mapping options from the frameworks, threshold and top-k settings.

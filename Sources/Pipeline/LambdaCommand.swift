@@ -76,6 +76,7 @@ public enum LambdaCommand {
             [
                 "init_ms": .double(milliseconds(ContinuousClock.now - started)),
                 "mapper": .string(configuration.mapper),
+                "semantic_reranker": .string(EngineFactory.semanticRerankerState(configuration)),
                 "frameworks": .string(configuration.frameworks.joined(separator: ",")),
             ]
         )

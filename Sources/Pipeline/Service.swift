@@ -160,6 +160,7 @@ public final class Service: Sendable {
                 "frameworks": .string(configuration.frameworks.joined(separator: ",")),
                 "accepted_keys": .int(configuration.accessKeys.count),
                 "mapper": .string(configuration.mapper),
+                "semantic_reranker": .string(EngineFactory.semanticRerankerState(configuration)),
                 "format": .string(configuration.format.rawValue),
                 "topk": .int(configuration.topK),
                 "threshold": .string(thresholdDescription),

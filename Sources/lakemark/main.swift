@@ -11,7 +11,7 @@ let usage = """
 
       serve [--config FILE]     run the Firehose HTTP endpoint (configuration: README, `lakemark options`)
       send [options] FILE|DIR…  send events as Firehose requests and check the answers (`lakemark send --help`)
-      map                       read a /v1/map request on stdin, print the response
+      map [--model DIR]         read a /v1/map request on stdin, print the response
       embed --model DIR         sentence embeddings (all-MiniLM-L6-v2) of `id<TAB>text` lines on stdin
       frameworks                print the frameworks of the embedded engine
       options                   print the configuration reference (Markdown)
@@ -23,14 +23,6 @@ let usage = """
 
 /// Help for the commands that take no options; anything else after them is refused.
 let commandHelp = [
-    "map": """
-        usage: lakemark map < request.json
-
-        Reads one POST /v1/map request body on stdin, e.g.
-          {"frameworks":["nist_800_53_r5"],"topk":3,"documents":[{"id":"1","document":"Root login without MFA"}]}
-        and prints the response. Without "frameworks" every framework of the engine is mapped (the API's default;
-        `serve` maps SECBERUS_FRAMEWORKS, default pci_dss_v4,nist_800_53_r5).
-        """,
     "frameworks": "usage: lakemark frameworks\n\nPrints the frameworks of the embedded engine (GET /v1/frameworks).",
     "options": "usage: lakemark options\n\nPrints the configuration reference (Markdown table).",
     "version": "usage: lakemark version",
@@ -52,7 +44,7 @@ case "serve":
 case "send":
     exit(SendCommand.run(arguments: Array(arguments.dropFirst())))
 case "map":
-    exit(MapCommand.run())
+    exit(MapCommand.run(arguments: Array(arguments.dropFirst())))
 case "embed":
     exit(EmbedCommand.run(arguments: Array(arguments.dropFirst())))
 case "frameworks":

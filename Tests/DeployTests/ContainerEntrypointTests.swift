@@ -26,6 +26,8 @@ import Testing
         #expect(environment["LAKEMARK_LOG_LEVEL"] != nil)
         // The catalogs sit next to the binary, where the build stage copies the resource bundle.
         #expect(environment["LAKEMARK_CATALOG_DIR"] == "/opt/lakemark/lakemark_Mapping.resources/Catalogs")
+        // The model stage's output, so the semantic re-ranker is on in the image.
+        #expect(environment["LAKEMARK_MODEL_DIR"] == "/opt/lakemark/models/all-minilm-l6-v2")
     }
 
     @Test(
@@ -51,6 +53,11 @@ import Testing
         environment["LAKEMARK_LISTEN"] = "127.0.0.1:\(port)"
         environment["LAKEMARK_SINK"] = sink.path
         environment["LAKEMARK_CATALOG_DIR"] = RepositoryFiles.url("Sources/Mapping/Catalogs").path
+        // The image's model path becomes the fetched model when there is one (scripts/fetch_model.sh), else the
+        // engine runs without it.
+        let model = RepositoryFiles.url("models/all-minilm-l6-v2")
+        let hasModel = FileManager.default.fileExists(atPath: model.appendingPathComponent("model.safetensors").path)
+        environment["LAKEMARK_MODEL_DIR"] = hasModel ? model.path : nil
         environment["PATH"] = "/usr/bin:/bin"
         // Docker runs both with the container's environment; the image path becomes the local binary.
         let serveArguments = Array(image.entrypoint.dropFirst()) + image.command

@@ -197,4 +197,29 @@ import Testing
         let frameworks = try #require(tape.value(forKey: "frameworks", in: 0))
         #expect(tape.count(frameworks) == 1)
     }
+
+    @Test func anUnusableModelDirectoryStopsStartUpNamingTheOption() throws {
+        guard let executable else {
+            print("SKIP: the lakemark executable is not next to the test bundle")
+            return
+        }
+        for (arguments, environment) in [
+            (["map", "--model", "/nonexistent/model"], [String: String]()),
+            (["map"], ["LAKEMARK_MODEL_DIR": "/nonexistent/model"]),
+        ] {
+            let errors = Pipe()
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            process.environment = environment
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = errors
+            try process.run()
+            process.waitUntilExit()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 2)
+            #expect(message.contains("model_dir") && message.contains("/nonexistent/model"), "\(message)")
+        }
+    }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Mapping
+
+/// The semantic re-ranker's wiring in the engine, with a stand-in embedder (the model itself is exercised by
+/// Tests/SemanticTests/RerankerParityTests).
+@Suite struct SemanticRerankerTests {
+    /// Returns the same unit vector for every text and counts the texts it was asked for.
+    final class ConstantEmbedder: TextEmbedder {
+        let dimension: Int
+        let requested = Mutex<[String]>([])
+
+        init(dimension: Int = 384) {
+            self.dimension = dimension
+        }
+
+        func embed(_ texts: [String]) -> [[Float]] {
+            requested.withLock { $0 += texts }
+            var vector = [Float](repeating: 0, count: dimension)
+            vector[0] = 1
+            return texts.map { _ in vector }
+        }
+    }
+
+    static let catalogs = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/Mapping/Catalogs")
+
+    @Test func reRankedAnswersAreEngineCandidatesInDescendingSimilarity() throws {
+        let embedder = ConstantEmbedder()
+        let mapper = try EmbeddedMapper(catalogDirectory: Self.catalogs, embedder: embedder)
+        #expect(mapper.usesSemanticReranker)
+        let lexical = try EmbeddedMapper(catalogDirectory: Self.catalogs)
+        #expect(!lexical.usesSemanticReranker)
+        let options = MappingOptions(frameworks: FrameworkID.defaultSet, threshold: .minSimilarity(0.01), topK: 5)
+        let text = "Root account used without multi-factor authentication"
+        let reranked = try mapper.map([text], options: options)[0]
+        let wide = MappingOptions(frameworks: FrameworkID.defaultSet, threshold: .minSimilarity(0.01), topK: 50)
+        let candidates = Set(try lexical.map([text], options: wide)[0].map { "\($0.frameworkID)/\($0.controlID)" })
+        for framework in FrameworkID.defaultSet {
+            let answers = reranked.filter { $0.frameworkID == framework }
+            #expect(!answers.isEmpty)
+            #expect(answers.allSatisfy { candidates.contains("\($0.frameworkID)/\($0.controlID)") })
+            #expect(zip(answers, answers.dropFirst()).allSatisfy { $0.similarity >= $1.similarity })
+        }
+    }
+
+    @Test func aTextIsEmbeddedOnceAcrossOptionsAndBatches() throws {
+        let embedder = ConstantEmbedder()
+        let mapper = try EmbeddedMapper(catalogDirectory: Self.catalogs, embedder: embedder)
+        let text = "S3 bucket policy allows public read access"
+        _ = try mapper.map([text, text, "CloudTrail logging stopped"], options: MappingOptions(topK: 3))
+        _ = try mapper.map([text], options: MappingOptions(topK: 7))
+        #expect(embedder.requested.withLock { $0.sorted() } == ["CloudTrail logging stopped", text])
+    }
+
+    @Test func missingArtifactsOrAnotherDimensionAreCatalogErrors() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("lakemark-rr-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.catalogs, to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        #expect(throws: MappingError.self) {
+            try EmbeddedMapper(catalogDirectory: copy, embedder: ConstantEmbedder(dimension: 8))
+        }
+        try FileManager.default.removeItem(at: copy.appendingPathComponent(SemanticReranker.directoryName))
+        do {
+            _ = try EmbeddedMapper(catalogDirectory: copy, embedder: ConstantEmbedder())
+            Issue.record("loaded without re-ranker files")
+        } catch let error as MappingError {
+            #expect(error.code == .catalogInvalid)
+            #expect(error.message.contains("re-ranker"))
+        }
+        // Without an embedder the same directory loads: the engine works unchanged without the model.
+        #expect(try EmbeddedMapper(catalogDirectory: copy).controlCount(for: .nist80053r5) > 1000)
+    }
+
+    @Test func theTopProbabilityMapsOntoTheConfidenceBuckets() throws {
+        let mapper = try EmbeddedMapper(catalogDirectory: Self.catalogs, embedder: ConstantEmbedder())
+        for (name, reranker) in mapper.rerankers {
+            let probabilities = stride(from: 0.0, through: 1.0, by: 0.01)
+            let similarities = probabilities.map { reranker.similarity(probability: $0) }
+            #expect(zip(similarities, similarities.dropFirst()).allSatisfy { $0 <= $1 }, "\(name) is monotone")
+            if let high = reranker.highProbability {
+                #expect(reranker.similarity(probability: high) >= 0.70 - 1e-9)
+                #expect(reranker.similarity(probability: max(high - 1e-6, 0)) < 0.70)
+            } else {
+                #expect(similarities.allSatisfy { $0 < 0.70 }, "\(name) has no High bucket")
+            }
+            if let medium = reranker.mediumProbability {
+                #expect(reranker.similarity(probability: medium) >= 0.50 - 1e-9)
+            }
+        }
+    }
+}
