@@ -29,11 +29,11 @@ extension EventFileReader {
 
     /// Reads files and directories named on a command line.
     ///
-    /// A file argument must be JSON or NDJSON; `-` reads standard input to its end. A directory argument is walked recursively in byte-wise sorted
-    /// order. Inside it, files named `*.json`, `*.ndjson`, `*.jsonl` or `*.jsonlines` must parse (an error
-    /// otherwise); other files are read when they parse as JSON or NDJSON and skipped with a note when they do
-    /// not (such as `README.md` or `LICENSE`); hidden entries (names starting with `.`) and symbolic links to
-    /// directories are skipped with a note.
+    /// A file argument must be JSON or NDJSON; `-` reads standard input to its end. A directory argument is walked
+    /// recursively in byte-wise sorted order. Inside it, files named `*.json`, `*.ndjson`, `*.jsonl` or
+    /// `*.jsonlines` must parse (an error otherwise); other files are read when they parse as JSON or NDJSON and
+    /// skipped with a note when they do not (such as `README.md` or `LICENSE`); hidden entries (names starting with
+    /// `.`) and symbolic links to directories are skipped with a note.
     ///
     /// - Parameter paths: File and directory paths.
     /// - Returns: The files read and notes about skipped entries.
@@ -66,11 +66,7 @@ extension EventFileReader {
     /// - Throws: ``SenderError``: `unreadableFile`, `notJSON` (also for text that does not start with `{` or `[`),
     ///   or `invalidEventFile`.
     public func read(file path: String) throws(SenderError) -> EventFile {
-        let bytes = try contents(of: path)
-        guard EventFileReader.looksLikeJSON(bytes) || bytes.allSatisfy(EventFileReader.isWhitespace) else {
-            throw SenderError(code: .notJSON, message: "\(path): not JSON, a JSON array or NDJSON")
-        }
-        return try parse(bytes, path: path)
+        try parseExplicit(try contents(of: path), path: path, name: path)
     }
 
     /// Reads standard input to its end as one file named `-` (JSON, a JSON array or NDJSON).
@@ -78,11 +74,15 @@ extension EventFileReader {
     /// - Returns: The detected kind and records.
     /// - Throws: ``SenderError``: `notJSON` or `invalidEventFile`.
     public func readStandardInput() throws(SenderError) -> EventFile {
-        let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        try parseExplicit([UInt8](FileHandle.standardInput.readDataToEndOfFile()), path: "-", name: "standard input")
+    }
+
+    /// Parses the bytes of an input named explicitly, which must be JSON or NDJSON (or empty).
+    private func parseExplicit(_ bytes: [UInt8], path: String, name: String) throws(SenderError) -> EventFile {
         guard EventFileReader.looksLikeJSON(bytes) || bytes.allSatisfy(EventFileReader.isWhitespace) else {
-            throw SenderError(code: .notJSON, message: "standard input: not JSON, a JSON array or NDJSON")
+            throw SenderError(code: .notJSON, message: "\(name): not JSON, a JSON array or NDJSON")
         }
-        return try parse(bytes, path: "-")
+        return try parse(bytes, path: path)
     }
 
     /// Walks a directory recursively in sorted order.
