@@ -163,7 +163,9 @@ let package = Package(
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs", "NetworkTestSupport"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),
         .testTarget(name: "MappingTests", dependencies: ["Mapping", "NetworkTestSupport"]),
-        .testTarget(name: "SemanticTests", dependencies: ["Semantic", "Mapping"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "SemanticTests", dependencies: ["Semantic", "Mapping", "NetworkTestSupport"], exclude: ["Fixtures"]
+        ),
         .testTarget(name: "EnrichmentTests", dependencies: ["Enrichment", "JSONBytes", "NetworkTestSupport"]),
         .testTarget(name: "OCSFTests", dependencies: ["OCSF", "JSONBytes", "Extraction", "NetworkTestSupport"]),
         .testTarget(
