@@ -68,8 +68,9 @@ def resolve_shared(given):
     sys.exit('build_priors.py: no shared folder with eval/mapping-dev (pass --shared DIR)')
 
 
-def training_rows(shared, framework, fold, folds):
-    """The labelled rows of `framework` that may be learned from: Prowler sources, outside fold `fold`."""
+def training_rows(shared, framework, fold, folds, inner=None):
+    """The labelled rows of `framework` that may be learned from: Prowler sources, outside fold `fold` (and
+    outside fold `inner` too, when given: scripts/fit_calibration.py scores the training texts out of fold)."""
     for path in sorted(glob.glob(os.path.join(shared, 'eval', 'mapping-dev', framework + '.*.jsonl'))):
         with open(path, encoding='utf-8') as f:
             for line in f:
@@ -78,16 +79,16 @@ def training_rows(shared, framework, fold, folds):
                 row = json.loads(line)
                 if not row['source'].startswith(SOURCES_USED):
                     continue
-                if fold is not None and fold_of(row['group'], folds) == fold:
+                if fold is not None and fold_of(row['group'], folds) in (fold, inner):
                     continue
                 yield row
 
 
-def count_labels(shared, fold, folds):
+def count_labels(shared, fold, folds, inner=None):
     counts = collections.defaultdict(collections.Counter)
     texts = collections.Counter()
     for framework, catalog in CATALOG.items():
-        for row in training_rows(shared, framework, fold, folds):
+        for row in training_rows(shared, framework, fold, folds, inner):
             texts[catalog] += 1
             counts[catalog].update(row['gold'])
     return counts, texts

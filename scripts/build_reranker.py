@@ -9,7 +9,9 @@ labelled with it). Fitted listwise on the Prowler-labelled texts only (Apache-2.
 (CC BY-SA) are evaluation-only and the CTID texts are never fitted on. Each training text's candidates come from
 an engine whose priors were built without its fold (as in eval_reranker.py), so the features look like those of
 unseen text. The top answer's softmax probability is turned into a confidence with two thresholds fitted out of
-fold on the training texts: High from where the top answer is right >= 78 % of the time, Medium >= 50 %.
+fold on the training texts (scripts/confidence_bounds.py): High from where a logistic curve of P(right | log
+probability) fitted to those answers reaches 70 %, Medium from where it reaches 50 %; fitted separately for top
+answers the scorer kept at the engine's top (`#confidence`) and those it moved there (`#confidence_moved`).
 
 Output (DIR, default Sources/Mapping/Catalogs/reranker): per catalogue `<catalog>.tsv` (features, their
 standardisation, weights, thresholds, family frequencies and prototype ids) and `<catalog>.f32` (prototype vectors,
@@ -40,9 +42,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
 from build_priors import ALPHA, fold_of  # noqa: E402
-from eval_reranker import (FEATURES, Embeddings, candidate_rows, fit_scorer, label_statistics,  # noqa: E402
-                           prepare_folds, probability_threshold, prototype_features, read_priors, rerank,
-                           run_engine)
+from eval_reranker import (FEATURES, Embeddings, candidate_rows, confidence_starts, fit_scorer,  # noqa: E402
+                           label_statistics, prepare_folds, prototype_features, read_priors, rerank, run_engine)
 
 FEATURE_SET = 'proto'
 TOP_N = 30
@@ -50,7 +51,6 @@ TOP_N = 30
 # LEXICAL_DEPTH has lexical similarity 0 in the fit, and the engine reproduces that (#lexical_depth).
 LEXICAL_DEPTH = 50
 RAW_SCALE = 4.0
-HIGH_SHARE, MEDIUM_SHARE = 0.78, 0.50
 L2 = 10.0
 # Texts of the parity cases, written for them (event and finding phrasing the service sees).
 PARITY_TEXTS = [
@@ -127,7 +127,7 @@ class Fitted:
         return rerank(self.rows_of(i), self.full[i], self.names, self.scorer)
 
 
-def write_artifacts(out, catalog, fitted, medium, high, note):
+def write_artifacts(out, catalog, fitted, kept, shifted, note):
     os.makedirs(out, exist_ok=True)
     mean, std, w = fitted.scorer
     (proto_ids, pc), (proto_fams, pf) = fitted.prototypes
@@ -139,7 +139,8 @@ def write_artifacts(out, catalog, fitted, medium, high, note):
              '#lexical_depth\t%d' % LEXICAL_DEPTH,
              '#raw_scale\t%r' % RAW_SCALE, '#features\t' + '\t'.join(fitted.names), '#mean\t' + numbers(mean),
              '#std\t' + numbers(std), '#weight\t' + numbers(w[:-1]), '#bias\t%r' % float(w[-1]),
-             '#confidence\t%s\t%s' % tuple('-' if t is None else repr(float(t)) for t in (medium, high))]
+             '#confidence\t%s\t%s' % tuple('-' if t is None else repr(float(t)) for t in kept),
+             '#confidence_moved\t%s\t%s' % tuple('-' if t is None else repr(float(t)) for t in shifted)]
     lines += ['frequency\t%s\t%r' % (g, fitted.family_freq[g]) for g in sorted(fitted.family_freq)]
     lines += ['control\t' + c for c in proto_ids]
     lines += ['family\t' + g for g in proto_fams]
@@ -222,14 +223,12 @@ def main(argv=None):
             part = Fitted(framework, catalog, items, queries, [i for i in train if fold[i] != j], full, lex,
                           fold_priors, fold)
             inner.update({i: part.answer(i) for i in train if fold[i] == j})
-        golds = {i: items[i]['gold'] for i in train}
-        medium = probability_threshold(inner, golds, MEDIUM_SHARE)
-        high = probability_threshold(inner, golds, HIGH_SHARE)
-        controls, families = write_artifacts(a.out, catalog, fitted, medium, high, note)
+        kept, shifted = confidence_starts(inner, {i: items[i]['gold'] for i in train}, full)
+        controls, families = write_artifacts(a.out, catalog, fitted, kept, shifted, note)
         if a.parity:
             parity += parity_cases(a, key, catalog, np.stack(emb.get(PARITY_TEXTS)), fitted)
-        print('%s: %d training texts, %d control and %d family prototypes, thresholds medium %s high %s' % (
-            catalog, len(train), controls, families, medium, high), file=sys.stderr)
+        print('%s: %d training texts, %d control and %d family prototypes, thresholds (medium, high) %s, of moved '
+              'top answers %s' % (catalog, len(train), controls, families, kept, shifted), file=sys.stderr)
     if a.parity:
         with open(a.parity, 'w', encoding='utf-8') as f:
             f.writelines(json.dumps(case, sort_keys=True) + '\n' for case in parity)

@@ -43,6 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
 from build_priors import ALPHA, fold_of  # noqa: E402
+from confidence_bounds import probability_starts  # noqa: E402
 
 RAW_SCALE = 4.0
 # Feature sets: without the model (lexical engine only), with the MiniLM cosine to the control's catalog text,
@@ -329,16 +330,22 @@ def rerank(rows, full, names, scorer):
     return (head + tail)[:10], float(p.max() / p.sum())
 
 
-def probability_threshold(answers, golds, share):
-    """Lowest top-1 probability from which the top answer is right (exact id) in >= `share` of the texts
-    (Laplace-smoothed, at least 3 texts), or None. answers: {text: (ids, probability)}; golds: {text: ids}."""
-    ranked = sorted(answers, key=lambda i: -answers[i][1])
-    best, right = None, 0
-    for n, i in enumerate(ranked, 1):
-        right += bool(answers[i][0]) and answers[i][0][0] in set(golds[i])
-        if n >= 3 and (right + 1) / (n + 2) >= share:
-            best = answers[i][1]
-    return best
+def answer_points(answers, golds):
+    """(top-1 probability, right) of out-of-fold answers. answers: {text: (ids, probability)}; golds: {text: ids}."""
+    return [(p, bool(ids) and ids[0] in set(golds[i])) for i, (ids, p) in answers.items()]
+
+
+def moved(ids, full):
+    """Whether the re-ranked top answer `ids[0]` is not the engine's top answer (the first of `full`)."""
+    return bool(ids) and bool(full) and ids[0] != next(iter(full))
+
+
+def confidence_starts(answers, golds, full):
+    """((medium, high) of kept top answers, (medium, high) of moved ones): confidence_bounds.probability_starts
+    fitted separately to the out-of-fold answers the re-ranker kept at the engine's top and those it moved."""
+    kept = {i: a for i, a in answers.items() if not moved(a[0], full[i])}
+    shifted = {i: a for i, a in answers.items() if moved(a[0], full[i])}
+    return probability_starts(answer_points(kept, golds)), probability_starts(answer_points(shifted, golds))
 
 
 def main(argv=None):
@@ -458,8 +465,10 @@ def main(argv=None):
             for variant, answers in outer.items():
                 for i, (ranked, _) in answers.items():
                     rankings[variant][i] = [(c, 1.0, 'x') for c in ranked]
-            threshold = probability_threshold(inner['proto'], {i: items[i]['gold'] for i in train}, 0.78)
+            (_, high_kept), (_, high_moved) = confidence_starts(inner['proto'],
+                                                                {i: items[i]['gold'] for i in train}, full)
             for i, (ranked, prob) in outer['proto'].items():
+                threshold = high_moved if moved(ranked, full[i]) else high_kept
                 if threshold is not None and prob >= threshold:
                     high['proto'][0] += 1
                     high['proto'][1] += bool(ranked) and ranked[0] in set(items[i]['gold'])

@@ -3,21 +3,25 @@
 
 The engine reports a similarity that is a piecewise-linear function of its fused score, with knots at the
 scores where the Low (0.30), Medium (0.50) and High (0.70) buckets start and where the similarity reaches 1.0.
-This script fits those knots from labelled texts, per catalogue, so that each bucket means something:
+This script fits
+those knots from labelled texts, per catalogue, so that each bucket means something, conservatively:
 
-1. the catalog directory's priors.tsv is copied with identity-like knots (similarity = score / 4), and
-   `lakemark map` answers every training text with its top control (so the score can be read back: the fused
-   score plus the `#margin` weight times the top answer's lead over the runner-up);
-2. High starts at the lowest score above which the top answer is right (exact id) in at least HIGH_TARGET of
-   the training texts; Medium at the lowest score from which the texts below High are right in at least
-   MEDIUM_TARGET; Low likewise with LOW_TARGET (precisions Laplace-smoothed, at least MIN_TEXTS texts). A
-   bucket no score range reaches is left (nearly) empty;
+1. every training text is answered out of fold: for each inner fold j, an engine whose priors were built without
+   fold j (and without the held-out fold k, with --fold k/K) and with identity-like knots (similarity = score / 6)
+   answers the texts of fold j with its top control, so the score can be read back (the fused score plus the
+   `#margin` weight times the top answer's lead over the runner-up) together with whether it is right (exact id);
+2. a logistic curve of P(right | score) is fitted to those points: High starts where it reaches 0.70 (raised
+   until the lower end of a two-sided 90 % Wilson interval of the precision of the points from there up reaches
+   0.70), Medium where it reaches 0.50
+   (scripts/confidence_bounds.py); Low where the texts below Medium are right in at least
+   LOW_TARGET (Laplace-smoothed, at least MIN_TEXTS texts). A bucket no score range reaches is left (nearly) empty;
 3. steps 1-2 run for each margin weight of MARGINS, and the one whose High bucket holds the most training texts
    is kept (`#margin` line; ties go to the smaller weight).
 
 Training texts: the Prowler-labelled development texts (the labels build_priors.py counts; the CC BY-SA Security
 Hub lists stay evaluation-only), without the groups of fold k when --fold k/K is given, so that
-scripts/eval_mapping.sh can score fold k with knots that never saw it.
+scripts/eval_mapping.sh can score fold k with knots that never saw it. Inner folds: the same group-wise split
+(K = 5 without --fold).
 
 Usage:
     python3 scripts/fit_calibration.py --bin LAKEMARK --catalog-dir DIR [--fold k/K] [--shared DIR]
@@ -35,10 +39,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from build_priors import CATALOG, resolve_shared, training_rows  # noqa: E402
+from build_priors import CATALOG, count_labels, fold_of, render, resolve_shared, training_rows  # noqa: E402
+from confidence_bounds import (HIGH_TARGET, MEDIUM_TARGET, Z90, bucket_counts, bucket_start,  # noqa: E402
+                               marginal_start)
 
-HIGH_TARGET = 0.78
-MEDIUM_TARGET = 0.5
 LOW_TARGET = 0.25
 MIN_TEXTS = 3
 MARGINS = (2, 4, 8)
@@ -46,11 +50,15 @@ RAW_SCALE = 6.0
 RAW_KNOTS = ','.join('%g' % (RAW_SCALE * s) for s in (0.3, 0.5, 0.7, 1.0))
 
 
+DEFAULT_FOLDS = 5
+
+
 def training_texts(shared, fold, folds):
-    """framework key -> [(text, gold set)] of the Prowler texts outside fold k."""
+    """framework key -> [(text, gold set, inner fold)] of the Prowler texts outside fold k."""
     out = {}
     for framework in CATALOG:
-        out[framework] = [(row['text'], set(row['gold'])) for row in training_rows(shared, framework, fold, folds)]
+        out[framework] = [(row['text'], set(row['gold']), fold_of(row['group'], folds))
+                          for row in training_rows(shared, framework, fold, folds)]
     return out
 
 
@@ -74,14 +82,14 @@ def top_scores(binary, catalog_dir, framework, rows):
     for start in range(0, len(rows), 200):
         chunk = rows[start:start + 200]
         request = {'frameworks': [framework], 'min_similarity': 0.01, 'topk': 1,
-                   'documents': [{'id': str(i), 'document': text} for i, (text, _) in enumerate(chunk)]}
+                   'documents': [{'id': str(i), 'document': text} for i, (text, _, _) in enumerate(chunk)]}
         done = subprocess.run([binary, 'map'], input=json.dumps(request).encode('utf-8'), env=env,
                               stdout=subprocess.PIPE, check=True)
         answers = {}
         for block in json.loads(done.stdout)['frameworks']:
             for control in block['controls']:
                 answers.setdefault(control['document_id'], control)
-        for i, (_, gold) in enumerate(chunk):
+        for i, (_, gold, _) in enumerate(chunk):
             control = answers.get(str(i))
             if control:
                 out.append((RAW_SCALE * control['similarity'], control['control']['id'] in gold))
@@ -92,8 +100,9 @@ def smoothed(hits, n):
     return (hits + 1.0) / (n + 2.0)
 
 
-def lowest_start(points, upper, target):
-    """The lowest score t < upper such that the texts in [t, upper) are right at least `target` of the time."""
+def lowest_smoothed_start(points, upper, target):
+    """The lowest score t < upper such that the texts in [t, upper) are right at least `target` of the time
+    (Laplace-smoothed, at least MIN_TEXTS texts)."""
     inside = sorted((p for p in points if p[0] < upper), key=lambda p: -p[0])
     best = None
     hits = 0
@@ -108,13 +117,13 @@ def lowest_start(points, upper, target):
 
 def fit(points):
     top = max((p[0] for p in points), default=1.0)
-    high = lowest_start(points, float('inf'), HIGH_TARGET)
+    high = bucket_start(points, HIGH_TARGET, Z90)
     if high is None:
         high = top + 0.05
-    medium = lowest_start(points, high, MEDIUM_TARGET)
-    if medium is None:
+    medium = marginal_start(points, MEDIUM_TARGET)
+    if medium is None or medium >= high:
         medium = high - 0.02
-    low = lowest_start(points, medium, LOW_TARGET)
+    low = lowest_smoothed_start(points, medium, LOW_TARGET)
     if low is None:
         low = medium - 0.02
     low = max(low, 0.02)
@@ -122,6 +131,20 @@ def fit(points):
     high = max(high, medium + 0.01)
     knots = (round(low, 4), round(medium, 4), round(high, 4), round(max(top, high + 0.05), 4))
     return knots, sum(1 for p in points if p[0] >= knots[2])
+
+
+def inner_engine(shared, work, fold, folds, inner, margin):
+    """A catalog directory (in `work`) whose priors leave out fold `inner` (and `fold`), with raw knots."""
+    directory = os.path.join(work, 'inner-%d-margin-%g' % (inner, margin))
+    if not os.path.isdir(directory):
+        shutil.copytree(os.path.join(work, 'base'), directory)
+    counts, texts = count_labels(shared, inner if fold is None else fold, folds, None if fold is None else inner)
+    fresh = render(counts, texts, fold, folds)
+    raw = {catalog: RAW_KNOTS for catalog in CATALOG.values()}
+    with open(os.path.join(directory, 'priors.tsv'), 'w', encoding='utf-8') as f:
+        f.write(with_header(with_header(fresh, 'calibration', raw), 'margin',
+                            {catalog: margin for catalog in CATALOG.values()}))
+    return directory
 
 
 def main(argv=None):
@@ -140,25 +163,34 @@ def main(argv=None):
     priors_path = os.path.join(a.catalog_dir, 'priors.tsv')
     with open(priors_path, encoding='utf-8') as f:
         priors_text = f.read()
+    folds = folds or DEFAULT_FOLDS
     work = tempfile.mkdtemp(prefix='lakemark-calibration.')
     try:
+        os.makedirs(os.path.join(work, 'base'))
         for name in os.listdir(a.catalog_dir):
-            if name.endswith('.tsv'):
-                shutil.copy(os.path.join(a.catalog_dir, name), work)
-        raw = {catalog: RAW_KNOTS for catalog in CATALOG.values()}
+            if name.endswith('.tsv') and name != 'priors.tsv':
+                shutil.copy(os.path.join(a.catalog_dir, name), os.path.join(work, 'base'))
         texts = training_texts(shared, fold, folds)
         best = {}
         for margin in MARGINS:
-            with open(os.path.join(work, 'priors.tsv'), 'w', encoding='utf-8') as f:
-                f.write(with_header(with_header(priors_text, 'calibration', raw), 'margin',
-                                    {catalog: margin for catalog in CATALOG.values()}))
-            for framework, rows in texts.items():
-                knots, high = fit(top_scores(a.bin, work, framework, rows))
+            points = {framework: [] for framework in texts}
+            for inner in range(folds):
+                if inner == fold:
+                    continue
+                directory = inner_engine(shared, work, fold, folds, inner, margin)
+                for framework, rows in texts.items():
+                    points[framework] += top_scores(a.bin, directory, framework,
+                                                    [r for r in rows if r[2] == inner])
+            for framework, found in points.items():
+                knots, high = fit(found)
                 catalog = CATALOG[framework]
                 if catalog not in best or high > best[catalog][2]:
-                    best[catalog] = (margin, knots, high)
+                    best[catalog] = (margin, knots, high, bucket_counts(found, knots[1], knots[2]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    for catalog, (margin, _, _, (hn, hr, mn, mr)) in best.items():
+        print('%s: margin %g, out of fold High %d texts (%d right), Medium %d (%d right)'
+              % (catalog, margin, hn, hr, mn, mr), file=sys.stderr)
     rendered = {c: ','.join('%g' % k for k in v[1]) for c, v in best.items()}
     margins = {c: '%g' % v[0] for c, v in best.items()}
     with open(priors_path, 'w', encoding='utf-8') as f:

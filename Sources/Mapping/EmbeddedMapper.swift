@@ -358,8 +358,9 @@ public final class EmbeddedMapper: ComplianceMapper {
         return out
     }
 
-    /// The matches of a framework in the re-ranker's order: the top answer with the re-ranker's similarity, the
-    /// others with their calibrated engine similarity, at most that of the answer before.
+    /// The matches of a framework in the re-ranker's order: the top answer with the re-ranker's similarity (with the
+    /// thresholds of a moved answer when it is not the engine's top, and at most Medium when the engine rates it Very
+    /// Low), the others with their calibrated engine similarity, at most that of the answer before.
     private func reranked(
         _ hits: [(index: Int, score: Float, lexical: Float)],
         by reranker: SemanticReranker,
@@ -377,7 +378,11 @@ public final class EmbeddedMapper: ComplianceMapper {
         for (rank, position) in order.prefix(options.topK).enumerated() {
             let hit = hits[position]
             let similarity = rank == 0
-                ? reranker.similarity(probability: probability)
+                ? reranker.similarity(
+                    probability: probability,
+                    moved: position != 0,
+                    engineSimilarity: SimilarityCalibration.calibrated(hit.score, knots: index.calibration)
+                )
                 : min(SimilarityCalibration.calibrated(hit.score, knots: index.calibration), ceiling)
             ceiling = similarity
             let match = ControlMatch(

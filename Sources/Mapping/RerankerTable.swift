@@ -3,7 +3,9 @@
 /// Header lines: `#lakemark-reranker<TAB>1`, `#dimension<TAB>d`, `#top_n<TAB>n`, `#lexical_depth<TAB>n`,
 /// `#raw_scale<TAB>x`,
 /// `#features<TAB>name…` (must be ``SemanticReranker/featureNames``), `#mean`, `#std` and `#weight` with one
-/// number per feature, `#bias<TAB>b`, `#confidence<TAB>medium<TAB>high` (top-1 probabilities, `-` for none).
+/// number per feature, `#bias<TAB>b`, `#confidence<TAB>medium<TAB>high` (top-1 probabilities, `-` for none) and
+/// optionally `#confidence_moved<TAB>medium<TAB>high` (the same for a top answer the scorer moved above the engine's
+/// top answer; without it, `#confidence` applies to those too).
 /// Records: `frequency<TAB>family<TAB>share`, then `control<TAB>id` and `family<TAB>id` naming the prototype
 /// vectors of the `.f32` file in order (controls first). Other `#` lines are comments.
 struct RerankerTable {
@@ -27,6 +29,10 @@ struct RerankerTable {
     let medium: Double?
     /// High threshold on the top-1 probability.
     let high: Double?
+    /// Medium threshold on the top-1 probability of a moved top answer.
+    let movedMedium: Double?
+    /// High threshold on the top-1 probability of a moved top answer.
+    let movedHigh: Double?
     /// Share of training texts per family.
     let frequencies: [String: Double]
     /// Control ids of the control prototypes, in vector order.
@@ -80,11 +86,16 @@ struct RerankerTable {
             throw MappingError(.catalogInvalid, "\(path): #raw_scale and #std must be positive")
         }
         let confidence = headers["#confidence"] ?? []
-        guard confidence.count == 2, confidence.allSatisfy({ $0 == "-" || Double($0) != nil }) else {
-            throw MappingError(.catalogInvalid, "\(path): #confidence needs two probabilities or -")
+        let moved = headers["#confidence_moved"] ?? confidence
+        for (name, pair) in [("#confidence", confidence), ("#confidence_moved", moved)] {
+            guard pair.count == 2, pair.allSatisfy({ $0 == "-" || Double($0) != nil }) else {
+                throw MappingError(.catalogInvalid, "\(path): \(name) needs two probabilities or -")
+            }
         }
         medium = Double(confidence[0])
         high = Double(confidence[1])
+        movedMedium = Double(moved[0])
+        movedHigh = Double(moved[1])
         var frequencies: [String: Double] = [:]
         var controls: [String] = []
         var families: [String] = []

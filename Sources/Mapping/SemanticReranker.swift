@@ -12,7 +12,9 @@ import Foundation
 /// with the control's family, and the cosine of the text's embedding to the control's and to the family's
 /// prototype (the normalised mean embedding of the training texts labelled with it; 0 without one). The
 /// scorer's value orders the candidates; the softmax over them gives the top answer's probability, which
-/// ``similarity(probability:)`` turns into a similarity whose buckets were fitted out of fold.
+/// ``similarity(probability:moved:engineSimilarity:)`` turns into a similarity whose buckets were fitted out of
+/// fold, separately for a top answer the scorer kept at the engine's top and one it moved there (moved ones are
+/// right less often at the same probability).
 struct SemanticReranker: Sendable {
     /// One of the engine's candidates.
     struct Candidate {
@@ -25,6 +27,8 @@ struct SemanticReranker: Sendable {
         let lexical: Float
     }
 
+    /// Engine similarity below which a top answer cannot be High (the Low cut of ``Confidence``).
+    static let engineFloor = 0.30
     /// Directory of the artifacts inside the catalog directory.
     static let directoryName = "reranker"
     /// The features the artifacts must list, in this order.
@@ -43,6 +47,10 @@ struct SemanticReranker: Sendable {
     let mediumProbability: Double?
     /// Top-1 probability from which the top answer is High, if any probability is.
     let highProbability: Double?
+    /// Top-1 probability from which a moved top answer is Medium, if any probability is.
+    let movedMediumProbability: Double?
+    /// Top-1 probability from which a moved top answer is High, if any probability is.
+    let movedHighProbability: Double?
     private let rawScale: Double
     private let alpha: Double
     private let mean: [Double]
@@ -93,6 +101,8 @@ struct SemanticReranker: Sendable {
         dimension = table.dimension
         mediumProbability = table.medium
         highProbability = table.high
+        movedMediumProbability = table.movedMedium
+        movedHighProbability = table.movedHigh
         rawScale = table.rawScale
         alpha = Double(priors.alpha)
         mean = table.mean
@@ -161,20 +171,28 @@ struct SemanticReranker: Sendable {
 
     /// The similarity of a top answer with this softmax probability: 0.70...1.0 from the High threshold up,
     /// 0.50...0.69 from the Medium threshold, below 0.50 proportionally to the probability (so the buckets
-    /// of ``Confidence`` fall on the fitted thresholds; a missing threshold leaves its bucket empty).
-    /// - Parameter probability: The top answer's softmax probability over the candidates.
+    /// of ``Confidence`` fall on the fitted thresholds; a missing threshold leaves its bucket empty). High also
+    /// needs the engine's own evidence: an answer the engine rates Very Low (calibrated similarity below 0.30,
+    /// the text's words barely support it) is at most Medium, whatever its probability.
+    /// - Parameters:
+    ///   - probability: The top answer's softmax probability over the candidates.
+    ///   - moved: Whether the scorer moved this answer above the engine's top answer (its own thresholds apply).
+    ///   - engineSimilarity: The engine's calibrated similarity of the answer.
     /// - Returns: A similarity in 0.01...1.0 (not yet rounded).
-    func similarity(probability: Double) -> Double {
+    func similarity(probability: Double, moved: Bool, engineSimilarity: Double) -> Double {
+        let medium = moved ? movedMediumProbability : mediumProbability
+        let high = moved ? movedHighProbability : highProbability
         let value: Double
-        if let high = highProbability, probability >= high {
+        if let high, probability >= high {
             value = 0.70 + 0.30 * (probability - high) / max(1 - high, 1e-9)
-        } else if let medium = mediumProbability, probability >= medium {
-            let upper = highProbability ?? 1
+        } else if let medium, probability >= medium {
+            let upper = high ?? 1
             value = min(0.50 + 0.20 * (probability - medium) / max(upper - medium, 1e-9), 0.69)
         } else {
-            value = min(0.50 * probability / (mediumProbability ?? 1), 0.49)
+            value = min(0.50 * probability / (medium ?? 1), 0.49)
         }
-        return min(max(value, 0.01), 1.0)
+        let ceiling = engineSimilarity < SemanticReranker.engineFloor ? 0.69 : 1.0
+        return min(max(value, 0.01), ceiling)
     }
 
     /// A fused score as the fit saw it: reported (fused / raw scale, clamped, rounded) and scaled back.

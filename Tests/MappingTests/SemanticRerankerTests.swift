@@ -78,17 +78,23 @@ import Testing
     @Test func theTopProbabilityMapsOntoTheConfidenceBuckets() throws {
         let mapper = try EmbeddedMapper(catalogDirectory: Self.catalogs, embedder: ConstantEmbedder())
         for (name, reranker) in mapper.rerankers {
-            let probabilities = stride(from: 0.0, through: 1.0, by: 0.01)
-            let similarities = probabilities.map { reranker.similarity(probability: $0) }
-            #expect(zip(similarities, similarities.dropFirst()).allSatisfy { $0 <= $1 }, "\(name) is monotone")
-            if let high = reranker.highProbability {
-                #expect(reranker.similarity(probability: high) >= 0.70 - 1e-9)
-                #expect(reranker.similarity(probability: max(high - 1e-6, 0)) < 0.70)
-            } else {
-                #expect(similarities.allSatisfy { $0 < 0.70 }, "\(name) has no High bucket")
-            }
-            if let medium = reranker.mediumProbability {
-                #expect(reranker.similarity(probability: medium) >= 0.50 - 1e-9)
+            for moved in [false, true] {
+                func similarity(_ probability: Double) -> Double {
+                    reranker.similarity(probability: probability, moved: moved, engineSimilarity: 1)
+                }
+                let similarities = stride(from: 0.0, through: 1.0, by: 0.01).map(similarity)
+                #expect(zip(similarities, similarities.dropFirst()).allSatisfy { $0 <= $1 }, "\(name) is monotone")
+                if let high = moved ? reranker.movedHighProbability : reranker.highProbability {
+                    #expect(similarity(high) >= 0.70 - 1e-9)
+                    #expect(similarity(max(high - 1e-6, 0)) < 0.70)
+                } else {
+                    #expect(similarities.allSatisfy { $0 < 0.70 }, "\(name) has no High bucket")
+                }
+                if let medium = moved ? reranker.movedMediumProbability : reranker.mediumProbability {
+                    #expect(similarity(medium) >= 0.50 - 1e-9)
+                }
+                // An answer the engine rates Very Low is never High.
+                #expect(reranker.similarity(probability: 1, moved: moved, engineSimilarity: 0.29) < 0.70)
             }
         }
     }
