@@ -14,7 +14,8 @@ those knots from labelled texts, per catalogue, so that each bucket means someth
    until the lower end of a two-sided 90 % Wilson interval of the precision of the points from there up reaches
    0.70), Medium where it reaches 0.50
    (scripts/confidence_bounds.py); Low where the texts below Medium are right in at least
-   LOW_TARGET (Laplace-smoothed, at least MIN_TEXTS texts). A bucket no score range reaches is left (nearly) empty;
+   LOW_TARGET (Laplace-smoothed, at least MIN_TEXTS texts). Without a High range the High knot is UNREACHABLE;
+   another bucket no score range reaches is left (nearly) empty;
 3. steps 1-2 run for each margin weight of MARGINS, and the one whose High bucket holds the most training texts
    is kept (`#margin` line; ties go to the smaller weight).
 
@@ -51,6 +52,9 @@ RAW_KNOTS = ','.join('%g' % (RAW_SCALE * s) for s in (0.3, 0.5, 0.7, 1.0))
 
 
 DEFAULT_FOLDS = 5
+# The High knot of a catalogue without a High range: a score no text reaches (fused scores, lead included, stay
+# below about 20), so that texts scored above every training text (event-type boosts) are not High either.
+UNREACHABLE = 1000.0
 
 
 def training_texts(shared, fold, folds):
@@ -119,10 +123,10 @@ def fit(points):
     top = max((p[0] for p in points), default=1.0)
     high = bucket_start(points, HIGH_TARGET, Z90)
     if high is None:
-        high = top + 0.05
+        high = UNREACHABLE
     medium = marginal_start(points, MEDIUM_TARGET)
     if medium is None or medium >= high:
-        medium = high - 0.02
+        medium = min(high, top + 0.05) - 0.02
     low = lowest_smoothed_start(points, medium, LOW_TARGET)
     if low is None:
         low = medium - 0.02
