@@ -175,9 +175,9 @@ PROVENANCE = """# Semantic re-ranker of the embedded engine
 Built by `scripts/build_reranker.py`, %s.
 
 Per catalogue, `<catalog>.tsv` holds a linear scorer (feature names, standardisation, weights, bias), the top-1
-probability thresholds of the Medium and High confidence buckets, the share of training texts labelled with each
-control family, and the ids of the prototypes whose vectors are in `<catalog>.f32` (little-endian float32, %d
-values each, controls then families).
+probability thresholds of the Medium and High confidence buckets (for top answers the scorer kept at the engine's
+top, and for those it moved there), the share of training texts labelled with each control family, and the ids of
+the prototypes whose vectors are in `<catalog>.f32` (little-endian float32, %d values each, controls then families).
 
 - Labels: the Prowler check-to-control mappings (Prowler, Apache License 2.0) of the mapping development sets.
   The AWS Security Hub labels (CC BY-SA) and the MITRE CTID texts are not used.
