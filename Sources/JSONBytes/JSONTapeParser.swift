@@ -229,17 +229,42 @@ struct JSONTapeParser: ~Copyable {
         var index = start + 1
         var hasEscapes = false
         let raw = UnsafeRawPointer(bytes)
+        let quotes = SIMD16<Int8>(repeating: 0x22)
+        let backslashes = SIMD16<Int8>(repeating: 0x5C)
+        // A byte is below 0x20 as a signed number when it is a control (0x00-0x1F) or not ASCII (0x80-0xFF).
+        let spaces = SIMD16<Int8>(repeating: 0x20)
         while true {
-            // Fast path: skip eight bytes at a time while none is a quote, backslash, control or non-ASCII, then
-            // jump straight to the first byte that is (most strings end within their first or second word).
-            while index + 8 <= count {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let attention = Self.attentionBits(word)
-                if attention != 0 {
-                    index += attention.trailingZeroBitCount >> 3
-                    break
+            // Fast path: skip sixteen bytes at a time (one SSE2 compare each for the quote and the backslash, and a
+            // signed compare with 0x20 that flags controls and non-ASCII at once) while none is a quote, backslash,
+            // control or non-ASCII, then jump straight to the first byte that is; eight bytes at a time near the end.
+            scan: do {
+                while index + 16 <= count {
+                    let vector = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self)
+                    // Vector operands, not scalars: scalar-broadcast comparisons compile to a loop over the lanes.
+                    let attention = (vector .== quotes) .| (vector .== backslashes) .| (vector .< spaces)
+                    // Each flagged byte is 0xFF; as little-endian words, the first byte is the lowest.
+                    let lanes = unsafeBitCast(attention, to: SIMD2<UInt64>.self)
+                    let low = UInt64(littleEndian: lanes[0])
+                    if low != 0 {
+                        index += low.trailingZeroBitCount >> 3
+                        break scan
+                    }
+                    let high = UInt64(littleEndian: lanes[1])
+                    if high != 0 {
+                        index += 8 + high.trailingZeroBitCount >> 3
+                        break scan
+                    }
+                    index += 16
                 }
-                index += 8
+                while index + 8 <= count {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    let attention = Self.attentionBits(word)
+                    if attention != 0 {
+                        index += attention.trailingZeroBitCount >> 3
+                        break scan
+                    }
+                    index += 8
+                }
             }
             guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
             let byte = bytes[index]
