@@ -17,6 +17,9 @@ public enum Gzip {
     static let maximumChunk = 1 << 30
     /// The highest expansion ratio deflate can reach (about 1032:1), used to bound the size hint.
     static let maximumRatio = 1032
+    /// Deflate streams reused by ``deflate(_:level:)`` (``GzipWriter/finish()`` resets them): as many as compress at
+    /// once, at most eight idle.
+    static let writers = WriterPool<GzipWriter>(maxIdle: 8) { GzipWriter(level: $0) }
 
     /// Whether the bytes start with the gzip magic `1f 8b`.
     /// - Parameter bytes: The bytes to test.
@@ -114,10 +117,11 @@ public enum Gzip {
     ///   - level: The zlib level, 0 (store) to 9 (smallest). Default: 1, the fastest that compresses.
     /// - Returns: One complete gzip member.
     public static func deflate(_ bytes: UnsafeRawBufferPointer, level: Int = 1) -> [UInt8] {
-        let writer = GzipWriter(level: level)
-        writer.reserveOutput(forInputCount: bytes.count)
-        writer.append(bytes)
-        return writer.finish()
+        writers.withWriter(level: level) { writer in
+            writer.reserveOutput(forInputCount: bytes.count)
+            writer.append(bytes)
+            return writer.finish()
+        }
     }
 
     /// Compresses bytes into a single gzip member.

@@ -11,6 +11,10 @@ import CZstd
 ///   ``ZstdError/Code/checksumMismatch``; bytes after a frame that do not start a new one are
 ///   ``ZstdError/Code/corrupt``.
 public enum Zstd {
+    /// Compression contexts reused by ``compress(_:level:)`` (each call starts a new frame with the context's
+    /// parameters): as many as compress at once, at most eight idle.
+    static let writers = WriterPool<ZstdWriter>(maxIdle: 8) { ZstdWriter(level: $0) }
+
     /// Whether the bytes start with a zstd frame (`28 b5 2f fd`) or a skippable frame (`5?  2a 4d 18`).
     /// - Parameter bytes: The bytes to test.
     /// - Returns: `true` when the first four bytes are a zstd or skippable-frame magic number.
@@ -33,7 +37,7 @@ public enum Zstd {
     ///   - level: The zstd level (see ``ZstdWriter/init(level:)``). Default: 3.
     /// - Returns: One complete zstd frame with the content size and a checksum.
     public static func compress(_ bytes: UnsafeRawBufferPointer, level: Int = 3) -> [UInt8] {
-        ZstdWriter(level: level).compress(bytes)
+        writers.withWriter(level: level) { $0.compress(bytes) }
     }
 
     /// Compresses bytes into a single frame.

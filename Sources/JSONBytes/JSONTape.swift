@@ -35,7 +35,7 @@ public struct JSONTape: Sendable {
     /// - Throws: ``JSONError`` when the text is not valid JSON or exceeds the limits.
     public init(parsing bytes: [UInt8], limits: JSONLimits = JSONLimits()) throws(JSONError) {
         self.source = bytes
-        var parser = JSONTapeParser(limits: limits)
+        var parser = JSONTapeParser(limits: limits, textSize: bytes.count)
         let result: Result<[Node], JSONError> = bytes.withUnsafeBytes { buffer in
             do throws(JSONError) {
                 return .success(try parser.parse(buffer))

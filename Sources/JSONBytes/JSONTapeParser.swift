@@ -1,20 +1,35 @@
 /// The one-pass validating parser behind ``JSONTape``.
 ///
 /// Iterative (an explicit container stack), so deep input cannot overflow the thread stack. Strings are
-/// scanned eight bytes at a time while they hold nothing but printable ASCII.
-struct JSONTapeParser {
+/// scanned eight bytes at a time while they hold nothing but printable ASCII. Nodes are written to a buffer the
+/// parser owns (no uniqueness or capacity check of an array per value) and copied into the tape's array once at
+/// the end; the stack of open containers is threaded through their nodes' `next` fields, unused until they close.
+struct JSONTapeParser: ~Copyable {
     /// Depth and size bounds.
     let limits: JSONLimits
-    /// The tape being built.
-    var nodes: [JSONTape.Node] = []
-    /// Node indexes of the open containers.
-    var stack: [Int] = []
+    /// The tape being built: `nodeCount` initialised nodes out of `nodeCapacity`.
+    private var nodes: UnsafeMutablePointer<JSONTape.Node>
+    private var nodeCount = 0
+    private var nodeCapacity: Int
+    /// The innermost open container's node (-1 when none is open); while open, a container's `next` field holds
+    /// the node of the container around it.
+    private var top: Int32 = -1
+    /// The number of open containers.
+    private var depth = 0
     /// Whether a CR or LF byte was skipped as whitespace (the only place JSON allows them unescaped).
     private(set) var sawLineBreak = false
 
-    /// Creates a parser.
-    init(limits: JSONLimits) {
+    /// Creates a parser for a text of `textSize` bytes.
+    init(limits: JSONLimits, textSize: Int) {
         self.limits = limits
+        // Security events hold about one value per 18 bytes; a sixteenth of the size leaves room for most without
+        // regrowth, and a denser text grows the tape geometrically.
+        nodeCapacity = min(max(textSize, 0) / 16 + 16, 1 << 20)
+        nodes = UnsafeMutablePointer.allocate(capacity: nodeCapacity)
+    }
+
+    deinit {
+        nodes.deallocate()
     }
 
     /// Parses a whole text; returns the tape's nodes.
@@ -23,15 +38,28 @@ struct JSONTapeParser {
         guard count > 0, let base = buffer.baseAddress else { throw JSONError(.empty, at: 0) }
         guard count < Int(Int32.max) else { throw JSONError(.tooLarge, at: 0) }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
-        // Security events hold about one value per 18 bytes; a sixteenth of the size leaves room for most without
-        // regrowth, and a denser text grows the tape geometrically.
-        nodes.reserveCapacity(min(count / 16 + 16, 1 << 20))
         var index = skipWhitespace(bytes, 0, count)
         guard index < count else { throw JSONError(.empty, at: index) }
         index = try parseValues(bytes, index, count)
         index = skipWhitespace(bytes, index, count)
         guard index == count else { throw JSONError(.trailingBytes, at: index) }
-        return nodes
+        return Array(UnsafeBufferPointer(start: nodes, count: nodeCount))
+    }
+
+    /// Doubles the node buffer, keeping the nodes already written.
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<JSONTape.Node>.allocate(capacity: nodeCapacity * 2)
+        larger.moveInitialize(from: nodes, count: nodeCount)
+        nodes.deallocate()
+        nodes = larger
+        nodeCapacity *= 2
+    }
+
+    /// Opens a container whose node was just appended (the depth limit is checked first).
+    private mutating func push(_ node: Int) {
+        nodes[node].next = top
+        top = Int32(truncatingIfNeeded: node)
+        depth += 1
     }
 
     // MARK: - Values and containers
@@ -50,8 +78,8 @@ struct JSONTapeParser {
             switch bytes[index] {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 let isObject = bytes[index] == UInt8(ascii: "{")
-                guard stack.count < limits.maxDepth else { throw JSONError(.tooDeep, at: index) }
-                stack.append(try appendNode(isObject ? .object : .array, start: index, end: index, at: index))
+                guard depth < limits.maxDepth else { throw JSONError(.tooDeep, at: index) }
+                push(try appendNode(isObject ? .object : .array, start: index, end: index, at: index))
                 index = skipWhitespace(bytes, index + 1, count)
                 guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
                 let closer = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
@@ -79,11 +107,11 @@ struct JSONTapeParser {
             }
             if !closedScalar { continue }
             // After a complete value: close containers or move to the next element/member.
-            while let top = stack.last {
+            while depth > 0 {
                 index = skipWhitespace(bytes, index, count)
                 guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
                 let byte = bytes[index]
-                let isObject = nodes[top].kind == .object
+                let isObject = nodes[Int(top)].kind == .object
                 if byte == UInt8(ascii: ",") {
                     index = skipWhitespace(bytes, index + 1, count)
                     if isObject { index = try parseKeyAndColon(bytes, index, count) }
@@ -95,7 +123,7 @@ struct JSONTapeParser {
                 closeContainer(at: index)
                 index += 1
             }
-            if stack.isEmpty { return index }
+            if depth == 0 { return index }
             index = skipWhitespace(bytes, index, count)
         }
     }
@@ -121,10 +149,11 @@ struct JSONTapeParser {
         hasEscapes: Bool = false,
         at offset: Int
     ) throws(JSONError) -> Int {
-        guard nodes.count < limits.maxNodes else { throw JSONError(.tooLarge, at: offset) }
-        let index = nodes.count
-        nodes.append(
-            JSONTape.Node(
+        guard nodeCount < limits.maxNodes else { throw JSONError(.tooLarge, at: offset) }
+        let index = nodeCount
+        if index == nodeCapacity { grow() }
+        (nodes + index).initialize(
+            to: JSONTape.Node(
                 kind: kind,
                 hasEscapes: hasEscapes,
                 start: Int32(truncatingIfNeeded: start),
@@ -132,13 +161,16 @@ struct JSONTapeParser {
                 next: Int32(truncatingIfNeeded: index + 1)
             )
         )
+        nodeCount = index + 1
         return index
     }
 
     private mutating func closeContainer(at closerIndex: Int) {
-        let top = stack.removeLast()
-        nodes[top].end = Int32(truncatingIfNeeded: closerIndex + 1)
-        nodes[top].next = Int32(truncatingIfNeeded: nodes.count)
+        let closing = Int(top)
+        top = nodes[closing].next
+        depth -= 1
+        nodes[closing].end = Int32(truncatingIfNeeded: closerIndex + 1)
+        nodes[closing].next = Int32(truncatingIfNeeded: nodeCount)
     }
 
     // MARK: - Scalars
@@ -197,17 +229,42 @@ struct JSONTapeParser {
         var index = start + 1
         var hasEscapes = false
         let raw = UnsafeRawPointer(bytes)
+        let quotes = SIMD16<Int8>(repeating: 0x22)
+        let backslashes = SIMD16<Int8>(repeating: 0x5C)
+        // A byte is below 0x20 as a signed number when it is a control (0x00-0x1F) or not ASCII (0x80-0xFF).
+        let spaces = SIMD16<Int8>(repeating: 0x20)
         while true {
-            // Fast path: skip eight bytes at a time while none is a quote, backslash, control or non-ASCII, then
-            // jump straight to the first byte that is (most strings end within their first or second word).
-            while index + 8 <= count {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let attention = Self.attentionBits(word)
-                if attention != 0 {
-                    index += attention.trailingZeroBitCount >> 3
-                    break
+            // Fast path: skip sixteen bytes at a time (one SSE2 compare each for the quote and the backslash, and a
+            // signed compare with 0x20 that flags controls and non-ASCII at once) while none is a quote, backslash,
+            // control or non-ASCII, then jump straight to the first byte that is; eight bytes at a time near the end.
+            scan: do {
+                while index + 16 <= count {
+                    let vector = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self)
+                    // Vector operands, not scalars: scalar-broadcast comparisons compile to a loop over the lanes.
+                    let attention = (vector .== quotes) .| (vector .== backslashes) .| (vector .< spaces)
+                    // Each flagged byte is 0xFF; as little-endian words, the first byte is the lowest.
+                    let lanes = unsafeBitCast(attention, to: SIMD2<UInt64>.self)
+                    let low = UInt64(littleEndian: lanes[0])
+                    if low != 0 {
+                        index += low.trailingZeroBitCount >> 3
+                        break scan
+                    }
+                    let high = UInt64(littleEndian: lanes[1])
+                    if high != 0 {
+                        index += 8 + high.trailingZeroBitCount >> 3
+                        break scan
+                    }
+                    index += 16
                 }
-                index += 8
+                while index + 8 <= count {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    let attention = Self.attentionBits(word)
+                    if attention != 0 {
+                        index += attention.trailingZeroBitCount >> 3
+                        break scan
+                    }
+                    index += 8
+                }
             }
             guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
             let byte = bytes[index]

@@ -1,4 +1,6 @@
 import Codecs
+import Dispatch
+import Synchronization
 import Testing
 
 @Suite struct GzipTests {
@@ -155,5 +157,29 @@ import Testing
         #expect(try Gzip.inflate(first, limit: 100) == Self.hello)
         #expect(try Gzip.inflate(second, limit: large.count) == large)
         #expect(try Gzip.inflate(GzipWriter().finish(), limit: 0) == [])
+    }
+
+    @Test func reusedStreamsWriteTheSameBytesAsNewOnes() throws {
+        let inputs = [sample(200_000), Self.hello, [], sample(70_000)]
+        let fresh = inputs.map { input in
+            let writer = GzipWriter(level: 1)
+            writer.append(input)
+            return writer.finish()
+        }
+        for _ in 0..<2 {
+            #expect(inputs.map { Gzip.deflate($0, level: 1) } == fresh)
+        }
+        #expect(Gzip.deflate(inputs[0], level: 6) != fresh[0])
+        #expect(try Gzip.inflate(Gzip.deflate(inputs[0], level: 6), limit: inputs[0].count) == inputs[0])
+    }
+
+    @Test func pooledStreamsServeConcurrentCallers() {
+        let input = sample(100_000)
+        let expected = Gzip.deflate(input, level: 1)
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            if Gzip.deflate(input, level: 1) != expected { mismatches.withLock { $0 += 1 } }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
     }
 }

@@ -1,5 +1,6 @@
 import Codecs
 import Foundation
+import Synchronization
 import Testing
 
 @Suite struct ZstdTests {
@@ -131,5 +132,26 @@ import Testing
         #expect(try zstdCLI(["-d", "-c", "-q"], input: streamed.finish()) == input)
         let theirs = try zstdCLI(["-c", "-q", "-9"], input: input) ?? []
         #expect(try Zstd.decompress(theirs, limit: input.count) == input)
+    }
+
+    @Test func reusedContextsWriteTheSameBytesAsNewOnes() throws {
+        let inputs = [sample(300_000), Self.hello, [], sample(50_000)]
+        let fresh = inputs.map { ZstdWriter(level: 1).compress($0) }
+        for _ in 0..<2 {
+            #expect(inputs.map { Zstd.compress($0, level: 1) } == fresh)
+        }
+        let smallest = Zstd.compress(inputs[0], level: 19)
+        #expect(try Zstd.decompress(smallest, limit: inputs[0].count) == inputs[0])
+        #expect(inputs.map { Zstd.compress($0, level: 1) } == fresh)
+    }
+
+    @Test func pooledContextsServeConcurrentCallers() {
+        let input = sample(100_000)
+        let expected = Zstd.compress(input, level: 1)
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            if Zstd.compress(input, level: 1) != expected { mismatches.withLock { $0 += 1 } }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
     }
 }

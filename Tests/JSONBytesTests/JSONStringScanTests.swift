@@ -1,8 +1,8 @@
 import JSONBytes
 import Testing
 
-/// The string scanner reads eight bytes at a time and jumps to the first byte that needs a look: every special
-/// byte at every position of strings of every length around the word size is found.
+/// The string scanner reads sixteen bytes at a time (eight near the end of the text) and jumps to the first byte that
+/// needs a look: every special byte at every position of strings of every length around those sizes is found.
 @Suite struct JSONStringScanTests {
     /// `{"k":"<prefix><special><suffix>","n":1}` for every split of a 0...40-byte ASCII run.
     private func documents(special: String) -> [(text: String, value: String)] {
@@ -18,7 +18,9 @@ import Testing
         return documents
     }
 
-    @Test(arguments: [("\\\"", "\""), ("\\\\", "\\"), ("\\u00e9", "é"), ("é", "é"), ("😀", "😀"), ("", "")])
+    @Test(arguments: [
+        ("\\\"", "\""), ("\\\\", "\\"), ("\\u00e9", "é"), ("é", "é"), ("😀", "😀"), ("\u{7F}", "\u{7F}"), ("", ""),
+    ])
     func specialBytesAreFoundAtEveryPosition(special: String, decoded: String) throws {
         for (text, value) in documents(special: special) {
             let tape = try JSONTape(parsing: Array(text.utf8))
@@ -28,9 +30,10 @@ import Testing
         }
     }
 
-    @Test func aControlByteIsRefusedWhereItIs() {
-        for (text, _) in documents(special: "\u{01}") {
-            let offset = Array(text.utf8).firstIndex(of: 0x01) ?? -1
+    @Test(arguments: [UInt8(0x01), 0x1F])
+    func aControlByteIsRefusedWhereItIs(control: UInt8) {
+        for (text, _) in documents(special: String(UnicodeScalar(control))) {
+            let offset = Array(text.utf8).firstIndex(of: control) ?? -1
             do {
                 _ = try JSONTape(parsing: Array(text.utf8))
                 Issue.record("accepted \(text.debugDescription)")
