@@ -5,10 +5,12 @@ import TLS
 
 /// `lakemark serve [--config FILE]`.
 public enum ServeCommand {
-    /// Runs the service until SIGTERM/SIGINT.
+    /// Runs the service until SIGTERM/SIGINT (blocked from the start and taken by ``Service/runUntilSignalled()``).
     /// - Parameter arguments: the arguments after `serve`.
     /// - Returns: the process exit code (0 after a clean shutdown, 2 for bad configuration, 1 otherwise).
     public static func run(arguments: [String]) -> Int32 {
+        // Before any thread starts: a SIGTERM during start-up then waits for the service instead of being lost.
+        ProcessSignals.block()
         var configPath: String?
         var index = 0
         while index < arguments.count {

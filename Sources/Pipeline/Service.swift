@@ -23,7 +23,6 @@ public final class Service: Sendable {
     let tls: HTTPServerTLS?
     /// The SIGHUP source that reloads ``tls``; active from `init` until ``shutdown()``. Dispatch
     /// sources are thread-safe, and the reference itself never changes.
-    nonisolated(unsafe) private let reloadSource: (any DispatchSourceSignal)?
 
     /// The Parquet output, with `format` = `parquet`.
     let securityLake: SecurityLakeOutput?
@@ -111,25 +110,14 @@ public final class Service: Sendable {
         server.keepAliveIdleTimeout = .milliseconds(Int(configuration.idleTimeoutSeconds * 1_000))
         if let certificate = configuration.tlsCertFile, let key = configuration.tlsKeyFile {
             self.tls = try HTTPServerTLS(certificateChainFile: certificate, privateKeyFile: key)
-            self.reloadSource = DispatchSource.makeSignalSource(
-                signal: SIGHUP,
-                queue: DispatchQueue(label: "lakemark.sighup")
-            )
         } else {
             self.tls = nil
-            self.reloadSource = nil
         }
         self.server = HTTPServer(
             configuration: server, handler: MetricsHandler(router: router, metrics: metrics), tls: self.tls)
-        if let reloadSource {
-            signal(SIGHUP, SIG_IGN)
-            reloadSource.setEventHandler { [weak self] in self?.reloadTLS() }
-            reloadSource.resume()
-        }
     }
 
     deinit {
-        reloadSource?.cancel()
         if let spoolTimer {
             spoolTimer.cancel()
             // libdispatch traps when a source that was never resumed is released (a failed start()).
@@ -144,7 +132,7 @@ public final class Service: Sendable {
     /// The port actually bound (useful with port 0).
     public var boundPort: Int { server.boundPort }
 
-    /// Binds and starts serving (with TLS, SIGHUP reloads the certificate and key; see ``reloadTLS()``).
+    /// Binds and starts serving (``runUntilSignalled()`` then takes SIGHUP to reload TLS; see ``reloadTLS()``).
     /// - Throws: ``HTTPServerError`` when the address cannot be bound.
     public func start() throws {
         try server.start()
@@ -214,7 +202,6 @@ public final class Service: Sendable {
 
     /// Stops accepting, lets in-flight requests finish up to the grace period, then returns.
     public func shutdown() {
-        reloadSource?.cancel()
         logger.notice("shutting down", ["grace_seconds": .double(configuration.shutdownGraceSeconds)])
         let interrupted = server.shutdown(gracePeriod: .milliseconds(Int(configuration.shutdownGraceSeconds * 1_000)))
         if interrupted > 0 {
@@ -232,28 +219,19 @@ public final class Service: Sendable {
         logger.notice("stopped")
     }
 
-    /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully; SIGHUP reloads the TLS certificate and key
+    /// (``reloadTLS()``), or is logged and ignored without TLS. The signals are taken with
+    /// ``ProcessSignals/next()``: the caller blocks them (``ProcessSignals/block()``) before starting any thread, so
+    /// one sent during start-up is handled here, not lost.
     public func runUntilSignalled() {
-        let stop = DispatchSemaphore(value: 0)
-        let queue = DispatchQueue(label: "lakemark.signals")
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
+        ProcessSignals.block()
+        while ProcessSignals.next() == SIGHUP {
+            if tls != nil {
+                reloadTLS()
+            } else {
+                logger.notice("SIGHUP ignored: no TLS certificate to reload")
+            }
         }
-        if reloadSource == nil {
-            // Without TLS files there is nothing to reload; SIGHUP must not stop the service (its default action).
-            signal(SIGHUP, SIG_IGN)
-            let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
-            hangUp.setEventHandler { [logger] in logger.notice("SIGHUP ignored: no TLS certificate to reload") }
-            hangUp.resume()
-            sources.append(hangUp)
-        }
-        stop.wait()
         shutdown()
-        sources.forEach { $0.cancel() }
     }
 }

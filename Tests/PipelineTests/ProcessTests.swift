@@ -12,8 +12,12 @@ import Testing
 
     private func freePort() -> Int { SocketIO.servicePort() }
 
-    private func launch(_ arguments: [String], environment: [String: String]) throws -> Process {
-        guard let executable else { throw CancellationError() }
+    private func launch(
+        _ arguments: [String],
+        environment: [String: String],
+        program: URL? = nil
+    ) throws -> Process {
+        guard let executable = program ?? executable else { throw CancellationError() }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -92,6 +96,35 @@ import Testing
         second.terminate()  // SIGTERM
         second.waitUntilExit()
         #expect(second.terminationReason == .exit && second.terminationStatus == 0)
+    }
+
+    /// A SIGTERM that arrives while the service is still starting is handled once it is up, not lost. The child
+    /// starts with SIGTERM blocked (as a child of a thread that blocks it does), so the signal is pending from
+    /// the first instruction: the service must take it and exit 0, not hang until SIGKILL.
+    @Test func aSIGTERMSentDuringStartUpStopsTheService() throws {
+        guard let executable else {
+            print("SKIP: the lakemark executable is not next to the test bundle (run `swift build` first)")
+            return
+        }
+        let sink = try TestEnvironment.temporaryDirectory()
+        let port = freePort()
+        let wrapper =
+            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM]); "
+            + "os.kill(os.getpid(), signal.SIGTERM); os.execv(sys.argv[1], [sys.argv[1], 'serve'])"
+        let process = try launch(
+            ["python3", "-c", wrapper, executable.path],
+            environment: [
+                "LAKEMARK_LISTEN": "127.0.0.1:\(port)", "LAKEMARK_SINK": sink.path, "PATH": "/usr/bin:/bin",
+            ],
+            program: URL(fileURLWithPath: "/usr/bin/env")
+        )
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        let hung = process.isRunning
+        if hung { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        #expect(!hung, "the SIGTERM sent during start-up was lost")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
     @Test func sighupWithoutTLSIsIgnoredAndTheServiceKeepsServing() throws {
