@@ -361,7 +361,8 @@ public struct ConfigurationOption: Sendable {
                 ["LAKEMARK_BODY_TIMEOUT_SECONDS"],
                 "60",
                 "seconds (0.1-600)",
-                "Time a client has to send a request body."
+                "Time a client has to send a request body; after its first 5 s the body must also average at "
+                    + "least 1,024 bytes/s (slow senders get 408)."
             ) {
                 $0.bodyTimeoutSeconds = try double($1, key: "body_timeout_seconds", in: 0.1...600)
             },

@@ -105,7 +105,7 @@ final class Router: HTTPRequestHandler {
                 + "(\(configuration.headerTimeoutSeconds) s)"
         case .bodyTimeout:
             return "\(code): the request body did not arrive within body_timeout_seconds "
-                + "(\(configuration.bodyTimeoutSeconds) s)"
+                + "(\(configuration.bodyTimeoutSeconds) s), or after its first 5 s arrived slower than 1,024 bytes/s"
         case .queueFull, .tooManyConnections:
             return "\(code): the service is at capacity; retry later"
         case .queueTimeout:
