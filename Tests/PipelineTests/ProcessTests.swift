@@ -12,17 +12,21 @@ import Testing
 
     private func freePort() -> Int { SocketIO.servicePort() }
 
+    /// Starts `program` (default: the `lakemark` executable) with no standard input and its output discarded;
+    /// standard error goes to `errors` when given.
     private func launch(
         _ arguments: [String],
         environment: [String: String],
-        program: URL? = nil
+        program: URL? = nil,
+        errors: Pipe? = nil
     ) throws -> Process {
         guard let executable = program ?? executable else { throw CancellationError() }
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
-        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        process.standardError = errors ?? FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         return process
@@ -232,7 +236,7 @@ import Testing
     }
 
     @Test func anUnusableModelDirectoryStopsStartUpNamingTheOption() throws {
-        guard let executable else {
+        guard executable != nil else {
             print("SKIP: the lakemark executable is not next to the test bundle")
             return
         }
@@ -241,14 +245,7 @@ import Testing
             (["map"], ["LAKEMARK_MODEL_DIR": "/nonexistent/model"]),
         ] {
             let errors = Pipe()
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            process.environment = environment
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = errors
-            try process.run()
+            let process = try launch(arguments, environment: environment, errors: errors)
             process.waitUntilExit()
             let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(process.terminationStatus == 2)
