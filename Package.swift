@@ -209,7 +209,7 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Pipeline", "Sender", "HTTPClient", "HTTPCore", "Codecs", "JSONBytes", "Firehose", "Sink",
-                "ServiceSupport", "NetworkTestSupport",
+                "ServiceSupport", "NetworkTestSupport", "HTTPServer",
             ]
         ),
     ]

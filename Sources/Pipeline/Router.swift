@@ -76,20 +76,18 @@ final class Router: HTTPRequestHandler {
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
         let status = error.suggestedStatus.code == 413 ? 400 : error.suggestedStatus.code
         let requestID = head?.headers[FirehoseRequestHead.HeaderName.requestID] ?? ""
+        let message = serverErrorMessage(error)
         if let suppressed = serverErrorLog.admit(nowMillis: UTCTime.nowMillis()) {
             logger.warning(
                 "request rejected by the server",
                 [
-                    "error_code": .string("http.\(error.code)"), "status": .int(status),
+                    "error_code": .string("http.\(error.code)"), "status": .int(status), "reason": .string(message),
                     "request_id": .string(requestID), "similar_lines_suppressed": .int(suppressed),
                 ]
             )
         }
         let body = FirehoseResponse.body(
-            requestID: requestID,
-            timestampMillis: UTCTime.nowMillis(),
-            errorMessage: serverErrorMessage(error)
-        )
+            requestID: requestID, timestampMillis: UTCTime.nowMillis(), errorMessage: message)
         return HTTPResponse(status: status, json: body, closesConnection: true)
     }
 

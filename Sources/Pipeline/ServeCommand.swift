@@ -37,8 +37,8 @@ public enum ServeCommand {
                 environment: ProcessInfo.processInfo.environment
             )
         } catch {
-            StandardStream.error.write("lakemark serve: \(error)\n")
-            return 2
+            // No log level is known yet: the line goes out at the default one, in the same form as later failures.
+            return refuseToStart(Logger(label: "lakemark"), error, exitCode: 2)
         }
         AllocatorTuning.apply()
         let logger = Logger(
@@ -87,22 +87,31 @@ public enum ServeCommand {
             service.runUntilSignalled()
             return 0
         } catch let error as ConfigurationError {
-            StandardStream.error.write("lakemark serve: \(error)\n")
-            return 2
+            return refuseToStart(logger, error, exitCode: 2)
         } catch let error as HTTPServerError where error.code == .tlsConfigurationFailed {
-            logger.critical(
-                "cannot start",
-                ["error": .string("tls_cert_file and tls_key_file: \(error.detail ?? error.code.rawValue)")]
-            )
-            return 2
+            let reason = "tls_cert_file and tls_key_file: \(error.detail ?? error.code.rawValue)"
+            return refuseToStart(logger, reason, code: "config.invalid_value", exitCode: 2)
         } catch let error as HTTPServerError where error.code == .bindFailed {
             let reason = error.errnoCode.map { String(cString: strerror($0)) } ?? error.code.rawValue
             let address = "\(configuration.listenHost):\(configuration.listenPort)"
-            logger.critical("cannot start", ["error": .string("listen \(address): cannot bind: \(reason)")])
-            return 1
+            let message = "listen \(address): cannot bind: \(reason)"
+            return refuseToStart(logger, message, code: "http.bindFailed", exitCode: 1)
         } catch {
-            logger.critical("cannot start", ["error": .string("\(error)")])
-            return 1
+            return refuseToStart(logger, "\(error)", code: "start.failed", exitCode: 1)
         }
+    }
+
+    /// Logs why the service cannot start, as one critical JSON line like every other log line, and returns the exit
+    /// code: 2 for a configuration the operator must fix, 1 for anything else (an address in use, a failing peer).
+    private static func refuseToStart(_ logger: Logger, _ error: ConfigurationError, exitCode: Int32) -> Int32 {
+        refuseToStart(logger, error.description, code: error.code.name, exitCode: exitCode)
+    }
+
+    private static func refuseToStart(_ logger: Logger, _ reason: String, code: String, exitCode: Int32) -> Int32 {
+        logger.critical(
+            "cannot start",
+            ["error_code": .string(code), "error": .string(reason), "exit_code": .int(Int(exitCode))]
+        )
+        return exitCode
     }
 }

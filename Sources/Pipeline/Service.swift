@@ -114,7 +114,11 @@ public final class Service: Sendable {
             self.tls = nil
         }
         self.server = HTTPServer(
-            configuration: server, handler: MetricsHandler(router: router, metrics: metrics), tls: self.tls)
+            configuration: server,
+            handler: MetricsHandler(router: router, metrics: metrics),
+            observer: ServerEventLog(logger: logger).observer,
+            tls: self.tls
+        )
     }
 
     deinit {
