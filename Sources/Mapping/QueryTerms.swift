@@ -16,11 +16,17 @@ struct QueryTerms: Sendable {
     static let maxTokens = 512
 
     /// Analyses a text: tokens, normalisation, expansion, weights.
+    ///
+    /// A text without a single ASCII letter (only numbers, punctuation or symbols) names nothing a control covers:
+    /// its terms are empty, so it gets no answer from its words (an event-type prior may still answer).
     /// - Parameters:
     ///   - text: The text.
     ///   - lexicon: The engine's lexicon.
     ///   - vocabulary: The engine's vocabulary.
     init(_ text: String, lexicon: Lexicon, vocabulary: Vocabulary) {
+        guard text.utf8.contains(where: { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else {
+            return
+        }
         var copy = text
         let raw = copy.withUTF8 { lexicon.tokens($0, limit: QueryTerms.maxTokens) }
         let tokens = vocabulary.normalizations.rewrite(raw)

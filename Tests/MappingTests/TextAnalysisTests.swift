@@ -68,6 +68,13 @@ import Testing
         #expect(QueryTerms("the of zzz", lexicon: lexicon, vocabulary: vocabulary).isEmpty)
     }
 
+    @Test func aTextOfNumbersAloneHasNoTerms() throws {
+        for text in ["1 2 3", "2 3", "10.0.0.1 443", "!!! 42 ???"] {
+            #expect(try topControls(text, .pciDSSv4).isEmpty, "\(text)")
+        }
+        #expect(try !topControls("TLS 1 2 in transit", .pciDSSv4).isEmpty)
+    }
+
     @Test func repeatedWordsWeighMore() throws {
         var lexicon = Lexicon()
         let vocabulary = try Vocabulary.load(Array("norm\tkey\tkey\n".utf8), into: &lexicon)
