@@ -11,7 +11,10 @@ an engine whose priors were built without its fold (as in eval_reranker.py), so 
 unseen text. The top answer's softmax probability is turned into a confidence with two thresholds fitted out of
 fold on the training texts (scripts/confidence_bounds.py): High from where a logistic curve of P(right | log
 probability) fitted to those answers reaches 70 %, Medium from where it reaches 50 %; fitted separately for top
-answers the scorer kept at the engine's top (`#confidence`) and those it moved there (`#confidence_moved`).
+answers the scorer kept at the engine's top (`#confidence`) and those it moved there (`#confidence_moved`). A top
+answer is High only when the text's cosine to its prototype reaches `#familiarity`: the 5 % quantile of that cosine
+over the same out-of-fold answers (confidence_bounds.familiarity_floor; texts unlike every training text labelled
+with the answer are outside what the thresholds were fitted on).
 
 Output (DIR, default Sources/Mapping/Catalogs/reranker): per catalogue `<catalog>.tsv` (features, their
 standardisation, weights, thresholds, family frequencies and prototype ids) and `<catalog>.f32` (prototype vectors,
@@ -42,8 +45,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
 from build_priors import ALPHA, fold_of  # noqa: E402
+from confidence_bounds import familiarity_floor  # noqa: E402
 from eval_reranker import (FEATURES, Embeddings, candidate_rows, confidence_starts, fit_scorer,  # noqa: E402
-                           label_statistics, prepare_folds, prototype_features, read_priors, rerank, run_engine)
+                           label_statistics, prepare_folds, prototype_features, read_priors, rerank, run_engine,
+                           top_cosine)
 
 FEATURE_SET = 'proto'
 TOP_N = 30
@@ -126,8 +131,14 @@ class Fitted:
     def answer(self, i):
         return rerank(self.rows_of(i), self.full[i], self.names, self.scorer)
 
+    def answer_and_cosine(self, i):
+        """(re-ranked ids, top-1 probability) of text i and its cosine to the top answer's prototype."""
+        rows = self.rows_of(i)
+        answer = rerank(rows, self.full[i], self.names, self.scorer)
+        return answer, top_cosine(rows, answer[0])
 
-def write_artifacts(out, catalog, fitted, kept, shifted, note):
+
+def write_artifacts(out, catalog, fitted, kept, shifted, familiar, note):
     os.makedirs(out, exist_ok=True)
     mean, std, w = fitted.scorer
     (proto_ids, pc), (proto_fams, pf) = fitted.prototypes
@@ -140,7 +151,8 @@ def write_artifacts(out, catalog, fitted, kept, shifted, note):
              '#raw_scale\t%r' % RAW_SCALE, '#features\t' + '\t'.join(fitted.names), '#mean\t' + numbers(mean),
              '#std\t' + numbers(std), '#weight\t' + numbers(w[:-1]), '#bias\t%r' % float(w[-1]),
              '#confidence\t%s\t%s' % tuple('-' if t is None else repr(float(t)) for t in kept),
-             '#confidence_moved\t%s\t%s' % tuple('-' if t is None else repr(float(t)) for t in shifted)]
+             '#confidence_moved\t%s\t%s' % tuple('-' if t is None else repr(float(t)) for t in shifted),
+             '#familiarity\t%r' % float(familiar)]
     lines += ['frequency\t%s\t%r' % (g, fitted.family_freq[g]) for g in sorted(fitted.family_freq)]
     lines += ['control\t' + c for c in proto_ids]
     lines += ['family\t' + g for g in proto_fams]
@@ -176,8 +188,9 @@ Built by `scripts/build_reranker.py`, %s.
 
 Per catalogue, `<catalog>.tsv` holds a linear scorer (feature names, standardisation, weights, bias), the top-1
 probability thresholds of the Medium and High confidence buckets (for top answers the scorer kept at the engine's
-top, and for those it moved there), the share of training texts labelled with each control family, and the ids of
-the prototypes whose vectors are in `<catalog>.f32` (little-endian float32, %d values each, controls then families).
+top, and for those it moved there), the prototype cosine a High answer needs (`#familiarity`), the share of
+training texts labelled with each control family, and the ids of the prototypes whose vectors are in
+`<catalog>.f32` (little-endian float32, %d values each, controls then families).
 
 - Labels: the Prowler check-to-control mappings (Prowler, Apache License 2.0) of the mapping development sets.
   The AWS Security Hub labels (CC BY-SA) and the MITRE CTID texts are not used.
@@ -218,17 +231,22 @@ def main(argv=None):
         train = [i for i in range(len(items)) if fold[i] != a.fold]
         fitted = Fitted(framework, catalog, items, queries, train, full, lex, fold_priors, fold)
         # Confidence thresholds: the top-1 probabilities of out-of-fold answers on the training texts.
-        inner = {}
+        inner, cosines = {}, []
         for j in sorted({fold[i] for i in train}):
             part = Fitted(framework, catalog, items, queries, [i for i in train if fold[i] != j], full, lex,
                           fold_priors, fold)
-            inner.update({i: part.answer(i) for i in train if fold[i] == j})
+            for i in train:
+                if fold[i] == j:
+                    inner[i], cosine = part.answer_and_cosine(i)
+                    cosines.append(cosine)
         kept, shifted = confidence_starts(inner, {i: items[i]['gold'] for i in train}, full)
-        controls, families = write_artifacts(a.out, catalog, fitted, kept, shifted, note)
+        familiar = familiarity_floor(cosines)
+        controls, families = write_artifacts(a.out, catalog, fitted, kept, shifted, familiar, note)
         if a.parity:
             parity += parity_cases(a, key, catalog, np.stack(emb.get(PARITY_TEXTS)), fitted)
         print('%s: %d training texts, %d control and %d family prototypes, thresholds (medium, high) %s, of moved '
-              'top answers %s' % (catalog, len(train), controls, families, kept, shifted), file=sys.stderr)
+              'top answers %s, familiarity %.4f' % (catalog, len(train), controls, families, kept, shifted, familiar),
+              file=sys.stderr)
     if a.parity:
         with open(a.parity, 'w', encoding='utf-8') as f:
             f.writelines(json.dumps(case, sort_keys=True) + '\n' for case in parity)

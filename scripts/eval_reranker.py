@@ -43,7 +43,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
 from build_priors import ALPHA, fold_of  # noqa: E402
-from confidence_bounds import probability_starts  # noqa: E402
+from confidence_bounds import familiarity_floor, probability_starts  # noqa: E402
 
 RAW_SCALE = 4.0
 # Feature sets: without the model (lexical engine only), with the MiniLM cosine to the control's catalog text,
@@ -330,6 +330,12 @@ def rerank(rows, full, names, scorer):
     return (head + tail)[:10], float(p.max() / p.sum())
 
 
+def top_cosine(rows, ids):
+    """The cosine of the text to the prototype of its re-ranked top answer `ids[0]` (0 without one), from its
+    candidate rows."""
+    return next((f['proto'] for c, f in rows if ids and c == ids[0]), 0.0)
+
+
 def answer_points(answers, golds):
     """(top-1 probability, right) of out-of-fold answers. answers: {text: (ids, probability)}; golds: {text: ids}."""
     return [(p, bool(ids) and ids[0] in set(golds[i])) for i, (ids, p) in answers.items()]
@@ -424,7 +430,8 @@ def main(argv=None):
 
         def fit_and_score(train, test, seed, variants):
             """Fits each variant on `train` (prototypes and family frequencies from its labels only) and returns
-            {variant: {text: (re-ranked ids, softmax probability of the top candidate)}} for `test`."""
+            {variant: {text: (re-ranked ids, softmax probability of the top candidate)}} for `test`, and
+            {text: cosine to the prototype of the `proto` variant's top answer}."""
             label_of = {i: items[i]['gold'] for i in train}
             if a.shuffle_prototypes:
                 shuffled = list(train)
@@ -441,27 +448,33 @@ def main(argv=None):
 
             train_rows = [rows_of(i) for i in train]
             test_rows = {i: rows_of(i) for i in test}
-            out = {}
+            out, cosine = {}, {}
             for variant in variants:
                 names = FEATURES[variant]
                 scorer = fit_scorer(framework, train_rows, [items[i]['gold'] for i in train], names, a.label,
                                     a.fit, a.l2)
                 weights_seen[variant].append(dict(zip(names + ['bias'], np.round(scorer[2], 2).tolist())))
                 out[variant] = {i: rerank(test_rows[i], full[i], names, scorer) for i in test}
-            return out
+                if variant == 'proto':
+                    cosine = {i: top_cosine(test_rows[i], out[variant][i][0]) for i in test}
+            return out, cosine
 
         for k in folds_used:
             train = [i for i in all_training if fold[i] != k]
             test = [i for i in range(scored) if fold[i] == k]
             for i in test:
                 rankings['engine'][i] = [(c, s, 'x') for c, s in full[i].items()][:10]
-            outer = fit_and_score(train, test, k, list(FEATURES))
-            # The High bucket's threshold: fitted on out-of-fold answers of the training texts (inner folds).
+            outer, outer_cosine = fit_and_score(train, test, k, list(FEATURES))
+            # The High bucket's thresholds and familiarity floor: from out-of-fold answers of the training texts
+            # (inner folds).
             inner = collections.defaultdict(dict)
+            inner_cosines = []
             for j in sorted({fold[i] for i in train}):
-                fitted = fit_and_score([i for i in train if fold[i] != j], [i for i in train if fold[i] == j],
-                                       k, ['proto'])
+                fitted, cosine = fit_and_score([i for i in train if fold[i] != j], [i for i in train if fold[i] == j],
+                                               k, ['proto'])
                 inner['proto'].update(fitted['proto'])
+                inner_cosines += cosine.values()
+            floor = familiarity_floor(inner_cosines)
             for variant, answers in outer.items():
                 for i, (ranked, _) in answers.items():
                     rankings[variant][i] = [(c, 1.0, 'x') for c in ranked]
@@ -469,7 +482,7 @@ def main(argv=None):
                                                                 {i: items[i]['gold'] for i in train}, full)
             for i, (ranked, prob) in outer['proto'].items():
                 threshold = high_moved if moved(ranked, full[i]) else high_kept
-                if threshold is not None and prob >= threshold:
+                if threshold is not None and prob >= threshold and outer_cosine[i] >= floor:
                     high['proto'][0] += 1
                     high['proto'][1] += bool(ranked) and ranked[0] in set(items[i]['gold'])
         print('== %s (%d texts, %d Prowler texts for fitting)' % (set_name, scored, len(all_training)))
@@ -496,7 +509,7 @@ def main(argv=None):
                 test = [i for i in range(scored) if items[i]['source'] == provider]
                 groups = {items[i]['group'] for i in test}
                 train = [i for i in all_training if items[i]['source'] != provider and items[i]['group'] not in groups]
-                answers = fit_and_score(train, test, 0, ['proto'])['proto']
+                answers = fit_and_score(train, test, 0, ['proto'])[0]['proto']
                 m = score_dev.evaluate(framework, [items[i]['gold'] for i in test],
                                        {n: [(c, 1.0, 'x') for c in answers[i][0]] for n, i in enumerate(test)})
                 e = score_dev.evaluate(framework, [items[i]['gold'] for i in test],
@@ -506,7 +519,8 @@ def main(argv=None):
                                            e['exact']['micro']['hit@3'], m['exact']['micro']['hit@1'],
                                            m['exact']['micro']['hit@3']))
         n, right = high['proto']
-        print('  proto High bucket (top-1 probability threshold fitted out of fold on the training texts): '
+        print('  proto High bucket (top-1 probability threshold and familiarity floor fitted out of fold on the '
+              'training texts): '
               '%d texts, top 1 right (exact) %s' % (n, '%.2f' % (right / n) if n else '-'))
         for variant in ('lex', 'proto'):
             print('  weights %s (first fold): %s' % (variant, weights_seen[variant][0]))

@@ -360,7 +360,8 @@ public final class EmbeddedMapper: ComplianceMapper {
 
     /// The matches of a framework in the re-ranker's order: the top answer with the re-ranker's similarity (with the
     /// thresholds of a moved answer when it is not the engine's top, and at most Medium when the engine rates it Very
-    /// Low), the others with their calibrated engine similarity, at most that of the answer before.
+    /// Low or the text is far from its prototype), the others with their calibrated engine similarity, at most that of
+    /// the answer before.
     private func reranked(
         _ hits: [(index: Int, score: Float, lexical: Float)],
         by reranker: SemanticReranker,
@@ -372,7 +373,7 @@ public final class EmbeddedMapper: ComplianceMapper {
             return []
         }
         let candidates = hits.map { SemanticReranker.Candidate(index: $0.index, fused: $0.score, lexical: $0.lexical) }
-        let (order, probability) = reranker.rerank(candidates, embedding: embedding)
+        let (order, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
         var out: [ControlMatch] = []
         var ceiling = 1.0
         for (rank, position) in order.prefix(options.topK).enumerated() {
@@ -381,7 +382,8 @@ public final class EmbeddedMapper: ComplianceMapper {
                 ? reranker.similarity(
                     probability: probability,
                     moved: position != 0,
-                    engineSimilarity: SimilarityCalibration.calibrated(hit.score, knots: index.calibration)
+                    engineSimilarity: SimilarityCalibration.calibrated(hit.score, knots: index.calibration),
+                    prototypeCosine: cosine
                 )
                 : min(SimilarityCalibration.calibrated(hit.score, knots: index.calibration), ceiling)
             ceiling = similarity

@@ -5,7 +5,8 @@
 /// `#features<TAB>name…` (must be ``SemanticReranker/featureNames``), `#mean`, `#std` and `#weight` with one
 /// number per feature, `#bias<TAB>b`, `#confidence<TAB>medium<TAB>high` (top-1 probabilities, `-` for none) and
 /// optionally `#confidence_moved<TAB>medium<TAB>high` (the same for a top answer the scorer moved above the engine's
-/// top answer; without it, `#confidence` applies to those too).
+/// top answer; without it, `#confidence` applies to those too), `#familiarity<TAB>cosine` (the cosine of the text to
+/// its top answer's prototype from which that answer may be High).
 /// Records: `frequency<TAB>family<TAB>share`, then `control<TAB>id` and `family<TAB>id` naming the prototype
 /// vectors of the `.f32` file in order (controls first). Other `#` lines are comments.
 struct RerankerTable {
@@ -33,6 +34,8 @@ struct RerankerTable {
     let movedMedium: Double?
     /// High threshold on the top-1 probability of a moved top answer.
     let movedHigh: Double?
+    /// Cosine of the text to the top answer's prototype below which that answer is not High.
+    let familiarity: Double
     /// Share of training texts per family.
     let frequencies: [String: Double]
     /// Control ids of the control prototypes, in vector order.
@@ -96,6 +99,7 @@ struct RerankerTable {
         high = Double(confidence[1])
         movedMedium = Double(moved[0])
         movedHigh = Double(moved[1])
+        familiarity = try numbers("#familiarity", count: 1)[0]
         var frequencies: [String: Double] = [:]
         var controls: [String] = []
         var families: [String] = []

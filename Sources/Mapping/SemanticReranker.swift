@@ -12,9 +12,11 @@ import Foundation
 /// with the control's family, and the cosine of the text's embedding to the control's and to the family's
 /// prototype (the normalised mean embedding of the training texts labelled with it; 0 without one). The
 /// scorer's value orders the candidates; the softmax over them gives the top answer's probability, which
-/// ``similarity(probability:moved:engineSimilarity:)`` turns into a similarity whose buckets were fitted out of
-/// fold, separately for a top answer the scorer kept at the engine's top and one it moved there (moved ones are
-/// right less often at the same probability).
+/// ``similarity(probability:moved:engineSimilarity:prototypeCosine:)`` turns into a similarity whose buckets were
+/// fitted out of fold, separately for a top answer the scorer kept at the engine's top and one it moved there (moved
+/// ones are right less often at the same probability). Those thresholds hold for texts like the training texts:
+/// a text far from every training text labelled with its answer (prototype cosine below ``familiarity``) is not
+/// High.
 struct SemanticReranker: Sendable {
     /// One of the engine's candidates.
     struct Candidate {
@@ -36,6 +38,9 @@ struct SemanticReranker: Sendable {
         "fused", "lex", "logrank", "gap", "prior", "boost", "depth", "family", "proto", "protofam",
     ]
 
+    /// Position of `proto` (the cosine to the control's prototype) in ``featureNames``.
+    static let prototypeFeature = 8
+
     /// Candidates re-ordered per text: the engine's top N.
     let topN: Int
     /// Lexical ranks the fit saw: a candidate's lexical similarity counts only within the text's lexical top
@@ -51,6 +56,9 @@ struct SemanticReranker: Sendable {
     let movedMediumProbability: Double?
     /// Top-1 probability from which a moved top answer is High, if any probability is.
     let movedHighProbability: Double?
+    /// Cosine of the text to the top answer's prototype from which that answer may be High: the 5 % quantile of
+    /// that cosine over the out-of-fold top answers of the training texts.
+    let familiarity: Double
     private let rawScale: Double
     private let alpha: Double
     private let mean: [Double]
@@ -103,6 +111,7 @@ struct SemanticReranker: Sendable {
         highProbability = table.high
         movedMediumProbability = table.movedMedium
         movedHighProbability = table.movedHigh
+        familiarity = table.familiarity
         rawScale = table.rawScale
         alpha = Double(priors.alpha)
         mean = table.mean
@@ -150,11 +159,15 @@ struct SemanticReranker: Sendable {
     ///   - candidates: The engine's ranking (best first).
     ///   - embedding: The text's unit-length embedding.
     /// - Returns: Positions into `candidates` in the new order (the first ``topN`` re-ordered, the rest kept
-    ///   after them in engine order) and the softmax probability of the new top answer (0 without candidates).
-    func rerank(_ candidates: [Candidate], embedding: [Float]) -> (order: [Int], topProbability: Double) {
+    ///   after them in engine order), the softmax probability of the new top answer and the text's cosine to that
+    ///   answer's prototype (both 0 without candidates).
+    func rerank(
+        _ candidates: [Candidate],
+        embedding: [Float]
+    ) -> (order: [Int], topProbability: Double, topCosine: Double) {
         let rows = features(candidates, embedding: embedding)
         guard !rows.isEmpty else {
-            return ([], 0)
+            return ([], 0, 0)
         }
         let scores = rows.map { row in
             var z = bias
@@ -166,20 +179,23 @@ struct SemanticReranker: Sendable {
         let head = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         let best = scores[head[0]]
         let mass = scores.reduce(0) { $0 + exp($1 - best) }
-        return (head + Array(rows.count..<candidates.count), 1 / mass)
+        return (head + Array(rows.count..<candidates.count), 1 / mass, rows[head[0]][SemanticReranker.prototypeFeature])
     }
 
     /// The similarity of a top answer with this softmax probability: 0.70...1.0 from the High threshold up,
     /// 0.50...0.69 from the Medium threshold, below 0.50 proportionally to the probability (so the buckets
     /// of ``Confidence`` fall on the fitted thresholds; a missing threshold leaves its bucket empty). High also
-    /// needs the engine's own evidence: an answer the engine rates Very Low (calibrated similarity below 0.30,
-    /// the text's words barely support it) is at most Medium, whatever its probability.
+    /// needs the engine's own evidence and a familiar text: an answer the engine rates Very Low (calibrated
+    /// similarity below 0.30, the text's words barely support it) or whose prototype the text is farther from than
+    /// ``familiarity`` (the probability thresholds were fitted on texts like the training texts) is at most Medium,
+    /// whatever its probability.
     /// - Parameters:
     ///   - probability: The top answer's softmax probability over the candidates.
     ///   - moved: Whether the scorer moved this answer above the engine's top answer (its own thresholds apply).
     ///   - engineSimilarity: The engine's calibrated similarity of the answer.
+    ///   - prototypeCosine: The text's cosine to the answer's prototype (0 without one).
     /// - Returns: A similarity in 0.01...1.0 (not yet rounded).
-    func similarity(probability: Double, moved: Bool, engineSimilarity: Double) -> Double {
+    func similarity(probability: Double, moved: Bool, engineSimilarity: Double, prototypeCosine: Double) -> Double {
         let medium = moved ? movedMediumProbability : mediumProbability
         let high = moved ? movedHighProbability : highProbability
         let value: Double
@@ -191,7 +207,7 @@ struct SemanticReranker: Sendable {
         } else {
             value = min(0.50 * probability / (medium ?? 1), 0.49)
         }
-        let ceiling = engineSimilarity < SemanticReranker.engineFloor ? 0.69 : 1.0
+        let ceiling = engineSimilarity < SemanticReranker.engineFloor || prototypeCosine < familiarity ? 0.69 : 1.0
         return min(max(value, 0.01), ceiling)
     }
 

@@ -80,7 +80,7 @@ import Testing
         for (name, reranker) in mapper.rerankers {
             for moved in [false, true] {
                 func similarity(_ probability: Double) -> Double {
-                    reranker.similarity(probability: probability, moved: moved, engineSimilarity: 1)
+                    reranker.similarity(probability: probability, moved: moved, engineSimilarity: 1, prototypeCosine: 1)
                 }
                 let similarities = stride(from: 0.0, through: 1.0, by: 0.01).map(similarity)
                 #expect(zip(similarities, similarities.dropFirst()).allSatisfy { $0 <= $1 }, "\(name) is monotone")
@@ -94,7 +94,16 @@ import Testing
                     #expect(similarity(medium) >= 0.50 - 1e-9)
                 }
                 // An answer the engine rates Very Low is never High.
-                #expect(reranker.similarity(probability: 1, moved: moved, engineSimilarity: 0.29) < 0.70)
+                #expect(
+                    reranker.similarity(probability: 1, moved: moved, engineSimilarity: 0.29, prototypeCosine: 1) < 0.70
+                )
+                // Nor is one whose prototype the text is farther from than the training texts' 5 % quantile.
+                #expect(reranker.familiarity > 0 && reranker.familiarity < 1, "\(name) familiarity")
+                let unfamiliar = reranker.familiarity - 0.01
+                #expect(
+                    reranker.similarity(probability: 1, moved: moved, engineSimilarity: 1, prototypeCosine: unfamiliar)
+                        < 0.70
+                )
             }
         }
     }

@@ -84,10 +84,13 @@ struct RerankerParityTests {
                     #expect(abs(a - b) < 2e-3, "\(item.catalog) \(name): Swift \(a), Python \(b) for \(item.text)")
                 }
             }
-            let (order, probability) = reranker.rerank(candidates, embedding: embedding)
+            let (order, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
             let reordered = order.prefix(item.order.count).map { ids[candidates[$0].index] }
             #expect(reordered == item.order, "\(item.catalog): \(item.text)")
             #expect(abs(probability - item.probability) < 2e-3)
+            // The familiarity check reads the new top answer's prototype cosine.
+            let top = try #require(order.first)
+            #expect(cosine == features[top][SemanticReranker.prototypeFeature])
         }
     }
 

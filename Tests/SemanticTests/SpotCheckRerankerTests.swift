@@ -8,16 +8,12 @@ import Testing
 /// that any other wrong High answer fails the test; remove an entry once it is fixed).
 @Suite(.enabled(if: ModelFixture.available, ModelFixture.missing))
 struct SpotCheckRerankerTests {
-    /// Wrong High answers of the bundled re-ranker (`scripts/spot_check.py --model`). Five of the six are also the
-    /// lexical engine's top answer (Low or Medium there), which the re-ranker keeps with a high probability; the
-    /// CSF one is moved up from the engine's second place. Their cause is not fixed.
+    /// Wrong High answers of the bundled re-ranker (`scripts/spot_check.py --model`). Both are also the lexical
+    /// engine's top answer (Low or Medium there), which the re-ranker keeps with a high probability, for texts close
+    /// enough to the answer's training texts to pass the familiarity floor. Their cause is not fixed.
     static let known: Set<String> = [
         "Hard-coded AWS secret key found in Lambda environment variables -> nist_800_53_r5: AU-9(3)",
-        "Unusual volume of S3 GetObject calls from an unfamiliar IP address -> nist_800_53_r5: AC-3",
-        "Many failed console sign-in attempts for one IAM user within five minutes -> nist_csf_v2: PR.AA-01",
         "Security group rule added allowing RDP 3389 from any IPv4 address -> pci_dss_v4: 1.2.8",
-        "RDS database snapshot made public -> pci_dss_v4: 3.5.1",
-        "Backup vault recovery points deleted -> pci_dss_v4: 10.3.3",
     ]
 
     @Test func everyHighAnswerIsAcceptedOrKnown() throws {
@@ -32,7 +28,8 @@ struct SpotCheckRerankerTests {
         }
         let rejected = Set(zip(checks, high).flatMap { $0.rejected($1) })
         #expect(rejected.isSubset(of: Self.known), "\(rejected.subtracting(Self.known).sorted())")
-        // The check is not vacuous: the re-ranker answers a good share of these texts with High.
-        #expect(high.map(\.count).reduce(0, +) >= 30)
+        // The check is not vacuous: the re-ranker answers a good share of these texts with High (25 of 165 answers
+        // since the familiarity floor).
+        #expect(high.map(\.count).reduce(0, +) >= 20)
     }
 }
