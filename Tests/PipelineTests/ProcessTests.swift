@@ -32,7 +32,7 @@ import Testing
         return process
     }
 
-    private func waitForHealth(port: Int) -> Bool { LakemarkExecutable.waitForHealth(port: port, seconds: 5) }
+    private func waitForHealth(port: Int) -> Bool { LakemarkExecutable.waitForHealth(port: port) }
 
     @Test func serveAnswersTheMapAPIAndExitsZeroOnSIGTERM() throws {
         guard executable != nil else {
