@@ -23,10 +23,16 @@ enum EventSynthesizer {
         }
     }
 
+    /// The top-level members the CloudTrail sentence reads, found in one pass (indexes below).
+    private static let cloudTrailMembers = JSONMemberFinder([
+        "eventSource", "eventName", "userIdentity", "additionalEventData", "errorCode", "responseElements",
+    ])
+
     /// `AWS <eventSource> <eventName>` and the facts that matter, written as bytes straight from the event (this
-    /// runs for most events: no string per field, no array of parts).
+    /// runs for most events: no string per field, no array of parts, one pass over the top-level members).
     private static func cloudTrail(_ fields: Fields) -> String? {
-        guard let source = fields.node("eventSource"), let name = fields.node("eventName") else { return nil }
+        let top = cloudTrailMembers.values(in: fields.tape, object: fields.object)
+        guard let source = fields.node("", from: top[0]), let name = fields.node("", from: top[1]) else { return nil }
         var text: [UInt8] = []
         text.reserveCapacity(128)
         appendLiteral("AWS ", to: &text)
@@ -35,21 +41,21 @@ enum EventSynthesizer {
         fields.appendText(of: name, to: &text)
         // Only the root identity says something about controls; "by IAM user" on every call pulled identity
         // controls onto read-only calls such as DescribeInstances.
-        if let type = fields.node("userIdentity.type"), fields.text(of: type, is: "Root") {
+        if let type = fields.node("type", from: top[2]), fields.text(of: type, is: "Root") {
             appendLiteral(" by root account", to: &text)
         }
-        if let mfa = fields.node("additionalEventData.MFAUsed") {
+        if let mfa = fields.node("MFAUsed", from: top[3]) {
             let used = fields.text(of: mfa, is: "yes", ignoringASCIICase: true)
             appendLiteral(used ? " with MFA" : " without MFA", to: &text)
-        } else if let flag = fields.node("userIdentity.sessionContext.attributes.mfaAuthenticated"),
+        } else if let flag = fields.node("sessionContext.attributes.mfaAuthenticated", from: top[2]),
             fields.text(of: flag, is: "false")
         {
             appendLiteral(" without MFA", to: &text)
         }
-        if let error = fields.node("errorCode") {
+        if let error = fields.node("", from: top[4]) {
             appendLiteral(" failed: ", to: &text)
             fields.appendText(of: error, to: &text)
-        } else if let outcome = fields.node("responseElements.ConsoleLogin") {
+        } else if let outcome = fields.node("ConsoleLogin", from: top[5]) {
             appendLiteral(" outcome ", to: &text)
             fields.appendText(of: outcome, to: &text)
         }
@@ -146,8 +152,18 @@ enum EventSynthesizer {
         /// The node of the first scalar a dotted path reaches, by the rules of ``subscript(_:)``: a string that
         /// is not blank, a number or a Boolean.
         func node(_ path: String) -> Int? {
+            node(path, from: object)
+        }
+
+        /// ``node(_:)`` of a path that starts at `start` instead of the object (-1, a member not found: `nil`).
+        func node(_ path: String, from start: Int32) -> Int? {
+            start < 0 ? nil : node(path, from: Int(start))
+        }
+
+        /// ``node(_:)`` of a path that starts at the node `start` instead of the object.
+        private func node(_ path: String, from start: Int) -> Int? {
             var found: Int?
-            tape.visit(path: path, from: object) { node in
+            tape.visit(path: path, from: start) { node in
                 switch tape.kind(node) {
                 case .string:
                     if tape.isNonBlankString(node) { found = node }

@@ -6,6 +6,10 @@ enum SinkKey {
     static let maxSegmentBytes = 255
     /// The prefix of temporary file names; final names may not use it.
     static let temporaryPrefix = ".tmp-"
+    /// The path separator, `/`.
+    private static let slash = UInt8(ascii: "/")
+    /// The byte of the `.` and `..` segments.
+    private static let dot = UInt8(ascii: ".")
 
     /// Checks a key and splits it into its directory part and file name.
     ///
@@ -24,17 +28,21 @@ enum SinkKey {
         guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
             throw reject("contains a NUL or control character")
         }
-        guard bytes.first != UInt8(ascii: "/") else { throw reject("absolute path") }
-        let segments = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        for segment in segments {
-            switch segment {
-            case "": throw reject("empty path segment")
-            case ".", "..": throw reject("'\(segment)' path segment")
-            default:
-                guard segment.utf8.count <= maxSegmentBytes else {
-                    throw reject("path segment longer than \(maxSegmentBytes) bytes")
-                }
+        guard bytes[0] != slash else { throw reject("absolute path") }
+        // Split on the byte `/` (never part of a longer UTF-8 sequence), as the file system does.
+        var segments: [String] = []
+        var start = 0
+        for end in 0...bytes.count where end == bytes.count || bytes[end] == slash {
+            let segment = bytes[start..<end]
+            if segment.isEmpty { throw reject("empty path segment") }
+            if segment.allSatisfy({ $0 == dot }) && segment.count <= 2 {
+                throw reject("'\(String(decoding: segment, as: UTF8.self))' path segment")
             }
+            guard segment.count <= maxSegmentBytes else {
+                throw reject("path segment longer than \(maxSegmentBytes) bytes")
+            }
+            segments.append(String(decoding: segment, as: UTF8.self))
+            start = end + 1
         }
         guard segments[0] != TemporaryArea.directoryName else {
             throw reject("the '\(TemporaryArea.directoryName)' directory is reserved")

@@ -1,0 +1,90 @@
+/// Finds the values of a few member names (up to 8) of one object in a single pass over its members, where a
+/// lookup per name would scan the object once each. Per name the rule of
+/// ``JSONTape/value(forKeyUTF8:in:caseInsensitive:)`` with `caseInsensitive` set holds: the first member whose
+/// name matches exactly, else the first whose name matches ignoring ASCII case; escaped names are decoded first.
+public struct JSONMemberFinder: Sendable {
+    /// The most names one finder looks for (the lanes of ``Values``).
+    public static let capacity = 8
+
+    /// The value node of each name, in the order the names were given; -1 when the object has no such member.
+    public typealias Values = SIMD8<Int32>
+
+    /// The names' UTF-8 bytes, in the order given.
+    private let names: [[UInt8]]
+    /// Per byte length (the index), a bit per name of that length: most members are skipped on their length.
+    private let namesByLength: [UInt8]
+
+    /// Creates a finder for at most ``capacity`` names.
+    /// - Parameter names: the member names, matched exactly first, then ignoring ASCII case.
+    public init(_ names: [StaticString]) {
+        precondition(names.count <= Self.capacity, "JSONMemberFinder: at most \(Self.capacity) names")
+        let bytes = names.map { name in name.withUTF8Buffer { Array($0) } }
+        var namesByLength = [UInt8](repeating: 0, count: (bytes.map(\.count).max() ?? 0) + 1)
+        for (index, name) in bytes.enumerated() { namesByLength[name.count] |= 1 << UInt8(index) }
+        self.names = bytes
+        self.namesByLength = namesByLength
+    }
+
+    /// The value nodes of the names in an object (all -1 when the node is not an object).
+    /// - Parameters:
+    ///   - tape: the parsed document.
+    ///   - object: a node of the tape.
+    /// - Returns: per name, in the order given, its value node or -1.
+    public func values(in tape: JSONTape, object: Int) -> Values {
+        var exact = Values(repeating: -1)
+        var folded = Values(repeating: -1)
+        tape.nodes.withUnsafeBufferPointer { nodes in
+            tape.source.withUnsafeBufferPointer { source in
+                namesByLength.withUnsafeBufferPointer { lengths in
+                    guard nodes[object].kind == .object else { return }
+                    var position = object + 1
+                    let end = Int(nodes[object].next)
+                    while position < end {
+                        let key = nodes[position]
+                        let valueIndex = position + 1
+                        position = Int(nodes[valueIndex].next)
+                        if key.hasEscapes {
+                            guard let decoded = tape.stringBytes(valueIndex - 1) else { continue }
+                            decoded.withUnsafeBufferPointer {
+                                record($0, value: valueIndex, exact: &exact, folded: &folded)
+                            }
+                            continue
+                        }
+                        let nameStart = Int(key.start) + 1
+                        let length = Int(key.end) - 1 - nameStart
+                        guard length < lengths.count, lengths[length] != 0 else { continue }
+                        let name = UnsafeBufferPointer(rebasing: source[nameStart..<nameStart + length])
+                        record(name, value: valueIndex, exact: &exact, folded: &folded)
+                    }
+                }
+            }
+        }
+        return exact.replacing(with: folded, where: exact .< 0)
+    }
+
+    /// Notes a member for every name it matches that has no exact match yet.
+    private func record(_ name: UnsafeBufferPointer<UInt8>, value: Int, exact: inout Values, folded: inout Values) {
+        for index in names.indices where names[index].count == name.count && exact[index] < 0 {
+            switch Self.compare(name, names[index]) {
+            case .exact: exact[index] = Int32(value)
+            case .folded where folded[index] < 0: folded[index] = Int32(value)
+            default: break
+            }
+        }
+    }
+
+    /// How two names of equal length compare.
+    private enum Match { case exact, folded, different }
+
+    private static func compare(_ name: UnsafeBufferPointer<UInt8>, _ wanted: [UInt8]) -> Match {
+        var index = 0
+        while index < name.count, name[index] == wanted[index] { index += 1 }
+        if index == name.count { return .exact }
+        while index < name.count, lower(name[index]) == lower(wanted[index]) { index += 1 }
+        return index == name.count ? .folded : .different
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+    }
+}
