@@ -106,6 +106,19 @@ public struct MappingOptions: Sendable, Hashable {
         return try MappingOptions(frameworks: ids, threshold: threshold, topK: topK ?? defaultTopK).validated()
     }
 
+    /// Whether a match passes the threshold: its similarity against ``Threshold/minSimilarity(_:)``, its own
+    /// confidence (which a remote API may set) against ``Threshold/minConfidence(_:)``.
+    /// - Parameter match: A match.
+    /// - Returns: `true` when the match is kept.
+    public func accepts(_ match: ControlMatch) -> Bool {
+        switch threshold {
+        case .minSimilarity(let value):
+            return match.similarity >= value - 1e-9
+        case .minConfidence(let confidence):
+            return match.confidence >= confidence
+        }
+    }
+
     /// Whether a match with this similarity passes the threshold.
     /// - Parameter similarity: A rounded similarity.
     /// - Returns: `true` when the match is kept.

@@ -46,9 +46,8 @@ public enum LambdaCommand {
         do {
             configuration = try ConfigurationLoader.load(path: nil, environment: environment)
         } catch {
-            StandardStream.error.write("lakemark lambda: \(error)\n")
             reportInitError(client, LambdaFunctionError(errorType: ErrorType.configuration, errorMessage: "\(error)"))
-            return 2
+            return StartupFailure.report(Logger(label: "lakemark"), error)
         }
         var logger = Logger(
             label: "lakemark",
@@ -59,10 +58,20 @@ public enum LambdaCommand {
         do {
             (transformer, logger) = try makeTransformer(configuration, environment: environment, logger: logger)
         } catch {
-            let type = error is ConfigurationError ? ErrorType.configuration : ErrorType.initialisation
-            logger.critical("cannot start", ["error": .string("\(error)")])
-            reportInitError(client, LambdaFunctionError(errorType: type, errorMessage: "\(error)"))
-            return type == ErrorType.configuration ? 2 : 1
+            reportInitError(
+                client,
+                LambdaFunctionError(
+                    errorType: error is ConfigurationError ? ErrorType.configuration : ErrorType.initialisation,
+                    errorMessage: "\(error)"
+                )
+            )
+            if let error = error as? ConfigurationError { return StartupFailure.report(logger, error) }
+            return StartupFailure.report(
+                logger,
+                "\(error)",
+                code: "start.failed",
+                exitCode: StartupFailure.otherExitCode
+            )
         }
         let unknown = ConfigurationLoader.unknownVariables(in: environment)
         if !unknown.isEmpty {

@@ -39,6 +39,8 @@ enum LambdaInvocationLog {
         } else if let degradation = report.batch.remoteMapping?.degradation {
             metadata["error_code"] = .string(degradation)
             logger.warning("invocation answered; some events have no mapping", metadata)
+        } else if report.batch.remoteMapping?.fallback != nil {
+            logger.warning("invocation answered; the embedded engine mapped for the remote API", metadata)
         } else {
             logger.info("invocation answered", metadata)
         }

@@ -38,7 +38,7 @@ public enum ServeCommand {
             )
         } catch {
             // No log level is known yet: the line goes out at the default one, in the same form as later failures.
-            return refuseToStart(Logger(label: "lakemark"), error, exitCode: 2)
+            return StartupFailure.report(Logger(label: "lakemark"), error)
         }
         AllocatorTuning.apply()
         let logger = Logger(
@@ -87,31 +87,32 @@ public enum ServeCommand {
             service.runUntilSignalled()
             return 0
         } catch let error as ConfigurationError {
-            return refuseToStart(logger, error, exitCode: 2)
+            return StartupFailure.report(logger, error)
         } catch let error as HTTPServerError where error.code == .tlsConfigurationFailed {
             let reason = "tls_cert_file and tls_key_file: \(error.detail ?? error.code.rawValue)"
-            return refuseToStart(logger, reason, code: "config.invalid_value", exitCode: 2)
+            return StartupFailure.report(
+                logger,
+                reason,
+                code: "config.invalid_value",
+                exitCode: StartupFailure.configurationExitCode
+            )
         } catch let error as HTTPServerError where error.code == .bindFailed {
             let reason = error.errnoCode.map { String(cString: strerror($0)) } ?? error.code.rawValue
             let address = "\(configuration.listenHost):\(configuration.listenPort)"
             let message = "listen \(address): cannot bind: \(reason)"
-            return refuseToStart(logger, message, code: "http.bindFailed", exitCode: 1)
+            return StartupFailure.report(
+                logger,
+                message,
+                code: "http.bindFailed",
+                exitCode: StartupFailure.otherExitCode
+            )
         } catch {
-            return refuseToStart(logger, "\(error)", code: "start.failed", exitCode: 1)
+            return StartupFailure.report(
+                logger,
+                "\(error)",
+                code: "start.failed",
+                exitCode: StartupFailure.otherExitCode
+            )
         }
-    }
-
-    /// Logs why the service cannot start, as one critical JSON line like every other log line, and returns the exit
-    /// code: 2 for a configuration the operator must fix, 1 for anything else (an address in use, a failing peer).
-    private static func refuseToStart(_ logger: Logger, _ error: ConfigurationError, exitCode: Int32) -> Int32 {
-        refuseToStart(logger, error.description, code: error.code.name, exitCode: exitCode)
-    }
-
-    private static func refuseToStart(_ logger: Logger, _ reason: String, code: String, exitCode: Int32) -> Int32 {
-        logger.critical(
-            "cannot start",
-            ["error_code": .string(code), "error": .string(reason), "exit_code": .int(Int(exitCode))]
-        )
-        return exitCode
     }
 }

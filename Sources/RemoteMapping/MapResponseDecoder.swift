@@ -61,7 +61,8 @@ enum MapResponseDecoder {
         for framework in options.frameworks {
             guard let byDocument = perFramework[framework] else { continue }
             for document in 0..<documentCount where !byDocument[document].isEmpty {
-                let ranked = stableDescending(byDocument[document])
+                // The configured threshold holds whatever the API does with the one it was sent.
+                let ranked = stableDescending(byDocument[document].filter(options.accepts))
                 matches[document].append(contentsOf: ranked.prefix(options.topK))
             }
         }

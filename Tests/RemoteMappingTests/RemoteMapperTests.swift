@@ -292,6 +292,22 @@ import Testing
         #expect(run.matches[1].isEmpty)
     }
 
+    @Test func answersBelowTheConfiguredThresholdAreDroppedWhateverTheAPISends() throws {
+        let fake = FakeMappingAPI()
+        let base = try fake.start()
+        defer { fake.stop() }
+        let loose =
+            #"{"frameworks":[{"framework_id":"pci_dss_v4","controls":[{"document_id":"0","control":{"id":"8.4.2"},"#
+            + #""similarity":0.4,"confidence":"Low"},{"document_id":"0","control":{"id":"8.2.1"},"similarity":0.81},"#
+            + #"{"document_id":"0","control":{"id":"7.2.1"},"similarity":0.75,"confidence":"Medium"}]}]}"#
+        fake.script([.malformed(loose), .malformed(loose)])
+        let mapper = try Self.mapper(base) { $0.maxAttempts = 1 }
+        let high = MappingOptions(frameworks: [.pciDSSv4], threshold: .minConfidence(.high), topK: 3)
+        #expect(try mapper.run(["a text"], options: high).matches[0].map(\.controlID) == ["8.2.1"])
+        let similar = MappingOptions(frameworks: [.pciDSSv4], threshold: .minSimilarity(0.5), topK: 3)
+        #expect(try mapper.run(["b text"], options: similar).matches[0].map(\.controlID) == ["8.2.1", "7.2.1"])
+    }
+
     @Test func aRefusedKeyIsReadAgainOnceAndNeverShown() throws {
         let fake = FakeMappingAPI(keys: ["new-key-2222"])
         let base = try fake.start()
