@@ -107,6 +107,7 @@ public final class BatchProcessor: Sendable {
         report.records = batch.records.count
         do {
             let objects = try buildObjects(batch, head: head, report: &report)
+            report.objectsAttempted = objects.count
             let clock = StageClock()
             try sink.put(objects)
             report.timings.write = clock.elapsed()

@@ -42,8 +42,10 @@ public struct BatchReport: Sendable {
     public var ocsfInvalid = 0
     /// Distinct texts mapped.
     public var distinctTexts = 0
-    /// Objects written.
+    /// Objects written (set once the whole batch is durable).
     public var objects = 0
+    /// Objects handed to the sink; when the write fails, any number of them may already be stored.
+    public var objectsAttempted = 0
     /// NDJSON bytes before compression.
     public var outputBytes = 0
     /// Seconds per stage.

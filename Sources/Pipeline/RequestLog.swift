@@ -29,6 +29,11 @@ enum RequestLog {
         if let remote = report.remoteMapping { remote.addMetadata(to: &metadata) }
         if let code = outcome.errorCode {
             metadata["error_code"] = .string(code)
+            if report.objectsAttempted > 0 {
+                // A failed write may have stored some objects: "objects": 0 would claim none was.
+                metadata["objects"] = nil
+                metadata["objects_attempted"] = .int(report.objectsAttempted)
+            }
             if outcome.status >= 500 {
                 logger.error("batch failed", metadata)
             } else {
