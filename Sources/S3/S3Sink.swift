@@ -114,6 +114,7 @@ public final class S3Sink: ObjectSink {
         let deadline = ContinuousClock.now + self.budget
         let failures = Mutex<[Int: SinkError]>([:])
         let next = Atomic<Int>(0)
+        let stored = Atomic<Int>(0)
         let stopped = Atomic<Bool>(false)
         let work: @Sendable () -> Void = {
             while !stopped.load(ordering: .acquiring) {
@@ -123,6 +124,7 @@ public final class S3Sink: ObjectSink {
                 }
                 do throws(SinkError) {
                     try self.store(objects[index], deadline: deadline)
+                    stored.add(1, ordering: .relaxed)
                 } catch {
                     stopped.store(true, ordering: .releasing)
                     failures.withLock { $0[index] = error }
@@ -130,9 +132,22 @@ public final class S3Sink: ObjectSink {
             }
         }
         Self.run(work, onThreads: min(self.maxParallelUploads, objects.count))
-        if let first = failures.withLock({ $0.min { $0.key < $1.key } }) {
-            throw first.value
+        if let first = failures.withLock({ $0.min { $0.key < $1.key } })?.value {
+            let count = stored.load(ordering: .relaxed)
+            // Say how far the batch got, so a budget too small for the batch reads as that, not as one bad object.
+            throw SinkError(
+                code: first.code,
+                errno: first.errno,
+                path: first.path,
+                message: first.message + "; \(count) of \(objects.count) objects of the batch were stored within "
+                    + "s3_put_budget_seconds (\(Self.seconds(self.budget)) s); a retry writes them again"
+            )
         }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds / 1_000_000_000_000_000) / 1_000
     }
 
     /// Stores the zero-byte probe object (or reuses a recent success); see the type documentation.

@@ -83,6 +83,21 @@ struct FaultInjectionTests {
         #expect(proxy.entries.count == 3)
     }
 
+    @Test func aFailedBatchSaysHowManyOfItsObjectsWereStored() throws {
+        let moto = try Self.moto.get()
+        let proxy = try FaultProxy(upstreamPort: moto.endpointPort) { request in
+            let throttled = request.method == "PUT" && request.target.contains("/b-")
+            return throttled ? .answer(status: 503, code: "SlowDown") : .forward
+        }
+        let sink = try self.sink(proxy, prefix: "partial")
+        let objects = ["a-0.json.gz", "b-1.json.gz", "c-2.json.gz"].map { SinkObject(key: $0, body: [7]) }
+        let error = #expect(throws: SinkError.self) { try sink.put(objects) }
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("b-1.json.gz") == true)
+        let message = error?.message ?? ""
+        #expect(message.contains("2 of 3 objects of the batch were stored"), "\(message)")
+    }
+
     @Test func theBudgetBoundsAStuckUpload() throws {
         let moto = try Self.moto.get()
         let proxy = try FaultProxy(upstreamPort: moto.endpointPort) { _ in .delay(.seconds(4)) }
@@ -92,6 +107,8 @@ struct FaultInjectionTests {
         let elapsed = ContinuousClock.now - started
         #expect(error?.code == .unavailable)
         #expect(error?.message.contains("time budget") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("0 of 1 objects of the batch were stored") == true)
+        #expect(error?.message.contains("s3_put_budget_seconds (1.5 s)") == true)
         #expect(elapsed < .seconds(4), "the put took \(elapsed), beyond its 1.5 s budget")
     }
 
