@@ -65,26 +65,14 @@ public struct JSONMemberFinder: Sendable {
     /// Notes a member for every name it matches that has no exact match yet.
     private func record(_ name: UnsafeBufferPointer<UInt8>, value: Int, exact: inout Values, folded: inout Values) {
         for index in names.indices where names[index].count == name.count && exact[index] < 0 {
-            switch Self.compare(name, names[index]) {
+            let comparison = names[index].withUnsafeBufferPointer {
+                JSONTape.compareBytes(name, $0, caseInsensitive: true)
+            }
+            switch comparison {
             case .exact: exact[index] = Int32(value)
             case .folded where folded[index] < 0: folded[index] = Int32(value)
             default: break
             }
         }
-    }
-
-    /// How two names of equal length compare.
-    private enum Match { case exact, folded, different }
-
-    private static func compare(_ name: UnsafeBufferPointer<UInt8>, _ wanted: [UInt8]) -> Match {
-        var index = 0
-        while index < name.count, name[index] == wanted[index] { index += 1 }
-        if index == name.count { return .exact }
-        while index < name.count, lower(name[index]) == lower(wanted[index]) { index += 1 }
-        return index == name.count ? .folded : .different
-    }
-
-    private static func lower(_ byte: UInt8) -> UInt8 {
-        byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
     }
 }

@@ -73,7 +73,8 @@ extension JSONTape {
         }
     }
 
-    private enum KeyComparison { case exact, folded, different }
+    /// How a member name compares with a wanted name.
+    enum KeyComparison { case exact, folded, different }
 
     /// Compares the decoded name of an escaped key with `wanted`.
     private func compareEscapedKey(position node: Int, _ wanted: UnsafeBufferPointer<UInt8>, caseInsensitive: Bool)
@@ -83,7 +84,8 @@ extension JSONTape {
         return decoded.withUnsafeBufferPointer { Self.compareBytes($0, wanted, caseInsensitive: caseInsensitive) }
     }
 
-    private static func compareBytes(
+    /// Compares two names: equal bytes, equal ignoring ASCII case (only when `caseInsensitive`), or different.
+    static func compareBytes(
         _ lhs: UnsafeBufferPointer<UInt8>,
         _ rhs: UnsafeBufferPointer<UInt8>,
         caseInsensitive: Bool

@@ -1,6 +1,4 @@
 import Codecs
-import Dispatch
-import Synchronization
 import Testing
 
 @Suite struct GzipTests {
@@ -176,10 +174,6 @@ import Testing
     @Test func pooledStreamsServeConcurrentCallers() {
         let input = sample(100_000)
         let expected = Gzip.deflate(input, level: 1)
-        let mismatches = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: 16) { _ in
-            if Gzip.deflate(input, level: 1) != expected { mismatches.withLock { $0 += 1 } }
-        }
-        #expect(mismatches.withLock { $0 } == 0)
+        #expect(concurrentMismatches(expected: expected) { Gzip.deflate(input, level: 1) } == 0)
     }
 }

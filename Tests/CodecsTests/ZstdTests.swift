@@ -1,6 +1,5 @@
 import Codecs
 import Foundation
-import Synchronization
 import Testing
 
 @Suite struct ZstdTests {
@@ -148,10 +147,6 @@ import Testing
     @Test func pooledContextsServeConcurrentCallers() {
         let input = sample(100_000)
         let expected = Zstd.compress(input, level: 1)
-        let mismatches = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: 16) { _ in
-            if Zstd.compress(input, level: 1) != expected { mismatches.withLock { $0 += 1 } }
-        }
-        #expect(mismatches.withLock { $0 } == 0)
+        #expect(concurrentMismatches(expected: expected) { Zstd.compress(input, level: 1) } == 0)
     }
 }
