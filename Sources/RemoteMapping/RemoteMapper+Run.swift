@@ -188,14 +188,28 @@ extension RemoteMapper {
         return now + pause < deadline ? pause : nil
     }
 
-    /// Sleeps until a rate limit set by a 429 is over; returns that 429 instead when the wait would be longer
-    /// than ``Configuration/retryMaxDelay`` or would not end before the deadline.
+    /// Sleeps until a rate limit set by a 429 is over; returns a ``RemoteMappingError/Code/rateLimited`` refusal
+    /// instead (no call is made) when the wait would be longer than ``Configuration/retryMaxDelay`` or would not end
+    /// before the deadline.
     private func waitForRateLimit(deadline: ContinuousClock.Instant) -> RemoteMappingError? {
         guard let (until, error) = rateLimit.withLock({ $0 }) else { return nil }
         let now = ContinuousClock.now
         guard until > now else { return nil }
-        guard until - now <= configuration.retryMaxDelay, until < deadline else { return error }
-        Thread.sleep(forTimeInterval: (until - now).seconds)
+        let left = (until - now).seconds
+        guard until - now <= configuration.retryMaxDelay, until < deadline else {
+            let asked = error.retryAfterSeconds.map { " (Retry-After \(Self.seconds($0)) s)" } ?? ""
+            return RemoteMappingError(
+                .rateLimited,
+                "no call made: the mapping API answered 429\(asked); calls resume in \(Self.seconds(left)) s",
+                retryAfterSeconds: left
+            )
+        }
+        Thread.sleep(forTimeInterval: left)
         return nil
+    }
+
+    /// Seconds with one decimal, for messages.
+    private static func seconds(_ value: Double) -> String {
+        String(Double((value * 10).rounded(.up)) / 10)
     }
 }

@@ -25,6 +25,9 @@ public struct RemoteMappingError: Error, Sendable, Hashable, CustomStringConvert
         public static let invalidResponse = Code("invalid_response")
         /// The circuit breaker is open: recent calls failed, so none is made until the cool-down has passed.
         public static let circuitOpen = Code("circuit_open")
+        /// No call was made: an earlier answer was 429 with a `Retry-After` that has not passed yet and is longer
+        /// than this call may wait (``RemoteMappingError/retryAfterSeconds`` holds what is left of it).
+        public static let rateLimited = Code("rate_limited")
         /// The API key could not be read (file, secret).
         public static let apiKeyUnavailable = Code("api_key_unavailable")
         /// The client's settings are unusable (URL, key location, missing TLS connector).
@@ -56,7 +59,7 @@ public struct RemoteMappingError: Error, Sendable, Hashable, CustomStringConvert
         self.retryAfterSeconds = retryAfterSeconds
     }
 
-    /// `timeout`, `circuit_open`, … or `http_<status>` for an HTTP status.
+    /// `timeout`, `circuit_open`, `rate_limited`, … or `http_<status>` for an HTTP status.
     public var reason: String {
         if code == .httpStatus, let httpStatus { return "http_\(httpStatus)" }
         return code.name

@@ -161,7 +161,10 @@ import Testing
         let first = try mapper.run(Self.texts(1), options: Self.options)
         #expect(first.calls == 1 && first.failure?.reason == "http_429" && first.unmappedTexts == 1)
         let second = try mapper.run(["another text"], options: Self.options)
-        #expect(second.calls == 0 && second.failure?.reason == "http_429")
+        // The second run made no call, so it must not claim the API answered 429 to it.
+        #expect(second.calls == 0 && second.failure?.reason == "rate_limited")
+        #expect(second.failure?.message.contains("no call made") == true)
+        #expect(second.failure.flatMap(\.retryAfterSeconds).map { $0 > 0 && $0 <= 60 } == true)
         #expect(fake.calls.count == 1)
     }
 
