@@ -58,7 +58,7 @@ public struct EventMetadata: Sendable, Hashable {
     }
 
     /// 2000-01-01 and 2100-01-01 in milliseconds: times outside are treated as absent.
-    public static let plausibleTimes: Range<Int64> = 946_684_800_000..<4_102_444_800_000
+    public static let plausibleTimes = UTCTime.plausibleEventMillis
 
     /// Reads the metadata of an event.
     /// - Parameter tape: the parsed event.
@@ -73,7 +73,7 @@ public struct EventMetadata: Sendable, Hashable {
     ///   - layout: the event's layout, ``EventLayout/init(_:)`` of the same tape.
     /// - Returns: the kind and whatever region, account and time the event carries.
     public static func read(from tape: JSONTape, layout: EventLayout) -> EventMetadata {
-        let candidates = layout.groups.compactMap { $0.first }
+        let candidates = layout.groups.lazy.compactMap { $0.first }
         var kind = layout.rootKind
         if let inner = layout.innerKind, inner != .json { kind = inner }
         var metadata = EventMetadata(kind: kind)
@@ -154,21 +154,30 @@ public struct EventMetadata: Sendable, Hashable {
         present: UInt64 = MemberNameSet.all
     ) -> Int64? {
         for (index, path) in paths.enumerated() where present & (masks?[index] ?? MemberNameSet.all) != 0 {
-            guard let text = fields[path] else { continue }
-            // A timestamp text is never a number, so the cheap timestamp parse goes first.
-            let millis: Int64?
-            if let parsed = UTCTime.parseTimestamp(text) {
-                millis = parsed
-            } else if let number = Int64(text) {
-                millis = number < 100_000_000_000 ? number * 1_000 : number
-            } else if let number = Double(text), number.isFinite, abs(number) < 1e15 {
-                millis = Int64(number < 1e11 ? number * 1_000 : number)
-            } else {
-                millis = nil
-            }
+            guard let node = fields.node(path) else { continue }
+            // A timestamp text is never a number, so the cheap timestamp parse goes first; on the string's bytes
+            // when it has no escapes, so that most times make no string.
+            let millis = timestamp(fields.tape, node) ?? fields.text(of: node).flatMap(epochMillis)
             if let millis, plausibleTimes.contains(millis) { return millis }
         }
         return nil
+    }
+
+    /// Epoch seconds or milliseconds (a whole or decimal number; below 10^11 it counts as seconds).
+    private static func epochMillis(_ text: String) -> Int64? {
+        if let number = Int64(text) { return UTCTime.epochMillis(secondsOrMillis: number) }
+        guard let number = Double(text), number.isFinite, abs(number) < 1e15 else { return nil }
+        return Int64(number < 1e11 ? number * 1_000 : number)
+    }
+
+    /// A string node read as an RFC 3339 timestamp (``UTCTime/parseTimestamp(_:)-(UnsafeRawBufferPointer)``).
+    private static func timestamp(_ tape: JSONTape, _ node: Int) -> Int64? {
+        guard tape.kind(node) == .string else { return nil }
+        guard !tape.hasEscapes(node) else { return tape.string(node).flatMap(UTCTime.parseTimestamp) }
+        let range = tape.byteRange(node)
+        return tape.source.withUnsafeBytes {
+            UTCTime.parseTimestamp(UnsafeRawBufferPointer(rebasing: $0[range.lowerBound + 1..<range.upperBound - 1]))
+        }
     }
 
     private static func azureSubscription(_ resourceID: String?) -> String? {

@@ -134,19 +134,12 @@ enum EventSynthesizer {
 
         /// The first scalar a dotted path reaches, as text.
         subscript(path: String) -> String? {
-            var result: String?
-            tape.visit(path: path, from: object) { node in
-                switch tape.kind(node) {
-                case .string:
-                    if tape.isNonBlankString(node) { result = tape.string(node) }
-                case .number, .true, .false:
-                    result = String(decoding: tape.rawBytes(node), as: UTF8.self)
-                default:
-                    break
-                }
-                return result == nil
-            }
-            return result
+            node(path).flatMap(text(of:))
+        }
+
+        /// The text of a scalar node (``node(_:)``): a string decoded, a number or Boolean as its JSON text.
+        func text(of node: Int) -> String? {
+            tape.kind(node) == .string ? tape.string(node) : String(decoding: tape.rawBytes(node), as: UTF8.self)
         }
 
         /// The node of the first scalar a dotted path reaches, by the rules of ``subscript(_:)``: a string that

@@ -6,24 +6,22 @@ struct MemberNameSet: Sendable {
     /// Every bit: used when there are more names than bits, so nothing is ever skipped wrongly.
     static let all = UInt64.max
 
-    /// Lower-cased names by byte length (the array index), each with its bit.
-    private let byLength: [[(name: [UInt8], bit: UInt64)]]
+    /// The lower-cased names and their bits.
+    private let table: JSONMemberNameTable
     private let bits: [String: UInt64]
 
     /// Builds the set; names beyond 64 share the "all" mask.
     init(_ names: [String]) {
-        var byLength: [[(name: [UInt8], bit: UInt64)]] = []
+        var entries: [(name: [UInt8], bits: UInt64)] = []
         var bits: [String: UInt64] = [:]
         for name in names {
             let folded = name.lowercased()
             if bits[folded] != nil { continue }
             let bit: UInt64 = bits.count < 64 ? 1 << UInt64(bits.count) : Self.all
             bits[folded] = bit
-            let length = folded.utf8.count
-            if byLength.count <= length { byLength += Array(repeating: [], count: length + 1 - byLength.count) }
-            byLength[length].append((Array(folded.utf8), bit))
+            entries.append((Array(folded.utf8), bit))
         }
-        self.byLength = byLength
+        self.table = JSONMemberNameTable(entries)
         self.bits = bits
     }
 
@@ -33,20 +31,6 @@ struct MemberNameSet: Sendable {
     /// The bits of the names the object has as members (escaped member names count as present, to be safe).
     func present(in tape: JSONTape, object: Int) -> UInt64 {
         guard tape.kind(object) == .object else { return 0 }
-        var mask: UInt64 = 0
-        tape.source.withUnsafeBufferPointer { source in
-            for (key, _) in tape.members(object) {
-                let range = tape.byteRange(key)
-                if tape.hasEscapes(key) {
-                    mask = Self.all
-                    continue
-                }
-                let length = range.count - 2
-                guard length < byLength.count else { continue }
-                let start = range.lowerBound + 1
-                for entry in byLength[length] where asciiFoldedEqual(source, start, entry.name) { mask |= entry.bit }
-            }
-        }
-        return mask
+        return table.bits(ofMembersOf: object, in: tape, escapedBits: Self.all)
     }
 }

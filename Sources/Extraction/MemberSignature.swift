@@ -3,7 +3,6 @@ import JSONBytes
 /// Which of the member names that identify event families an object has, found in one pass over its
 /// members with names compared ignoring ASCII case.
 struct MemberSignature {
-    /// A characteristic member name.
     /// A characteristic member name, as one bit.
     struct Key: OptionSet {
         let rawValue: UInt64
@@ -41,8 +40,8 @@ struct MemberSignature {
         static let interfaceID = Key(rawValue: 1 << 30)
     }
 
-    /// Lower-case names and the key each sets, grouped by byte length for a quick first filter.
-    private static let table: [[(name: [UInt8], key: Key)]] = {
+    /// Lower-case names and the key each sets.
+    private static let table: JSONMemberNameTable = {
         let names: [(String, Key)] = [
             ("class_uid", .classUID), ("category_uid", .categoryUID), ("metadata", .metadata), ("_raw", .raw),
             ("_raw_base64", .rawBase64), ("eventsource", .eventSource), ("eventname", .eventName),
@@ -55,29 +54,14 @@ struct MemberSignature {
             ("tenantid", .tenantID), ("kind", .kind), ("apiversion", .apiVersion), ("srcaddr", .sourceAddress),
             ("srcaddress", .sourceAddress), ("interface-id", .interfaceID), ("interfaceid", .interfaceID),
         ]
-        var table = [[(name: [UInt8], key: Key)]](repeating: [], count: 17)
-        for (name, key) in names { table[name.utf8.count].append((Array(name.utf8), key)) }
-        return table
+        return JSONMemberNameTable(names.map { (Array($0.0.utf8), $0.1.rawValue) })
     }()
 
     private var keys: Key = []
 
-    /// Scans the members of `object` once.
+    /// Scans the members of `object` once (escaped member names are not matched).
     init(_ tape: JSONTape, object: Int) {
-        tape.source.withUnsafeBufferPointer { source in
-            for (keyNode, _) in tape.members(object) {
-                let range = tape.byteRange(keyNode)
-                let length = range.count - 2
-                guard length < Self.table.count, !Self.table[length].isEmpty, !tape.hasEscapes(keyNode) else {
-                    continue
-                }
-                let start = range.lowerBound + 1
-                for entry in Self.table[length] where asciiFoldedEqual(source, start, entry.name) {
-                    keys.insert(entry.key)
-                    break
-                }
-            }
-        }
+        keys = Key(rawValue: Self.table.bits(ofMembersOf: object, in: tape, escapedBits: 0))
     }
 
     /// Whether the object has a member of that name.

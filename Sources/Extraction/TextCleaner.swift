@@ -13,10 +13,10 @@ enum TextCleaner {
             // fits in min(input, maxBytes) bytes and is written through a pointer.
             let capacity = min(input.count, maxBytes)
             guard capacity > 0 else { return nil }
-            let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
-                initialized = write(input, into: buffer)
-            }
-            return output.isEmpty ? nil : String(decoding: output, as: UTF8.self)
+            // The cleaned bytes are written into the new string's own storage (no intermediate array); they are
+            // whole characters of valid UTF-8 input, so the string's validation never has to repair them.
+            let output = String(unsafeUninitializedCapacity: capacity) { write(input, into: $0) }
+            return output.isEmpty ? nil : output
         }
     }
 

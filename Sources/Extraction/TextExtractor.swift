@@ -78,15 +78,14 @@ public struct TextExtractor: Sendable {
     public func extract(from tape: JSONTape, layout: EventLayout) -> Extracted? {
         guard tape.kind(tape.rootIndex) == .object else { return nil }
         let candidates = layout.groups
-        let present = candidates.map { group in group.reduce(0) { $0 | leadingNames.present(in: tape, object: $1) } }
-        for (pathIndex, path) in sourceFields.enumerated() {
-            for (groupIndex, group) in candidates.enumerated() where present[groupIndex] & fieldMasks[pathIndex] != 0 {
-                let texts = group.compactMap { Self.joinedText(of: path, in: tape, from: $0) }
-                if let text = TextCleaner.clean(texts.joined(separator: ". "), maxBytes: maxTextBytes) {
-                    return Extracted(text: text, origin: .field(path))
-                }
+        // Which source fields' first names each group has: on the stack (a handful of groups), once per event.
+        let found = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: candidates.count) { present in
+            for (groupIndex, group) in candidates.enumerated() {
+                present[groupIndex] = group.reduce(0) { $0 | leadingNames.present(in: tape, object: $1) }
             }
+            return fieldText(in: tape, groups: candidates, present: UnsafeBufferPointer(present))
         }
+        if let found { return found }
         guard synthesizes else { return nil }
         for group in candidates {
             for object in group {
@@ -95,6 +94,19 @@ public struct TextExtractor: Sendable {
                     let text = TextCleaner.clean(raw, maxBytes: maxTextBytes)
                 {
                     return Extracted(text: text, origin: .synthesized(kind))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The text of the first source field that holds prose, in the first group that has it.
+    private func fieldText(in tape: JSONTape, groups: [[Int]], present: UnsafeBufferPointer<UInt64>) -> Extracted? {
+        for (pathIndex, path) in sourceFields.enumerated() {
+            for (groupIndex, group) in groups.enumerated() where present[groupIndex] & fieldMasks[pathIndex] != 0 {
+                let texts = group.compactMap { Self.joinedText(of: path, in: tape, from: $0) }
+                if let text = TextCleaner.clean(texts.joined(separator: ". "), maxBytes: maxTextBytes) {
+                    return Extracted(text: text, origin: .field(path))
                 }
             }
         }

@@ -33,30 +33,16 @@ public struct JSONMemberFinder: Sendable {
     public func values(in tape: JSONTape, object: Int) -> Values {
         var exact = Values(repeating: -1)
         var folded = Values(repeating: -1)
-        tape.nodes.withUnsafeBufferPointer { nodes in
-            tape.source.withUnsafeBufferPointer { source in
-                namesByLength.withUnsafeBufferPointer { lengths in
-                    guard nodes[object].kind == .object else { return }
-                    var position = object + 1
-                    let end = Int(nodes[object].next)
-                    while position < end {
-                        let key = nodes[position]
-                        let valueIndex = position + 1
-                        position = Int(nodes[valueIndex].next)
-                        if key.hasEscapes {
-                            guard let decoded = tape.stringBytes(valueIndex - 1) else { continue }
-                            decoded.withUnsafeBufferPointer {
-                                record($0, value: valueIndex, exact: &exact, folded: &folded)
-                            }
-                            continue
-                        }
-                        let nameStart = Int(key.start) + 1
-                        let length = Int(key.end) - 1 - nameStart
-                        guard length < lengths.count, lengths[length] != 0 else { continue }
-                        let name = UnsafeBufferPointer(rebasing: source[nameStart..<nameStart + length])
-                        record(name, value: valueIndex, exact: &exact, folded: &folded)
+        namesByLength.withUnsafeBufferPointer { lengths in
+            tape.walkMembers(of: object) { key, value, hasEscapes, name in
+                if hasEscapes {
+                    tape.stringBytes(key)?.withUnsafeBufferPointer {
+                        record($0, value: value, exact: &exact, folded: &folded)
                     }
+                } else if name.count < lengths.count, lengths[name.count] != 0 {
+                    record(name, value: value, exact: &exact, folded: &folded)
                 }
+                return true
             }
         }
         return exact.replacing(with: folded, where: exact .< 0)

@@ -39,38 +39,29 @@ extension JSONTape {
         findMember(key, in: object, caseInsensitive: caseInsensitive)
     }
 
-    /// One pass over the members: the first exact match wins; else the first ASCII-case-folded match. Nodes and
-    /// source are read through unsafe buffers; only escaped keys take the decoding path.
+    /// One pass over the members: the first exact match wins; else the first ASCII-case-folded match. Only escaped
+    /// keys take the decoding path.
     private func findMember(_ wanted: UnsafeBufferPointer<UInt8>, in object: Int, caseInsensitive: Bool) -> Int? {
-        nodes.withUnsafeBufferPointer { nodes in
-            source.withUnsafeBufferPointer { source in
-                guard nodes[object].kind == .object else { return nil }
-                var folded: Int?
-                var position = object + 1
-                let end = Int(nodes[object].next)
-                while position < end {
-                    let key = nodes[position]
-                    let valueIndex = position + 1
-                    position = Int(nodes[valueIndex].next)
-                    let comparison: KeyComparison
-                    if key.hasEscapes {
-                        comparison = compareEscapedKey(
-                            position: valueIndex - 1, wanted, caseInsensitive: caseInsensitive && folded == nil)
-                    } else {
-                        let nameStart = Int(key.start) + 1
-                        guard Int(key.end) - 1 - nameStart == wanted.count else { continue }
-                        let name = UnsafeBufferPointer(rebasing: source[nameStart..<nameStart + wanted.count])
-                        comparison = Self.compareBytes(name, wanted, caseInsensitive: caseInsensitive && folded == nil)
-                    }
-                    switch comparison {
-                    case .exact: return valueIndex
-                    case .folded: folded = valueIndex
-                    case .different: continue
-                    }
-                }
-                return folded
+        var exact: Int?
+        var folded: Int?
+        walkMembers(of: object) { key, value, hasEscapes, name in
+            let comparison: KeyComparison
+            if hasEscapes {
+                comparison = compareEscapedKey(position: key, wanted, caseInsensitive: caseInsensitive && folded == nil)
+            } else {
+                guard name.count == wanted.count else { return true }
+                comparison = Self.compareBytes(name, wanted, caseInsensitive: caseInsensitive && folded == nil)
             }
+            switch comparison {
+            case .exact:
+                exact = value
+                return false
+            case .folded: folded = value
+            case .different: break
+            }
+            return true
         }
+        return exact ?? folded
     }
 
     /// How a member name compares with a wanted name.

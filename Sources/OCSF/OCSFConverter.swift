@@ -114,7 +114,7 @@ struct SourceEvent {
     /// A time at a path: RFC 3339 text, or epoch seconds or milliseconds.
     func time(_ path: String) -> Int64? {
         guard let node = node(path) else { return nil }
-        if let number = tape.int64(node) { return number < 100_000_000_000 ? number * 1_000 : number }
+        if let number = tape.int64(node) { return UTCTime.epochMillis(secondsOrMillis: number) }
         return tape.string(node).flatMap(UTCTime.parseTimestamp)
     }
 

@@ -118,8 +118,9 @@ final class EventEnricher: Sendable {
             report.eventsWithoutText += 1
         }
         // The context member is added unless the event already has one of that name (never lose data).
-        let context =
-            tape.value(forKey: Self.cloudWatchMember, in: tape.rootIndex) == nil ? input.cloudWatch?.json() : nil
+        let context = input.cloudWatch.flatMap {
+            tape.value(forKey: Self.cloudWatchMember, in: tape.rootIndex) == nil ? $0.json() : nil
+        }
         var textAttribute: String?
         if case .field(let path)? = extracted?.origin, let first = path.parts.first {
             textAttribute = first.joined(separator: ".")

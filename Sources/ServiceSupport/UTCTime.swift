@@ -7,6 +7,18 @@ import Darwin
 /// UTC time helpers that need no Foundation formatters: the current time, fixed-format rendering
 /// (`yyyyMMdd`, RFC 3339, HTTP-date) and a fast parser for the timestamps events carry.
 public enum UTCTime {
+    /// Event times taken at face value, in milliseconds: 2000-01-01 to 2100-01-01 (UTC). Outside, a time is
+    /// treated as absent or wrong (it would name a partition decades away).
+    public static let plausibleEventMillis: Range<Int64> = 946_684_800_000..<4_102_444_800_000
+
+    /// An epoch time written in seconds or in milliseconds, as milliseconds: a value below 10^11 (1973-03-03 as
+    /// milliseconds, the year 5138 as seconds) is seconds. Events and producers use both.
+    /// - Parameter value: Seconds or milliseconds since the Unix epoch.
+    /// - Returns: Milliseconds since the Unix epoch.
+    public static func epochMillis(secondsOrMillis value: Int64) -> Int64 {
+        value < 100_000_000_000 ? value &* 1_000 : value
+    }
+
     /// The current wall-clock time.
     ///
     /// - Returns: Milliseconds since the Unix epoch (UTC).

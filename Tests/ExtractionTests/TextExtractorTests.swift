@@ -26,6 +26,12 @@ import Testing
         #expect(try extract(#"{"finding_info":{"desc":"d"},"description":"x"}"#, extractor)?.text == "d")
     }
 
+    @Test func aFieldWhoseNameIsEscapedIsStillFound() throws {
+        // The quick "which first names are present" scan does not decode escapes, so it must not skip the field.
+        #expect(try extract(#"{"descr\u0069ption":"Escaped name"}"#)?.text == "Escaped name")
+        #expect(try extract(#"{"DESCRIPTION":"Shouted name","eventNxme":"x"}"#)?.text == "Shouted name")
+    }
+
     @Test func securityHubThroughEventBridgeUsesEveryFinding() throws {
         let event =
             #"{"source":"aws.securityhub","detail-type":"Security Hub Findings - Imported","detail":{"findings":["#
@@ -175,6 +181,22 @@ import Testing
             try read(#"{"time":"yesterday","eventTime":"2021-02-16 21:55:58.862"}"#).timeMillis == 1_613_512_558_862
         )
         #expect(try read(#"{"start":1700000000}"#).timeMillis == 1_700_000_000_000)
+    }
+
+    @Test func timesAreReadFromEscapedStringsAndNumbersInStrings() throws {
+        #expect(try read(#"{"time":"2023-07-10T11:45:12\u005A"}"#).timeMillis == 1_688_989_512_000)
+        #expect(try read(#"{"time":"1700000000"}"#).timeMillis == 1_700_000_000_000)
+        #expect(try read(#"{"time":"1700000000.5"}"#).timeMillis == 1_700_000_000_500)
+        #expect(try read(#"{"time":"  "}"#).timeMillis == nil)
+    }
+
+    @Test func familiesAreRecognisedIgnoringCaseButNotThroughEscapedNames() throws {
+        let shouted = try read(#"{"EVENTSOURCE":"s3.amazonaws.com","EventName":"GetObject","AWSRegion":"eu-west-1"}"#)
+        #expect(shouted.kind == .cloudTrail && shouted.eventType == "GetObject")
+        // Same length, first and last letters as `eventName`, but another name.
+        #expect(try read(#"{"eventSource":"s3","eventNxme":"GetObject","awsRegion":"x"}"#).kind == .json)
+        let escaped = try read(#"{"event\u0053ource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"x"}"#)
+        #expect(escaped.kind == .json)
     }
 
     @Test func azureSubscriptionFromResourceID() throws {
