@@ -55,6 +55,16 @@ extension HTTPServer {
         /// After an error response, how long the server keeps reading and discarding input before closing, so
         /// the client can read the response instead of getting a reset. Default: 2 s.
         public var lingerTimeout: Duration
+        /// Paths (without query) whose bodiless `GET` and `HEAD` requests skip the work queue: two workers of
+        /// their own answer them (a slow readiness check does not hold up a liveness one), so health checks and
+        /// metrics scrapes stay prompt while every other worker is busy and the queue is full. At most
+        /// ``controlQueueCapacity`` of them wait at once. Default: none.
+        public var controlPaths: Set<String>
+        /// How many control requests (``controlPaths``) may wait for their worker; beyond it they get the
+        /// overload response. Default: 64.
+        public var controlQueueCapacity: Int
+        /// The workers that answer control requests when there are ``controlPaths``.
+        static let controlWorkerCount = 2
 
         /// Creates a configuration with the documented defaults.
         /// - Parameters:
@@ -78,6 +88,8 @@ extension HTTPServer {
             self.writeTimeout = .seconds(30)
             self.lingerTimeout = .seconds(2)
             self.queueWaitTimeout = .seconds(20)
+            self.controlPaths = []
+            self.controlQueueCapacity = 64
         }
 
         /// The work queue capacity in force: ``workQueueCapacity``, else 64 × ``workerCount`` (at least 256, at
@@ -107,6 +119,7 @@ extension HTTPServer {
                 (self.writeTimeout > .zero, "writeTimeout"),
                 (self.lingerTimeout >= .zero, "lingerTimeout"),
                 (self.queueWaitTimeout > .zero, "queueWaitTimeout"),
+                (self.controlQueueCapacity >= 1, "controlQueueCapacity"),
             ]
             for (isValid, field) in checks where !isValid {
                 throw HTTPServerError(.invalidConfiguration, detail: field)

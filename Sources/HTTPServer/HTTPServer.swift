@@ -178,13 +178,17 @@ public final class HTTPServer: Sendable {
     private func spawnThreads(context: ServerContext, listenFD: Int32, epollFD: Int32) {
         let reactorGroup = self.reactorGroup
         let threadGroup = self.threadGroup
-        for index in 0..<self.configuration.workerCount {
+        var queues = Array(repeating: (context.workQueue, "http-worker"), count: self.configuration.workerCount)
+        if let controlQueue = context.controlQueue {
+            queues += Array(repeating: (controlQueue, "http-control"), count: Configuration.controlWorkerCount)
+        }
+        for (index, (queue, name)) in queues.enumerated() {
             threadGroup.enter()
             let thread = Thread {
-                Worker(context: context).run()
+                Worker(context: context).run(queue)
                 threadGroup.leave()
             }
-            thread.name = "http-worker-\(index)"
+            thread.name = "\(name)-\(index)"
             thread.start()
         }
         threadGroup.enter()

@@ -78,7 +78,7 @@ extension Reactor {
 
     /// Closes everything the reactor still owns and stops the workers once their current request ends.
     func finish() {
-        for job in self.context.workQueue.close() {
+        for job in self.context.workQueue.close() + (self.context.controlQueue?.close() ?? []) {
             self.context.inFlight.remove(job.connection.fd)
             self.context.inFlightCount.subtract(1, ordering: .relaxed)
             self.context.close(job.connection)

@@ -371,7 +371,7 @@ final class Reactor {
         let job = RequestJob(connection: connection.state, head: head, framing: framing, receivedAt: .now)
         self.context.inFlightCount.add(1, ordering: .relaxed)
         self.context.inFlight.insert(fd)
-        if self.context.workQueue.tryPush(job) {
+        if self.context.queue(for: head, framing: framing).tryPush(job) {
             return
         }
         self.context.inFlight.remove(fd)

@@ -13,6 +13,9 @@ final class ServerContext: Sendable {
     let mailbox: ReactorMailbox
     /// Complete request heads waiting for a worker.
     let workQueue: WorkQueue
+    /// Control requests (``HTTPServer/Configuration/controlPaths``) waiting for a control worker; `nil` when
+    /// there are no control paths.
+    let controlQueue: WorkQueue?
     /// Descriptors owned by workers.
     let inFlight: InFlightRegistry
     /// Open connections, wherever they are (reactor, queue, worker, lingering).
@@ -49,7 +52,23 @@ final class ServerContext: Sendable {
             capacity: configuration.effectiveWorkQueueCapacity,
             workerCount: configuration.workerCount
         )
+        self.controlQueue =
+            configuration.controlPaths.isEmpty
+            ? nil
+            : WorkQueue(
+                capacity: configuration.controlQueueCapacity,
+                workerCount: HTTPServer.Configuration.controlWorkerCount
+            )
         self.inFlight = InFlightRegistry()
+    }
+
+    /// The queue a request head goes to: the control queue for a bodiless `GET` or `HEAD` of a control path,
+    /// else the work queue.
+    func queue(for head: HTTPRequestHead, framing: HTTPBodyFraming) -> WorkQueue {
+        guard let controlQueue, framing == .none, head.method == .get || head.method == .head,
+            configuration.controlPaths.contains(head.path)
+        else { return workQueue }
+        return controlQueue
     }
 
     /// Reports an event to the observer, if there is one. Never call this while holding a lock.

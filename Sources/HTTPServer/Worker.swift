@@ -38,9 +38,10 @@ final class Worker {
         self.scratch.deallocate()
     }
 
-    /// Processes jobs until the work queue closes.
-    func run() {
-        while let job = self.context.workQueue.pop() {
+    /// Processes jobs until the queue closes.
+    /// - Parameter queue: The queue to take jobs from (the work queue, or the control queue).
+    func run(_ queue: WorkQueue) {
+        while let job = queue.pop() {
             self.process(job)
         }
     }

@@ -108,6 +108,8 @@ public final class Service: Sendable {
         server.headerReadTimeout = .milliseconds(Int(configuration.headerTimeoutSeconds * 1_000))
         server.bodyReadTimeout = .milliseconds(Int(configuration.bodyTimeoutSeconds * 1_000))
         server.keepAliveIdleTimeout = .milliseconds(Int(configuration.idleTimeoutSeconds * 1_000))
+        // Probes and scrapes never wait behind batches, nor get the overload answer meant for Firehose.
+        server.controlPaths = ["/healthz", "/readyz", "/metrics"]
         if let certificate = configuration.tlsCertFile, let key = configuration.tlsKeyFile {
             self.tls = try HTTPServerTLS(certificateChainFile: certificate, privateKeyFile: key)
         } else {

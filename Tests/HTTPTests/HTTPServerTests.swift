@@ -292,6 +292,31 @@ import Testing
         #expect(handler.recordedCodes.allSatisfy { $0 == .queueFull })
     }
 
+    /// A control path (a health check) is answered by its own worker while the only worker is busy and the work
+    /// queue is full; a POST to the same path and a GET of another path still take the work queue.
+    @Test func controlPathsSkipABusyFullWorkQueue() throws {
+        let handler = TestHandler()
+        let server = try startServer(handler: handler) {
+            $0.workerCount = 1
+            $0.workQueueCapacity = 1
+            $0.controlPaths = ["/hello"]
+        }
+        defer { server.shutdown(gracePeriod: .seconds(3)) }
+        let busy = try (0..<2).map { _ in try TestSocket(port: server.boundPort) }
+        for socket in busy {
+            socket.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n")
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        let started = ContinuousClock.now
+        let probe = try self.client().send(self.request(.get, "/hello?verbose=1", port: server.boundPort))
+        #expect(probe.status == .ok && probe.body == Array("hello".utf8))
+        #expect(ContinuousClock.now - started < .milliseconds(1_000), "the probe must not wait for the slow requests")
+        let other = try self.client().send(self.request(.get, "/echo", port: server.boundPort))
+        #expect(other.status == .serviceUnavailable, "other paths still queue behind the workers")
+        #expect(try busy.map { try $0.readResponse().status.code } == [200, 200])
+        #expect(handler.recordedCodes == [.queueFull])
+    }
+
     /// With a deep queue nothing is refused at once, but a request that waited longer than the queue timeout gets
     /// a prompt 503 from the worker (its body unread) instead of being processed late.
     @Test func requestThatWaitedTooLongIsAnsweredWithOverloadResponse() throws {
