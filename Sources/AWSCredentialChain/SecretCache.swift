@@ -47,7 +47,7 @@ public final class SecretCache: APIKeySource {
         self.secretID = secretID
         let interval = configuration.refreshInterval.timeInterval
         cell = RefreshCell(
-            load: { () throws(CredentialError) in try client.getSecretValue(secretID: secretID).apiKey },
+            load: { () throws(CredentialError) in try client.getSecretValue(secretID: secretID).apiKey() },
             freshness: { _, fetchedAt, time in time.timeIntervalSince(fetchedAt) < interval ? .fresh : .refreshSoon },
             now: configuration.now,
             runInBackground: configuration.runInBackground,

@@ -19,17 +19,37 @@ public struct SecretValue: Sendable, CustomStringConvertible, CustomDebugStringC
         self.versionID = versionID
     }
 
-    /// The API key the secret holds: the string member `api_key` when the text is a JSON object that has one
-    /// (the shape Firehose uses), else the whole text as is.
-    public var apiKey: String {
-        let bytes = Array(secretString.utf8)
-        guard bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{"),
-            let tape = try? JSONTape(parsing: bytes, limits: JSONLimits(maxDepth: 16, maxNodes: 10_000)),
-            tape.kind(tape.rootIndex) == .object,
-            let member = tape.value(forKey: "api_key", in: tape.rootIndex),
-            let key = tape.string(member)
-        else { return secretString }
-        return key
+    /// The API key the secret holds: the string member `api_key` when the text is a JSON object (the shape
+    /// Firehose uses), else the whole text; surrounding whitespace (a trailing newline) is removed either way.
+    ///
+    /// A JSON object without a string `api_key` (database credentials behind a wrong ARN, say) is refused rather
+    /// than sent whole as the key; so is text that opens like JSON but does not parse, and an empty key.
+    /// - Throws: ``CredentialError`` with code ``CredentialError/Code/invalidConfiguration``; the message never
+    ///   contains the secret.
+    public func apiKey() throws(CredentialError) -> String {
+        let text = Self.trimmed(secretString)
+        guard text.hasPrefix("{") else {
+            guard !text.isEmpty else { throw Self.refusal("the secret is empty") }
+            return text
+        }
+        guard let tape = try? JSONTape(parsing: Array(text.utf8), limits: JSONLimits(maxDepth: 16, maxNodes: 10_000)),
+            tape.kind(tape.rootIndex) == .object
+        else { throw Self.refusal("the secret starts like a JSON object but is not valid JSON") }
+        guard let member = tape.value(forKey: "api_key", in: tape.rootIndex), let key = tape.string(member) else {
+            throw Self.refusal(
+                "the secret is a JSON object without a string \"api_key\" member (the whole secret is never sent)")
+        }
+        let trimmedKey = Self.trimmed(key)
+        guard !trimmedKey.isEmpty else { throw Self.refusal("the secret's \"api_key\" member is empty") }
+        return trimmedKey
+    }
+
+    private static func refusal(_ message: String) -> CredentialError {
+        CredentialError(code: .invalidConfiguration, source: "secretsManager", message: message)
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The version ID; the secret is redacted.

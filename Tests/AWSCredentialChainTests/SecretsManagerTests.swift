@@ -36,13 +36,15 @@ import Testing
 
         let plainValue = try client.getSecretValue(secretID: "plain-\(id)")
         #expect(plainValue.secretString == "sk-plain-value")
-        #expect(plainValue.apiKey == "sk-plain-value")
+        #expect(try plainValue.apiKey() == "sk-plain-value")
         #expect(plainValue.versionID == plain["versionId"] as? String)
         let byARN = try client.getSecretValue(secretID: try #require(plain["arn"] as? String))
-        #expect(byARN.apiKey == "sk-plain-value")
-        #expect(try client.getSecretValue(secretID: "json-\(id)").apiKey == "sk-from-json")
-        #expect(try client.getSecretValue(secretID: "other-\(id)").apiKey == #"{"token": "t"}"#)
-        #expect(try client.getSecretValue(secretID: "binary-\(id)").apiKey == "sk-binary")
+        #expect(try byARN.apiKey() == "sk-plain-value")
+        #expect(try client.getSecretValue(secretID: "json-\(id)").apiKey() == "sk-from-json")
+        let other = try client.getSecretValue(secretID: "other-\(id)")
+        let refused = try #require(throws: CredentialError.self) { try other.apiKey() }
+        #expect(refused.code == .invalidConfiguration && !refused.description.contains("\"t\""))
+        #expect(try client.getSecretValue(secretID: "binary-\(id)").apiKey() == "sk-binary")
 
         let missing = try #require(throws: CredentialError.self) { try client.getSecretValue(secretID: "absent-\(id)") }
         #expect(missing.code == .serviceError)
@@ -208,11 +210,20 @@ import Testing
         #expect(throws: CredentialError.self) { try cache.apiKey() }
     }
 
-    @Test func apiKeyExtraction() {
-        #expect(SecretValue(secretString: "plain").apiKey == "plain")
-        #expect(SecretValue(secretString: #" {"api_key":"k\u00e9y"} "#).apiKey == "kéy")
-        #expect(SecretValue(secretString: #"{"api_key":42}"#).apiKey == #"{"api_key":42}"#)
-        #expect(SecretValue(secretString: #"{"api_key":"#).apiKey == #"{"api_key":"#)
+    @Test func apiKeyExtraction() throws {
+        #expect(try SecretValue(secretString: "plain").apiKey() == "plain")
+        #expect(try SecretValue(secretString: "SUPERSECRET-APIKEY-12345\n").apiKey() == "SUPERSECRET-APIKEY-12345")
+        #expect(try SecretValue(secretString: #" {"api_key":"k\u00e9y"} "#).apiKey() == "kéy")
+        #expect(try SecretValue(secretString: #"{"api_key":" spaced\n"}"#).apiKey() == "spaced")
+        // Whatever else a JSON secret holds is never sent as the key.
+        for refused in [
+            #"{"api_key":42}"#, #"{"api_key":"#, #"{"username":"svc","password":"DB-PASSWORD-SECRET"}"#,
+            #"{"api_key":"  "}"#, " \n ",
+        ] {
+            let error = try #require(throws: CredentialError.self) { try SecretValue(secretString: refused).apiKey() }
+            #expect(error.code == .invalidConfiguration)
+            #expect(!error.description.contains("DB-PASSWORD-SECRET"))
+        }
         #expect(
             SecretsManagerClient.region(fromARN: "arn:aws:secretsmanager:ap-south-1:123:secret:name-AbC")
                 == "ap-south-1"
