@@ -17,6 +17,8 @@ public struct OCSFError: Error, Sendable, CustomStringConvertible {
         public static let badVersion = Code(name: "bad_version")
         /// The event's `class_uid` has no pinned schema in this build.
         public static let unknownClass = Code(name: "unknown_class")
+        /// `time` is not a plausible event time (2000-2100), even read as epoch seconds.
+        public static let implausibleTime = Code(name: "implausible_time")
         /// A pinned schema file could not be read (a build defect).
         public static let badSchema = Code(name: "bad_schema")
 

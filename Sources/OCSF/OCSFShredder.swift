@@ -42,8 +42,17 @@ public struct OCSFShredder: Sendable {
         if let position = schema.columnPosition("unmapped"), let json = unmapped.json() {
             values[position] = .bytes(json)
         }
-        guard let timePosition = schema.columnPosition("time"), case .int64(let time) = values[timePosition] else {
+        guard let timePosition = schema.columnPosition("time"), case .int64(var time) = values[timePosition] else {
             throw OCSFError(.missingRequired, path: "time", "time (epoch milliseconds) is required")
+        }
+        // OCSF times are milliseconds, but some producers (Prowler's OCSF output among them) write seconds: a time
+        // before 1973 as milliseconds is read as seconds, so that the row and its eventDay name the right day.
+        if time >= 0, UTCTime.epochMillis(secondsOrMillis: time) != time {
+            time = UTCTime.epochMillis(secondsOrMillis: time)
+            values[timePosition] = .int64(time)
+        }
+        guard UTCTime.plausibleEventMillis.contains(time) else {
+            throw OCSFError(.implausibleTime, path: "time", "time \(time) is not an epoch time between 2000 and 2100")
         }
         return OCSFRecord(
             classUID: schema.classUID,

@@ -52,6 +52,21 @@ import Testing
         #expect(try column(record, OCSFClassSchema.complianceColumn) == .null)
     }
 
+    /// OCSF times are milliseconds; Prowler writes seconds. A time that is plausible only as seconds is read as
+    /// seconds (row and partition), and one that is plausible neither way is refused, so it never names a partition
+    /// like eventDay=19700121 or 100000101.
+    @Test func timesInSecondsAreReadAsSecondsAndImplausibleTimesAreRefused() throws {
+        let seconds = try shred(try Self.finding { $0.replacingOccurrences(of: "1717243200000", with: "1717243200") })
+        #expect(seconds.timeMillis == 1_717_243_200_000)
+        #expect(try column(seconds, "time") == .int64(1_717_243_200_000))
+        for time in ["253402300800000", "12", "-1717243200000"] {
+            let error = try #require(throws: OCSFError.self) {
+                try shred(try Self.finding { $0.replacingOccurrences(of: "1717243200000", with: time) })
+            }
+            #expect(error.code == .implausibleTime && error.path == "time", "time \(time)")
+        }
+    }
+
     @Test func membersOutsideTheClassGoToUnmapped() throws {
         let record = try shred(try Self.finding())
         guard case .bytes(let json) = try column(record, "unmapped") else {
