@@ -85,7 +85,7 @@ public struct ConfigurationOption: Sendable {
                 ["LAKEMARK_SINK"],
                 "./lake",
                 "directory, file:// URL or s3://bucket/prefix",
-                "Where batches are written; s3:// uses the s3_* options and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY."
+                "Where batches are written; s3:// uses the s3_* options and the AWS credential chain (see \"S3 sink\")."
             ) {
                 $0.sink = try parseSink(try string($1, key: "sink"))
             },
@@ -245,8 +245,8 @@ public struct ConfigurationOption: Sendable {
                 ["SECBERUS_API_KEY_ARN"],
                 "(none)",
                 "Secrets Manager ARN",
-                "Secrets Manager secret holding the API key of the remote mapping API "
-                    + "(its api_key member or whole text)."
+                "Secrets Manager secret holding the API key of the remote mapping API: the api_key member of a "
+                    + "JSON object (an object without one is refused, never sent), else the whole text, trimmed."
             ) {
                 $0.apiKeySecretARN = try string($1, key: "api_key_arn")
             },

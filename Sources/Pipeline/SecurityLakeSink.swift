@@ -93,7 +93,7 @@ public final class SecurityLakeSink: ObjectSink {
 
     /// Asks every signer for credentials and reports the most recent write failure of any signer, writing
     /// nothing (see the type documentation).
-    /// - Throws: ``SinkError`` `accessDenied` naming the signer whose credentials cannot be had, else the
+    /// - Throws: ``SinkError`` `credentialsUnavailable` naming the signer whose credentials cannot be had, else the
     ///   recorded failure of the first signer whose last write failed.
     public func checkWritable() throws(SinkError) {
         for signer in signers {
@@ -101,7 +101,7 @@ public final class SecurityLakeSink: ObjectSink {
                 _ = try signer.credentials.credentials()
             } catch {
                 throw SinkError(
-                    code: .accessDenied,
+                    code: .credentialsUnavailable,
                     errno: nil,
                     path: "",
                     message: "no credentials for \(signer.identity): \(error)"

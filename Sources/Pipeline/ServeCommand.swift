@@ -77,7 +77,8 @@ public enum ServeCommand {
                     tlsConnector: tls,
                     onCredentialRefreshFailure: { reason in
                         logger.warning(
-                            "AWS credential refresh failed; using the cached credentials until they expire",
+                            "AWS credentials could not be fetched; cached ones, if still valid, are used, else "
+                                + "writes fail with sink.credentialsUnavailable",
                             ["error_code": "credentials.refresh_failed", "reason": .string(reason)]
                         )
                     }

@@ -10,8 +10,9 @@ import Synchronization
 /// returns only when every one is stored; all of them share one deadline, ``budget`` from the call. A failed
 /// object stops objects not yet started; the first failure is thrown as a ``SinkError`` whose message is fit
 /// for a Firehose `errorMessage` (the key, S3's code, status and request id; never credentials or signatures):
-/// `unavailable` for throttling, 5xx, network failures and the budget running out, `accessDenied` for refused
-/// credentials or permissions, `rejected` for anything else S3 refused. Storing an existing key replaces it, so
+/// `unavailable` for throttling, 5xx, network failures and the budget running out, `credentialsUnavailable` when
+/// no credentials could be had to sign with, `accessDenied` for refused credentials or permissions, `rejected` for
+/// anything else S3 refused. Storing an existing key replaces it, so
 /// a retried batch overwrites its own objects.
 ///
 /// ``checkWritable()`` stores a zero-byte probe object, `<prefix>.lakemark-readiness-probe`, with the same
@@ -185,10 +186,13 @@ public final class S3Sink: ObjectSink {
     ///   - error: The client's error.
     ///   - key: The object key (relative to the prefix).
     ///   - location: `s3://bucket/prefix`, for the message.
-    /// - Returns: `accessDenied`, `unavailable` or `rejected`, with a message fit for Firehose.
+    /// - Returns: `credentialsUnavailable`, `accessDenied`, `unavailable` or `rejected`, with a message fit for
+    ///   Firehose.
     static func sinkError(_ error: S3Error, key: String, location: String) -> SinkError {
         let code: SinkError.Code
-        if error.isAccessDenied {
+        if error.code == .credentialsUnavailable {
+            code = .credentialsUnavailable
+        } else if error.isAccessDenied {
             code = .accessDenied
         } else if error.code == .deadlineExceeded || error.isRetryable {
             code = .unavailable

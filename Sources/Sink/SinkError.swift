@@ -24,6 +24,9 @@ public struct SinkError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unavailable = Code("unavailable")
         /// A remote store refused the credentials or the permission (IAM, bucket or KMS key policy).
         public static let accessDenied = Code("accessDenied")
+        /// No credentials could be had to sign with (the credential chain failed: its endpoint, file or role);
+        /// nothing was sent to the store.
+        public static let credentialsUnavailable = Code("credentialsUnavailable")
         /// A remote store refused the object for another reason (missing bucket, invalid request).
         public static let rejected = Code("rejected")
 

@@ -92,4 +92,22 @@ import Testing
         #expect(S3Sink.contentType(forKey: "a/b.json") == "application/json")
         #expect(S3Sink.contentType(forKey: "a/b") == "application/octet-stream")
     }
+
+    /// A credential chain that cannot produce credentials is not an IAM denial: the batch fails with
+    /// `credentialsUnavailable` (its metric label), before anything is sent (the endpoint is a closed port).
+    @Test func missingCredentialsAreNotReportedAsAccessDenied() throws {
+        struct Unreachable: CredentialProvider {
+            struct Failure: Error, CustomStringConvertible {
+                var description: String { "the container credentials endpoint refused the connection" }
+            }
+            func credentials() throws -> AWSCredentials { throw Failure() }
+        }
+        var configuration = S3Client.Configuration(region: "us-east-1")
+        configuration.endpoint = "http://127.0.0.1:1"
+        let client = try S3Client(configuration: configuration, credentials: Unreachable())
+        let sink = S3Sink(client: client, bucket: "lake", prefix: "p", budget: .seconds(5))
+        let error = #expect(throws: SinkError.self) { try sink.put([SinkObject(key: "a/b.json.gz", body: [1])]) }
+        #expect(error?.code == .credentialsUnavailable)
+        #expect(error?.message.contains("refused the connection") == true)
+    }
 }

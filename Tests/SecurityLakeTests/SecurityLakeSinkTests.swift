@@ -73,7 +73,7 @@ import Testing
             try refused.checkWritable()
             Issue.record("ready without credentials")
         } catch {
-            #expect(error.code == .accessDenied)
+            #expect(error.code == .credentialsUnavailable)
             #expect(error.message.contains(Self.roleA))
         }
 
