@@ -20,7 +20,7 @@ extension ConfigurationOption {
             "(ext/lakemark-<class_uid>/1.0/)",
             "comma-separated <class_uid>=<location>",
             "Custom source location per OCSF class, as CreateCustomLogSource returns it "
-                + "(2004=s3://<lake bucket>/ext/<source>/1.0/); the s3://bucket/ part is dropped from keys."
+                + "(2004=s3://<lake bucket>/ext/<source>/1.0/); its bucket must be the sink's, each class given once."
         ) {
             var locations: [Int: String] = [:]
             for entry in try list($1, key: "security_lake_locations") {
@@ -34,7 +34,10 @@ extension ConfigurationOption {
                         "expected <class_uid>=s3://bucket/ext/<source>/<version>/ entries"
                     )
                 }
-                locations[uid] = parts[1]
+                guard locations.updateValue(parts[1], forKey: uid) == nil else {
+                    throw ConfigurationError(
+                        .invalidValue, key: "security_lake_locations", "class \(uid) is given twice")
+                }
             }
             $0.securityLake.locations = locations
         },
@@ -59,7 +62,9 @@ extension ConfigurationOption {
                         "expected <class_uid>=arn:aws:iam::<12-digit account>:role/<name> entries, got '\(entry)'"
                     )
                 }
-                roles[uid] = parts[1]
+                guard roles.updateValue(parts[1], forKey: uid) == nil else {
+                    throw ConfigurationError(.invalidValue, key: "security_lake_roles", "class \(uid) is given twice")
+                }
             }
             $0.securityLake.roles = roles
         },
@@ -71,8 +76,12 @@ extension ConfigurationOption {
             "The region= partition: the Security Lake bucket's region."
         ) {
             let region = try string($1, key: "security_lake_region")
-            guard ObjectKeyBuilder.isSafeSegment(region) else {
-                throw ConfigurationError(.invalidValue, key: "security_lake_region", "expected a region name")
+            guard ObjectKeyBuilder.isSafeSegment(region), isRegionName(region) else {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "security_lake_region",
+                    "expected a region name such as us-east-1, got '\(region)'"
+                )
             }
             $0.securityLake.region = region
         },
@@ -145,6 +154,18 @@ extension ConfigurationOption {
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
+
+    /// Whether a text is shaped like an AWS region name: lower-case words joined by `-`, ending in a number
+    /// (`us-east-1`, `us-gov-west-1`, `ap-southeast-3`).
+    static func isRegionName(_ text: String) -> Bool {
+        let words = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard words.count >= 3, let number = words.last, (1...2).contains(number.count),
+            number.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return false }
+        return words.dropLast().allSatisfy { word in
+            !word.isEmpty && word.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+        }
     }
 
     /// Whether a key prefix is relative, has no `.`/`..` segments and no control characters.

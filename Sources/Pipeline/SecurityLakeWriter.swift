@@ -44,6 +44,17 @@ public final class SecurityLakeWriter: Sendable {
             )
         }
         let catalog = try OCSFSchemaCatalog.bundled()
+        let classes = catalog.schemas.keys.sorted().map(String.init).joined(separator: ", ")
+        let named = [("security_lake_locations", settings.locations.keys), ("security_lake_roles", settings.roles.keys)]
+        for (key, uids) in named {
+            if let unknown = uids.sorted().first(where: { catalog.schemas[$0] == nil }) {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: key,
+                    "class \(unknown) is not one this build writes (\(classes))"
+                )
+            }
+        }
         var shredders: [Int: OCSFShredder] = [:]
         var schemas: [Int: ParquetSchema] = [:]
         for (uid, schema) in catalog.schemas {

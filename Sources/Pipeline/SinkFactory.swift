@@ -80,6 +80,15 @@ public struct SinkFactory: Sendable {
         base: any CredentialProvider
     ) throws(ConfigurationError) -> SecurityLakeSink {
         let settings = configuration.securityLake
+        for (uid, location) in settings.locations.sorted(by: { $0.key < $1.key }) {
+            if let other = SecurityLakeSettings.bucket(location), other != bucket {
+                throw ConfigurationError(
+                    .invalidValue,
+                    key: "security_lake_locations",
+                    "the location of \(uid) is in bucket \(other), but the sink writes to bucket \(bucket)"
+                )
+            }
+        }
         var signers: [String: SecurityLakeSink.Signer] = [:]
         var routes: [(prefix: String, signer: SecurityLakeSink.Signer)] = []
         var roleOfPrefix: [String: String] = [:]

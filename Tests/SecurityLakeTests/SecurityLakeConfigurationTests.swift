@@ -34,7 +34,9 @@ import Testing
         ("LAKEMARK_FORMAT", "orc"), ("LAKEMARK_SECURITY_LAKE_LOCATIONS", "detection=s3://b/ext/x/"),
         ("LAKEMARK_SECURITY_LAKE_LOCATIONS", "2004=s3://b/ext/../x/"), ("LAKEMARK_RAW_LOCATION", "raw/../x/"),
         ("LAKEMARK_SPOOL_MAX_AGE_SECONDS", "0"), ("LAKEMARK_PARQUET_ZSTD_LEVEL", "30"),
-        ("LAKEMARK_SECURITY_LAKE_REGION", "eu west"),
+        ("LAKEMARK_SECURITY_LAKE_REGION", "eu west"), ("LAKEMARK_SECURITY_LAKE_REGION", "Mars"),
+        ("LAKEMARK_SECURITY_LAKE_REGION", "us-east-"), ("LAKEMARK_SECURITY_LAKE_LOCATIONS", "2004=ext/a/,2004=ext/b/"),
+        ("AWS_REGION", "us-east-1/../x"),
     ])
     func badValuesNameTheOption(variable: (String, String)) {
         #expect(throws: ConfigurationError.self) {
@@ -83,6 +85,30 @@ import Testing
                 environment: ["LAKEMARK_S3_ROLE_ARN": "arn:aws:iam::role/AmazonSecurityLake-Provider"]
             )
         }
+    }
+
+    @Test func aLocationInAnotherBucketStopsStartUp() {
+        var configuration = Configuration()
+        configuration.sink = .s3(bucket: "lake", prefix: "ext")
+        configuration.s3.region = "us-east-1"
+        configuration.format = .parquet
+        configuration.securityLake.locations = [2004: "s3://otherbucket/ext/sec/1.0/"]
+        let factory = SinkFactory(environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x"])
+        #expect {
+            _ = try factory.makeSink(configuration)
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "security_lake_locations" && "\(error)".contains("otherbucket")
+        }
+    }
+
+    @Test func aClassThisBuildDoesNotWriteStopsStartUp() throws {
+        var settings = SecurityLakeSettings()
+        settings.locations = [9999: "ext/x/1.0/"]
+        #expect { _ = try SecurityLakeWriter(settings: settings) } throws: { error in
+            (error as? ConfigurationError)?.key == "security_lake_locations" && "\(error)".contains("9999")
+        }
+        #expect(try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_SECURITY_LAKE_REGION": "us-gov-west-1"])
+            .securityLake.region == "us-gov-west-1")
     }
 
     @Test func classesSharingALocationWithDifferentRolesStopStartUp() {
