@@ -78,15 +78,25 @@ public final class SecurityLakeSink: ObjectSink {
     public func put(_ objects: [SinkObject]) throws(SinkError) {
         var groups: [Int: [SinkObject]] = [:]
         for object in objects { groups[signerIndex(forKey: object.key), default: []].append(object) }
+        var storedBefore = 0
         for index in groups.keys.sorted() {
             let signer = signers[index]
             do throws(SinkError) {
                 try signer.sink.put(groups[index] ?? [])
                 lastFailures.withLock { _ = $0.removeValue(forKey: index) }
+                storedBefore += groups[index]?.count ?? 0
             } catch {
                 let named = index == 0 ? error : Self.naming(error, signer.identity)
                 lastFailures.withLock { $0[index] = named }
-                throw named
+                guard storedBefore > 0 else { throw named }
+                // The sink's count covers its own objects; the batch's other locations were stored before it.
+                throw SinkError(
+                    code: named.code,
+                    errno: named.errno,
+                    path: named.path,
+                    message: named.message + "; before that, \(storedBefore) objects of the batch's other "
+                        + "locations were stored"
+                )
             }
         }
     }

@@ -117,31 +117,36 @@ public final class S3Sink: ObjectSink {
         let next = Atomic<Int>(0)
         let stored = Atomic<Int>(0)
         let stopped = Atomic<Bool>(false)
+        let budgetRanOut = Atomic<Bool>(false)
         let work: @Sendable () -> Void = {
             while !stopped.load(ordering: .acquiring) {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 guard index < objects.count else {
                     return
                 }
-                do throws(SinkError) {
-                    try self.store(objects[index], deadline: deadline)
+                do throws(S3Error) {
+                    try self.upload(objects[index], deadline: deadline)
                     stored.add(1, ordering: .relaxed)
                 } catch {
                     stopped.store(true, ordering: .releasing)
-                    failures.withLock { $0[index] = error }
+                    if error.code == .deadlineExceeded { budgetRanOut.store(true, ordering: .relaxed) }
+                    failures.withLock { $0[index] = self.sinkError(error, key: objects[index].key) }
                 }
             }
         }
         Self.run(work, onThreads: min(self.maxParallelUploads, objects.count))
         if let first = failures.withLock({ $0.min { $0.key < $1.key } })?.value {
             let count = stored.load(ordering: .relaxed)
-            // Say how far the batch got, so a budget too small for the batch reads as that, not as one bad object.
+            // Say how far the batch got, so a budget too small for the batch reads as that, not as one bad object
+            // (the budget is named only when it ran out).
+            let budget = budgetRanOut.load(ordering: .relaxed)
+                ? " within s3_put_budget_seconds (\(Self.seconds(self.budget)) s)" : " before the failure"
             throw SinkError(
                 code: first.code,
                 errno: first.errno,
                 path: first.path,
-                message: first.message + "; \(count) of \(objects.count) objects of the batch were stored within "
-                    + "s3_put_budget_seconds (\(Self.seconds(self.budget)) s); a retry writes them again"
+                message: first.message + "; \(count) of \(objects.count) objects of the batch were stored\(budget); "
+                    + "a retry writes them again"
             )
         }
     }
@@ -203,19 +208,27 @@ public final class S3Sink: ObjectSink {
     }
 
     private func store(_ object: SinkObject, deadline: ContinuousClock.Instant) throws(SinkError) {
+        do {
+            try self.upload(object, deadline: deadline)
+        } catch {
+            throw self.sinkError(error, key: object.key)
+        }
+    }
+
+    private func upload(_ object: SinkObject, deadline: ContinuousClock.Instant) throws(S3Error) {
         var options = self.putOptions
         options.contentType = Self.contentType(forKey: object.key)
-        do {
-            try self.client.putObject(
-                bucket: self.bucket,
-                key: self.prefix + object.key,
-                body: object.body,
-                options: options,
-                deadline: deadline
-            )
-        } catch {
-            throw Self.sinkError(error, key: object.key, location: "s3://\(self.bucket)/\(self.prefix)")
-        }
+        try self.client.putObject(
+            bucket: self.bucket,
+            key: self.prefix + object.key,
+            body: object.body,
+            options: options,
+            deadline: deadline
+        )
+    }
+
+    private func sinkError(_ error: S3Error, key: String) -> SinkError {
+        Self.sinkError(error, key: key, location: "s3://\(self.bucket)/\(self.prefix)")
     }
 
     private func checkKey(_ key: String) throws(SinkError) {

@@ -62,6 +62,28 @@ import Testing
         try sink.checkWritable()
     }
 
+    /// The default signer's objects (the raw location) are stored first; when a role's objects then fail, the
+    /// message says those others were stored, so "0 of 8" is not read as nothing stored.
+    @Test func aFailureAfterOtherLocationsWereStoredSaysSo() throws {
+        let base = RecordingSink()
+        let role = RecordingSink()
+        role.failing.store(true, ordering: .relaxed)
+        let sink = SecurityLakeSink(
+            defaultSigner: .init(identity: "default credentials", sink: base, credentials: Self.keys),
+            routes: [("a/1.0/", .init(identity: Self.roleA, sink: role, credentials: Self.keys))]
+        )
+        let error = #expect(throws: SinkError.self) {
+            try sink.put([
+                SinkObject(key: "raw/eventDay=20240601/1.json.gz", body: [1]),
+                SinkObject(key: "raw/eventDay=20240601/2.json.gz", body: [2]),
+                SinkObject(key: "a/1.0/region=x/3.parquet", body: [3]),
+            ])
+        }
+        #expect(base.keys.withLock { $0.count } == 2)
+        #expect(error?.message.contains("as \(Self.roleA)") == true)
+        #expect(error?.message.contains("before that, 2 objects of the batch's other locations were stored") == true)
+    }
+
     @Test func readinessNamesARoleWithoutCredentialsAndALastFailedWrite() throws {
         let base = RecordingSink()
         let roleSink = RecordingSink()
