@@ -17,14 +17,31 @@ Security Hub labels are CC BY-SA and evaluation-only; CTID texts are never fitte
 softmax over each text's candidates that puts the most mass on its gold ids. It re-orders the candidates of
 fold k; the rest of the ranking keeps its order. Printed with the scorer's metric code
 (shared/eval/mapping-dev/score_dev.py): hit@1 / hit@3 / MRR / macro recall@10, exact and collapsed, for
-`engine` (the shipped ranking) and the feature sets `lex` (no model), `cos`, `proto` and `all`, with a
+`engine` (the shipped ranking) and the feature sets `lex` (no model), `cos`, `proto`, `all`, `knn` and `xw`, with a
 per-source breakdown where a set mixes sources. The `stratus` set is scripts/eval_events.py's event-phrased
 CloudTrail texts (CTID-derived labels, outside the development sets): the engine built from all labels
 answers it and the scorer is fitted on every Prowler text.
 
+Alternatives measured against the shipped `proto` scorer (README, "Mapping engine"; none is bundled):
+- `knn`: `proto` plus the MiniLM-cosine-weighted vote of the --knn nearest training texts for the control and
+  for its family (a training text's neighbours exclude its own fold, as the scored fold is excluded; with
+  --knn-share a neighbour's vote is split over its labels);
+- `xw`: `proto` plus the text's best cosine to the 800-53 prototypes (built from the 800-53 Prowler texts of the
+  training folds other than the text's own) of the 800-53 controls crosswalk.tsv links to the control, and the
+  best of that over the control's family (0 on the 800-53 sets);
+- --logit-adjust TAU (repeatable): every variant also scored with TAU * log(label frequency in the training
+  texts, add-one) subtracted from its scores, the standard correction for long-tail recall, per control or
+  (--la-level family) per family; rows `<variant>-la<TAU>`;
+- --family-mass: families ordered by the summed softmax probability of their candidates (`<variant>-mass`);
+- --center: cosines between embeddings centred on the training texts' mean (hubness reduction).
+--high-variant names the variant whose High bucket is measured (default `proto`); --dump writes each variant's
+rankings to WORK/rankings-SET.json.
+
 Usage: eval_reranker.py --bin LAKEMARK --catalogs DIR --work DIR [--folds K] [--shared DIR] [--model DIR]
                         [--set NAME]... [--fit listwise|logistic] [--label exact|collapsed] [--l2 X]
                         [--top-n N] [--union M] [--holdout-provider] [--shuffle-prototypes]
+                        [--knn K] [--knn-share] [--logit-adjust TAU]... [--la-level exact|family]
+                        [--family-mass] [--center] [--high-variant NAME] [--dump]
 """
 
 import argparse
@@ -53,7 +70,11 @@ FEATURES = collections.OrderedDict([
     ('cos', ['fused', 'lex', 'logrank', 'gap', 'prior', 'boost', 'depth', 'family', 'cos', 'logcosrank', 'cosgap']),
     ('proto', ['fused', 'lex', 'logrank', 'gap', 'prior', 'boost', 'depth', 'family', 'proto', 'protofam']),
     ('all', ['fused', 'lex', 'logrank', 'gap', 'prior', 'boost', 'depth', 'family', 'cos', 'logcosrank', 'cosgap',
-             'proto', 'protofam'])])
+             'proto', 'protofam']),
+    ('knn', ['fused', 'lex', 'logrank', 'gap', 'prior', 'boost', 'depth', 'family', 'proto', 'protofam', 'knn',
+             'knnfam']),
+    ('xw', ['fused', 'lex', 'logrank', 'gap', 'prior', 'boost', 'depth', 'family', 'proto', 'protofam', 'xw',
+            'xwfam'])])
 # (set name, framework key for score_dev, catalog, sources or None for all, framework key of the map API)
 SETS = [('nist_800_53_r5', 'nist_800_53_r5', 'nist_800_53_r5', ('aws-securityhub', 'prowler-aws'),
          'nist_800_53_r5'),
@@ -205,7 +226,13 @@ def candidate_rows(framework, alpha, full, lex, priors, cos, ids, family_freq, t
              'cos': float(cos[j]) if j is not None else 0.0,
              'logcosrank': np.log1p(cos_rank[j]) if j is not None else np.log1p(len(ids)),
              'cosgap': best_cos - float(cos[j]) if j is not None else 1.0,
-             'proto': proto[0].get(c, 0.0), 'protofam': proto[1].get(collapse(framework, c), 0.0)}
+             'proto': proto[0].get(c, 0.0), 'protofam': proto[1].get(collapse(framework, c), 0.0),
+             'knn': proto[2].get(c, 0.0) if len(proto) > 2 else 0.0,
+             'knnfam': proto[3].get(collapse(framework, c), 0.0) if len(proto) > 2 else 0.0,
+             'logfreq': proto[4].get(c, proto[4].get(collapse(framework, c), proto[4].get('', 0.0)))
+             if len(proto) > 4 else 0.0,
+             'xw': proto[5][0].get(c, 0.0) if len(proto) > 5 else 0.0,
+             'xwfam': proto[5][1].get(collapse(framework, c), 0.0) if len(proto) > 5 else 0.0}
         rows.append((c, f))
     return rows
 
@@ -285,6 +312,25 @@ def label_statistics(framework, golds, proto_labels, vectors):
     return family_freq, (prototypes(members), prototypes(fam_members))
 
 
+def knn_votes(framework, query, vectors, golds, allowed, k, share):
+    """({control: vote}, {family: vote}) of the k training texts nearest to `query` (MiniLM cosine) among the
+    `allowed` ones: each neighbour adds its cosine to each of its gold ids (divided by their number with
+    `share`), normalised by the neighbours' total cosine."""
+    sims = np.where(allowed, vectors @ query, -2.0)
+    nearest = np.argsort(-sims, kind='stable')[:k]
+    total = sum(max(float(sims[j]), 0.0) for j in nearest) + 1e-9
+    controls, families = collections.Counter(), collections.Counter()
+    for j in nearest:
+        weight = max(float(sims[j]), 0.0) / total
+        gold = set(golds[j])
+        fams = {collapse(framework, g) for g in gold}
+        for g in gold:
+            controls[g] += weight / (len(gold) if share else 1)
+        for g in fams:
+            families[g] += weight / (len(fams) if share else 1)
+    return dict(controls), dict(families)
+
+
 def prototype_features(prototypes, query):
     """({control: cosine}, {family: cosine}) of a text's embedding to the prototypes."""
     (proto_ids, pc), (proto_fams, pf) = prototypes
@@ -317,17 +363,38 @@ def fit_scorer(framework, rows, golds, names, label, fit, l2):
     return mean, std, w
 
 
-def rerank(rows, full, names, scorer):
-    """(top 10 ids re-ordered by the scorer, softmax probability of the top one) for one text's candidates."""
+def rerank(rows, full, names, scorer, tau=0.0):
+    """(top 10 ids re-ordered by the scorer, softmax probability of the top one) for one text's candidates;
+    tau > 0 subtracts tau * log(label frequency) from each score (logit adjustment)."""
     if not rows:
         return [], 0.0
     mean, std, w = scorer
     z = ((np.array([[f[n] for n in names] for _, f in rows]) - mean) / std) @ w[:-1] + w[-1]
+    if tau:
+        z = z - tau * np.array([f['logfreq'] for _, f in rows])
     order = np.argsort(-z, kind='stable')
     head = [rows[j][0] for j in order]
     tail = [c for c in full if c not in head]
     p = np.exp(z - z.max())
     return (head + tail)[:10], float(p.max() / p.sum())
+
+
+def family_mass_order(framework, rows, full, names, scorer):
+    """Top 10 ids with the families ordered by the summed softmax probability of their candidates, each
+    family's candidates by probability."""
+    if not rows:
+        return [], 0.0
+    mean, std, w = scorer
+    z = ((np.array([[f[n] for n in names] for _, f in rows]) - mean) / std) @ w[:-1] + w[-1]
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    mass = collections.Counter()
+    for (c, _), q in zip(rows, p):
+        mass[collapse(framework, c)] += q
+    order = sorted(range(len(rows)), key=lambda j: (-mass[collapse(framework, rows[j][0])],
+                                                   collapse(framework, rows[j][0]), -p[j]))
+    head = [rows[j][0] for j in order]
+    return (head + [c for c in full if c not in head])[:10], float(p.max())
 
 
 def top_cosine(rows, ids):
@@ -368,12 +435,23 @@ def main(argv=None):
     ap.add_argument('--l2', type=float, default=10.0)
     ap.add_argument('--top-n', type=int, default=30, help='engine candidates re-ranked')
     ap.add_argument('--union', type=int, default=0, help='add the best M controls by catalog cosine')
+    ap.add_argument('--high-variant', default='proto', help='the variant whose High bucket is measured')
+    ap.add_argument('--la-level', choices=('exact', 'family'), default='exact',
+                    help='the label frequency of --logit-adjust: of the control or of its family')
+    ap.add_argument('--family-mass', action='store_true', help='also order families by their softmax mass')
+    ap.add_argument('--dump', action='store_true', help='write each variant\'s rankings to WORK/rankings-SET.json')
+    ap.add_argument('--center', action='store_true', help='centre embeddings on the training mean')
+    ap.add_argument('--knn', type=int, default=10, help='neighbours of the knn feature set')
+    ap.add_argument('--knn-share', action='store_true', help='a neighbour votes 1/|its labels| per label')
+    ap.add_argument('--logit-adjust', type=float, action='append', default=[],
+                    help='also score each variant with tau * log(label frequency) subtracted')
     ap.add_argument('--holdout-provider', action='store_true',
                     help='also score each Prowler provider with a scorer fitted on the other providers only')
     ap.add_argument('--shuffle-prototypes', action='store_true',
                     help='sanity check: prototypes from training labels shuffled across texts')
     a = ap.parse_args(argv)
     dev = os.path.join(a.shared, 'eval', 'mapping-dev')
+    high_base = a.high_variant.split('-la')[0]
     sys.path.insert(0, dev)
     import score_dev  # noqa: E402 (evaluation-only helper from the shared folder)
 
@@ -382,6 +460,17 @@ def main(argv=None):
     emb = Embeddings(a.bin, a.model, os.path.join(a.work, 'embeddings.npz'))
     fold_priors = [read_priors(os.path.join(a.work, 'fold-%d' % k, 'full', 'priors.tsv'))
                    for k in range(a.folds + 1)]
+    # The `xw` feature set: the 800-53 Prowler texts (their 800-53 labels) and the crosswalk to 800-53.
+    n53_rows = [r for path in sorted(glob.glob(os.path.join(dev, 'nist_800_53_r5.*.jsonl')))
+                for r in score_dev.read_set(path) if r['source'].startswith('prowler-')]
+    n53_golds = [r['gold'] for r in n53_rows]
+    n53_folds = [fold_of(r['group'], a.folds) for r in n53_rows]
+    n53_vectors = np.stack(emb.get([r['text'] for r in n53_rows]))
+    crosswalk = collections.defaultdict(dict)
+    for line in open(os.path.join(a.catalogs, 'crosswalk.tsv'), encoding='utf-8'):
+        if not line.startswith('#') and line.strip():
+            cat, cid, nist = line.rstrip('\n').split('\t')
+            crosswalk[cat][cid] = nist.split()
     for set_name, framework, catalog, sources, key in SETS:
         if a.set and set_name not in a.set:
             continue
@@ -437,14 +526,61 @@ def main(argv=None):
                 shuffled = list(train)
                 np.random.default_rng(seed).shuffle(shuffled)
                 label_of = {i: items[j]['gold'] for i, j in zip(train, shuffled)}
+            vectors = queries
+            if a.center:
+                # Hubness reduction: cosines between embeddings centred on the training texts' mean.
+                vectors = queries - queries[train].mean(0)
+                vectors = vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
             family_freq, prototypes = label_statistics(framework, [items[i]['gold'] for i in train],
-                                                       [label_of[i] for i in train], queries[train])
+                                                       [label_of[i] for i in train], vectors[train])
+
+            train_vectors = vectors[train]
+            train_folds = np.array([fold[i] for i in train])
+            train_golds = [items[i]['gold'] for i in train]
+            if a.la_level == 'family':
+                counts = collections.Counter(g for gold in train_golds for g in {collapse(framework, x) for x in gold})
+            else:
+                counts = collections.Counter(g for gold in train_golds for g in set(gold))
+            log_freq = {c: float(np.log((n + 1.0) / (len(train) + 1.0))) for c, n in counts.items()}
+            log_freq[''] = float(np.log(1.0 / (len(train) + 1.0)))
+
+            train_fold_set = {fold[i] for i in train}
+            n53_cache = {}
+
+            def crosswalk_votes(i):
+                # ({control: best cosine of text i to the 800-53 prototypes of its crosswalked controls}, {family:
+                # best of its controls}); the prototypes come from the 800-53 Prowler texts of the training folds
+                # other than text i's own.
+                links = crosswalk.get(catalog)
+                if not links:
+                    return {}, {}
+                allowed = frozenset(train_fold_set - {fold[i]})
+                if allowed not in n53_cache:
+                    groups = collections.defaultdict(list)
+                    for n, (gold, f) in enumerate(zip(n53_golds, n53_folds)):
+                        if f in allowed:
+                            for g in {collapse('nist_800_53_r5', x) for x in gold}:
+                                groups[g].append(n)
+                    names = sorted(groups)
+                    means = np.stack([n53_vectors[groups[g]].mean(0) for g in names])
+                    n53_cache[allowed] = (names, means / (np.linalg.norm(means, axis=1, keepdims=True) + 1e-9))
+                names, matrix = n53_cache[allowed]
+                cos = dict(zip(names, (matrix @ queries[i]).tolist()))
+                controls = {c: max([cos.get(n, 0.0) for n in nist] + [0.0]) for c, nist in links.items()}
+                families = collections.defaultdict(float)
+                for c, v in controls.items():
+                    families[collapse(framework, c)] = max(families[collapse(framework, c)], v)
+                return controls, dict(families)
 
             def rows_of(i):
                 # Each text's prior is that of its own fold's engine (the one that answered it).
                 priors = fold_priors[fold[i]].get(catalog, {})
+                votes = knn_votes(framework, vectors[i], train_vectors, train_golds, train_folds != fold[i],
+                                  a.knn, a.knn_share)
                 return candidate_rows(framework, alpha, full[i], lex[i], priors, cosines[i], ids, family_freq,
-                                      a.top_n, a.union, prototype_features(prototypes, queries[i]))
+                                      a.top_n, a.union,
+                                      prototype_features(prototypes, vectors[i]) + votes + (log_freq,
+                                                                                            crosswalk_votes(i)))
 
             train_rows = [rows_of(i) for i in train]
             test_rows = {i: rows_of(i) for i in test}
@@ -455,8 +591,14 @@ def main(argv=None):
                                     a.fit, a.l2)
                 weights_seen[variant].append(dict(zip(names + ['bias'], np.round(scorer[2], 2).tolist())))
                 out[variant] = {i: rerank(test_rows[i], full[i], names, scorer) for i in test}
-                if variant == 'proto':
-                    cosine = {i: top_cosine(test_rows[i], out[variant][i][0]) for i in test}
+                if a.family_mass:
+                    out[variant + '-mass'] = {i: family_mass_order(framework, test_rows[i], full[i], names, scorer)
+                                              for i in test}
+                for tau in a.logit_adjust:
+                    out['%s-la%g' % (variant, tau)] = {i: rerank(test_rows[i], full[i], names, scorer, tau)
+                                                       for i in test}
+            if a.high_variant in out:
+                cosine = {i: top_cosine(test_rows[i], out[a.high_variant][i][0]) for i in test}
             return out, cosine
 
         for k in folds_used:
@@ -471,22 +613,27 @@ def main(argv=None):
             inner_cosines = []
             for j in sorted({fold[i] for i in train}):
                 fitted, cosine = fit_and_score([i for i in train if fold[i] != j], [i for i in train if fold[i] == j],
-                                               k, ['proto'])
-                inner['proto'].update(fitted['proto'])
+                                               k, [high_base])
+                inner[a.high_variant].update(fitted[a.high_variant])
                 inner_cosines += cosine.values()
             floor = familiarity_floor(inner_cosines)
             for variant, answers in outer.items():
                 for i, (ranked, _) in answers.items():
                     rankings[variant][i] = [(c, 1.0, 'x') for c in ranked]
-            (_, high_kept), (_, high_moved) = confidence_starts(inner['proto'],
+            (_, high_kept), (_, high_moved) = confidence_starts(inner[a.high_variant],
                                                                 {i: items[i]['gold'] for i in train}, full)
-            for i, (ranked, prob) in outer['proto'].items():
+            for i, (ranked, prob) in outer[a.high_variant].items():
                 threshold = high_moved if moved(ranked, full[i]) else high_kept
                 if threshold is not None and prob >= threshold and outer_cosine[i] >= floor:
-                    high['proto'][0] += 1
-                    high['proto'][1] += bool(ranked) and ranked[0] in set(items[i]['gold'])
+                    high[a.high_variant][0] += 1
+                    high[a.high_variant][1] += bool(ranked) and ranked[0] in set(items[i]['gold'])
+        if a.dump:
+            with open(os.path.join(a.work, 'rankings-%s.json' % set_name), 'w', encoding='utf-8') as f:
+                json.dump({'items': items[:scored],
+                           'rankings': {v: {str(i): [c for c, _, _ in r] for i, r in rs.items()}
+                                        for v, rs in rankings.items()}}, f)
         print('== %s (%d texts, %d Prowler texts for fitting)' % (set_name, scored, len(all_training)))
-        for variant in ['engine'] + list(FEATURES):
+        for variant in ['engine'] + [v for v in rankings if v != 'engine']:
             m = score_dev.evaluate(framework, [r['gold'] for r in items[:scored]], rankings[variant])
             cells = ['%.3f %.3f %.3f %.3f' % (m[g]['micro']['hit@1'], m[g]['micro']['hit@3'], m[g]['micro']['mrr'],
                                               m[g]['macro']['recall@10']) for g in ('exact', 'collapsed')]
@@ -518,9 +665,9 @@ def main(argv=None):
                       'proto %.3f %.3f' % (provider, len(test), len(train), e['exact']['micro']['hit@1'],
                                            e['exact']['micro']['hit@3'], m['exact']['micro']['hit@1'],
                                            m['exact']['micro']['hit@3']))
-        n, right = high['proto']
-        print('  proto High bucket (top-1 probability threshold and familiarity floor fitted out of fold on the '
-              'training texts): '
+        n, right = high[a.high_variant]
+        print('  %s High bucket (top-1 probability threshold and familiarity floor fitted out of fold on the '
+              'training texts): ' % a.high_variant +
               '%d texts, top 1 right (exact) %s' % (n, '%.2f' % (right / n) if n else '-'))
         for variant in ('lex', 'proto'):
             print('  weights %s (first fold): %s' % (variant, weights_seen[variant][0]))
