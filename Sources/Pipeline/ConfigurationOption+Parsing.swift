@@ -4,16 +4,22 @@ import JSONBytes
 extension ConfigurationOption {
     /// A string value (numbers as written), trimmed.
     static func string(_ value: Value, key: String) throws(ConfigurationError) -> String {
+        guard let text = scalarText(value) else { throw ConfigurationError(.invalidValue, key: key, "expected a string") }
+        return text
+    }
+
+    /// The text of a string or number value (a Boolean, list or null has none).
+    private static func scalarText(_ value: Value) -> String? {
         switch value {
-        case .string(let text): return text.trimmingWhitespace()
-        case .number(let text): return text
-        default: throw ConfigurationError(.invalidValue, key: key, "expected a string")
+        case .string(let text): text.trimmingWhitespace()
+        case .number(let text): text
+        default: nil
         }
     }
 
     /// A whole number within `range`.
     static func int(_ value: Value, key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-        guard let number = Int(try string(value, key: key)), range.contains(number) else {
+        guard let number = scalarText(value).flatMap({ Int($0) }), range.contains(number) else {
             throw ConfigurationError(
                 .invalidValue,
                 key: key,
@@ -26,7 +32,7 @@ extension ConfigurationOption {
     /// A finite number within `range`.
     static func double(_ value: Value, key: String, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double
     {
-        guard let number = Double(try string(value, key: key)), number.isFinite, range.contains(number) else {
+        guard let number = scalarText(value).flatMap({ Double($0) }), number.isFinite, range.contains(number) else {
             throw ConfigurationError(
                 .invalidValue,
                 key: key,

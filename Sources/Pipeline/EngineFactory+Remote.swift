@@ -124,8 +124,9 @@ extension EngineFactory {
         do {
             served = try remote.serviceFrameworkIDs()
         } catch {
+            let what = error.httpStatus.map { "answered HTTP \($0) at start-up" } ?? "not reachable at start-up"
             logger.warning(
-                "mapping API not reachable at start-up; frameworks checked against the built-in list only",
+                "mapping API \(what); frameworks checked against the built-in list only",
                 ["error_code": .string("mapping.startup.\(error.reason)"), "error": .string(error.description)]
             )
             return

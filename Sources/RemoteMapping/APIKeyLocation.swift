@@ -43,7 +43,7 @@ public enum APIKeyLocation: Sendable, Hashable, CustomStringConvertible {
             return FileAPIKey(path: path)
         case .secret(let arn):
             guard let region = SecretsManagerClient.region(fromARN: arn) else {
-                throw RemoteMappingError(.invalidConfiguration, "api_key_arn: not a Secrets Manager ARN: \(arn)")
+                throw RemoteMappingError(.invalidConfiguration, "not a Secrets Manager ARN: \(arn)")
             }
             let chain = DefaultCredentialChain(
                 environment: environment,
@@ -60,7 +60,7 @@ public enum APIKeyLocation: Sendable, Hashable, CustomStringConvertible {
                 configuration.onRefreshFailure = onRefreshFailure
                 return SecretCache(client: client, secretID: arn, configuration: configuration)
             } catch {
-                throw RemoteMappingError(.invalidConfiguration, "api_key_arn: \(error)")
+                throw RemoteMappingError(.invalidConfiguration, "cannot build the Secrets Manager client: \(error)")
             }
         }
     }
@@ -70,9 +70,9 @@ public enum APIKeyLocation: Sendable, Hashable, CustomStringConvertible {
 struct FixedAPIKey: APIKeySource, CustomStringConvertible {
     private let key: String
 
-    /// Wraps a key.
+    /// Wraps a key (surrounding whitespace removed, as for a key file or secret).
     init(_ key: String) {
-        self.key = key
+        self.key = key.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The key.

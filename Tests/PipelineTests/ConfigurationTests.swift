@@ -80,6 +80,21 @@ import Testing
         #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(path: file.path, environment: [:]) }
     }
 
+    @Test func aNumberOptionGivenABooleanSaysANumberIsExpected() throws {
+        let file = try TestEnvironment.temporaryDirectory().appendingPathComponent("c.json")
+        for (text, expected) in [
+            (#"{"topk":true}"#, "expected a whole number"), (#"{"min_similarity":false}"#, "expected a number"),
+            (#"{"topk":"five"}"#, "expected a whole number"),
+        ] {
+            try Data(text.utf8).write(to: file)
+            #expect {
+                try ConfigurationLoader.load(path: file.path, environment: [:])
+            } throws: { error in
+                "\(error)".contains(expected)
+            }
+        }
+    }
+
     @Test func exampleConfigurationLoads() throws {
         let example = TestEnvironment.repositoryRoot.appendingPathComponent("config/lakemark.json")
         let configuration = try ConfigurationLoader.load(path: example.path, environment: [:])
