@@ -23,4 +23,12 @@ public enum AllocatorTuning {
         let arenas = mallopt(M_ARENA_MAX, maxArenas)
         return threshold == 1 && arenas == 1
     }
+
+    /// Gives the heap pages that start-up freed (catalog parsing, index building) back to the system, so the idle
+    /// service holds only what it keeps; call once, after the engines are built and before serving.
+    /// - Returns: whether any memory was released.
+    @discardableResult
+    public static func releaseFreedMemory() -> Bool {
+        malloc_trim(0) == 1
+    }
 }

@@ -141,6 +141,7 @@ public final class Service: Sendable {
     /// Binds and starts serving (``runUntilSignalled()`` then takes SIGHUP to reload TLS; see ``reloadTLS()``).
     /// - Throws: ``HTTPServerError`` when the address cannot be bound.
     public func start() throws {
+        AllocatorTuning.releaseFreedMemory()
         try server.start()
         let first = spoolTimerStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
         if first.exchanged { spoolTimer?.resume() }
