@@ -123,7 +123,10 @@ public struct ConfigurationOption: Sendable {
                         "unknown framework \"\(unknown)\"; allowed: \(allowed)"
                     )
                 }
-                $0.frameworks = frameworks
+                // A framework named twice is mapped once; the start-up line shows what is in force.
+                $0.frameworks = frameworks.reduce(into: []) { kept, name in
+                    if !kept.contains(name) { kept.append(name) }
+                }
             },
             .init(
                 "min_similarity",

@@ -95,6 +95,12 @@ import Testing
         }
     }
 
+    @Test func aFrameworkNamedTwiceIsKeptOnce() throws {
+        let configuration = try ConfigurationLoader.load(
+            path: nil, environment: ["SECBERUS_FRAMEWORKS": "soc2, pci_dss_v4,soc2"])
+        #expect(configuration.frameworks == ["soc2", "pci_dss_v4"])
+    }
+
     @Test func exampleConfigurationLoads() throws {
         let example = TestEnvironment.repositoryRoot.appendingPathComponent("config/lakemark.json")
         let configuration = try ConfigurationLoader.load(path: example.path, environment: [:])
