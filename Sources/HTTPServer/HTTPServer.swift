@@ -70,6 +70,15 @@ public final class HTTPServer: Sendable {
         self.port.load(ordering: .acquiring)
     }
 
+    /// Requests waiting in a queue or being processed by a worker (0 unless running).
+    public var requestsInFlight: Int {
+        let context: ServerContext? = self.lifecycle.withLock { state in
+            if case .running(let context) = state { return context }
+            return nil
+        }
+        return context?.inFlightCount.load(ordering: .acquiring) ?? 0
+    }
+
     /// Binds the listening socket, starts the reactor and worker threads, and returns.
     /// - Throws: ``HTTPServerError`` with `alreadyStarted`, `invalidConfiguration`, `invalidAddress`,
     ///   `socketFailed`, `bindFailed` or `listenFailed`.
