@@ -70,7 +70,8 @@ public struct JSONMemberNameTable: Sendable {
                         for candidate in Int(bucketStarts[bucket])..<Int(bucketStarts[bucket + 1]) {
                             let start = Int(starts[candidate])
                             guard Int(starts[candidate + 1]) - start == name.count else { continue }
-                            if Self.matches(name, UnsafeBufferPointer(rebasing: bytes[start..<start + name.count])) {
+                            let lower = UnsafeBufferPointer(rebasing: bytes[start..<start + name.count])
+                            if JSONTape.compareBytes(name, lower, caseInsensitive: true) != .different {
                                 found |= bits[candidate]
                                 break
                             }
@@ -81,12 +82,6 @@ public struct JSONMemberNameTable: Sendable {
             }
         }
         return found
-    }
-
-    /// Whether `name` equals `lower` (already folded) when its ASCII letters are folded to lower case.
-    private static func matches(_ name: UnsafeBufferPointer<UInt8>, _ lower: UnsafeBufferPointer<UInt8>) -> Bool {
-        for index in 0..<name.count where JSONTape.asciiLower(name[index]) != lower[index] { return false }
-        return true
     }
 
     private static func bucket(of name: [UInt8]) -> Int {

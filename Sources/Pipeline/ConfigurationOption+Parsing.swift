@@ -4,7 +4,9 @@ import JSONBytes
 extension ConfigurationOption {
     /// A string value (numbers as written), trimmed.
     static func string(_ value: Value, key: String) throws(ConfigurationError) -> String {
-        guard let text = scalarText(value) else { throw ConfigurationError(.invalidValue, key: key, "expected a string") }
+        guard let text = scalarText(value) else {
+            throw ConfigurationError(.invalidValue, key: key, "expected a string")
+        }
         return text
     }
 

@@ -33,10 +33,7 @@ extension ConfigurationOption {
         },
         .init("s3_region", ["AWS_DEFAULT_REGION", "AWS_REGION"], "(none)", "AWS region", "Region of the S3 bucket.") {
             let region = try string($1, key: "s3_region")
-            // Any printable name (local stores such as MinIO accept their own), but never one that breaks the
-            // signing scope or a host name.
-            guard region.isEmpty || region.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") })
-            else {
+            guard region.isEmpty || S3Client.isUsableRegion(region) else {
                 throw ConfigurationError(.invalidValue, key: "s3_region", "expected a region name such as us-east-1")
             }
             $0.s3.region = region

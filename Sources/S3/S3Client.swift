@@ -31,6 +31,14 @@ public final class S3Client: Sendable {
     /// The counters behind ``statistics``.
     let counters = StatisticsCounters()
 
+    /// Whether a region name can go into a signing scope and a host name: not empty, printable ASCII without
+    /// spaces or `/` (any such name: local stores such as MinIO accept their own).
+    /// - Parameter region: The region name.
+    /// - Returns: `true` when the client accepts it.
+    public static func isUsableRegion(_ region: String) -> Bool {
+        !region.isEmpty && region.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") }
+    }
+
     /// Creates a client.
     /// - Parameters:
     ///   - configuration: Region, endpoint, retries, sizes and timeouts.
@@ -44,9 +52,7 @@ public final class S3Client: Sendable {
         credentials: any CredentialProvider,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws(S3Error) {
-        guard !configuration.region.isEmpty,
-            configuration.region.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") })
-        else {
+        guard Self.isUsableRegion(configuration.region) else {
             throw S3Error(.invalidConfiguration, "the region is empty or malformed")
         }
         guard configuration.maxAttempts >= 1 else {
