@@ -61,12 +61,7 @@ public final class DefaultCredentialChain: CredentialProvider {
     /// Drops the cached credentials of the chosen source (when it caches), so the next call waits for new ones;
     /// call it when a service answered `ExpiredToken`, `ExpiredTokenException`, `InvalidToken` or `RequestExpired`.
     public func invalidate() {
-        guard let provider = choice.withLock({ $0?.provider }) else { return }
-        if let refreshing = provider as? RefreshingCredentialProvider {
-            refreshing.invalidate()
-        } else if let profile = provider as? ProfileCredentialProvider {
-            profile.invalidate()
-        }
+        choice.withLock({ $0?.provider })?.invalidate()
     }
 
     /// The kept choice, or a new one (made outside the lock; the first stored choice wins a race).

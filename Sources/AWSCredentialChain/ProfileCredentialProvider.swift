@@ -66,7 +66,7 @@ public struct ProfileCredentialProvider: CredentialProvider {
     /// Drops cached role credentials (assume role, web identity) so the next call fetches new ones; static keys
     /// are unaffected.
     public func invalidate() {
-        (resolved as? RefreshingCredentialProvider)?.invalidate()
+        resolved.invalidate()
     }
 
     /// Both files merged by profile, the credentials file winning.

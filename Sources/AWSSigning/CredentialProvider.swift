@@ -7,6 +7,16 @@ public protocol CredentialProvider: Sendable {
     /// - Returns: valid (unexpired) credentials.
     /// - Throws: when no credentials can be had; the error names the source that failed, never a secret.
     func credentials() throws -> AWSCredentials
+
+    /// Drops cached credentials, so that the next ``credentials()`` call fetches new ones: a service answered that
+    /// the ones it was sent expired or were revoked before the expiry they carried. Providers that cache nothing
+    /// do nothing (the default).
+    func invalidate()
+}
+
+extension CredentialProvider {
+    /// Does nothing: the provider caches nothing.
+    public func invalidate() {}
 }
 
 /// Credentials that never change (configuration, tests).

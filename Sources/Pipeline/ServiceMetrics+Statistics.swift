@@ -99,5 +99,12 @@ extension ServiceMetrics {
         ) {
             [MetricSample(client.statistics.clockCorrections)]
         }
+        r.collect(
+            "lakemark_s3_credential_refreshes_total",
+            type: .counter,
+            help: "Credentials fetched again after S3 refused their session token (ExpiredToken, InvalidToken)."
+        ) {
+            [MetricSample(client.statistics.credentialRefreshes)]
+        }
     }
 }

@@ -15,6 +15,7 @@ extension S3Client {
         var attempt = 0
         var retryCost = 0
         var correctedClock = false
+        var refreshedCredentials = false
         var lastFailure: S3Error?
         while true {
             guard ContinuousClock.now < deadline else {
@@ -43,6 +44,16 @@ extension S3Client {
                     // One immediate attempt with the corrected clock, outside the attempt limit and the quota.
                     correctedClock = true
                     self.counters.clockCorrections.add(1, ordering: .relaxed)
+                    attempt -= 1
+                    lastFailure = failure
+                    continue
+                }
+                if failure.isRefusedSessionToken, !refreshedCredentials {
+                    // Credentials can be revoked or expire before the expiry they carried (a session ended, a
+                    // clock off): one immediate attempt with freshly fetched ones, outside the limit and the quota.
+                    refreshedCredentials = true
+                    self.credentials.invalidate()
+                    self.counters.credentialRefreshes.add(1, ordering: .relaxed)
                     attempt -= 1
                     lastFailure = failure
                     continue

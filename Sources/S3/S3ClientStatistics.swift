@@ -10,6 +10,9 @@ public struct S3ClientStatistics: Sendable, Hashable {
     public var failures: Int
     /// Times the clock offset was corrected after `RequestTimeTooSkewed`.
     public var clockCorrections: Int
+    /// Times the cached credentials were dropped and fetched again after S3 refused their session token
+    /// (`ExpiredToken`, `InvalidToken`, `TokenRefreshRequired`).
+    public var credentialRefreshes: Int
     /// Multipart uploads aborted after a failure (successfully or not).
     public var abortedUploads: Int
 }
@@ -24,6 +27,8 @@ final class StatisticsCounters: Sendable {
     let failures = Atomic<Int>(0)
     /// See ``S3ClientStatistics/clockCorrections``.
     let clockCorrections = Atomic<Int>(0)
+    /// See ``S3ClientStatistics/credentialRefreshes``.
+    let credentialRefreshes = Atomic<Int>(0)
     /// See ``S3ClientStatistics/abortedUploads``.
     let abortedUploads = Atomic<Int>(0)
 
@@ -34,6 +39,7 @@ final class StatisticsCounters: Sendable {
             retries: self.retries.load(ordering: .relaxed),
             failures: self.failures.load(ordering: .relaxed),
             clockCorrections: self.clockCorrections.load(ordering: .relaxed),
+            credentialRefreshes: self.credentialRefreshes.load(ordering: .relaxed),
             abortedUploads: self.abortedUploads.load(ordering: .relaxed)
         )
     }

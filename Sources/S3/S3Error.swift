@@ -166,6 +166,15 @@ public struct S3Error: Error, Sendable, CustomStringConvertible {
         Code(rawValue: "RequestThrottled"),
     ]
 
+    /// Whether S3 refused the request's session token as expired or invalid: fetching the credentials again may
+    /// help (static keys without a token never get these answers).
+    var isRefusedSessionToken: Bool {
+        Self.sessionTokenCodes.contains(self.code)
+    }
+
+    /// Codes that mean the session token expired or is no longer accepted.
+    static let sessionTokenCodes: Set<Code> = [.expiredToken, .invalidToken, Code(rawValue: "TokenRefreshRequired")]
+
     /// Codes that mean the credentials or permissions are wrong.
     static let accessCodes: Set<Code> = [
         .accessDenied, .invalidAccessKeyID, .signatureDoesNotMatch, .expiredToken, .invalidToken,

@@ -3,6 +3,7 @@ import Foundation
 import NetworkTestSupport
 import S3
 import Sink
+import Synchronization
 import Testing
 
 /// The client and the sink behind ``FaultProxy``: transient faults are retried until the object is stored,
@@ -124,6 +125,36 @@ struct FaultInjectionTests {
         #expect(try S3Fixtures.client(moto).getObject(bucket: Self.bucket, key: "skew/second") == [2])
     }
 
+    @Test func aRefusedSessionTokenIsFetchedAgainOnce() throws {
+        let moto = try Self.moto.get()
+        let proxy = try FaultProxy(upstreamPort: moto.endpointPort) { request in
+            request.attempt == 1 ? .answer(status: 400, code: "ExpiredToken") : .forward
+        }
+        let credentials = CountingCredentialProvider(S3Fixtures.credentials(moto).value)
+        let client = try S3Fixtures.client(moto, endpoint: proxy.endpoint, credentials: credentials)
+        try client.putObject(bucket: Self.bucket, key: "token/refreshed", body: [3])
+        #expect(proxy.entries.map(\.action) == [.answer(status: 400, code: "ExpiredToken"), .forward])
+        #expect(credentials.counts == .init(fetches: 2, invalidations: 1))
+        #expect(client.statistics.credentialRefreshes == 1)
+        #expect(client.statistics.retries == 0, "the refresh attempt is not a retry")
+        #expect(try S3Fixtures.client(moto).getObject(bucket: Self.bucket, key: "token/refreshed") == [3])
+    }
+
+    @Test func aTokenRefusedAgainAfterTheRefreshFailsWithoutMoreAttempts() throws {
+        let moto = try Self.moto.get()
+        let proxy = try FaultProxy(upstreamPort: moto.endpointPort) { _ in
+            .answer(status: 400, code: "InvalidToken")
+        }
+        let credentials = CountingCredentialProvider(S3Fixtures.credentials(moto).value)
+        let client = try S3Fixtures.client(moto, endpoint: proxy.endpoint, credentials: credentials)
+        let error = #expect(throws: S3Error.self) {
+            try client.putObject(bucket: Self.bucket, key: "token/refused", body: [4])
+        }
+        #expect(error?.code == .invalidToken)
+        #expect(proxy.entries.count == 2)
+        #expect(credentials.counts == .init(fetches: 2, invalidations: 1))
+    }
+
     @Test func aFailedMultipartUploadIsAborted() throws {
         let moto = try Self.moto.get()
         let proxy = try FaultProxy(upstreamPort: moto.endpointPort) { request in
@@ -166,4 +197,32 @@ struct FaultInjectionTests {
                           aws_secret_access_key=secret)
         print(len(s3.list_multipart_uploads(Bucket=bucket, Prefix=prefix).get("Uploads", [])))
         """
+}
+
+/// Fixed credentials that count how often they are fetched and invalidated.
+final class CountingCredentialProvider: CredentialProvider {
+    /// Fetches and invalidations so far.
+    struct Counts: Equatable {
+        var fetches = 0
+        var invalidations = 0
+    }
+
+    private let value: AWSCredentials
+    private let state = Mutex(Counts())
+
+    init(_ value: AWSCredentials) {
+        self.value = value
+    }
+
+    /// The counts so far.
+    var counts: Counts { state.withLock { $0 } }
+
+    func credentials() -> AWSCredentials {
+        state.withLock { $0.fetches += 1 }
+        return value
+    }
+
+    func invalidate() {
+        state.withLock { $0.invalidations += 1 }
+    }
 }

@@ -23,7 +23,8 @@ enum S3Fixtures {
         _ moto: MotoServer,
         endpoint: String? = nil,
         _ adjust: (inout S3Client.Configuration) -> Void = { _ in },
-        clock: (@Sendable () -> Date)? = nil
+        clock: (@Sendable () -> Date)? = nil,
+        credentials: (any CredentialProvider)? = nil
     ) throws -> S3Client {
         var configuration = S3Client.Configuration(region: "us-east-1")
         configuration.endpoint = endpoint ?? moto.endpoint
@@ -33,7 +34,7 @@ enum S3Fixtures {
         adjust(&configuration)
         return try S3Client(
             configuration: configuration,
-            credentials: self.credentials(moto),
+            credentials: credentials ?? self.credentials(moto),
             clock: clock ?? { Date() }
         )
     }
