@@ -8,6 +8,14 @@ enum TextCleaner {
     /// - Returns: the cleaned text, or `nil` when nothing but whitespace and marks remains.
     static func clean(_ text: String, maxBytes: Int) -> String? {
         var text = text
+        // Most texts need no change: checking that is cheaper than writing a copy, and the string is kept.
+        if text.withUTF8({ needsNoCleaning($0, maxBytes: maxBytes) }) { return text }
+        return cleanedCopy(text, maxBytes: maxBytes)
+    }
+
+    /// ``clean(_:maxBytes:)`` always written into a new string (the reference its shortcut is tested against).
+    static func cleanedCopy(_ text: String, maxBytes: Int) -> String? {
+        var text = text
         return text.withUTF8 { input -> String? in
             // Every output byte stands for at least one input byte (a space for a run of whitespace), so the output
             // fits in min(input, maxBytes) bytes and is written through a pointer.
@@ -18,6 +26,25 @@ enum TextCleaner {
             let output = String(unsafeUninitializedCapacity: capacity) { write(input, into: $0) }
             return output.isEmpty ? nil : output
         }
+    }
+
+    /// Whether ``write(_:into:)`` would copy the text unchanged: not empty, within `maxBytes`, no mark, control
+    /// or no-break space, no `#` or space after a space or at the start, no space at the end.
+    private static func needsNoCleaning(_ input: UnsafeBufferPointer<UInt8>, maxBytes: Int) -> Bool {
+        guard !input.isEmpty, input.count <= maxBytes else { return false }
+        var afterSpace = true
+        for byte in input {
+            if byte > 0x20, byte != UInt8(ascii: "*"), byte != UInt8(ascii: "`"), byte != UInt8(ascii: "#"),
+                byte != 0x7F, byte != 0xC2
+            {
+                afterSpace = false
+            } else if byte == 0x20 || byte == UInt8(ascii: "#"), !afterSpace {
+                afterSpace = byte == 0x20
+            } else {
+                return false
+            }
+        }
+        return !afterSpace
     }
 
     /// The cleaning pass proper; returns the number of bytes written to `output` (at most `output.count`).
