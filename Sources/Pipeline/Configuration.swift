@@ -120,6 +120,9 @@ public struct Configuration: Sendable {
     public var zstdLevel = 1
     /// Whether each batch also writes a CloudWatch Embedded Metric Format line to standard output. Default: `false`.
     public var embeddedMetrics = false
+    /// Lambda mode: whether each `Ok` record carries `metadata.partitionKeys` (`source`, `region`, `accountId`,
+    /// `eventDay`) for Firehose dynamic partitioning. Default: `false`.
+    public var lambdaPartitionKeys = false
     /// Least severe log level written: `trace`, `debug`, `info`, `notice`, `warning`, `error`. Default: `info`.
     public var logLevel = "info"
 

@@ -413,6 +413,16 @@ public struct ConfigurationOption: Sendable {
                 $0.embeddedMetrics = try bool($1, key: "emf")
             },
             .init(
+                "lambda_partition_keys",
+                ["LAKEMARK_LAMBDA_PARTITION_KEYS"],
+                "false",
+                "true or false",
+                "Lambda mode: each Ok record carries metadata.partitionKeys source, region, accountId and eventDay for "
+                    + "Firehose dynamic partitioning."
+            ) {
+                $0.lambdaPartitionKeys = try bool($1, key: "lambda_partition_keys")
+            },
+            .init(
                 "log_level",
                 ["LAKEMARK_LOG_LEVEL"],
                 "info",

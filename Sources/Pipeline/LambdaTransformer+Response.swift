@@ -6,6 +6,7 @@ extension LambdaTransformer {
     /// - Parameters:
     ///   - records: The records as received.
     ///   - plans: How each record is answered.
+    ///   - partitionKeys: Per record, its `metadata` member (written after `data`), or `nil` for none.
     ///   - events: The prepared events.
     ///   - arrays: The compliance array per text; `nil` when mapping ran out of time (nothing is enriched).
     ///   - report: Receives the per-result counts.
@@ -13,14 +14,16 @@ extension LambdaTransformer {
     func respond(
         _ records: [TransformationRecord],
         plans: [Plan],
+        partitionKeys: [[UInt8]?],
         events: [EventEnricher.Event],
         arrays: [[UInt8]]?,
         report: inout LambdaReport
     ) -> [UInt8] {
         // The answer with every record unenriched; enrichment then spends what is left under the limit.
         var size = Self.documentOverhead + max(records.count - 1, 0)  // the commas between records
-        for (record, plan) in zip(records, plans) {
+        for (index, (record, plan)) in zip(records, plans).enumerated() {
             size += Self.entrySize(record, result: Self.result(plan), dataBytes: record.dataJSON.count)
+            size += partitionKeys[index]?.count ?? 0
         }
         var room = responseLimit - size
         var enriched: [[UInt8]?] = Array(repeating: nil, count: records.count)
@@ -60,6 +63,7 @@ extension LambdaTransformer {
             } else {
                 body.append(contentsOf: record.dataJSON)
             }
+            if let keys = partitionKeys[index] { body.append(contentsOf: keys) }
             body.append(UInt8(ascii: "}"))
             switch plan {
             case .events: report.okRecords += 1

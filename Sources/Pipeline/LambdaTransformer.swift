@@ -1,7 +1,9 @@
 import Codecs
+import Extraction
 import Firehose
 import JSONBytes
 import Mapping
+import ServiceSupport
 
 /// The Firehose data-transformation Lambda: turns an invocation event
 /// (`{"invocationId","deliveryStreamArn","region","records":[{"recordId","approximateArrivalTimestamp","data"}]}`)
@@ -70,10 +72,11 @@ public final class LambdaTransformer: Sendable {
         var report = LambdaReport()
         report.eventBytes = event.count
         var clock = StageClock()
-        let records = try TransformationRecord.records(
+        let invocation = try TransformationRecord.records(
             of: event,
             maxRecordBytes: enricher.configuration.maxRecordBytes
         )
+        let records = invocation.records
         report.batch.records = records.count
         report.batch.timings.decode = clock.lap()
 
@@ -81,8 +84,13 @@ public final class LambdaTransformer: Sendable {
         plans.reserveCapacity(records.count)
         var events: [EventEnricher.Event] = []
         var texts = EventEnricher.TextTable()
+        var partitions: [ObjectKeyBuilder.Partition?] = []
         for (index, record) in records.enumerated() {
-            let plan = plan(record, events: &events, texts: &texts, report: &report.batch)
+            let (plan, first) = plan(record, events: &events, texts: &texts, report: &report.batch)
+            partitions.append(
+                enricher.configuration.lambdaPartitionKeys
+                    ? first.map { partition(of: $0, record: record, stream: invocation.deliveryStream) } : nil
+            )
             if case .failed(let reason) = plan, report.failureNotes.count < LambdaReport.maxFailureNotes {
                 report.failureNotes.append("record \(index): \(reason)")
             }
@@ -96,43 +104,90 @@ public final class LambdaTransformer: Sendable {
         let arrays = try mapWithin(texts.texts, hints: texts.hints, budget: budget, report: &report)
         report.batch.timings.map = clock.lap()
 
-        let body = respond(records, plans: plans, events: events, arrays: arrays, report: &report)
+        let body = respond(
+            records,
+            plans: plans,
+            partitionKeys: partitions.map { $0.map(Self.partitionKeysJSON) },
+            events: events,
+            arrays: arrays,
+            report: &report
+        )
         report.batch.timings.splice = clock.lap()
         report.responseBytes = body.count
         return (body, report)
     }
 
     /// Decides how a record is answered and prepares its events.
+    /// - Returns: The plan, and for an `Ok` record its first event's metadata with the CloudWatch Logs context.
     private func plan(
         _ record: TransformationRecord,
         events: inout [EventEnricher.Event],
         texts: inout EventEnricher.TextTable,
         report: inout BatchReport
-    ) -> Plan {
+    ) -> (Plan, FirstEvent?) {
         let bytes: [UInt8]
         switch record.decoded {
         case .success(let decoded): bytes = decoded
-        case .failure(let error): return .failed(error.message)
+        case .failure(let error): return (.failed(error.message), nil)
         }
         report.recordBytes += bytes.count
         switch enricher.unpacker.unpack(bytes) {
         case .empty:
             report.emptyRecords += 1
-            return .dropped
+            return (.dropped, nil)
         case .control:
             report.controlMessages += 1
-            return .dropped
+            return (.dropped, nil)
         case .events(let inputs):
-            if inputs.isEmpty { return .dropped }
+            guard let firstInput = inputs.first else { return (.dropped, nil) }
             if Self.isCorruptGzip(bytes, inputs) {
-                return .failed("its gzip is corrupt or inflates past max_inflated_record_bytes")
+                return (.failed("its gzip is corrupt or inflates past max_inflated_record_bytes"), nil)
             }
             let first = events.count
+            var firstMetadata: EventMetadata?
             for input in inputs {
-                events.append(enricher.prepare(input, texts: &texts, report: &report).event)
+                let (event, metadata) = enricher.prepare(input, texts: &texts, report: &report)
+                events.append(event)
+                if firstMetadata == nil { firstMetadata = metadata }
             }
-            return .events(first..<events.count)
+            let context = firstMetadata.map { FirstEvent(metadata: $0, cloudWatch: firstInput.cloudWatch) }
+            return (.events(first..<events.count), context)
         }
+    }
+
+    /// What the partition keys of a record are read from.
+    struct FirstEvent {
+        /// The record's first event's metadata.
+        var metadata: EventMetadata
+        /// Its CloudWatch Logs envelope, if any (owner and time fallbacks).
+        var cloudWatch: CloudWatchLogsContext?
+    }
+
+    /// The partition of a record, from its first event, with the same fallbacks and path-safe values as the object
+    /// keys of `serve`: the log event, then the record's arrival time and the delivery stream's region and account.
+    private func partition(
+        of first: FirstEvent,
+        record: TransformationRecord,
+        stream: FirehoseSourceARN?
+    ) -> ObjectKeyBuilder.Partition {
+        let metadata = first.metadata
+        let time = metadata.timeMillis ?? BatchProcessor.plausible(first.cloudWatch?.timestampMillis)
+            ?? BatchProcessor.plausible(record.arrivalMillis) ?? UTCTime.nowMillis()
+        return ObjectKeyBuilder().partition(
+            source: enricher.configuration.sourceName ?? metadata.kind.name,
+            region: metadata.region ?? stream?.region,
+            accountID: metadata.accountID ?? first.cloudWatch?.owner ?? stream?.account,
+            timeMillis: time
+        )
+    }
+
+    /// `,"metadata":{"partitionKeys":{…}}` for a partition (its values are path-safe, so need no escaping).
+    static func partitionKeysJSON(_ partition: ObjectKeyBuilder.Partition) -> [UInt8] {
+        Array(
+            (#","metadata":{"partitionKeys":{"source":""# + partition.source + #"","region":""# + partition.region
+                + #"","accountId":""# + partition.accountID + #"","eventDay":""# + partition.eventDay + #""}}"#)
+                .utf8
+        )
     }
 
     /// Whether the unpacker wrapped a gzip record it could not inflate (its documented

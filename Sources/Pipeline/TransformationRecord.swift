@@ -1,4 +1,5 @@
 import Codecs
+import Firehose
 import JSONBytes
 
 /// One record of a Firehose data-transformation event (`records[]`), as received.
@@ -9,6 +10,16 @@ struct TransformationRecord {
     var dataJSON: ArraySlice<UInt8>
     /// The base64-decoded record, or why it could not be decoded.
     var decoded: Result<[UInt8], TransformationError>
+    /// `approximateArrivalTimestamp` (milliseconds since the epoch), when it is a number.
+    var arrivalMillis: Int64? = nil
+
+    /// The records of an invocation event and the delivery stream it names.
+    struct Event {
+        /// The records, in order.
+        var records: [TransformationRecord]
+        /// `deliveryStreamArn`, when it is a well-formed Firehose stream ARN (region and account fallbacks).
+        var deliveryStream: FirehoseSourceARN?
+    }
 
     /// Reads the records of an event.
     /// - Parameters:
@@ -17,7 +28,7 @@ struct TransformationRecord {
     /// - Returns: The records, in order.
     /// - Throws: ``TransformationError`` when the event is not JSON, has no `records` array, or a record has no
     ///   string `recordId` (it could not be answered).
-    static func records(of event: [UInt8], maxRecordBytes: Int) throws(TransformationError) -> [TransformationRecord] {
+    static func records(of event: [UInt8], maxRecordBytes: Int) throws(TransformationError) -> Event {
         let tape: JSONTape
         do {
             tape = try JSONTape(parsing: event)
@@ -39,13 +50,15 @@ struct TransformationRecord {
                 throw TransformationError(.invalidEvent, "record \(index) has no string \"recordId\"")
             }
             let recordID = tape.rawBytes(idNode)
+            let arrival = tape.value(forKey: "approximateArrivalTimestamp", in: node).flatMap { tape.int64($0) }
             guard let dataNode = tape.value(forKey: "data", in: node), tape.kind(dataNode) == .string else {
                 let missing = TransformationError(.invalidRecord, "no string \"data\"")
                 records.append(
                     TransformationRecord(
                         recordIDJSON: recordID,
                         dataJSON: Self.emptyString[...],
-                        decoded: .failure(missing)
+                        decoded: .failure(missing),
+                        arrivalMillis: arrival
                     )
                 )
                 continue
@@ -54,11 +67,13 @@ struct TransformationRecord {
                 TransformationRecord(
                     recordIDJSON: recordID,
                     dataJSON: tape.rawBytes(dataNode),
-                    decoded: decode(tape, dataNode, maxRecordBytes: maxRecordBytes)
+                    decoded: decode(tape, dataNode, maxRecordBytes: maxRecordBytes),
+                    arrivalMillis: arrival
                 )
             )
         }
-        return records
+        let stream = tape.value(forKey: "deliveryStreamArn", in: tape.rootIndex).flatMap(tape.string)
+        return Event(records: records, deliveryStream: stream.flatMap(FirehoseSourceARN.init))
     }
 
     /// Decodes a `data` string: base64 (standard alphabet; padding optional; whitespace skipped).

@@ -53,7 +53,7 @@ enum LambdaHarness {
         return try ChildProcess(executable.path, arguments, environment: variables)
     }
 
-    /// The records of a response document: `(recordId, result, data)`.
+    /// The records of a response document: `(recordId, result, data)` (a `metadata` member is allowed).
     static func records(ofResponse body: [UInt8]) throws -> [(id: String, result: String, data: String)] {
         let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
         guard let records = object?["records"] as? [[String: Any]], object?.count == 1 else {
@@ -61,7 +61,7 @@ enum LambdaHarness {
         }
         return try records.map { record in
             guard let id = record["recordId"] as? String, let result = record["result"] as? String,
-                let data = record["data"] as? String, record.count == 3
+                let data = record["data"] as? String, record.count == (record["metadata"] == nil ? 3 : 4)
             else { throw LambdaTestFailure("a response record is not {recordId, result, data}: \(record)") }
             return (id, result, data)
         }
