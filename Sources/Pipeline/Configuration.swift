@@ -36,6 +36,28 @@ public struct Configuration: Sendable {
     public var ingestPath = "/"
     /// Accepted `X-Amz-Firehose-Access-Key` values; empty accepts every request. Default: none.
     public var accessKeys: [String] = []
+    /// Whether `serve` may listen beyond loopback without ``accessKeys`` (something in front authenticates).
+    /// Default: `false`: such a start is refused.
+    public var allowUnauthenticated = false
+
+    /// Whether ``listenHost`` is a loopback address (`127.0.0.0/8`, `::1`, `localhost`).
+    public var listensOnLoopbackOnly: Bool {
+        listenHost == "localhost" || listenHost == "::1" || listenHost.hasPrefix("127.")
+    }
+
+    /// Why `serve` must not start with this configuration: it would accept every request from beyond loopback.
+    /// - Returns: the error naming the options to set, or `nil` when keys are set, the address is loopback, or
+    ///   ``allowUnauthenticated`` is on.
+    public func unauthenticatedExposure() -> ConfigurationError? {
+        guard accessKeys.isEmpty, !allowUnauthenticated, !listensOnLoopbackOnly else { return nil }
+        return ConfigurationError(
+            .conflict,
+            key: "access_keys",
+            "unset while listening on \(listenHost): every request would be accepted; set access_keys "
+                + "(LAKEMARK_ACCESS_KEYS) to the delivery stream's access key, or allow_unauthenticated=true "
+                + "(LAKEMARK_ALLOW_UNAUTHENTICATED) when something in front authenticates"
+        )
+    }
     /// How batches are written: `ndjson-gzip`, `ndjson-zstd` or `parquet`. Default: `ndjson-gzip`.
     public var format = OutputFormat.ndjsonGzip
     /// Locations, raw prefix, region and spool of `parquet` output.

@@ -63,8 +63,9 @@ public struct ConfigurationOption: Sendable {
                 ["LAKEMARK_ACCESS_KEYS"],
                 "(none)",
                 "comma-separated list, or a JSON array of strings",
-                "Accepted X-Amz-Firehose-Access-Key values (two during rotation); unset accepts every request, "
-                    + "an empty value is refused. Keys that contain commas need the JSON array form."
+                "Accepted X-Amz-Firehose-Access-Key values (two during rotation); unset accepts every request (serve "
+                    + "then listens on loopback only, see allow_unauthenticated), an empty value is refused. Keys that "
+                    + "contain commas need the JSON array form."
             ) {
                 let keys = try keyList($1, key: "access_keys")
                 guard !keys.isEmpty else {
@@ -79,6 +80,16 @@ public struct ConfigurationOption: Sendable {
                     throw ConfigurationError(.invalidValue, key: "access_keys", "each key needs 8 to 4096 bytes")
                 }
                 $0.accessKeys = keys
+            },
+            .init(
+                "allow_unauthenticated",
+                ["LAKEMARK_ALLOW_UNAUTHENTICATED"],
+                "false",
+                "true or false",
+                "Lets serve listen beyond loopback without access_keys, when something in front authenticates; "
+                    + "otherwise that start is refused."
+            ) {
+                $0.allowUnauthenticated = try bool($1, key: "allow_unauthenticated")
             },
             .init(
                 "sink",

@@ -46,6 +46,9 @@ public enum ServeCommand {
             level: LogLevel(name: configuration.logLevel) ?? .info,
             redactor: Redactor(secrets: configuration.accessKeys + [configuration.remoteMapping.apiKey ?? ""])
         )
+        if let exposure = configuration.unauthenticatedExposure() {
+            return StartupFailure.report(logger, exposure)
+        }
         let unknown = ConfigurationLoader.unknownVariables(in: ProcessInfo.processInfo.environment)
         if !unknown.isEmpty {
             logger.warning(

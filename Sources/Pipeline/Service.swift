@@ -162,10 +162,10 @@ public final class Service: Sendable {
                 "source_fields": .string(configuration.sourceFields.map(\.description).joined(separator: ",")),
             ]
         )
-        let loopback = ["127.0.0.1", "::1", "localhost"].contains(configuration.listenHost)
-        if configuration.accessKeys.isEmpty && !loopback {
+        if configuration.accessKeys.isEmpty && !configuration.listensOnLoopbackOnly {
             logger.warning(
-                "no access keys: every request is accepted; set access_keys (LAKEMARK_ACCESS_KEYS)",
+                "no access keys: every request is accepted (allow_unauthenticated); set access_keys "
+                    + "(LAKEMARK_ACCESS_KEYS) unless something in front authenticates",
                 ["address": .string(configuration.listenHost)]
             )
         }

@@ -111,4 +111,26 @@ import Testing
         let afterStop = try healthCheck()
         #expect(afterStop.status == 1, "nothing listens any more: \(afterStop.output)")
     }
+
+    @Test(
+        .enabled(
+            if: RepositoryFiles.executable != nil,
+            "the lakemark executable is not next to the test bundle (swift build first)"
+        )
+    )
+    func theImageRefusesToServeWithoutAccessKeys() throws {
+        let image = try DockerfileInstructions(parsing: RepositoryFiles.text("Dockerfile"))
+        let executable = try #require(RepositoryFiles.executable)
+        var environment = image.environmentDictionary
+        // The image's own non-loopback address, with a port nothing may use: the refusal comes before any bind.
+        #expect(environment["LAKEMARK_LISTEN"]?.hasPrefix("0.0.0.0:") == true)
+        environment["LAKEMARK_LISTEN"] = "0.0.0.0:1"
+        environment["LAKEMARK_CATALOG_DIR"] = RepositoryFiles.url("Sources/Mapping/Catalogs").path
+        environment["LAKEMARK_MODEL_DIR"] = nil
+        environment["LAKEMARK_ACCESS_KEYS"] = nil
+        let arguments = Array(image.entrypoint.dropFirst()) + image.command
+        let refused = try ChildProcess.run(executable, arguments, environment: environment)
+        #expect(refused.status == 2, "\(refused.output)")
+        #expect(refused.output.contains("config.conflict") && refused.output.contains("allow_unauthenticated"))
+    }
 }

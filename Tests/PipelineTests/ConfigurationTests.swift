@@ -285,4 +285,21 @@ import Testing
         )
         #expect(configuration.sink == .s3(bucket: "my-lake", prefix: "ext/x"))
     }
+
+    @Test func serveBeyondLoopbackNeedsAccessKeysOrAnExplicitOptOut() throws {
+        var configuration = try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_LISTEN": "0.0.0.0:8080"])
+        let error = try #require(configuration.unauthenticatedExposure())
+        #expect(error.code == .conflict && error.description.contains("LAKEMARK_ACCESS_KEYS"))
+        configuration.accessKeys = ["a-firehose-key"]
+        #expect(configuration.unauthenticatedExposure() == nil)
+        for listen in ["127.0.0.1:8080", "127.0.0.2:8080", "[::1]:8080", "localhost:8080"] {
+            let local = try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_LISTEN": listen])
+            #expect(local.unauthenticatedExposure() == nil, "\(listen)")
+        }
+        let allowed = try ConfigurationLoader.load(
+            path: nil,
+            environment: ["LAKEMARK_LISTEN": "0.0.0.0:8080", "LAKEMARK_ALLOW_UNAUTHENTICATED": "true"]
+        )
+        #expect(allowed.unauthenticatedExposure() == nil)
+    }
 }
