@@ -72,14 +72,32 @@ public struct RecordUnpacker: Sendable {
     /// - Parameter record: The record's base64-decoded bytes.
     /// - Returns: Empty, a control message, or the events to enrich.
     public func unpack(_ record: [UInt8]) -> UnpackedRecord {
+        var unlimited = Int.max
+        return unpack(record, inflateBudget: &unlimited)
+    }
+
+    /// Unpacks one record of a batch whose gzip records may inflate to `inflateBudget` bytes in all: a record whose
+    /// gzip would take more than what is left is kept whole, like an oversized one (so a batch of gzip bombs, each
+    /// under ``Limits/maxInflatedBytes``, cannot exhaust memory).
+    /// - Parameters:
+    ///   - record: The record's base64-decoded bytes.
+    ///   - inflateBudget: Inflated bytes the batch may still produce; reduced by this record's.
+    /// - Returns: Empty, a control message, or the events to enrich.
+    public func unpack(_ record: [UInt8], inflateBudget: inout Int) -> UnpackedRecord {
         guard !Self.isBlank(record[...]) else { return .empty }
         guard Gzip.isGzip(record) else { return unpackText(record, note: nil) }
         let inflated: [UInt8]
+        let limit = min(limits.maxInflatedBytes, max(inflateBudget, 0))
         do {
-            inflated = try Gzip.inflate(record, limit: limits.maxInflatedBytes)
+            inflated = try Gzip.inflate(record, limit: limit)
         } catch {
-            return .events([Self.wrapBase64(record, decodeError: "record gzip: \(error)")])
+            let reason =
+                error.code == .tooLarge && limit < limits.maxInflatedBytes
+                ? "record gzip: the batch's gzip records inflate past max_inflated_batch_bytes; kept whole"
+                : "record gzip: \(error)"
+            return .events([Self.wrapBase64(record, decodeError: reason)])
         }
+        inflateBudget -= inflated.count
         guard !Self.isBlank(inflated[...]) else { return .empty }
         let note = Gzip.isGzip(inflated) ? "record is gzip inside gzip; only one layer is decompressed" : nil
         return unpackText(inflated, note: note)

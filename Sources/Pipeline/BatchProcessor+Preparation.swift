@@ -43,8 +43,10 @@ extension BatchProcessor {
             batch.records.count
         )
         let parts: [PreparedRecords]
+        // Runs prepared at once share the batch's inflate budget evenly.
+        let inflateBudget = configuration.maxInflatedBatchBytes / max(threads, 1)
         if threads <= 1 {
-            parts = [prepare(batch.records[...], head: head, defaultTime: defaultTime)]
+            parts = [prepare(batch.records[...], head: head, defaultTime: defaultTime, inflateBudget: inflateBudget)]
         } else {
             let records = batch.records
             let runs = (0..<threads).map { run in
@@ -52,7 +54,12 @@ extension BatchProcessor {
             }
             let prepared = LockedValue([PreparedRecords](repeating: PreparedRecords(), count: threads))
             DispatchQueue.concurrentPerform(iterations: threads) { run in
-                let part = prepare(records[runs[run]], head: head, defaultTime: defaultTime)
+                let part = prepare(
+                    records[runs[run]],
+                    head: head,
+                    defaultTime: defaultTime,
+                    inflateBudget: inflateBudget
+                )
                 prepared.withLock { $0[run] = part }
             }
             parts = prepared.withLock { $0 }
@@ -87,8 +94,10 @@ extension BatchProcessor {
     private func prepare(
         _ records: ArraySlice<[UInt8]>,
         head: FirehoseRequestHead,
-        defaultTime: Int64
+        defaultTime: Int64,
+        inflateBudget: Int
     ) -> PreparedRecords {
+        var inflateBudget = inflateBudget
         let clock = StageClock()
         var part = PreparedRecords()
         part.events.reserveCapacity(records.count)
@@ -96,7 +105,7 @@ extension BatchProcessor {
         var recent: (inputs: PartitionInputs, partition: ObjectKeyBuilder.Partition)?
         for record in records {
             part.report.recordBytes += record.count
-            switch enricher.unpacker.unpack(record) {
+            switch enricher.unpacker.unpack(record, inflateBudget: &inflateBudget) {
             case .empty:
                 part.report.emptyRecords += 1
             case .control:

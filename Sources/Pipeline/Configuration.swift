@@ -110,6 +110,9 @@ public struct Configuration: Sendable {
     public var maxRecordBytes = 1_024_000
     /// Largest record after per-record gzip is undone, in bytes. Default: 16 MiB.
     public var maxInflatedRecordBytes = 16 * 1_048_576
+    /// Largest total of a batch's (or Lambda invocation's) records after their own gzip is undone, in bytes; gzip
+    /// records beyond it are kept whole as `_raw_base64`. Default: 128 MiB.
+    public var maxInflatedBatchBytes = 128 * 1_048_576
     /// Worker threads handling requests; 0 picks 2 × cores (at least 2). Default: 0.
     public var workers = 0
     /// Threads one batch of 2 MiB of records or more is prepared and compressed on; 0 picks the active cores. More

@@ -310,6 +310,16 @@ public struct ConfigurationOption: Sendable {
             ) {
                 $0.maxInflatedRecordBytes = try int($1, key: "max_inflated_record_bytes", in: 1_024...268_435_456)
             },
+            .init(
+                "max_inflated_batch_bytes",
+                ["LAKEMARK_MAX_INFLATED_BATCH_BYTES"],
+                "134217728",
+                "bytes (1 MiB-4 GiB)",
+                "Largest total of one batch's records after their own gzip is undone; gzip records beyond it are kept "
+                    + "whole as _raw_base64 (bounds the memory a batch of gzip bombs takes)."
+            ) {
+                $0.maxInflatedBatchBytes = try int($1, key: "max_inflated_batch_bytes", in: 1_048_576...4_294_967_296)
+            },
             .init("workers", ["LAKEMARK_WORKERS"], "0", "threads (0-256)", "Request worker threads; 0 means 2 x cores.")
             {
                 $0.workers = try int($1, key: "workers", in: 0...256)

@@ -85,8 +85,15 @@ public final class LambdaTransformer: Sendable {
         var events: [EventEnricher.Event] = []
         var texts = EventEnricher.TextTable()
         var partitions: [ObjectKeyBuilder.Partition?] = []
+        var inflateBudget = enricher.configuration.maxInflatedBatchBytes
         for (index, record) in records.enumerated() {
-            let (plan, first) = plan(record, events: &events, texts: &texts, report: &report.batch)
+            let (plan, first) = plan(
+                record,
+                events: &events,
+                texts: &texts,
+                inflateBudget: &inflateBudget,
+                report: &report.batch
+            )
             partitions.append(
                 enricher.configuration.lambdaPartitionKeys
                     ? first.map { partition(of: $0, record: record, stream: invocation.deliveryStream) } : nil
@@ -123,6 +130,7 @@ public final class LambdaTransformer: Sendable {
         _ record: TransformationRecord,
         events: inout [EventEnricher.Event],
         texts: inout EventEnricher.TextTable,
+        inflateBudget: inout Int,
         report: inout BatchReport
     ) -> (Plan, FirstEvent?) {
         let bytes: [UInt8]
@@ -131,7 +139,7 @@ public final class LambdaTransformer: Sendable {
         case .failure(let error): return (.failed(error.message), nil)
         }
         report.recordBytes += bytes.count
-        switch enricher.unpacker.unpack(bytes) {
+        switch enricher.unpacker.unpack(bytes, inflateBudget: &inflateBudget) {
         case .empty:
             report.emptyRecords += 1
             return (.dropped, nil)
@@ -141,7 +149,8 @@ public final class LambdaTransformer: Sendable {
         case .events(let inputs):
             guard let firstInput = inputs.first else { return (.dropped, nil) }
             if Self.isCorruptGzip(bytes, inputs) {
-                return (.failed("its gzip is corrupt or inflates past max_inflated_record_bytes"), nil)
+                return (.failed("its gzip is corrupt or inflates past max_inflated_record_bytes (or the invocation's "
+                    + "records past max_inflated_batch_bytes)"), nil)
             }
             let first = events.count
             var firstMetadata: EventMetadata?

@@ -149,6 +149,25 @@ import Testing
         #expect(error.contains("size limit"))
     }
 
+    @Test func aBatchInflateBudgetKeepsLaterGzipRecordsWhole() throws {
+        let record = Gzip.deflate(T.bytes("{\"message\":\"" + String(repeating: "a", count: 4_000) + "\"}"))
+        var budget = 10_000
+        let first = T.events(unpacker.unpack(record, inflateBudget: &budget))
+        let second = T.events(unpacker.unpack(record, inflateBudget: &budget))
+        #expect(first.count == 1 && !first[0].isWrapped && second.count == 1 && !second[0].isWrapped)
+        #expect(budget == 10_000 - 2 * 4_014)
+        let third = T.events(unpacker.unpack(record, inflateBudget: &budget))
+        #expect(third.count == 1 && third[0].isWrapped)
+        let tape = try JSONTape(parsing: third[0].bytes)
+        let error = try #require(tape.value(forKey: "_decode_error", in: 0).flatMap { tape.string($0) })
+        #expect(error.contains("max_inflated_batch_bytes"))
+        let kept = try #require(tape.value(forKey: "_raw_base64", in: 0).flatMap { tape.string($0) })
+        #expect(try Base64.decode(Array(kept.utf8)) == record, "the record is kept whole")
+        #expect(budget == 10_000 - 2 * 4_014, "a record kept whole spends nothing")
+        let text = T.events(unpacker.unpack(T.bytes("{\"a\":1}"), inflateBudget: &budget))
+        #expect(text.count == 1 && !text[0].isWrapped, "records without gzip are not limited")
+    }
+
     @Test func capsEventsPerRecord() {
         let small = RecordUnpacker(limits: .init(maxEventsPerRecord: 2))
         let record = T.bytes("{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n")
