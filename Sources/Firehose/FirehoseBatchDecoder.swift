@@ -141,12 +141,20 @@ public struct FirehoseBatchDecoder: Sendable {
         }
     }
 
-    /// The error for a request without a header id, echoing the body id when one is known.
+    /// The longest body request id echoed when the header has none (Firehose's ids are 36-character UUIDs).
+    static let maxEchoedBodyRequestIDBytes = 1_024
+
+    /// The error for a request without a header id, echoing the body id when one is known and not over
+    /// ``maxEchoedBodyRequestIDBytes`` (a huge id must not make a huge answer).
     private func missingHeaderID(bodyID: String?) -> FirehoseError {
-        FirehoseError(
+        let message = "the \(FirehoseRequestHead.HeaderName.requestID) header is missing"
+        guard let bodyID, bodyID.utf8.count > Self.maxEchoedBodyRequestIDBytes else {
+            return FirehoseError(code: .missingRequestID, message: message, requestID: bodyID)
+        }
+        return FirehoseError(
             code: .missingRequestID,
-            message: "the \(FirehoseRequestHead.HeaderName.requestID) header is missing",
-            requestID: bodyID
+            message: message + " (the body's requestId, \(bodyID.utf8.count) bytes, is too long to echo)",
+            requestID: nil
         )
     }
 

@@ -209,6 +209,13 @@ import Testing
         let invalidBody = T.decodeError(T.bytes("not json"), head: T.head(requestID: nil))
         #expect(invalidBody?.code == .missingRequestID)
         #expect(invalidBody?.requestID == nil)
+        let huge = String(repeating: "x", count: 1_025)
+        let tooLong = T.decodeError(T.body(requestID: huge, dataStrings: ["eA=="]), head: T.head(requestID: nil))
+        #expect(tooLong?.code == .missingRequestID && tooLong?.requestID == nil)
+        #expect(tooLong?.message.contains("1025 bytes, is too long to echo") == true)
+        let longest = String(repeating: "y", count: 1_024)
+        let echoed = T.decodeError(T.body(requestID: longest, dataStrings: ["eA=="]), head: T.head(requestID: nil))
+        #expect(echoed?.requestID == longest)
     }
 
     @Test func h4MismatchedIDsEchoTheHeaderID() {
