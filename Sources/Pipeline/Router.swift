@@ -109,6 +109,9 @@ final class Router: HTTPRequestHandler {
         case .queueTimeout:
             return "\(code): no worker was free within queue_timeout_seconds "
                 + "(\(configuration.queueTimeoutSeconds) s); retry later"
+        case .invalidRequest where error.parseError?.status == .requestHeaderFieldsTooLarge:
+            return "\(code): the request head or chunked trailer is larger than the server accepts "
+                + "(\(error.parseError.map { "\($0.code)" } ?? "too large"))"
         case .invalidRequest:
             let reason = error.parseError.map { " (\($0.code))" } ?? ""
             return "\(code): malformed HTTP request\(reason)"

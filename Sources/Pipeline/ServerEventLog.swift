@@ -45,9 +45,11 @@ struct ServerEventLog: Sendable {
     private static func message(_ error: HTTPServerError, head: HTTPRequestHead?) -> String? {
         switch error.code {
         case .writeFailed, .writeTimeout:
-            guard head != nil else { return nil }
-            return "response not delivered: the client closed or stalled the connection; "
-                + "anything stored for this request stays stored and the sender's retry writes it again"
+            guard let head else { return nil }
+            let stalled = "response not delivered: the client closed or stalled the connection"
+            // Only a batch stores anything; other requests (probes, scrapes, errors) have nothing to add.
+            guard head.method == .post else { return stalled }
+            return stalled + "; anything stored for this request stays stored and the sender's retry writes it again"
         case .readFailed:
             guard head != nil else { return nil }
             return "request body cut off by the client; nothing was processed"

@@ -213,8 +213,8 @@ public final class Service: Sendable {
         let interrupted = server.shutdown(gracePeriod: .milliseconds(Int(configuration.shutdownGraceSeconds * 1_000)))
         if interrupted > 0 {
             logger.warning(
-                "requests still running at the end of the shutdown grace period were cut without a response; "
-                    + "Firehose retries them",
+                "requests still running at the end of the shutdown grace period were cut without a response "
+                    + "(Firehose retries its batches)",
                 ["requests": .int(interrupted), "grace_seconds": .double(configuration.shutdownGraceSeconds)]
             )
         }
