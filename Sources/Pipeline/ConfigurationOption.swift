@@ -142,18 +142,20 @@ public struct ConfigurationOption: Sendable {
             .init(
                 "min_similarity",
                 ["SECBERUS_MIN_SIMILARITY"],
-                "(engine floor)",
+                "(none)",
                 "0.01-1.0",
-                "Keep controls at or above this similarity; excludes min_confidence."
+                "Keep controls at or above this similarity; excludes min_confidence. Without the model the embedded "
+                    + "engine's similarities stay near 0.5 (0.3 Low, 0.5 Medium, 0.7 High)."
             ) {
                 $0.threshold = .minSimilarity(try double($1, key: "min_similarity", in: 0.01...1.0))
             },
             .init(
                 "min_confidence",
                 ["SECBERUS_MIN_CONFIDENCE"],
-                "(none)",
+                "Low",
                 "High, Medium, Low, Very Low",
-                "Keep controls at or above this confidence; excludes min_similarity."
+                "Keep controls at or above this confidence (Low when neither threshold is set); excludes "
+                    + "min_similarity."
             ) {
                 let level = try string($1, key: "min_confidence")
                 let levels = ["High", "Medium", "Low", "Very Low"]

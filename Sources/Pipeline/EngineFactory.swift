@@ -41,6 +41,19 @@ enum EngineFactory {
         return embedded && !(configuration.modelDirectory ?? "").isEmpty ? "on" : "off"
     }
 
+    /// A warning for a `min_similarity` the lexical engine's answers cannot pass: its similarities are calibrated
+    /// (0.3 starts Low, 0.5 Medium, 0.7 High) and stay near 0.5 without the model, so a threshold carried over from
+    /// the remote API (where 0.6 or more is common) would leave most events without controls.
+    /// - Returns: The message, or `nil` when the threshold is reachable or the engine is not the lexical one.
+    static func thresholdWarning(_ configuration: Configuration) -> String? {
+        guard configuration.mapper == "embedded", semanticRerankerState(configuration) == "off",
+            case .minSimilarity(let value)? = configuration.threshold, value > 0.5
+        else { return nil }
+        return "min_similarity \(value) is above what the embedded engine without the model gives on most "
+            + "frameworks (its similarities are calibrated: 0.3 Low, 0.5 Medium, 0.7 High); most events would get no "
+            + "controls. Use min_confidence (SECBERUS_MIN_CONFIDENCE), or a similarity of 0.5 or less"
+    }
+
     /// Validated mapping options from the frameworks, threshold and top-k settings.
     static func makeOptions(_ configuration: Configuration) throws -> MappingOptions {
         var minSimilarity: Double?

@@ -80,6 +80,7 @@ public enum LambdaCommand {
                 ["variables": .string(unknown.joined(separator: ","))]
             )
         }
+        if let warning = EngineFactory.thresholdWarning(configuration) { logger.warning(warning) }
         logger.notice(
             "lakemark lambda ready",
             [

@@ -58,6 +58,7 @@ public enum ServeCommand {
         }
         let keyConfigured = configuration.remoteMapping.apiKey != nil || configuration.remoteMapping.apiKeyFile != nil
             || configuration.apiKeySecretARN != nil
+        if let warning = EngineFactory.thresholdWarning(configuration) { logger.warning(warning) }
         if keyConfigured && configuration.mapper == "embedded" {
             logger.warning(
                 "a mapping API key is set but the mapper is embedded; set mapper (LAKEMARK_MAPPER) to remote"

@@ -176,7 +176,7 @@ public final class Service: Sendable {
         switch configuration.threshold {
         case .minSimilarity(let value): "min_similarity=\(value)"
         case .minConfidence(let level): "min_confidence=\(level)"
-        case nil: "engine floor"
+        case nil: "min_confidence=Low"
         }
     }
 
