@@ -19,7 +19,8 @@ import Synchronization
 /// options as the data. A `HEAD` on the bucket would need `s3:ListBucket`, which a write-only role lacks, and
 /// would not exercise the KMS key, the owner check or Object Lock requirements; the probe needs exactly the
 /// permissions a batch needs. Its dot-prefixed name sits outside the `ext/` partitions and is skipped by
-/// Hive-style readers. A success is reused for ``probeInterval`` so frequent readiness checks stay cheap.
+/// Hive-style readers. A success is reused for ``probeInterval`` and a failure for ``failedProbeInterval``, so
+/// frequent (or hostile, `/readyz` needs no key) readiness checks stay cheap and never become a stream of writes.
 public final class S3Sink: ObjectSink {
     /// The bucket.
     public let bucket: String
@@ -35,7 +36,10 @@ public final class S3Sink: ObjectSink {
     public let maxParallelUploads: Int
     /// How long a successful readiness probe is reused. Default: 30 s.
     public let probeInterval: Duration
-    private let lastProbe = Mutex<ContinuousClock.Instant?>(nil)
+    /// How long a failed readiness probe is reported again without a new attempt: 5 s.
+    public static let failedProbeInterval = Duration.seconds(5)
+    /// When the last probe ended, and its failure if it failed.
+    private let lastProbe = Mutex<(at: ContinuousClock.Instant, failure: SinkError?)?>(nil)
 
     /// The name of the readiness probe object under the prefix.
     public static let probeName = ".lakemark-readiness-probe"
@@ -156,16 +160,25 @@ public final class S3Sink: ObjectSink {
         return Double(whole) + Double(attoseconds / 1_000_000_000_000_000) / 1_000
     }
 
-    /// Stores the zero-byte probe object (or reuses a recent success); see the type documentation.
+    /// Stores the zero-byte probe object (or reuses a recent outcome); see the type documentation.
     /// - Throws: ``SinkError`` as ``put(_:)`` would.
     public func checkWritable() throws(SinkError) {
         let now = ContinuousClock.now
-        if let last = self.lastProbe.withLock({ $0 }), now - last < self.probeInterval {
-            return
+        if let last = self.lastProbe.withLock({ $0 }) {
+            if let failure = last.failure {
+                if now - last.at < Self.failedProbeInterval { throw failure }
+            } else if now - last.at < self.probeInterval {
+                return
+            }
         }
         let probe = SinkObject(key: Self.probeName, body: [])
-        try self.store(probe, deadline: now + min(self.budget, .seconds(10)))
-        self.lastProbe.withLock { $0 = .now }
+        do {
+            try self.store(probe, deadline: now + min(self.budget, .seconds(10)))
+            self.lastProbe.withLock { $0 = (.now, nil) }
+        } catch {
+            self.lastProbe.withLock { $0 = (.now, error) }
+            throw error
+        }
     }
 
     /// The content type for a key: `application/gzip` for `.gz`, `application/json` for `.json`,

@@ -27,6 +27,10 @@ struct S3SinkMotoTests {
         let error = #expect(throws: SinkError.self) { try missing.checkWritable() }
         #expect(error?.code == .rejected)
         #expect(error?.message.contains("NoSuchBucket") == true)
+        let afterFailure = client.statistics.requests
+        let repeated = #expect(throws: SinkError.self) { try missing.checkWritable() }
+        #expect(repeated?.code == .rejected)
+        #expect(client.statistics.requests == afterFailure, "a recent failure is reported again without a write")
 
         var configuration = S3Client.Configuration(region: "us-east-1")
         configuration.endpoint = moto.endpoint
