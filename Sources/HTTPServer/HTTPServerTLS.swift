@@ -64,6 +64,8 @@ final class ServerTLSContext: Sendable {
     nonisolated(unsafe) let pointer: OpaquePointer
     /// The SHA-256 fingerprint of the leaf certificate, lowercase hex.
     let fingerprint: String
+    /// The TLS 1.2 suites offered: ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 (RSA or ECDSA keys).
+    static let tls12Ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL"
 
     /// Creates a context from PEM files.
     /// - Parameters:
@@ -80,6 +82,12 @@ final class ServerTLSContext: Sendable {
             throw Self.failure("cannot require TLS 1.2")
         }
         lakemark_tls_server_options(context)
+        // TLS 1.2: forward-secret AEAD suites only (no static-RSA key exchange, no CBC with SHA-1); TLS 1.3 keeps
+        // OpenSSL's suites, which all are.
+        guard SSL_CTX_set_cipher_list(context, Self.tls12Ciphers) == 1 else {
+            SSL_CTX_free(context)
+            throw Self.failure("cannot set the TLS 1.2 cipher list")
+        }
         guard SSL_CTX_use_certificate_chain_file(context, certificateChainFile) == 1 else {
             SSL_CTX_free(context)
             throw Self.failure("cannot load certificate chain \(certificateChainFile)")

@@ -114,6 +114,17 @@ import Testing
         #expect(current.status == 0, "s_client: \(current.errorText)")
         #expect(current.outputText.contains("Protocol  : TLSv1.2"), "s_client: \(current.outputText)")
         #expect(current.outputText.contains("Verify return code: 0 (ok)"))
+
+        // TLS 1.2 without forward secrecy or with CBC and SHA-1 is refused; ECDHE with AES-GCM is chosen.
+        for weak in ["AES128-SHA", "ECDHE-RSA-AES128-SHA", "AES256-GCM-SHA384"] {
+            let refused = try tools.run(
+                "openssl",
+                ["s_client", "-connect", target, "-tls1_2", "-cipher", weak, "-CAfile", pki.certificate.path],
+                input: Data()
+            )
+            #expect(refused.status != 0, "\(weak) was accepted: \(refused.outputText)")
+        }
+        #expect(current.outputText.contains("Cipher is ECDHE-"), "s_client: \(current.outputText)")
     }
 
     @Test func plainHTTPOnTheTLSPortIsClosedAndServingGoesOn() throws {
