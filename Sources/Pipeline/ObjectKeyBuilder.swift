@@ -65,10 +65,14 @@ public struct ObjectKeyBuilder: Sendable {
     }
 
     /// The request-id part of an object name: the id itself when it is a safe segment (Firehose sends UUIDs);
-    /// otherwise a safe prefix plus a 64-bit FNV-1a hash of the raw id, so distinct ids never share an object.
+    /// otherwise a safe prefix plus a 64-bit FNV-1a hash of the raw id, so distinct ids never share an object. A
+    /// safe id that ends like such a name (`-` and 16 hex digits) is hashed too, so it cannot be chosen to
+    /// overwrite the objects of the id it imitates.
     static func objectName(_ requestID: String) -> String {
         let startsPlainly = requestID.utf8.first.map { $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "-") } ?? false
-        if startsPlainly && isSafeSegment(requestID) && requestID.utf8.count <= 40 { return requestID }
+        if startsPlainly && isSafeSegment(requestID) && requestID.utf8.count <= 40 && !endsLikeAHashedName(requestID) {
+            return requestID
+        }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in requestID.utf8 {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
@@ -81,6 +85,15 @@ public struct ObjectKeyBuilder: Sendable {
             prefix[index] = UInt8(ascii: "_")
         }
         return String(decoding: prefix, as: UTF8.self) + "-" + String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// Whether a name ends with `-` and 16 lowercase hex digits, as ``objectName(_:)`` writes hashed names.
+    private static func endsLikeAHashedName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8.suffix(17))
+        guard bytes.count == 17, bytes[0] == UInt8(ascii: "-") else { return false }
+        return bytes.dropFirst().allSatisfy {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+        }
     }
 
     /// Whether a text may be used as a path segment unchanged: 1–64 of `A–Z a–z 0–9 . _ -`, not `.` or `..`.

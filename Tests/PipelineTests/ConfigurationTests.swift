@@ -219,6 +219,19 @@ import Testing
 }
 
 @Suite struct ObjectKeyTests {
+    @Test func anIDImitatingAHashedNameCannotTakeItsObjects() {
+        let keys = ObjectKeyBuilder()
+        let partition = keys.partition(source: "json", region: nil, accountID: nil, timeMillis: 0)
+        let name = { (id: String) in
+            String(keys.key(for: partition, requestID: id, index: 0).split(separator: "/").last ?? "")
+        }
+        let hashed = String(name("a/b").dropLast("-0.json.gz".count))
+        #expect(hashed.hasPrefix("a_b-") && hashed.utf8.count == 20)
+        #expect(name(hashed) != name("a/b"))
+        let uuid = "3d8d6d9e-4a3b-4c1d-9e8f-0a1b2c3d4e5f"
+        #expect(name(uuid) == uuid + "-0.json.gz", "Firehose's ids stay as they are")
+    }
+
     @Test(arguments: [".tmp-abc", "../../x", "..", "-rf", "a/b", "batch:1", String(repeating: "x", count: 80)])
     func oddRequestIDsGiveVisibleDistinctNames(_ id: String) {
         let key = ObjectKeyBuilder().key(
