@@ -29,7 +29,11 @@ struct MetricsHandler: HTTPRequestHandler {
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {
         let response = router.respondToServerError(error, head: head)
         metrics.countRequest(path: head?.path, status: response.status.code)
-        if metrics.pathClass(head?.path) == "ingest" || head == nil {
+        if head == nil {
+            // No request yet (a connection over the limit, a head that never came or could not be parsed): counted
+            // apart, so a port scan does not look like failing batches.
+            metrics.countConnectionRefusal("http.\(error.code)")
+        } else if metrics.pathClass(head?.path) == "ingest" {
             metrics.countBatchError("http.\(error.code)")
         }
         return response

@@ -161,11 +161,21 @@ final class ServiceMetrics: Sendable {
 
     /// Counts an ingest request refused or failed.
     /// - Parameter code: The error code: a Firehose request code (`invalidJSON`, `unauthorized`, …), `sink.*`,
-    ///   `mapping.*`, or `http.*` for what the HTTP server refused before the batch was read.
+    ///   `mapping.*`, or `http.*` for what the HTTP server refused after the request head, before the batch was read.
     func countBatchError(_ code: String) {
         registry.counter(
             "lakemark_batch_errors_total",
             help: "Ingest requests refused or failed, by error code.",
+            labels: ["code": code]
+        ).increment()
+    }
+
+    /// Counts what the HTTP server refused before any request head was read.
+    /// - Parameter code: The `http.*` code (`http.tooManyConnections`, `http.headerTimeout`, `http.invalidRequest`, …).
+    func countConnectionRefusal(_ code: String) {
+        registry.counter(
+            "lakemark_http_refusals_total",
+            help: "Connections the HTTP server refused or closed before a request head was read, by error code.",
             labels: ["code": code]
         ).increment()
     }

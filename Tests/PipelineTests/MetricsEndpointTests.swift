@@ -100,6 +100,34 @@ import Testing
         #expect(response.headers["Allow"] == "GET")
     }
 
+    @Test func aMalformedHeadIsARefusalNotABatchError() throws {
+        let sink = try TestEnvironment.temporaryDirectory()
+        let service = try TestEnvironment.startService(TestEnvironment.configuration(sink: sink))
+        defer { service.shutdown() }
+        let port = service.boundPort
+        // Not HTTP at all, as a port scanner sends it: no request head is ever parsed.
+        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        #expect(connected == 0)
+        let garbage = Array("\u{16}\u{03}\u{01} not a request line\r\n\r\n".utf8)
+        #expect(write(socket, garbage, garbage.count) == garbage.count)
+        var answer = [UInt8](repeating: 0, count: 512)
+        #expect(read(socket, &answer, answer.count) > 0, "the server answers 400 before closing")
+        let (_, after) = try Self.scrape(HTTPClient(), port: port)
+        #expect(after[#"lakemark_http_refusals_total{code="http.invalidRequest"}"#] == 1)
+        #expect(after.keys.filter { $0.hasPrefix("lakemark_batch_errors_total") }.isEmpty, "\(after)")
+    }
+
     /// `GET /metrics`: the content type and every sample by its series text (`name{labels}`).
     private static func scrape(_ client: HTTPClient, port: Int) throws -> (String?, [String: Double]) {
         let request = HTTPClientRequest(method: .get, host: "127.0.0.1", port: port, target: "/metrics")
