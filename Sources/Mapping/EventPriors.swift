@@ -55,25 +55,61 @@ struct EventPriors: Sendable {
                 "\(EventPriors.fileName): missing or unsupported #lakemark-event-priors"
             )
         }
+        // Rows come grouped by source and type: a group's key and strings are made once, its rows only compared
+        // as bytes (this file has thousands of rows and is read at every start).
+        let catalogs = betas.keys.sorted().map { name in
+            (name: name, bytes: Array(name.utf8), beta: betas[name] ?? 0, positions: positions[name] ?? [:])
+        }
         var entries: [String: [String: [Entry]]] = [:]
         var types: [String: Set<String>] = [:]
-        for line in TabFile.lines(bytes) {
-            let fields = line.fields
-            guard fields.count == 6, let weight = Float(fields[4]), weight >= 0, weight <= 1 else {
-                throw MappingError(
-                    .catalogInvalid,
-                    "\(EventPriors.fileName) line \(line.number): expected source, type, catalog, id, a weight "
-                        + "in 0...1 and via"
-                )
+        var group: (source: Range<Int>, type: Range<Int>, key: String, rows: [String: [Entry]])?
+        func flush() {
+            guard let finished = group else { return }
+            for (catalog, rows) in finished.rows {
+                entries[finished.key, default: [:]][catalog, default: []].append(contentsOf: rows)
             }
-            let type = fields[1].lowercased()
-            types[fields[0], default: []].insert(type)
-            guard let beta = betas[fields[2]], let index = positions[fields[2]]?[fields[3]] else {
-                continue
-            }
-            entries[EventPriors.key(source: fields[0], type: type), default: [:]][fields[2], default: []]
-                .append((Int32(index), beta * weight))
         }
+        var lineNumber = 0
+        var failure: MappingError?
+        bytes.withUnsafeBufferPointer { buffer in
+            let text = { (range: Range<Int>) in
+                String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+            }
+            TabFile.forEachLine(bytes) { range in
+                lineNumber += 1
+                guard failure == nil, !range.isEmpty, buffer[range.lowerBound] != UInt8(ascii: "#") else { return }
+                let fields = TabFile.fieldRanges(bytes, range)
+                guard !fields.allSatisfy(\.isEmpty) else { return }
+                guard fields.count == 6,
+                    let weight = Float(text(fields[4])),
+                    weight >= 0, weight <= 1
+                else {
+                    failure = MappingError(
+                        .catalogInvalid,
+                        "\(EventPriors.fileName) line \(lineNumber): expected source, type, catalog, id, a weight "
+                            + "in 0...1 and via"
+                    )
+                    return
+                }
+                let sameGroup = group.map {
+                    buffer[$0.source].elementsEqual(buffer[fields[0]])
+                        && buffer[$0.type].elementsEqual(buffer[fields[1]])
+                } ?? false
+                if !sameGroup {
+                    flush()
+                    let source = text(fields[0])
+                    let type = text(fields[1]).lowercased()
+                    types[source, default: []].insert(type)
+                    group = (fields[0], fields[1], EventPriors.key(source: source, type: type), [:])
+                }
+                guard let catalog = catalogs.first(where: { buffer[fields[2]].elementsEqual($0.bytes) }),
+                    let index = catalog.positions[text(fields[3])]
+                else { return }
+                group?.rows[catalog.name, default: []].append((Int32(index), catalog.beta * weight))
+            }
+        }
+        if let failure { throw failure }
+        flush()
         self.entries = entries
         self.typesBySource = types
     }
