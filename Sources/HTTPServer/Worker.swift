@@ -130,7 +130,7 @@ final class Worker {
                 tls: connection.tls,
                 bytes,
                 UnsafeRawBufferPointer(start: nil, count: 0),
-                progressTimeout: self.configuration.writeTimeout
+                until: .now + self.configuration.writeTimeout
             )
         }
         guard let failure else {
@@ -264,7 +264,7 @@ final class Worker {
                     tls: connection.tls,
                     headRaw,
                     sendsBody ? bodyRaw : UnsafeRawBufferPointer(start: nil, count: 0),
-                    progressTimeout: self.configuration.writeTimeout
+                    until: .now + self.configuration.writeTimeout
                 )
             }
         }

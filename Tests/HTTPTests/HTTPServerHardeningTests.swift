@@ -46,6 +46,37 @@ import Testing
         #expect(closed(), "the parked connection is closed after the write timeout")
     }
 
+    /// A client that reads one large response steadily but slowly (at most 64 KiB every 20 ms, so buffer space
+    /// keeps freeing up well within the write timeout) is dropped once writing that response has taken the write
+    /// timeout in all, instead of holding the worker for as long as it keeps reading.
+    @Test func slowlyReadLargeResponseHoldsAWorkerAtMostTheWriteTimeout() throws {
+        let recorder = EventRecorder()
+        let server = try startServer(recorder: recorder) {
+            $0.workerCount = 1
+            $0.writeTimeout = .seconds(2)
+        }
+        defer { server.shutdown(gracePeriod: .seconds(1)) }
+        let reader = try TestSocket(port: server.boundPort)
+        // 32 MiB: far more than the socket buffers on both sides hold, so most of it waits for the reader.
+        let length = 32 << 20
+        reader.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: \(length)\r\n\r\n")
+        reader.send([UInt8](repeating: 0x78, count: length))
+        let started = ContinuousClock.now
+        var received = 0
+        while server.requestsInFlight > 0, ContinuousClock.now - started < .seconds(6) {
+            guard let chunk = reader.readSome(), !chunk.isEmpty else { break }
+            received += chunk.count
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(eventually { server.requestsInFlight == 0 }, "the worker gave up writing")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(received < length)
+        let timedOut = recorder.all.contains { event in
+            if case .serverError(_, let error, _) = event { error.code == .writeTimeout } else { false }
+        }
+        #expect(timedOut)
+    }
+
     /// A request refused from its head (a wrong key) gets its answer before any of its body is read: no
     /// `100 Continue`, no wait for a 10 MB body that never comes; the connection is then closed. The right key
     /// still gets `100 Continue` and its body read.
