@@ -6,15 +6,27 @@ import Testing
 
 /// Clients that try to hold workers: readers that stall, unauthenticated slow bodies, requests stuck in the queue.
 @Suite struct HTTPServerHardeningTests {
+    /// A server with one worker and the given write timeout, reporting to `recorder`.
+    private func oneWorkerServer(_ recorder: EventRecorder, writeTimeout: Duration) throws -> HTTPServer {
+        try startServer(recorder: recorder) {
+            $0.workerCount = 1
+            $0.writeTimeout = writeTimeout
+        }
+    }
+
+    /// Whether the server reported a write timeout.
+    private func reportedWriteTimeout(_ recorder: EventRecorder) -> Bool {
+        recorder.all.contains { event in
+            if case .serverError(_, let error, _) = event { error.code == .writeTimeout } else { false }
+        }
+    }
+
     /// A client that pipelines large requests and never reads the responses (a tiny receive window): once its
     /// unsent responses pile up, the reactor parks the connection instead of handing its next request to a worker,
     /// so the only worker stays free for others, and closes it when the write timeout passes without draining.
     @Test func stalledReaderDoesNotHoldAWorker() throws {
         let recorder = EventRecorder()
-        let server = try startServer(recorder: recorder) {
-            $0.workerCount = 1
-            $0.writeTimeout = .seconds(6)
-        }
+        let server = try oneWorkerServer(recorder, writeTimeout: .seconds(6))
         defer { server.shutdown(gracePeriod: .seconds(1)) }
         let stalled = try TestSocket(port: server.boundPort, timeoutSeconds: 1, receiveBufferBytes: 4_096)
         let payload = String(repeating: "x", count: 16_384)
@@ -34,16 +46,11 @@ import Testing
         let probe = try TestSocket(port: server.boundPort, timeoutSeconds: 1)
         probe.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try probe.readResponse().status == .ok, "answered at once, not after the write timeout")
-        let closed = {
-            recorder.all.contains { event in
-                if case .serverError(_, let error, _) = event { error.code == .writeTimeout } else { false }
-            }
-        }
         let deadline = ContinuousClock.now + .seconds(9)
-        while !closed(), ContinuousClock.now < deadline {
+        while !reportedWriteTimeout(recorder), ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        #expect(closed(), "the parked connection is closed after the write timeout")
+        #expect(reportedWriteTimeout(recorder), "the parked connection is closed after the write timeout")
     }
 
     /// A client that reads one large response steadily but slowly (at most 64 KiB every 20 ms, so buffer space
@@ -51,10 +58,7 @@ import Testing
     /// timeout in all, instead of holding the worker for as long as it keeps reading.
     @Test func slowlyReadLargeResponseHoldsAWorkerAtMostTheWriteTimeout() throws {
         let recorder = EventRecorder()
-        let server = try startServer(recorder: recorder) {
-            $0.workerCount = 1
-            $0.writeTimeout = .seconds(2)
-        }
+        let server = try oneWorkerServer(recorder, writeTimeout: .seconds(2))
         defer { server.shutdown(gracePeriod: .seconds(1)) }
         let reader = try TestSocket(port: server.boundPort)
         // 32 MiB: far more than the socket buffers on both sides hold, so most of it waits for the reader.
@@ -71,10 +75,7 @@ import Testing
         #expect(eventually { server.requestsInFlight == 0 }, "the worker gave up writing")
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(received < length)
-        let timedOut = recorder.all.contains { event in
-            if case .serverError(_, let error, _) = event { error.code == .writeTimeout } else { false }
-        }
-        #expect(timedOut)
+        #expect(reportedWriteTimeout(recorder))
     }
 
     /// A request refused from its head (a wrong key) gets its answer before any of its body is read: no
@@ -107,30 +108,5 @@ import Testing
         #expect(try accepted.readResponse().status.code == 100)
         accepted.send("12345")
         #expect(try accepted.readResponse().body == Array("12345".utf8))
-    }
-
-    /// While the only worker is held, a queued request that outlives the queue timeout is answered 503 by the
-    /// reactor at once, not when the worker frees up.
-    @Test func queueTimeoutIsAnsweredWhileEveryWorkerIsBusy() throws {
-        let handler = TestHandler()
-        let server = try startServer(handler: handler) {
-            $0.workerCount = 1
-            $0.queueWaitTimeout = .milliseconds(300)
-        }
-        defer { server.shutdown(gracePeriod: .seconds(6)) }
-        let running = try TestSocket(port: server.boundPort, timeoutSeconds: 8)
-        running.send("GET /slow?ms=5000 HTTP/1.1\r\nHost: t\r\n\r\n")
-        #expect(eventually { server.requestsInFlight == 1 })
-        let queued = try TestSocket(port: server.boundPort, timeoutSeconds: 4)
-        let started = ContinuousClock.now
-        queued.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
-        let late = try queued.readResponse()
-        #expect(late.status == .serviceUnavailable)
-        #expect(ContinuousClock.now - started < .milliseconds(2_500), "answered long before the worker frees up")
-        #expect(late.headers["Connection"] == "close")
-        #expect(queued.waitForClose())
-        #expect(server.requestsInFlight == 1)
-        #expect(handler.recordedCodes == [.queueTimeout])
-        #expect(try running.readResponse().status == .ok)
     }
 }
