@@ -164,7 +164,8 @@ final class Reactor {
             case .handshaking:
                 self.advanceHandshake(connection)
             case .parked:
-                // After a reset the unsent count stays as it was, and the error would be reported again and again.
+                // An error or hang-up ends it: the unsent count need not drop after a reset, and the level-triggered
+                // report would repeat on every tick.
                 if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
                     self.closeConnection(connection)
                 } else {
