@@ -40,24 +40,24 @@ extension ConnectionIO {
         tls: TLSSession,
         _ first: UnsafeRawBufferPointer,
         _ second: UnsafeRawBufferPointer,
-        progressTimeout: Duration
+        until deadline: ContinuousClock.Instant
     ) -> Failure? {
         if !second.isEmpty, first.count + second.count <= Self.coalesceLimit {
             var joined = [UInt8](first)
             joined.append(contentsOf: second)
-            return joined.withUnsafeBytes { self.writeTLS(fd, tls: tls, $0, progressTimeout: progressTimeout) }
+            return joined.withUnsafeBytes { self.writeTLS(fd, tls: tls, $0, until: deadline) }
         }
-        if let failure = self.writeTLS(fd, tls: tls, first, progressTimeout: progressTimeout) {
+        if let failure = self.writeTLS(fd, tls: tls, first, until: deadline) {
             return failure
         }
-        return self.writeTLS(fd, tls: tls, second, progressTimeout: progressTimeout)
+        return self.writeTLS(fd, tls: tls, second, until: deadline)
     }
 
     private static func writeTLS(
         _ fd: Int32,
         tls: TLSSession,
         _ bytes: UnsafeRawBufferPointer,
-        progressTimeout: Duration
+        until deadline: ContinuousClock.Instant
     ) -> Failure? {
         var offset = 0
         while offset < bytes.count {
@@ -75,7 +75,8 @@ extension ConnectionIO {
             case .wantWrite:
                 events = POLLOUT
             }
-            if !Syscall.wait(fd, for: Int16(events), timeoutMilliseconds: progressTimeout.pollMilliseconds) {
+            let milliseconds = (deadline - .now).pollMilliseconds
+            guard milliseconds > 0, Syscall.wait(fd, for: Int16(events), timeoutMilliseconds: milliseconds) else {
                 return .timedOut
             }
         }

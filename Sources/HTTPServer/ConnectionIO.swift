@@ -55,17 +55,18 @@ enum ConnectionIO {
     ///   - tls: The connection's TLS session, or `nil` for plain bytes.
     ///   - first: The first bytes, typically a response head.
     ///   - second: The following bytes, typically the body; may be empty.
-    ///   - progressTimeout: How long a single wait for socket buffer space may last.
+    ///   - deadline: When every byte must have been handed to the kernel; a peer that reads more slowly (or not
+    ///     at all) gets `.timedOut`, so it holds the calling worker no longer than this.
     /// - Returns: `nil` on success, or why the write stopped.
     static func writeAll(
         _ fd: Int32,
         tls: TLSSession?,
         _ first: UnsafeRawBufferPointer,
         _ second: UnsafeRawBufferPointer,
-        progressTimeout: Duration
+        until deadline: ContinuousClock.Instant
     ) -> Failure? {
         if let tls {
-            return self.writeTLS(fd, tls: tls, first, second, progressTimeout: progressTimeout)
+            return self.writeTLS(fd, tls: tls, first, second, until: deadline)
         }
         let vectors = UnsafeMutableBufferPointer<iovec>.allocate(capacity: 2)
         defer { vectors.deallocate() }
@@ -93,12 +94,8 @@ enum ConnectionIO {
                 firstOffset += fromFirst
                 secondOffset += sent - fromFirst
             case .wouldBlock:
-                let ready = Syscall.wait(
-                    fd,
-                    for: Int16(POLLOUT),
-                    timeoutMilliseconds: progressTimeout.pollMilliseconds
-                )
-                if !ready {
+                let milliseconds = (deadline - .now).pollMilliseconds
+                guard milliseconds > 0, Syscall.wait(fd, for: Int16(POLLOUT), timeoutMilliseconds: milliseconds) else {
                     return .timedOut
                 }
             case .failed(let code):

@@ -20,9 +20,26 @@ public protocol HTTPRequestHandler: Sendable {
     ///   - head: The request head, when it was parsed.
     /// - Returns: The response to send.
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse
+
+    /// Answers a request from its head alone, before any of its body is read, when the head already decides the
+    /// answer (a missing or wrong credential, an unknown path, a method the path refuses).
+    ///
+    /// Called by a worker for requests that declare a body, before `100 Continue` and before the body is read;
+    /// a response here is sent with `Connection: close`, the body is left unread and the connection lingers, then
+    /// closes. `nil` lets the server read the body and call ``handle(_:)``. Runs on a worker thread.
+    /// - Parameter head: The request head.
+    /// - Returns: The response to send at once, or `nil` to read the body.
+    func answerBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse?
 }
 
 extension HTTPRequestHandler {
+    /// Reads every body: returns `nil`.
+    /// - Parameter head: The request head (unused).
+    /// - Returns: `nil`.
+    public func answerBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
+        nil
+    }
+
     /// Answers with ``HTTPServerError/suggestedStatus`` and a short plain-text body naming the error code.
     /// - Parameters:
     ///   - error: What went wrong.

@@ -50,7 +50,10 @@ extension HTTPServer {
         public var minimumBodyBytesPerSecond: Int
         /// How long a body may arrive slowly before ``minimumBodyBytesPerSecond`` is enforced. Default: 5 s.
         public var bodyRateGracePeriod: Duration
-        /// How long a response write may make no progress before the connection is dropped. Default: 30 s.
+        /// The longest time writing one response (or a `100 Continue`) may take: a client that reads it more
+        /// slowly is dropped, so a slow reader holds a worker at most this long. Also how long a kept-alive
+        /// connection may leave more than 16 KiB of responses unread (it pipelines and does not read) before it is
+        /// closed; until they drain its next request is not served. Default: 30 s.
         public var writeTimeout: Duration
         /// After an error response, how long the server keeps reading and discarding input before closing, so
         /// the client can read the response instead of getting a reset. Default: 2 s.

@@ -85,6 +85,15 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// A ``Code/queueTimeout`` error whose detail says how long the request waited.
+    /// - Parameter waited: The time since its head was complete.
+    /// - Returns: The error.
+    static func queueTimeout(waited: Duration) -> HTTPServerError {
+        let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
+        let detail = "waited \(Int(seconds.rounded())) s for a free worker; the server is saturated"
+        return HTTPServerError(.queueTimeout, detail: detail)
+    }
+
     /// The status the server would answer with by default.
     ///
     /// Parse errors use their own status (400, 431, 501, 505); ``Code/bodyTooLarge`` is 400, never 413, because

@@ -3,7 +3,7 @@ import Glibc
 import HTTPCore
 import Synchronization
 
-/// The reactor's deadlines (header, idle and linger timeouts) and its shutdown sequence.
+/// The reactor's deadlines (header, idle, linger, parking and queue timeouts) and its shutdown sequence.
 extension Reactor {
     // MARK: - Deadlines
 
@@ -26,7 +26,8 @@ extension Reactor {
         return (wake - .now).pollMilliseconds
     }
 
-    /// Answers or closes the connections whose deadline has passed.
+    /// Answers or closes the connections whose deadline has passed, and the queued requests that waited longer
+    /// than the queue timeout.
     func expireConnections(now: ContinuousClock.Instant) {
         var earliest = now + Self.maximumTick
         var expired: [Connection] = []
@@ -37,10 +38,16 @@ extension Reactor {
                 earliest = connection.deadline
             }
         }
+        if let nextExpiry = self.answerExpiredJobs(now: now), nextExpiry < earliest {
+            earliest = nextExpiry
+        }
         self.nextScan = earliest
         for connection in expired {
             if connection.phase == .readingHead, !connection.state.pending.isEmpty {
                 self.sendErrorResponse(connection, error: HTTPServerError(.headerTimeout), head: nil)
+            } else if connection.phase == .parked {
+                let error = HTTPServerError(.writeTimeout, detail: "the client left its responses unread")
+                self.context.emit(.serverError(connectionID: connection.state.id, error: error, head: nil))
             }
             self.closeConnection(connection)
         }

@@ -22,6 +22,10 @@ final class Reactor {
         case readingHead
         /// An error response was sent; input is discarded until close.
         case lingering
+        /// Earlier responses still wait unsent in the socket (the client does not read them): the next request is
+        /// neither read nor parsed until they drain, and the connection is closed if they do not within the write
+        /// timeout.
+        case parked
     }
 
     /// One connection while the reactor owns it.
@@ -57,6 +61,10 @@ final class Reactor {
         }
     }
 
+    /// Unsent response bytes above which a kept-alive connection is parked instead of serving its next request.
+    /// A client that reads its responses keeps this near zero; one that pipelines requests and never reads
+    /// reaches it after a few responses, long before a worker's write would block on a full socket buffer.
+    static let parkingThreshold = 16 << 10
     /// Bytes discarded from a lingering connection before it is closed regardless of the linger time.
     private static let lingerDiscardLimit = 16 << 20
     /// The longest single `epoll_wait`, so deadline scans happen at least this often.
@@ -121,7 +129,7 @@ final class Reactor {
                 }
             }
             for index in 0..<max(0, Int(count)) {
-                self.dispatchEvent(fd: self.events[index].data.fd)
+                self.dispatchEvent(fd: self.events[index].data.fd, events: self.events[index].events)
             }
             let now = ContinuousClock.now
             if let paused = self.acceptPausedUntil, now >= paused {
@@ -142,7 +150,7 @@ final class Reactor {
 
     // MARK: - Events
 
-    private func dispatchEvent(fd: Int32) {
+    private func dispatchEvent(fd: Int32, events: UInt32) {
         if fd == self.listenFD {
             self.acceptConnections()
         } else if fd == self.context.mailbox.eventFD {
@@ -155,6 +163,14 @@ final class Reactor {
                 self.discardInput(connection)
             case .handshaking:
                 self.advanceHandshake(connection)
+            case .parked:
+                // An error or hang-up ends it: the unsent count need not drop after a reset, and the level-triggered
+                // report would repeat on every tick.
+                if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
+                    self.closeConnection(connection)
+                } else {
+                    self.resumeIfDrained(connection)
+                }
             case .idle, .readingHead:
                 self.readHead(connection)
             }
@@ -372,6 +388,7 @@ final class Reactor {
         self.context.inFlightCount.add(1, ordering: .relaxed)
         self.context.inFlight.insert(fd)
         if self.context.queue(for: head, framing: framing).tryPush(job) {
+            self.noteDeadline(job.receivedAt + self.configuration.queueWaitTimeout)
             return
         }
         self.context.inFlight.remove(fd)
@@ -384,13 +401,49 @@ final class Reactor {
         self.respondAndLinger(connection, error: HTTPServerError(.queueFull), head: head)
     }
 
+    /// Takes the requests that waited longer than ``HTTPServer/Configuration/queueWaitTimeout`` out of the
+    /// queues and answers them the overload response at once, so a saturated server still answers promptly
+    /// while every worker is held (their bodies stay unread; the connections linger, then close).
+    /// - Parameter now: The current time.
+    /// - Returns: When the next queued request expires, if any waits.
+    func answerExpiredJobs(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        let timeout = self.configuration.queueWaitTimeout
+        var nextExpiry: ContinuousClock.Instant?
+        for queue in [self.context.workQueue] + (self.context.controlQueue.map { [$0] } ?? []) {
+            for job in queue.removeJobs(receivedBefore: now - timeout) {
+                let fd = job.connection.fd
+                self.context.inFlight.remove(fd)
+                self.context.inFlightCount.subtract(1, ordering: .relaxed)
+                guard self.register(fd) else {
+                    self.context.close(job.connection)
+                    continue
+                }
+                let connection = Connection(
+                    state: job.connection,
+                    phase: .readingHead,
+                    deadline: now,
+                    isFresh: false,
+                    limits: self.limits
+                )
+                connection.state.requestCount += 1
+                self.connections[fd] = connection
+                let error = HTTPServerError.queueTimeout(waited: now - job.receivedAt)
+                self.respondAndLinger(connection, error: error, head: job.head)
+            }
+            if let oldest = queue.oldestReceivedAt {
+                nextExpiry = min(nextExpiry ?? oldest + timeout, oldest + timeout)
+            }
+        }
+        return nextExpiry
+    }
+
     private func adopt(_ message: MailboxMessage) {
         let state: ConnectionState
         let phase: Phase
         switch message {
         case .resume(let resumed):
             state = resumed
-            phase = resumed.pending.isEmpty ? .idle : .readingHead
+            phase = Syscall.unsentBytes(resumed.fd) > Self.parkingThreshold ? .parked : .idle
         case .linger(let lingering):
             state = lingering
             phase = .lingering
@@ -399,13 +452,7 @@ final class Reactor {
             self.context.close(state)
             return
         }
-        let timeout =
-            switch phase {
-            case .idle: self.configuration.keepAliveIdleTimeout
-            case .readingHead: self.configuration.headerReadTimeout
-            case .lingering: self.configuration.lingerTimeout
-            case .handshaking: self.configuration.headerReadTimeout
-            }
+        let timeout = phase == .lingering ? self.configuration.lingerTimeout : self.configuration.writeTimeout
         let connection = Connection(
             state: state,
             phase: phase,
@@ -413,12 +460,41 @@ final class Reactor {
             isFresh: false,
             limits: self.limits
         )
-        if phase == .lingering {
-            connection.state.pending = []
-        }
         self.connections[state.fd] = connection
+        switch phase {
+        case .lingering:
+            connection.state.pending = []
+            self.noteDeadline(connection.deadline)
+        case .parked:
+            // epoll reports writability only once fewer unsent bytes than the threshold remain.
+            let threshold = Int32(Self.parkingThreshold)
+            Syscall.setOption(state.fd, level: Int32(IPPROTO_TCP), name: TCP_NOTSENT_LOWAT, value: threshold)
+            self.watchWritable(connection, true)
+            self.noteDeadline(connection.deadline)
+        case .idle, .readingHead, .handshaking:
+            self.awaitRequest(connection)
+        }
+    }
+
+    /// Serves the next request of a parked connection once its unsent responses have drained.
+    private func resumeIfDrained(_ connection: Connection) {
+        guard Syscall.unsentBytes(connection.state.fd) <= Self.parkingThreshold else {
+            return
+        }
+        // 0 restores the system's default (no low-water mark).
+        Syscall.setOption(connection.state.fd, level: Int32(IPPROTO_TCP), name: TCP_NOTSENT_LOWAT, value: 0)
+        self.watchWritable(connection, false)
+        self.awaitRequest(connection)
+    }
+
+    /// Waits for the next request of a kept-alive connection, or parses it when it is already buffered.
+    private func awaitRequest(_ connection: Connection) {
+        let isIdle = connection.state.pending.isEmpty
+        connection.phase = isIdle ? .idle : .readingHead
+        connection.deadline =
+            .now + (isIdle ? self.configuration.keepAliveIdleTimeout : self.configuration.headerReadTimeout)
         self.noteDeadline(connection.deadline)
-        if phase == .readingHead {
+        if !isIdle {
             self.parseHead(connection)
         }
         if self.hasBufferedTLSInput(connection) {

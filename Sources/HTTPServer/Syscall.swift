@@ -105,6 +105,19 @@ enum Syscall {
         return true
     }
 
+    /// `SIOCOUTQNSD` from `linux/sockios.h`, which the Glibc module does not export.
+    private static let unsentQueueRequest: UInt = 0x894B
+
+    /// The bytes written to a TCP socket that the kernel has not sent yet (not counting those sent and awaiting
+    /// acknowledgement): they pile up when the peer stops reading and its receive window closes.
+    /// - Parameter fd: A connected TCP socket.
+    /// - Returns: The count; 0 when the kernel cannot tell.
+    static func unsentBytes(_ fd: Int32) -> Int {
+        var count: Int32 = 0
+        let result = withUnsafeMutablePointer(to: &count) { ioctl(fd, Self.unsentQueueRequest, $0) }
+        return result == 0 ? Int(count) : 0
+    }
+
     /// Shuts down the sending side so the peer sees end-of-file while this side can still drain its input.
     /// - Parameter fd: A connected socket.
     static func shutdownWrite(_ fd: Int32) {

@@ -72,6 +72,34 @@ final class WorkQueue: Sendable {
         }
     }
 
+    /// When the job that has waited longest was received; `nil` when none waits.
+    var oldestReceivedAt: ContinuousClock.Instant? {
+        self.state.withLock { state in
+            state.head < state.jobs.count ? state.jobs[state.head].receivedAt : nil
+        }
+    }
+
+    /// Takes out the jobs received before `cutoff`, so no worker starts them.
+    ///
+    /// Jobs are queued in the order they were received, so the expired ones are the oldest. The semaphore keeps
+    /// their signals; a worker woken by one finds no job and waits again.
+    /// - Parameter cutoff: Jobs received before this instant are removed.
+    /// - Returns: The removed jobs, oldest first; the caller owns their connections.
+    func removeJobs(receivedBefore cutoff: ContinuousClock.Instant) -> [RequestJob] {
+        self.state.withLock { state in
+            var expired: [RequestJob] = []
+            while state.head < state.jobs.count, state.jobs[state.head].receivedAt < cutoff {
+                expired.append(state.jobs[state.head])
+                state.head += 1
+            }
+            if state.head == state.jobs.count {
+                state.jobs = []
+                state.head = 0
+            }
+            return expired
+        }
+    }
+
     /// Closes the queue: waiting and future ``pop()`` calls return `nil`.
     /// - Returns: The jobs that were never started; the caller must close their connections.
     func close() -> [RequestJob] {

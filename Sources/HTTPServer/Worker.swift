@@ -53,10 +53,22 @@ final class Worker {
         self.context.emit(.requestStarted(connectionID: connection.id, head: head))
         let waited = ContinuousClock.now - job.receivedAt
         if waited > self.configuration.queueWaitTimeout {
-            let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) * 1e-18
-            let detail = "waited \(Int(seconds.rounded())) s for a free worker; the server is saturated"
-            let error = HTTPServerError(.queueTimeout, detail: detail)
+            let error = HTTPServerError.queueTimeout(waited: waited)
             self.fail(BodyFailure(error: error, canRespond: true), job: job, connection: connection)
+            return
+        }
+        if Self.declaresBody(job.framing), let early = self.context.handler.answerBeforeBody(head) {
+            let written = self.write(early, head: head, closeConnection: true, connection: connection)
+            self.report(
+                job: job,
+                connection: connection,
+                status: early.status,
+                requestBodyBytes: 0,
+                responseBodyBytes: early.body.count,
+                written: written,
+                closed: true
+            )
+            self.finish(connection, disposition: written ? .linger : .close)
             return
         }
         let body: [UInt8]
@@ -118,7 +130,7 @@ final class Worker {
                 tls: connection.tls,
                 bytes,
                 UnsafeRawBufferPointer(start: nil, count: 0),
-                progressTimeout: self.configuration.writeTimeout
+                until: .now + self.configuration.writeTimeout
             )
         }
         guard let failure else {
@@ -252,7 +264,7 @@ final class Worker {
                     tls: connection.tls,
                     headRaw,
                     sendsBody ? bodyRaw : UnsafeRawBufferPointer(start: nil, count: 0),
-                    progressTimeout: self.configuration.writeTimeout
+                    until: .now + self.configuration.writeTimeout
                 )
             }
         }
@@ -324,6 +336,14 @@ final class Worker {
             self.context.close(connection)
         }
         self.context.requestFinished()
+    }
+
+    /// Whether a request framed this way has body bytes to read (an empty `Content-Length` body costs nothing).
+    private static func declaresBody(_ framing: HTTPBodyFraming) -> Bool {
+        switch framing {
+        case .none, .untilClose, .contentLength(0): false
+        case .contentLength, .chunked: true
+        }
     }
 
     private static func writeError(_ failure: ConnectionIO.Failure) -> HTTPServerError {

@@ -39,6 +39,15 @@ struct MetricsHandler: HTTPRequestHandler {
         return response
     }
 
+    /// Answers and counts, before any body is read, every request whose answer does not use its body (see
+    /// ``Router/answerBeforeBody(_:)``; `/metrics` never reads one).
+    /// - Parameter head: The request head.
+    /// - Returns: The response to send before the body, or `nil` to read it.
+    func answerBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard head.path == "/metrics" || !router.readsBody(head) else { return nil }
+        return handle(HTTPRequest(head: head, body: [], remoteAddress: ""))
+    }
+
     private func scrape(_ request: HTTPRequest) -> HTTPResponse {
         guard request.method == .get else { return Router.methodNotAllowed("GET") }
         var headers = HTTPHeaders()

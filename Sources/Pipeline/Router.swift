@@ -61,14 +61,37 @@ final class Router: HTTPRequestHandler {
             return onlyGet(request) ?? readiness()
         case "/v1/frameworks" where configuration.mapAPI:
             guard request.method == .get else { return Self.methodNotAllowed("GET") }
-            return authorizeMapAPI(request) ?? HTTPResponse(status: 200, json: MapAPI.frameworksResponse())
+            return authorizeMapAPI(request.headers) ?? HTTPResponse(status: 200, json: MapAPI.frameworksResponse())
         case "/v1/map" where configuration.mapAPI:
             guard request.method == .post else { return Self.methodNotAllowed("POST") }
-            return authorizeMapAPI(request) ?? map(request)
+            return authorizeMapAPI(request.headers) ?? map(request)
         case configuration.ingestPath:
             return ingest(request)
         default:
             return Self.json(404, #"{"error":{"code":"not_found","message":"no such path"}}"#)
+        }
+    }
+
+    /// Answers from the head alone every request whose answer does not depend on its body, so the server sends it
+    /// before reading any body: a missing or wrong access key on the ingest path (the Firehose 401 echoing
+    /// `X-Amz-Firehose-Request-Id`, logged and counted as before) or the map API, an unknown path, a refused
+    /// method, the health checks. `nil` for the requests whose body is used: a POST of the ingest path or of
+    /// `/v1/map` with an accepted key.
+    func answerBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
+        readsBody(head) ? nil : handle(HTTPRequest(head: head, body: [], remoteAddress: ""))
+    }
+
+    /// Whether ``handle(_:)`` uses the request's body: a POST to the ingest path or to `/v1/map` whose key is
+    /// accepted. Every other answer comes from the head alone.
+    func readsBody(_ head: HTTPRequestHead) -> Bool {
+        guard head.method == .post else { return false }
+        switch head.path {
+        case "/v1/map" where configuration.mapAPI:
+            return authorizeMapAPI(head.headers) == nil
+        case configuration.ingestPath:
+            return accessKeys.verify(head.headers[FirehoseRequestHead.HeaderName.accessKey])
+        default:
+            return false
         }
     }
 
@@ -144,9 +167,9 @@ final class Router: HTTPRequestHandler {
     /// `nil` when the request may use the map API; else 401 (keys configured, none matching in
     /// `authorization` — the bare key, as the mapping API's contract has it, or `Bearer <key>` — or
     /// `X-Amz-Firehose-Access-Key`).
-    private func authorizeMapAPI(_ request: HTTPRequest) -> HTTPResponse? {
+    private func authorizeMapAPI(_ headers: HTTPHeaders) -> HTTPResponse? {
         guard accessKeys.isEnabled else { return nil }
-        var presented = request.headers["authorization"] ?? request.headers[FirehoseRequestHead.HeaderName.accessKey]
+        var presented = headers["authorization"] ?? headers[FirehoseRequestHead.HeaderName.accessKey]
         if let value = presented, value.utf8.count > 7, value.prefix(7).lowercased() == "bearer " {
             presented = String(value.dropFirst(7))
         }

@@ -321,22 +321,28 @@ import Testing
     }
 
     /// With a deep queue nothing is refused at once, but a request that waited longer than the queue timeout gets
-    /// a prompt 503 from the worker (its body unread) instead of being processed late.
+    /// a prompt 503 (its body unread) instead of being processed late: from the reactor, while the only worker is
+    /// still held, not when it frees up.
     @Test func requestThatWaitedTooLongIsAnsweredWithOverloadResponse() throws {
         let handler = TestHandler()
         let server = try startServer(handler: handler) {
             $0.workerCount = 1
             $0.queueWaitTimeout = .milliseconds(200)
         }
-        defer { server.shutdown(gracePeriod: .seconds(2)) }
+        defer { server.shutdown(gracePeriod: .seconds(5)) }
         let first = try TestSocket(port: server.boundPort)
-        first.send("GET /slow?ms=600 HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.1)
+        first.send("GET /slow?ms=4000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(eventually { server.requestsInFlight == 1 })
         let second = try TestSocket(port: server.boundPort)
+        let started = ContinuousClock.now
         second.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello")
-        #expect(try first.readResponse().status == .ok)
         let late = try second.readResponse()
         #expect(late.status == .serviceUnavailable)
+        #expect(ContinuousClock.now - started < .milliseconds(2_500), "answered long before the worker frees up")
+        #expect(late.headers["Connection"] == "close")
+        #expect(second.waitForClose())
+        #expect(server.requestsInFlight == 1)
+        #expect(try first.readResponse().status == .ok)
         #expect(handler.recordedCodes == [.queueTimeout])
         let detail = handler.serverErrors.withLock { $0.first?.detail } ?? ""
         #expect(detail.contains("for a free worker"))

@@ -8,6 +8,7 @@ import Synchronization
 /// - `GET /hello` → 200 "hello"
 /// - `POST /echo` → 200 with the request body; `GET /echo` → 405
 /// - `GET|POST /slow?ms=N` → sleeps N ms, then 200 "slow"
+/// - `POST /guarded` → 200 with the request body when `X-Key: k`; else 401 from the head, before the body
 /// - anything else → 404
 final class TestHandler: HTTPRequestHandler {
     let serverErrors = Mutex<[HTTPServerError]>([])
@@ -25,6 +26,8 @@ final class TestHandler: HTTPRequestHandler {
                 headers.add(name: "X-Tag", value: trailerCheck)
             }
             return HTTPResponse(status: .ok, headers: headers, body: request.body)
+        case "/guarded":
+            return self.answerBeforeBody(request.head) ?? HTTPResponse(status: .ok, body: request.body)
         case "/slow":
             let milliseconds = Int(request.query?.split(separator: "=").last ?? "100") ?? 100
             Thread.sleep(forTimeInterval: Double(milliseconds) / 1000)
@@ -32,6 +35,13 @@ final class TestHandler: HTTPRequestHandler {
         default:
             return HTTPResponse(status: .notFound)
         }
+    }
+
+    func answerBeforeBody(_ head: HTTPRequestHead) -> HTTPResponse? {
+        guard head.path == "/guarded", head.headers["X-Key"] != "k" else {
+            return nil
+        }
+        return HTTPResponse(status: .unauthorized, body: Array("no key".utf8))
     }
 
     func respondToServerError(_ error: HTTPServerError, head: HTTPRequestHead?) -> HTTPResponse {

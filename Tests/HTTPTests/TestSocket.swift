@@ -9,11 +9,15 @@ final class TestSocket: @unchecked Sendable {
     let fd: Int32
     private var buffer: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port` with 5-second send and receive timeouts.
-    init(port: Int, timeoutSeconds: Int = 5) throws {
+    /// Connects to 127.0.0.1:`port` with 5-second send and receive timeouts; `receiveBufferBytes` shrinks the
+    /// receive buffer before connecting (so the advertised window stays small).
+    init(port: Int, timeoutSeconds: Int = 5, receiveBufferBytes: Int32? = nil) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else {
             throw TestFailure("socket failed: \(errno)")
+        }
+        if var size = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -170,17 +170,20 @@ struct ProtocolClient {
             return true
         }
 
-        /// Reads one final response (a `100 Continue` before it is skipped); a HEAD response has no body.
-        /// - Parameter method: The method of the request it answers.
+        /// Reads one final response (a `100 Continue` before it is skipped unless `skippingContinue` is `false`); a
+        /// HEAD response has no body.
+        /// - Parameters:
+        ///   - method: The method of the request it answers.
+        ///   - skippingContinue: Whether a `100 Continue` is skipped (else it is returned). Default: `true`.
         /// - Returns: The response.
         /// - Throws: ``ClientError`` on timeout, end of stream or an unparsable head.
-        func readResponse(method: String = "POST") throws -> Response {
+        func readResponse(method: String = "POST", skippingContinue: Bool = true) throws -> Response {
             var parser = ResponseHeadParser()
             while true {
                 if case .complete(let head, let consumed) = try parser.parse(buffer) {
                     buffer.removeFirst(consumed)
                     let status = head.status.code
-                    if status == 100 {
+                    if status == 100, skippingContinue {
                         continue
                     }
                     if method == "HEAD" || status == 204 || status == 304 || status < 200 {
