@@ -106,23 +106,9 @@ import Testing
         defer { service.shutdown() }
         let port = service.boundPort
         // Not HTTP at all, as a port scanner sends it: no request head is ever parsed.
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(socket >= 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        #expect(connected == 0)
-        let garbage = Array("\u{16}\u{03}\u{01} not a request line\r\n\r\n".utf8)
-        #expect(write(socket, garbage, garbage.count) == garbage.count)
-        var answer = [UInt8](repeating: 0, count: 512)
-        #expect(read(socket, &answer, answer.count) > 0, "the server answers 400 before closing")
+        let connection = try ProtocolClient.Connection(port: port)
+        #expect(connection.send(Array("\u{16}\u{03}\u{01} not a request line\r\n\r\n".utf8)))
+        #expect(try connection.readResponse(method: "GET").status == 400, "the server answers 400 before closing")
         let (_, after) = try Self.scrape(HTTPClient(), port: port)
         #expect(after[#"lakemark_http_refusals_total{code="http.invalidRequest"}"#] == 1)
         #expect(after.keys.filter { $0.hasPrefix("lakemark_batch_errors_total") }.isEmpty, "\(after)")
