@@ -304,8 +304,9 @@ import Testing
         defer { server.shutdown(gracePeriod: .seconds(5)) }
         // One slow request on the worker, then one in the queue: sent one after the other, each once the server
         // holds the one before, so a loaded machine cannot reorder them.
-        let running = try TestSocket(port: server.boundPort)
-        running.send("GET /slow?ms=3000 HTTP/1.1\r\nHost: t\r\n\r\n")
+        let running = try TestSocket(port: server.boundPort, timeoutSeconds: 30)
+        // Long enough that both are still held even if the machine stalls for seconds before the probe.
+        running.send("GET /slow?ms=12000 HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(eventually { server.requestsInFlight == 1 })
         let queued = try TestSocket(port: server.boundPort)
         queued.send("GET /slow?ms=10 HTTP/1.1\r\nHost: t\r\n\r\n")

@@ -87,9 +87,9 @@ func runOnThread(_ body: @escaping @Sendable () -> Void) -> DispatchGroup {
     return group
 }
 
-/// Polls `condition` every 10 ms for up to 2 seconds.
+/// Polls `condition` every 10 ms for up to 10 seconds (a loaded machine can stall a server thread for seconds).
 func eventually(_ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now + .seconds(2)
+    let deadline = ContinuousClock.now + .seconds(10)
     while ContinuousClock.now < deadline {
         if condition() {
             return true
