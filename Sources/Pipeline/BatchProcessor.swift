@@ -24,7 +24,7 @@ public final class BatchProcessor: Sendable {
     /// The service configuration.
     let configuration: Configuration
     /// Checks `X-Amz-Firehose-Access-Key`.
-    let accessKeys: AccessKeyVerifier
+    let accessKeys: AccessKeyStore
     /// Decodes the request body into records.
     let decoder: FirehoseBatchDecoder
     /// Unpacks, extracts, maps and splices events (shared with the Lambda transform).
@@ -46,16 +46,35 @@ public final class BatchProcessor: Sendable {
     ///   - sink: where objects are written.
     ///   - securityLake: the OCSF Parquet writer and spool; required when the format is `parquet`, else ignored.
     ///     Default: none.
-    public init(
+    public convenience init(
         configuration: Configuration,
         mapper: any ComplianceMapper,
         mappingOptions: MappingOptions,
         sink: any ObjectSink,
         securityLake: SecurityLakeOutput? = nil
     ) {
+        self.init(
+            configuration: configuration,
+            mapper: mapper,
+            mappingOptions: mappingOptions,
+            sink: sink,
+            securityLake: securityLake,
+            accessKeys: AccessKeyStore(configuration: configuration)
+        )
+    }
+
+    /// Creates a processor that checks requests against a given key store (the service's, which logs reloads).
+    init(
+        configuration: Configuration,
+        mapper: any ComplianceMapper,
+        mappingOptions: MappingOptions,
+        sink: any ObjectSink,
+        securityLake: SecurityLakeOutput?,
+        accessKeys: AccessKeyStore
+    ) {
         self.securityLake = configuration.format == .parquet ? securityLake : nil
         self.configuration = configuration
-        self.accessKeys = AccessKeyVerifier(keys: configuration.accessKeys)
+        self.accessKeys = accessKeys
         self.decoder = FirehoseBatchDecoder(
             limits: FirehoseBatchDecoder.Limits(
                 maxDecompressedBodyBytes: configuration.maxDecompressedBytes,
@@ -79,7 +98,7 @@ public final class BatchProcessor: Sendable {
         var report = BatchReport()
         report.wireBytes = body.count
         let fallbackID = head.requestID ?? ""
-        guard accessKeys.verify(head.accessKey) else {
+        guard accessKeys.current.verify(head.accessKey) else {
             let error = FirehoseError.unauthorized(keyPresent: head.accessKey != nil, requestID: head.requestID)
             return failure(
                 error.httpStatus,

@@ -36,6 +36,9 @@ public struct Configuration: Sendable {
     public var ingestPath = "/"
     /// Accepted `X-Amz-Firehose-Access-Key` values; empty accepts every request. Default: none.
     public var accessKeys: [String] = []
+    /// A file holding the accepted keys instead of ``accessKeys``, read at start and again when it changes, so keys
+    /// rotate without a restart (a Kubernetes Secret volume, a file a sidecar writes). Default: none.
+    public var accessKeysFile: String?
     /// Whether `serve` may listen beyond loopback without ``accessKeys`` (something in front authenticates).
     /// Default: `false`: such a start is refused.
     public var allowUnauthenticated = false

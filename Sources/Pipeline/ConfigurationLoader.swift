@@ -21,6 +21,12 @@ public enum ConfigurationLoader {
             try applyFile(file, to: &configuration)
         }
         try applyEnvironment(environment, to: &configuration)
+        if let file = configuration.accessKeysFile {
+            guard configuration.accessKeys.isEmpty else {
+                throw ConfigurationError(.conflict, key: "access_keys and access_keys_file", "set one or the other")
+            }
+            configuration.accessKeys = try ConfigurationOption.accessKeys(file: file)
+        }
         if (configuration.tlsCertFile == nil) != (configuration.tlsKeyFile == nil) {
             throw ConfigurationError(.conflict, key: "tls_cert_file and tls_key_file", "set both or neither")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import JSONBytes
 
@@ -82,6 +83,47 @@ extension ConfigurationOption {
         default:
             return try list(value, key: key)
         }
+    }
+
+    /// Checks accepted access keys: at least one (an empty secret must not open the endpoint: serving without keys
+    /// is chosen by leaving the option unset), each 8 to 4096 bytes.
+    /// - Parameters:
+    ///   - keys: The keys, empty strings already dropped.
+    ///   - key: The option (or file) named in errors.
+    /// - Returns: The keys.
+    static func accessKeys(_ keys: [String], key: String) throws(ConfigurationError) -> [String] {
+        guard !keys.isEmpty else {
+            throw ConfigurationError(
+                .invalidValue,
+                key: key,
+                "empty; leave the option unset to accept requests without a key"
+            )
+        }
+        guard keys.allSatisfy({ (8...4_096).contains($0.utf8.count) }) else {
+            throw ConfigurationError(.invalidValue, key: key, "each key needs 8 to 4096 bytes")
+        }
+        return keys
+    }
+
+    /// The accepted keys of an `access_keys_file`: one per line, comma-separated, or a JSON array; surrounding
+    /// whitespace ignored.
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - maxBytes: The largest file read.
+    /// - Returns: The keys.
+    /// - Throws: ``ConfigurationError`` naming `access_keys_file` (never the file's contents).
+    static func accessKeys(file path: String, maxBytes: Int = 65_536) throws(ConfigurationError) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(.unreadableFile, key: "access_keys_file", "cannot read \(path)")
+        }
+        guard data.count <= maxBytes else {
+            throw ConfigurationError(.invalidValue, key: "access_keys_file", "\(path) is larger than \(maxBytes) bytes")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingWhitespace()
+        let value: Value =
+            text.hasPrefix("[")
+            ? .string(text) : .string(text.split(whereSeparator: { $0.isNewline }).joined(separator: ","))
+        return try accessKeys(keyList(value, key: "access_keys_file"), key: "access_keys_file")
     }
 
     /// `host:port` or `[v6]:port`.

@@ -67,19 +67,17 @@ public struct ConfigurationOption: Sendable {
                     + "then listens on loopback only, see allow_unauthenticated), an empty value is refused. Keys that "
                     + "contain commas need the JSON array form."
             ) {
-                let keys = try keyList($1, key: "access_keys")
-                guard !keys.isEmpty else {
-                    // An empty secret must not open the endpoint: serving without keys is chosen by leaving it unset.
-                    throw ConfigurationError(
-                        .invalidValue,
-                        key: "access_keys",
-                        "empty; leave the option unset to accept requests without a key"
-                    )
-                }
-                guard keys.allSatisfy({ (8...4_096).contains($0.utf8.count) }) else {
-                    throw ConfigurationError(.invalidValue, key: "access_keys", "each key needs 8 to 4096 bytes")
-                }
-                $0.accessKeys = keys
+                $0.accessKeys = try accessKeys(keyList($1, key: "access_keys"), key: "access_keys")
+            },
+            .init(
+                "access_keys_file",
+                ["LAKEMARK_ACCESS_KEYS_FILE"],
+                "(none)",
+                "file path",
+                "File holding the accepted keys instead of access_keys (one per line, comma-separated, or a JSON "
+                    + "array); read again within 5 s of a change, so keys rotate without a restart."
+            ) {
+                $0.accessKeysFile = try string($1, key: "access_keys_file")
             },
             .init(
                 "allow_unauthenticated",

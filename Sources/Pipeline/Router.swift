@@ -21,7 +21,7 @@ final class Router: HTTPRequestHandler {
     /// Where request lines go.
     let logger: Logger
     /// Checks the access key of map API requests (the same keys as Firehose's).
-    let accessKeys: AccessKeyVerifier
+    let accessKeys: AccessKeyStore
     /// Keeps floods of malformed or refused requests from flooding the log (10 lines a second).
     let serverErrorLog = LogRateLimiter(linesPerSecond: 10)
     /// Map API requests being answered now.
@@ -46,7 +46,7 @@ final class Router: HTTPRequestHandler {
         self.sink = sink
         self.logger = logger
         self.metrics = metrics
-        self.accessKeys = AccessKeyVerifier(keys: configuration.accessKeys)
+        self.accessKeys = processor.accessKeys
         let workers =
             configuration.workers > 0 ? configuration.workers : max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)
         self.maxMapRequestsInFlight = max(1, workers / 4)
@@ -89,7 +89,7 @@ final class Router: HTTPRequestHandler {
         case "/v1/map" where configuration.mapAPI:
             return authorizeMapAPI(head.headers) == nil
         case configuration.ingestPath:
-            return accessKeys.verify(head.headers[FirehoseRequestHead.HeaderName.accessKey])
+            return accessKeys.current.verify(head.headers[FirehoseRequestHead.HeaderName.accessKey])
         default:
             return false
         }
@@ -168,12 +168,13 @@ final class Router: HTTPRequestHandler {
     /// `authorization` — the bare key, as the mapping API's contract has it, or `Bearer <key>` — or
     /// `X-Amz-Firehose-Access-Key`).
     private func authorizeMapAPI(_ headers: HTTPHeaders) -> HTTPResponse? {
-        guard accessKeys.isEnabled else { return nil }
+        let keys = accessKeys.current
+        guard keys.isEnabled else { return nil }
         var presented = headers["authorization"] ?? headers[FirehoseRequestHead.HeaderName.accessKey]
         if let value = presented, value.utf8.count > 7, value.prefix(7).lowercased() == "bearer " {
             presented = String(value.dropFirst(7))
         }
-        if accessKeys.verify(presented) { return nil }
+        if keys.verify(presented) { return nil }
         return Self.json(401, #"{"error":{"code":"unauthorized","message":"missing or wrong access key"}}"#)
     }
 

@@ -83,7 +83,18 @@ public final class Service: Sendable {
             mapper: mapper,
             mappingOptions: options,
             sink: sink,
-            securityLake: lake
+            securityLake: lake,
+            accessKeys: AccessKeyStore(configuration: configuration) { [logger] change in
+                switch change {
+                case .reloaded(let count):
+                    logger.notice("access keys read again from access_keys_file", ["keys": .int(count)])
+                case .refused(let error):
+                    logger.warning(
+                        "access_keys_file changed but cannot be used; the previous keys stay in use",
+                        ["error_code": .string(error.code.name), "error": .string(error.description)]
+                    )
+                }
+            }
         )
         let metrics = ServiceMetrics(
             ingestPath: configuration.ingestPath,
