@@ -85,6 +85,7 @@ public enum LambdaCommand {
             "lakemark lambda ready",
             [
                 "init_ms": .double(milliseconds(ContinuousClock.now - started)),
+                "version": .string(BuildInfo.version),
                 "mapper": .string(configuration.mapper),
                 "semantic_reranker": .string(EngineFactory.semanticRerankerState(configuration)),
                 "frameworks": .string(configuration.frameworks.joined(separator: ",")),

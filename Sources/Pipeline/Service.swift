@@ -159,6 +159,7 @@ public final class Service: Sendable {
         logger.notice(
             "lakemark listening",
             [
+                "version": .string(BuildInfo.version),
                 "address": .string("\(configuration.listenHost):\(server.boundPort)"),
                 "scheme": .string(tls == nil ? "http" : "https"),
                 "ingest_path": .string(configuration.ingestPath),
