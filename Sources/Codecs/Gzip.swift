@@ -1,6 +1,7 @@
 import CZlib
 
-/// Gzip (RFC 1952) on top of the system zlib: detection, capped multi-member inflate and one-shot deflate.
+/// Gzip (RFC 1952): detection, capped multi-member inflate (system zlib) and one-shot deflate (level 1 with
+/// ``GreedyDeflater``, Lakemark's own encoder; other levels with zlib).
 ///
 /// Inflate decisions:
 /// - Every member of a multi-member stream is decompressed and the outputs are concatenated (as `gzip -d`).
@@ -114,10 +115,12 @@ public enum Gzip {
     /// Compresses bytes into a single gzip member.
     /// - Parameters:
     ///   - bytes: The bytes to compress.
-    ///   - level: The zlib level, 0 (store) to 9 (smallest). Default: 1, the fastest that compresses.
+    ///   - level: 1 (the default, the fastest that compresses) uses ``GreedyDeflater``; 0 (store) and 2 to 9
+    ///     (smallest) are zlib's levels.
     /// - Returns: One complete gzip member.
     public static func deflate(_ bytes: UnsafeRawBufferPointer, level: Int = 1) -> [UInt8] {
-        writers.withWriter(level: level) { writer in
+        if level == 1 && bytes.count <= GreedyDeflater.largestInput { return GreedyDeflater.gzipMember(bytes) }
+        return writers.withWriter(level: level) { writer in
             writer.reserveOutput(forInputCount: bytes.count)
             writer.append(bytes)
             return writer.finish()
@@ -127,7 +130,7 @@ public enum Gzip {
     /// Compresses bytes into a single gzip member.
     /// - Parameters:
     ///   - bytes: The bytes to compress.
-    ///   - level: The zlib level, 0 (store) to 9 (smallest). Default: 1, the fastest that compresses.
+    ///   - level: 1 (the default) uses ``GreedyDeflater``; 0 and 2 to 9 are zlib's levels.
     /// - Returns: One complete gzip member.
     public static func deflate(_ bytes: [UInt8], level: Int = 1) -> [UInt8] {
         bytes.withUnsafeBytes { deflate($0, level: level) }

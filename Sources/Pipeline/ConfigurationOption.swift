@@ -408,7 +408,14 @@ public struct ConfigurationOption: Sendable {
             ) {
                 $0.shutdownGraceSeconds = try double($1, key: "shutdown_grace_seconds", in: 0...600)
             },
-            .init("gzip_level", ["LAKEMARK_GZIP_LEVEL"], "1", "1-9", "Compression level of written objects.") {
+            .init(
+                "gzip_level",
+                ["LAKEMARK_GZIP_LEVEL"],
+                "1",
+                "1-9",
+                "Compression level of written gzip objects: 1 is Lakemark's own greedy deflate encoder (about twice "
+                    + "zlib's level 1, objects about 1 % larger); 2-9 are zlib's levels."
+            ) {
                 $0.gzipLevel = try int($1, key: "gzip_level", in: 1...9)
             },
             .init(
