@@ -71,7 +71,8 @@ extension BatchProcessor {
         } else {
             events.reserveCapacity(parts.reduce(0) { $0 + $1.events.count })
             for part in parts {
-                let indexes = part.texts.texts.map { texts.index(of: $0) }
+                // Each text keeps its event type: the engine maps a text such as "event 12" from that alone.
+                let indexes = zip(part.texts.texts, part.texts.hints).map { texts.index(of: $0, hint: $1) }
                 for var prepared in part.events {
                     prepared.event.textIndex = prepared.event.textIndex.map { indexes[$0] }
                     events.append(prepared)

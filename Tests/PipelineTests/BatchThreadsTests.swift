@@ -18,15 +18,19 @@ import Testing
         func checkWritable() throws(SinkError) {}
     }
 
-    /// About 3 MiB of CloudTrail-like events in two regions (one partition of about 2.4 MiB), many texts repeated.
+    /// About 3 MiB of CloudTrail-like events in two regions (one partition of about 2.4 MiB), many texts repeated;
+    /// every third event's text is a `message` that says nothing without its event type.
     static func body() -> [UInt8] {
         var writer = JSONWriter(capacity: 5 << 20)
         writer.appendRaw(#"{"requestId":"threads-1","timestamp":1733300000000,"records":["#)
         for index in 0..<3_000 {
             let region = index % 5 == 0 ? "eu-west-1" : "us-east-1"
+            let typed = ["ConsoleLogin", "StopLogging", "PutBucketPolicy"][index / 3 % 3]
+            let name = index % 3 == 0 ? typed : "Action\(index % 40)"
+            let message = index % 3 == 0 ? #","message":"event \#(index)""# : ""
             let event = #"{"eventVersion":"1.08","eventTime":"2024-12-03T22:10:00Z","eventSource":"iam.amazonaws.com","#
-                + #""eventName":"Action\#(index % 40)","awsRegion":"\#(region)","recipientAccountId":"444455556666","#
-                + #""requestID":"\#(index)","pad":"\#(String(repeating: "x", count: 900))"}"#
+                + #""eventName":"\#(name)","awsRegion":"\#(region)","recipientAccountId":"444455556666","#
+                + #""requestID":"\#(index)"\#(message),"pad":"\#(String(repeating: "x", count: 900))"}"#
             if index > 0 { writer.appendRaw(",") }
             writer.appendRaw(#"{"data":""#)
             writer.appendRaw(Base64.encode(Array(event.utf8)))
@@ -63,6 +67,11 @@ import Testing
             format == .ndjsonZstd ? try Zstd.decompress(bytes, limit: 1 << 26) : try Gzip.inflate(bytes, limit: 1 << 26)
         }
         #expect(one.objects.count == 2)
+        // The message-only events are mapped from their event type on one thread (the reference).
+        let lines = try one.objects.flatMap { try decompress($0.body).split(separator: UInt8(ascii: "\n")) }
+        let messageLines = lines.filter { String(decoding: $0, as: UTF8.self).contains(#""message":"event "#) }
+        #expect(messageLines.count == 1_000)
+        #expect(messageLines.allSatisfy { !String(decoding: $0, as: UTF8.self).contains(#""secberus_compliance":[]"#) })
         for other in [two, three] {
             #expect(other.objects.map(\.key) == one.objects.map(\.key))
             for (mine, theirs) in zip(one.objects, other.objects) {
