@@ -87,6 +87,12 @@ struct DeflateBlockEncoder {
                 extraBits &+= Int(lengthCode >> 8 & 0xFF) &+ Int(distanceExtra[symbol])
                 tokens[tokenCount] = Self.matchFlag | UInt32(symbol) << 24 | UInt32(length) << 15 | UInt32(offset)
                 here &+= length
+                // The position two before the match's end is hashed too, so the next repeat can start there.
+                if here &+ 2 <= count {
+                    let tail = here &- 2
+                    let tailWord = UnsafeRawPointer(input + tail).loadUnaligned(as: UInt32.self)
+                    table[Int((tailWord &* 0x9E37_79B1) >> shift)] = UInt32(truncatingIfNeeded: tail &+ base)
+                }
             } else {
                 let byte = input[here]
                 literalFrequencies[Int(byte)] &+= 1

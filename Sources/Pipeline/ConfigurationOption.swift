@@ -414,7 +414,7 @@ public struct ConfigurationOption: Sendable {
                 "1",
                 "1-9",
                 "Compression level of written gzip objects: 1 is Lakemark's own greedy deflate encoder (about twice "
-                    + "zlib's level 1, objects about 1 % larger); 2-9 are zlib's levels."
+                    + "as fast as zlib's level 1, objects about the same size); 2-9 are zlib's levels."
             ) {
                 $0.gzipLevel = try int($1, key: "gzip_level", in: 1...9)
             },
