@@ -6,8 +6,9 @@ import CZlib
 /// Inflate decisions:
 /// - Every member of a multi-member stream is decompressed and the outputs are concatenated (as `gzip -d`).
 /// - The output is capped: once it would exceed `limit`, decoding stops with ``GzipError/Code/tooLarge``.
-///   The output buffer grows geometrically and never beyond `limit`; zlib writes into a fixed scratch
-///   buffer first, so a gzip bomb costs at most `limit` bytes plus that scratch buffer.
+///   zlib writes straight into the result, sized from the last member's length trailer (at most `limit`); output
+///   beyond that goes through a fixed scratch buffer into a result that grows geometrically and never beyond
+///   `limit`, so a gzip bomb costs at most `limit` bytes plus that scratch buffer.
 /// - A stream that ends inside a member is ``GzipError/Code/truncated``; a bad CRC-32 or length trailer is
 ///   ``GzipError/Code/checksumMismatch``; bytes after a member that do not start a new one are
 ///   ``GzipError/Code/trailingGarbage`` (zero padding included).
@@ -44,60 +45,39 @@ public enum Gzip {
     /// - Throws: ``GzipError`` (see ``Gzip`` for the codes).
     public static func inflate(_ bytes: UnsafeRawBufferPointer, limit: Int) throws(GzipError) -> [UInt8] {
         let limit = max(0, limit)
-        guard isGzip(bytes) else { throw GzipError(code: .notGzip, inputOffset: 0) }
-        guard let stream = ZStream.makeInflater() else { throw GzipError(code: .outOfMemory, inputOffset: 0) }
+        var inflater = try GzipInflater(bytes)
+        // Straight into the result's memory, sized from the last member's length trailer: a single member with an
+        // honest trailer is decompressed without a copy.
+        var failure: GzipError?
+        var output = [UInt8](unsafeUninitializedCapacity: initialCapacity(for: bytes, limit: limit)) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            do throws(GzipError) {
+                while !inflater.isFinished && count < buffer.count {
+                    count += inflater.step(into: base + count, space: buffer.count - count)
+                    try inflater.settle()
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        if inflater.isFinished { return output }
+        // The trailer understated the output (several members, or a wrong trailer): on through a scratch buffer,
+        // growing the result geometrically, never beyond `limit`.
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchSize)
         defer { scratch.deallocate() }
-        let input = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        let z = stream.pointer
-        var output: [UInt8] = []
-        output.reserveCapacity(initialCapacity(for: bytes, limit: limit))
-        var fed = 0
-        while true {
-            if z.pointee.avail_in == 0 && fed < bytes.count {
-                let chunk = min(bytes.count - fed, maximumChunk)
-                z.pointee.next_in = UnsafeMutablePointer(mutating: input + fed)
-                z.pointee.avail_in = UInt32(chunk)
-                fed += chunk
-            }
-            z.pointee.next_out = scratch
-            z.pointee.avail_out = UInt32(scratchSize)
-            let status = CZlib.inflate(z, Z_NO_FLUSH)
-            let produced = scratchSize - Int(z.pointee.avail_out)
-            let consumed = fed - Int(z.pointee.avail_in)
+        while !inflater.isFinished {
+            let produced = inflater.step(into: scratch, space: scratchSize)
             if produced > 0 {
                 guard produced <= limit - output.count else {
-                    throw GzipError(code: .tooLarge, inputOffset: consumed)
+                    throw GzipError(code: .tooLarge, inputOffset: inflater.consumed)
                 }
                 reserve(&output, adding: produced, limit: limit)
                 output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: produced))
             }
-            switch status {
-            case Z_OK:
-                continue
-            case Z_STREAM_END:
-                let remaining = bytes.count - consumed
-                if remaining == 0 { return output }
-                if remaining >= 2 && input[consumed] == 0x1F && input[consumed + 1] == 0x8B {
-                    inflateReset(z)
-                    continue
-                }
-                let code: GzipError.Code = remaining == 1 && input[consumed] == 0x1F ? .truncated : .trailingGarbage
-                throw GzipError(code: code, inputOffset: consumed)
-            case Z_BUF_ERROR where produced > 0:
-                continue
-            case Z_BUF_ERROR where consumed == bytes.count:
-                throw GzipError(code: .truncated, inputOffset: consumed)
-            case Z_DATA_ERROR:
-                let detail = stream.message
-                let isTrailer = detail == "incorrect data check" || detail == "incorrect length check"
-                throw GzipError(code: isTrailer ? .checksumMismatch : .corrupt, inputOffset: consumed, detail: detail)
-            case Z_MEM_ERROR:
-                throw GzipError(code: .outOfMemory, inputOffset: consumed)
-            default:
-                throw GzipError(code: .internalFailure, inputOffset: consumed, detail: stream.message)
-            }
+            try inflater.settle()
         }
+        return output
     }
 
     /// Decompresses every member of a gzip stream, refusing output larger than `limit`.

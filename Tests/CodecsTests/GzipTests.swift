@@ -127,6 +127,14 @@ import Testing
         let count = lyingTrailer.count
         lyingTrailer.replaceSubrange((count - 4)..<count, with: [0xFF, 0xFF, 0xFF, 0x7F])
         #expect(inflateError(lyingTrailer)?.code == .checksumMismatch)
+        // A trailer that understates: the result's first allocation fills up and decoding goes on through the
+        // scratch buffer to the same verdict.
+        var shortTrailer = Gzip.deflate(sample(200_000))
+        shortTrailer.replaceSubrange((shortTrailer.count - 4)..<shortTrailer.count, with: [10, 0, 0, 0])
+        #expect(inflateError(shortTrailer)?.code == .checksumMismatch)
+        // Members after a small last one: the first allocation is too small and the rest is appended.
+        let stream = Gzip.deflate(sample(200_000)) + Gzip.deflate(sample(3))
+        #expect(try Gzip.inflate(stream, limit: 200_003) == sample(200_000) + sample(3))
     }
 
     @Test func writerStreamsPiecesIntoOneMember() throws {
