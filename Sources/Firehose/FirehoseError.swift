@@ -78,8 +78,10 @@ public struct FirehoseError: Error, Sendable, Hashable, CustomStringConvertible 
     ///   - keyPresent: Whether the request carried an `X-Amz-Firehose-Access-Key` header.
     ///   - requestID: The request id to echo.
     /// - Returns: An ``Code/unauthorized`` error.
-    public static func unauthorized(keyPresent: Bool, requestID: String?) -> FirehoseError {
-        let message = keyPresent ? "the X-Amz-Firehose-Access-Key header does not match a configured key"
+    public static func unauthorized(keyPresent: Bool, repeated: Bool = false, requestID: String?) -> FirehoseError {
+        let message =
+            repeated ? "the X-Amz-Firehose-Access-Key header appears more than once"
+            : keyPresent ? "the X-Amz-Firehose-Access-Key header does not match a configured key"
             : "the X-Amz-Firehose-Access-Key header is missing"
         return FirehoseError(code: .unauthorized, message: message, requestID: requestID)
     }

@@ -29,6 +29,9 @@ public struct FirehoseRequestHead: Sendable, CustomStringConvertible {
     public var sourceARNParts: FirehoseSourceARN?
     /// The `X-Amz-Firehose-Access-Key` value as sent; compare it only through ``AccessKeyVerifier``.
     public var accessKey: String?
+    /// Whether the request carried `X-Amz-Firehose-Access-Key` more than once (``accessKey`` is the first); such a
+    /// request is refused where keys are checked, since a proxy in front may have judged another of the values.
+    public var accessKeyRepeated = false
     /// The string pairs of `X-Amz-Firehose-Common-Attributes`; empty when the header is absent or malformed.
     public var commonAttributes: [String: String]
     /// Whether the common-attributes header was present but not entirely usable (invalid JSON, wrong shape,
@@ -65,8 +68,10 @@ public struct FirehoseRequestHead: Sendable, CustomStringConvertible {
     }
 
     /// Creates a head by looking up each Firehose header.
-    /// - Parameter header: Returns the value of a header by name (case-insensitive), or `nil` when absent.
-    public init(header: (String) -> String?) {
+    /// - Parameters:
+    ///   - header: Returns the value of a header by name (case-insensitive), or `nil` when absent.
+    ///   - accessKeyRepeated: Whether `X-Amz-Firehose-Access-Key` appeared more than once.
+    public init(header: (String) -> String?, accessKeyRepeated: Bool = false) {
         self.init(
             requestID: header(HeaderName.requestID),
             protocolVersion: header(HeaderName.protocolVersion),
@@ -75,6 +80,7 @@ public struct FirehoseRequestHead: Sendable, CustomStringConvertible {
             commonAttributesHeader: header(HeaderName.commonAttributes),
             contentEncoding: header(HeaderName.contentEncoding)
         )
+        self.accessKeyRepeated = accessKeyRepeated
     }
 
     /// The headers for logs, with the access key replaced by its presence.

@@ -98,8 +98,13 @@ public final class BatchProcessor: Sendable {
         var report = BatchReport()
         report.wireBytes = body.count
         let fallbackID = head.requestID ?? ""
-        guard accessKeys.current.verify(head.accessKey) else {
-            let error = FirehoseError.unauthorized(keyPresent: head.accessKey != nil, requestID: head.requestID)
+        let keys = accessKeys.current
+        guard keys.verify(head.accessKey) && !(head.accessKeyRepeated && keys.isEnabled) else {
+            let error = FirehoseError.unauthorized(
+                keyPresent: head.accessKey != nil,
+                repeated: head.accessKeyRepeated,
+                requestID: head.requestID
+            )
             return failure(
                 error.httpStatus,
                 requestID: fallbackID,

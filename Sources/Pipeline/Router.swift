@@ -89,7 +89,9 @@ final class Router: HTTPRequestHandler {
         case "/v1/map" where configuration.mapAPI:
             return authorizeMapAPI(head.headers) == nil
         case configuration.ingestPath:
-            return accessKeys.current.verify(head.headers[FirehoseRequestHead.HeaderName.accessKey])
+            let keys = accessKeys.current
+            let presented = head.headers.values(for: FirehoseRequestHead.HeaderName.accessKey)
+            return keys.verify(presented.first) && !(presented.count > 1 && keys.isEnabled)
         default:
             return false
         }
@@ -155,7 +157,10 @@ final class Router: HTTPRequestHandler {
             return response
         }
         let clock = StageClock()
-        let head = FirehoseRequestHead(header: { request.headers[$0] })
+        let head = FirehoseRequestHead(
+            header: { request.headers[$0] },
+            accessKeyRepeated: request.headers.values(for: FirehoseRequestHead.HeaderName.accessKey).count > 1
+        )
         let outcome = processor.process(head: head, body: request.body)
         let seconds = clock.elapsed()
         RequestLog.write(outcome, head: head, seconds: seconds, logger: logger)

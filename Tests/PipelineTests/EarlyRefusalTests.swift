@@ -41,6 +41,15 @@ private typealias Client = ProtocolClient
                 let reply = Client.expectFirehoseResponse(response, status: 401, requestID: id)
                 #expect(reply?.errorMessage?.contains(Self.key) == false)
             }
+            // The key twice, the right one first, last or both times: a proxy in front may have judged the other.
+            for pair in [[Self.key, "wrong"], ["wrong", Self.key], [Self.key, Self.key]] {
+                let id = Client.newRequestID()
+                let fields = Client.firehoseHeaders(requestID: id) + pair.map { ("X-Amz-Firehose-Access-Key", $0) }
+                let (response, elapsed, closed) = try refusal(port: port, target: "/", fields: fields)
+                #expect(response.status == 401 && elapsed < .seconds(3) && closed)
+                let reply = Client.expectFirehoseResponse(response, status: 401, requestID: id)
+                #expect(reply?.errorMessage?.contains("more than once") == true)
+            }
             for fields in [[("authorization", "Bearer wrong-key-0")], [], [("X-Amz-Firehose-Access-Key", "x")]] {
                 let (response, elapsed, closed) = try refusal(port: port, target: "/v1/map", fields: fields)
                 #expect(response.status == 401 && elapsed < .seconds(3) && closed)
