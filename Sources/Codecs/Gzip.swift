@@ -67,10 +67,12 @@ public enum Gzip {
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchSize)
         defer { scratch.deallocate() }
         while !inflater.isFinished {
-            let produced = inflater.step(into: scratch, space: scratchSize)
+            // Never more than one byte past the limit: a bomb costs no work beyond what proves it too large.
+            let room = limit - output.count
+            let produced = inflater.step(into: scratch, space: room < scratchSize ? room + 1 : scratchSize)
             if produced > 0 {
-                guard produced <= limit - output.count else {
-                    throw GzipError(code: .tooLarge, inputOffset: inflater.consumed)
+                guard produced <= room else {
+                    throw GzipError(code: .tooLarge, inputOffset: inflater.consumed, outputCount: inflater.produced)
                 }
                 reserve(&output, adding: produced, limit: limit)
                 output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: produced))
@@ -116,16 +118,18 @@ public enum Gzip {
         bytes.withUnsafeBytes { deflate($0, level: level) }
     }
 
-    /// The first output reservation: the last member's length trailer (ISIZE) when it is plausible for the
-    /// input size, so a well-formed single member decodes without regrowth; never more than `limit`.
+    /// The first output reservation, never more than `limit`: the last member's length trailer (ISIZE) when it is
+    /// plausible for the input size, so a well-formed single member decodes into memory of exactly its size;
+    /// otherwise four times the input, grown from there. No floor: a batch keeps each record's inflated bytes, so
+    /// 10,000 tiny gzip records must not each hold a large reservation.
     private static func initialCapacity(for bytes: UnsafeRawBufferPointer, limit: Int) -> Int {
-        let floor = min(limit, 64 * 1024)
-        guard bytes.count >= 18 else { return floor }
+        let modest = min(limit, bytes.count.multipliedReportingOverflow(by: 4).partialValue)
+        guard bytes.count >= 18 else { return modest }
         let end = bytes.count
         let trailer = Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16
             | Int(bytes[end - 1]) << 24
-        let plausible = min(trailer, bytes.count.multipliedReportingOverflow(by: maximumRatio).partialValue)
-        return min(limit, max(floor, plausible))
+        let ceiling = bytes.count.multipliedReportingOverflow(by: maximumRatio).partialValue
+        return min(limit, trailer <= ceiling ? trailer : modest)
     }
 
     /// Grows `output` geometrically so it can take `adding` more bytes, without reserving beyond `limit`.

@@ -32,16 +32,21 @@ public struct GzipError: Error, Sendable, Hashable, CustomStringConvertible {
     public let inputOffset: Int
     /// zlib's own message, when it gave one.
     public let detail: String?
+    /// How many bytes had been decompressed when the problem was found: the work a failed attempt cost, which a
+    /// caller with a budget charges like a success.
+    public let outputCount: Int
 
     /// Creates an error.
     /// - Parameters:
     ///   - code: Why decompression stopped.
     ///   - inputOffset: How many input bytes had been consumed.
     ///   - detail: zlib's own message, if any.
-    public init(code: Code, inputOffset: Int, detail: String? = nil) {
+    ///   - outputCount: How many bytes had been decompressed.
+    public init(code: Code, inputOffset: Int, detail: String? = nil, outputCount: Int = 0) {
         self.code = code
         self.inputOffset = inputOffset
         self.detail = detail
+        self.outputCount = outputCount
     }
 
     /// A short message with the code, the input offset and zlib's message, without any of the data.

@@ -19,6 +19,8 @@ struct GzipInflater {
     private var last: (status: Int32, produced: Int) = (Z_OK, 0)
     /// Whether the last member ended exactly at the input's end.
     private(set) var isFinished = false
+    /// Bytes decompressed so far, all members.
+    private(set) var produced = 0
 
     /// Starts a decompression.
     /// - Parameter bytes: The gzip stream; it must stay valid while the inflater is used.
@@ -49,6 +51,7 @@ struct GzipInflater {
         z.pointee.avail_out = UInt32(window)
         let status = CZlib.inflate(z, Z_NO_FLUSH)
         last = (status, window - Int(z.pointee.avail_out))
+        produced += last.produced
         return last.produced
     }
 
@@ -70,19 +73,29 @@ struct GzipInflater {
                 return
             }
             let code: GzipError.Code = remaining == 1 && input[consumed] == 0x1F ? .truncated : .trailingGarbage
-            throw GzipError(code: code, inputOffset: consumed)
+            throw GzipError(code: code, inputOffset: consumed, outputCount: produced)
         case Z_BUF_ERROR where last.produced > 0:
             return
         case Z_BUF_ERROR where consumed == inputCount:
-            throw GzipError(code: .truncated, inputOffset: consumed)
+            throw GzipError(code: .truncated, inputOffset: consumed, outputCount: produced)
         case Z_DATA_ERROR:
             let detail = stream.message
             let isTrailer = detail == "incorrect data check" || detail == "incorrect length check"
-            throw GzipError(code: isTrailer ? .checksumMismatch : .corrupt, inputOffset: consumed, detail: detail)
+            throw GzipError(
+                code: isTrailer ? .checksumMismatch : .corrupt,
+                inputOffset: consumed,
+                detail: detail,
+                outputCount: produced
+            )
         case Z_MEM_ERROR:
-            throw GzipError(code: .outOfMemory, inputOffset: consumed)
+            throw GzipError(code: .outOfMemory, inputOffset: consumed, outputCount: produced)
         default:
-            throw GzipError(code: .internalFailure, inputOffset: consumed, detail: stream.message)
+            throw GzipError(
+                code: .internalFailure,
+                inputOffset: consumed,
+                detail: stream.message,
+                outputCount: produced
+            )
         }
     }
 }

@@ -78,7 +78,8 @@ public struct RecordUnpacker: Sendable {
 
     /// Unpacks one record of a batch whose gzip records may inflate to `inflateBudget` bytes in all: a record whose
     /// gzip would take more than what is left is kept whole, like an oversized one (so a batch of gzip bombs, each
-    /// under ``Limits/maxInflatedBytes``, cannot exhaust memory).
+    /// under ``Limits/maxInflatedBytes``, cannot exhaust memory), and a record that fails to inflate is charged what
+    /// it produced before failing (so records that fail late cannot cost unbounded CPU either).
     /// - Parameters:
     ///   - record: The record's base64-decoded bytes.
     ///   - inflateBudget: Inflated bytes the batch may still produce; reduced by this record's.
@@ -91,6 +92,9 @@ public struct RecordUnpacker: Sendable {
         do {
             inflated = try Gzip.inflate(record, limit: limit)
         } catch {
+            // What a failed inflate produced was work too: a batch of records that fail late must not cost
+            // unbounded CPU, so it counts against the budget like a success.
+            inflateBudget -= error.outputCount
             let reason =
                 error.code == .tooLarge && limit < limits.maxInflatedBytes
                 ? "record gzip: the batch's gzip records inflate past max_inflated_batch_bytes; kept whole"

@@ -89,7 +89,8 @@ import Testing
 
     @Test func rejectsTrailingGarbage() {
         let garbage = Self.helloMember + Array("xyz".utf8)
-        #expect(inflateError(garbage) == GzipError(code: .trailingGarbage, inputOffset: 32))
+        // The error also says what was decompressed before it: the 12 bytes of the member.
+        #expect(inflateError(garbage) == GzipError(code: .trailingGarbage, inputOffset: 32, outputCount: 12))
         #expect(inflateError(Self.helloMember + [0, 0, 0, 0])?.code == .trailingGarbage)
         #expect(inflateError(Self.helloMember + [0x0A])?.code == .trailingGarbage)
     }
@@ -104,12 +105,26 @@ import Testing
         let member = Gzip.deflate(bytes)
         #expect(try Gzip.inflate(member, limit: 300_000) == bytes)
         #expect(inflateError(member, limit: 299_999)?.code == .tooLarge)
+        // A refused stream is decompressed one byte past the limit and no further.
+        #expect(inflateError(member, limit: 299_999)?.outputCount == 300_000)
+        #expect(inflateError(member, limit: 1_000)?.outputCount == 1_001)
         #expect(inflateError(member, limit: 0)?.code == .tooLarge)
         #expect(inflateError(member, limit: -1)?.code == .tooLarge)
         #expect(try Gzip.inflate(Gzip.deflate([]), limit: 0) == [])
         let twoMembers = member + member
         #expect(inflateError(twoMembers, limit: 599_999)?.code == .tooLarge)
         #expect(try Gzip.inflate(twoMembers, limit: 600_000).count == 600_000)
+    }
+
+    @Test func smallMembersReserveNoMoreThanTheirSize() throws {
+        // A batch keeps every record's inflated bytes: a tiny member must not hold a large reservation.
+        let tiny = Gzip.deflate(Array(#"{"message":"login 1"}"#.utf8))
+        let inflated = try Gzip.inflate(tiny, limit: 1 << 24)
+        #expect(inflated == Array(#"{"message":"login 1"}"#.utf8))
+        #expect(inflated.capacity < 256)
+        var lying = tiny
+        lying.replaceSubrange((lying.count - 4)..<lying.count, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(inflateError(lying)?.code == .checksumMismatch)
     }
 
     @Test func stopsAGzipBombAtTheCap() {

@@ -163,9 +163,27 @@ import Testing
         #expect(error.contains("max_inflated_batch_bytes"))
         let kept = try #require(tape.value(forKey: "_raw_base64", in: 0).flatMap { tape.string($0) })
         #expect(try Base64.decode(Array(kept.utf8)) == record, "the record is kept whole")
-        #expect(budget == 10_000 - 2 * 4_014, "a record kept whole spends nothing")
+        // A refused record is charged what it inflated: the rest of the budget and one byte more.
+        #expect(budget == -1)
         let text = T.events(unpacker.unpack(T.bytes("{\"a\":1}"), inflateBudget: &budget))
         #expect(text.count == 1 && !text[0].isWrapped, "records without gzip are not limited")
+    }
+
+    @Test func recordsThatFailLateSpendTheBatchBudget() throws {
+        // Gzip bombs of 16 MiB + 1 (refused by the per-record limit after all that work) and records whose CRC is
+        // wrong (refused after their whole output): a batch stops paying for them once its budget is spent.
+        let bomb = Gzip.deflate([UInt8](repeating: 0, count: (16 << 20) + 1), level: 9)
+        var corrupt = Gzip.deflate([UInt8](repeating: 0x41, count: 1 << 20), level: 9)
+        corrupt[corrupt.count - 8] ^= 0xFF
+        var budget = 40 << 20
+        for _ in 0..<10 {
+            let events = T.events(unpacker.unpack(bomb, inflateBudget: &budget))
+            #expect(events.count == 1 && events[0].isWrapped)
+        }
+        #expect(budget < 0, "two bombs and a part of the third spent the 40 MiB")
+        var second = 3 << 20
+        for _ in 0..<5 { _ = unpacker.unpack(corrupt, inflateBudget: &second) }
+        #expect(second == (3 << 20) - 3 * (1 << 20) - 2, "three whole outputs, then one byte each")
     }
 
     @Test func capsEventsPerRecord() {
