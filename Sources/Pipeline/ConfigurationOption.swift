@@ -315,9 +315,9 @@ public struct ConfigurationOption: Sendable {
                 ["LAKEMARK_MAX_INFLATED_BATCH_BYTES"],
                 "134217728",
                 "bytes (1 MiB-4 GiB)",
-                "Largest total of one batch's records after their own gzip is undone, failed attempts included; gzip "
-                    + "records beyond it are kept whole as _raw_base64 (bounds the memory and CPU a batch of gzip bombs "
-                    + "takes)."
+                "Largest total of one batch's records after their own gzip is undone, failed attempts included; "
+                    + "gzip records beyond it are kept whole as _raw_base64 (bounds the memory and CPU a batch of gzip "
+                    + "bombs takes)."
             ) {
                 $0.maxInflatedBatchBytes = try int($1, key: "max_inflated_batch_bytes", in: 1_048_576...4_294_967_296)
             },
