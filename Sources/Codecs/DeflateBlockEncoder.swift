@@ -64,14 +64,13 @@ struct DeflateBlockEncoder {
         let distanceExtra = DeflateTables.distanceExtraPointer
         let blockEnd = min(count, position + GreedyDeflater.blockInputBytes)
         let hashEnd = min(blockEnd, count - 3)
-        let shift = UInt32(32 - GreedyDeflater.hashBits)
         let base = positionBase
         var tokenCount = 0
         var extraBits = 0
         var here = position
         while here < hashEnd {
             let word = UnsafeRawPointer(input + here).loadUnaligned(as: UInt32.self)
-            let slot = Int((word &* 0x9E37_79B1) >> shift)
+            let slot = Self.slot(of: word)
             let candidate = Int(table[slot]) &- base
             table[slot] = UInt32(truncatingIfNeeded: here &+ base)
             let distance = here &- candidate
@@ -91,7 +90,7 @@ struct DeflateBlockEncoder {
                 if here &+ 2 <= count {
                     let tail = here &- 2
                     let tailWord = UnsafeRawPointer(input + tail).loadUnaligned(as: UInt32.self)
-                    table[Int((tailWord &* 0x9E37_79B1) >> shift)] = UInt32(truncatingIfNeeded: tail &+ base)
+                    table[Self.slot(of: tailWord)] = UInt32(truncatingIfNeeded: tail &+ base)
                 }
             } else {
                 let byte = input[here]
@@ -111,6 +110,12 @@ struct DeflateBlockEncoder {
         position = here
         literalFrequencies[256] = 1
         return (tokenCount, extraBits)
+    }
+
+    /// The hash table slot of four input bytes (multiplicative hashing, the top ``GreedyDeflater/hashBits`` bits).
+    @inline(__always)
+    private static func slot(of word: UInt32) -> Int {
+        Int((word &* 0x9E37_79B1) >> UInt32(32 - GreedyDeflater.hashBits))
     }
 
     /// How many bytes from `position` repeat those from `candidate` (whose first four are known equal), at most 258

@@ -21,6 +21,14 @@ public struct AccessKeyVerifier: Sendable {
     /// Whether any key is configured (otherwise ``verify(_:)`` accepts everything).
     public var isEnabled: Bool { !keys.isEmpty }
 
+    /// Whether a request may be ingested: its key is accepted, and it did not send the header twice while keys are
+    /// configured (a proxy in front may have judged another of the values).
+    /// - Parameter head: The request's Firehose headers.
+    /// - Returns: `true` when ``verify(_:)`` accepts the key and the header was not repeated.
+    public func accepts(_ head: FirehoseRequestHead) -> Bool {
+        verify(head.accessKey) && !(head.accessKeyRepeated && isEnabled)
+    }
+
     /// Checks a presented key.
     /// - Parameter presented: The `X-Amz-Firehose-Access-Key` header value, or `nil` when absent.
     /// - Returns: `true` when no key is configured, or when `presented` equals one of the configured keys.

@@ -7,6 +7,42 @@ import Synchronization
 extension Reactor {
     // MARK: - Deadlines
 
+    /// Takes the requests that waited longer than ``HTTPServer/Configuration/queueWaitTimeout`` out of the
+    /// queues and answers them the overload response at once, so a saturated server still answers promptly
+    /// while every worker is held (their bodies stay unread; the connections linger, then close).
+    /// - Parameter now: The current time.
+    /// - Returns: When the next queued request expires, if any waits.
+    func answerExpiredJobs(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        let timeout = self.configuration.queueWaitTimeout
+        var nextExpiry: ContinuousClock.Instant?
+        for queue in [self.context.workQueue] + (self.context.controlQueue.map { [$0] } ?? []) {
+            for job in queue.removeJobs(receivedBefore: now - timeout) {
+                let fd = job.connection.fd
+                self.context.inFlight.remove(fd)
+                self.context.inFlightCount.subtract(1, ordering: .relaxed)
+                guard self.register(fd) else {
+                    self.context.close(job.connection)
+                    continue
+                }
+                let connection = Connection(
+                    state: job.connection,
+                    phase: .readingHead,
+                    deadline: now,
+                    isFresh: false,
+                    limits: self.limits
+                )
+                connection.state.requestCount += 1
+                self.connections[fd] = connection
+                let error = HTTPServerError.queueTimeout(waited: now - job.receivedAt)
+                self.respondAndLinger(connection, error: error, head: job.head)
+            }
+            if let oldest = queue.oldestReceivedAt {
+                nextExpiry = min(nextExpiry ?? oldest + timeout, oldest + timeout)
+            }
+        }
+        return nextExpiry
+    }
+
     /// Brings the next deadline scan forward to `deadline` when it is sooner.
     func noteDeadline(_ deadline: ContinuousClock.Instant) {
         if deadline < self.nextScan {

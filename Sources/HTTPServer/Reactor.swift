@@ -12,55 +12,6 @@ import Synchronization
 /// the header deadline, so a client that never completes it never reaches a worker. All its state is confined to
 /// its own thread.
 final class Reactor {
-    /// Where a connection the reactor owns stands.
-    enum Phase {
-        /// The TLS handshake is in progress.
-        case handshaking
-        /// Waiting for the first byte of a request.
-        case idle
-        /// Part of a request head has arrived.
-        case readingHead
-        /// An error response was sent; input is discarded until close.
-        case lingering
-        /// Earlier responses still wait unsent in the socket (the client does not read them): the next request is
-        /// neither read nor parsed until they drain, and the connection is closed if they do not within the write
-        /// timeout.
-        case parked
-    }
-
-    /// One connection while the reactor owns it.
-    final class Connection {
-        /// The socket, TLS session and buffered bytes.
-        var state: ConnectionState
-        /// Where it stands.
-        var phase: Phase
-        /// When the current phase times out.
-        var deadline: ContinuousClock.Instant
-        /// Whether no request has been served yet; the header deadline then counts from accept.
-        var isFresh: Bool
-        /// The incremental head parser.
-        var parser: RequestHeadParser
-        /// Bytes discarded while lingering.
-        var discardedBytes = 0
-        /// Whether epoll watches for writability instead of readability (TLS asked to write first).
-        var watchesWritable = false
-
-        /// Creates a connection record.
-        init(
-            state: ConnectionState,
-            phase: Phase,
-            deadline: ContinuousClock.Instant,
-            isFresh: Bool,
-            limits: HTTPHeadLimits
-        ) {
-            self.state = state
-            self.phase = phase
-            self.deadline = deadline
-            self.isFresh = isFresh
-            self.parser = RequestHeadParser(limits: limits)
-        }
-    }
-
     /// Unsent response bytes above which a kept-alive connection is parked instead of serving its next request.
     /// A client that reads its responses keeps this near zero; one that pipelines requests and never reads
     /// reaches it after a few responses, long before a worker's write would block on a full socket buffer.
@@ -74,8 +25,8 @@ final class Reactor {
 
     /// State shared with the workers and the server.
     let context: ServerContext
-    private let configuration: HTTPServer.Configuration
-    private let limits: HTTPHeadLimits
+    let configuration: HTTPServer.Configuration
+    let limits: HTTPHeadLimits
     /// The epoll instance.
     let epollFD: Int32
     /// The listening socket, or -1 once closed.
@@ -401,42 +352,6 @@ final class Reactor {
         self.respondAndLinger(connection, error: HTTPServerError(.queueFull), head: head)
     }
 
-    /// Takes the requests that waited longer than ``HTTPServer/Configuration/queueWaitTimeout`` out of the
-    /// queues and answers them the overload response at once, so a saturated server still answers promptly
-    /// while every worker is held (their bodies stay unread; the connections linger, then close).
-    /// - Parameter now: The current time.
-    /// - Returns: When the next queued request expires, if any waits.
-    func answerExpiredJobs(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        let timeout = self.configuration.queueWaitTimeout
-        var nextExpiry: ContinuousClock.Instant?
-        for queue in [self.context.workQueue] + (self.context.controlQueue.map { [$0] } ?? []) {
-            for job in queue.removeJobs(receivedBefore: now - timeout) {
-                let fd = job.connection.fd
-                self.context.inFlight.remove(fd)
-                self.context.inFlightCount.subtract(1, ordering: .relaxed)
-                guard self.register(fd) else {
-                    self.context.close(job.connection)
-                    continue
-                }
-                let connection = Connection(
-                    state: job.connection,
-                    phase: .readingHead,
-                    deadline: now,
-                    isFresh: false,
-                    limits: self.limits
-                )
-                connection.state.requestCount += 1
-                self.connections[fd] = connection
-                let error = HTTPServerError.queueTimeout(waited: now - job.receivedAt)
-                self.respondAndLinger(connection, error: error, head: job.head)
-            }
-            if let oldest = queue.oldestReceivedAt {
-                nextExpiry = min(nextExpiry ?? oldest + timeout, oldest + timeout)
-            }
-        }
-        return nextExpiry
-    }
-
     private func adopt(_ message: MailboxMessage) {
         let state: ConnectionState
         let phase: Phase
@@ -505,7 +420,7 @@ final class Reactor {
     // MARK: - Errors, lingering and closing
 
     /// Sends the handler's error response without waiting, shuts down the write side and lingers.
-    private func respondAndLinger(_ connection: Connection, error: HTTPServerError, head: HTTPRequestHead?) {
+    func respondAndLinger(_ connection: Connection, error: HTTPServerError, head: HTTPRequestHead?) {
         self.sendErrorResponse(connection, error: error, head: head)
         connection.state.tls?.sendCloseNotify()
         Syscall.shutdownWrite(connection.state.fd)
@@ -557,7 +472,7 @@ final class Reactor {
         self.context.close(connection.state)
     }
 
-    private func register(_ fd: Int32) -> Bool {
+    func register(_ fd: Int32) -> Bool {
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
         event.data.fd = fd

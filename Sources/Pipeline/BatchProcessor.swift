@@ -98,8 +98,7 @@ public final class BatchProcessor: Sendable {
         var report = BatchReport()
         report.wireBytes = body.count
         let fallbackID = head.requestID ?? ""
-        let keys = accessKeys.current
-        guard keys.verify(head.accessKey) && !(head.accessKeyRepeated && keys.isEnabled) else {
+        guard accessKeys.current.accepts(head) else {
             let error = FirehoseError.unauthorized(
                 keyPresent: head.accessKey != nil,
                 repeated: head.accessKeyRepeated,

@@ -89,9 +89,7 @@ final class Router: HTTPRequestHandler {
         case "/v1/map" where configuration.mapAPI:
             return authorizeMapAPI(head.headers) == nil
         case configuration.ingestPath:
-            let keys = accessKeys.current
-            let presented = head.headers.values(for: FirehoseRequestHead.HeaderName.accessKey)
-            return keys.verify(presented.first) && !(presented.count > 1 && keys.isEnabled)
+            return accessKeys.current.accepts(Self.firehoseHead(head.headers))
         default:
             return false
         }
@@ -157,16 +155,21 @@ final class Router: HTTPRequestHandler {
             return response
         }
         let clock = StageClock()
-        let head = FirehoseRequestHead(
-            header: { request.headers[$0] },
-            accessKeyRepeated: request.headers.values(for: FirehoseRequestHead.HeaderName.accessKey).count > 1
-        )
+        let head = Self.firehoseHead(request.headers)
         let outcome = processor.process(head: head, body: request.body)
         let seconds = clock.elapsed()
         RequestLog.write(outcome, head: head, seconds: seconds, logger: logger)
         if configuration.embeddedMetrics { EmbeddedMetricLine.write(outcome, head: head, seconds: seconds) }
         metrics?.record(outcome, seconds: seconds)
         return HTTPResponse(status: outcome.status, json: outcome.body)
+    }
+
+    /// The Firehose headers of a request, the access key's repetition included.
+    private static func firehoseHead(_ headers: HTTPHeaders) -> FirehoseRequestHead {
+        FirehoseRequestHead(
+            header: { headers[$0] },
+            accessKeyRepeated: headers.values(for: FirehoseRequestHead.HeaderName.accessKey).count > 1
+        )
     }
 
     /// `nil` when the request may use the map API; else 401 (keys configured, none matching in

@@ -30,12 +30,7 @@ import Testing
         #expect(environment["LAKEMARK_MODEL_DIR"] == "/opt/lakemark/models/all-minilm-l6-v2")
     }
 
-    @Test(
-        .enabled(
-            if: RepositoryFiles.executable != nil,
-            "the lakemark executable is not next to the test bundle (swift build first)"
-        )
-    )
+    @Test(.needsExecutable)
     func entrypointServesPassesTheHealthCheckAndStopsCleanlyOnTheStopSignal() throws {
         let image = try DockerfileInstructions(parsing: RepositoryFiles.text("Dockerfile"))
         let executable = try #require(RepositoryFiles.executable)
@@ -112,12 +107,7 @@ import Testing
         #expect(afterStop.status == 1, "nothing listens any more: \(afterStop.output)")
     }
 
-    @Test(
-        .enabled(
-            if: RepositoryFiles.executable != nil,
-            "the lakemark executable is not next to the test bundle (swift build first)"
-        )
-    )
+    @Test(.needsExecutable)
     func theImageRefusesToServeWithoutAccessKeys() throws {
         let image = try DockerfileInstructions(parsing: RepositoryFiles.text("Dockerfile"))
         let executable = try #require(RepositoryFiles.executable)
@@ -132,5 +122,15 @@ import Testing
         let refused = try ChildProcess.run(executable, arguments, environment: environment)
         #expect(refused.status == 2, "\(refused.output)")
         #expect(refused.output.contains("config.conflict") && refused.output.contains("allow_unauthenticated"))
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Runs a test only when the built `lakemark` executable is next to the test bundle.
+    static var needsExecutable: Self {
+        .enabled(
+            if: RepositoryFiles.executable != nil,
+            "the lakemark executable is not next to the test bundle (swift build first)"
+        )
     }
 }
