@@ -47,8 +47,7 @@ enum GreedyDeflater {
             var writer = DeflateBitWriter(base: base, capacity: capacity, offset: header.count)
             DeflateBlockEncoder(input: input, scratch: scratch).encode(into: &writer)
             writer.alignToByte()
-            let crc = input.baseAddress.map { crc32(0, $0.assumingMemoryBound(to: UInt8.self), UInt32(input.count)) }
-            writer.put(UInt32(truncatingIfNeeded: crc ?? 0), count: 32)
+            writer.put(CRC32.update(0, input), count: 32)
             writer.put(UInt32(truncatingIfNeeded: input.count), count: 32)
             count = writer.byteCount
         }

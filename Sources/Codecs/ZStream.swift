@@ -5,7 +5,7 @@ import CZlib
 final class ZStream {
     /// Which direction the stream was initialised for.
     enum Direction {
-        /// `inflateInit2`, gzip wrapper only.
+        /// `inflateInit2`, raw deflate (``GzipInflater`` checks the gzip framing).
         case inflate
         /// `deflateInit2`, gzip wrapper.
         case deflate
@@ -19,12 +19,15 @@ final class ZStream {
     /// zlib's window bits (15) plus 16, which selects the gzip wrapper (RFC 1952) instead of zlib's.
     static let gzipWindowBits: Int32 = 15 + 16
 
-    /// Creates an inflater that accepts gzip members only.
+    /// zlib's window bits negated: raw deflate data, no wrapper.
+    static let rawWindowBits: Int32 = -15
+
+    /// Creates an inflater of raw deflate data (a gzip member's body).
     /// - Returns: The stream, or `nil` when zlib could not allocate its state.
     static func makeInflater() -> ZStream? {
         let pointer = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         pointer.initialize(to: z_stream())
-        guard lakemark_inflateInit2(pointer, gzipWindowBits) == Z_OK else {
+        guard lakemark_inflateInit2(pointer, rawWindowBits) == Z_OK else {
             pointer.deallocate()
             return nil
         }

@@ -76,6 +76,11 @@ import Testing
         var badLength = Self.helloMember
         badLength[badLength.count - 1] ^= 0x40
         #expect(inflateError(badLength)?.code == .checksumMismatch)
+        #expect(inflateError(badLength)?.detail == "incorrect length check")
+        let large = Gzip.deflate(sample(300_000))
+        var badLargeCRC = large
+        badLargeCRC[large.count - 5] ^= 0x80
+        #expect(inflateError(Self.helloMember + badLargeCRC)?.code == .checksumMismatch)
     }
 
     @Test func rejectsCorruptData() {
@@ -85,6 +90,34 @@ import Testing
         var badMethod = Self.helloMember
         badMethod[2] = 0x07
         #expect(inflateError(badMethod)?.code == .corrupt)
+    }
+
+    /// The hello member with every optional header field, as RFC 1952 lays them out: FTEXT, FHCRC, FEXTRA
+    /// (subfield "LM", empty), FNAME "hello.txt", FCOMMENT "note", and the header's CRC-16 (Python's zlib.crc32).
+    static let helloWithEveryField: [UInt8] = [
+        31, 139, 8, 31, 0, 0, 0, 0, 0, 3, 4, 0, 76, 77, 0, 0, 104, 101, 108, 108, 111, 46, 116, 120, 116, 0, 110,
+        111, 116, 101, 0, 32, 41, 203, 72, 205, 201, 201, 87, 40, 207, 47, 202, 73, 225, 2, 0, 45, 59, 8, 175, 12,
+        0, 0, 0,
+    ]
+
+    @Test func readsEveryOptionalHeaderField() throws {
+        let member = Self.helloWithEveryField
+        #expect(try Gzip.inflate(member, limit: 100) == Self.hello)
+        let three = Self.helloMember + member + member
+        #expect(try Gzip.inflate(three, limit: 100) == Self.hello + Self.hello + Self.hello)
+        var badHeaderCRC = member
+        badHeaderCRC[31] ^= 0x01
+        #expect(inflateError(badHeaderCRC) == GzipError(code: .corrupt, inputOffset: 31, detail: "header crc mismatch"))
+        var reservedFlag = member
+        reservedFlag[3] |= 0x20
+        #expect(inflateError(reservedFlag)?.detail == "unknown header flags set")
+        var longExtra = member
+        longExtra[10] = 0xFF
+        #expect(inflateError(longExtra)?.code == .truncated)
+        for cut in [11, 14, 20, 28, 31, 32] {
+            #expect(inflateError(Array(member.prefix(cut)))?.code == .truncated, "cut at \(cut)")
+            #expect(inflateError(Self.helloMember + member.prefix(cut))?.code == .truncated, "second, cut at \(cut)")
+        }
     }
 
     @Test func rejectsTrailingGarbage() {
