@@ -68,7 +68,10 @@ public enum ServeCommand {
             let environment = ProcessInfo.processInfo.environment
             var tls: TLSConnector?
             do {
-                tls = try TLSConnector(configuration: .fromEnvironment(environment))
+                // Loaded at once where HTTPS is certain, so a bad CA file is reported at start; otherwise on the
+                // first HTTPS connection, if any (a local sink and the embedded engine never make one).
+                let loading: TLSConnector.Loading = Self.usesHTTPS(configuration) ? .now : .onFirstConnection
+                tls = try TLSConnector(configuration: .fromEnvironment(environment), loading: loading)
             } catch {
                 logger.warning("https is unavailable", ["error_code": .string("tls.\(error.code)")])
             }
@@ -119,5 +122,12 @@ public enum ServeCommand {
                 exitCode: StartupFailure.otherExitCode
             )
         }
+    }
+
+    /// Whether the configuration certainly makes HTTPS connections: an S3 sink, the remote engine, or an API key
+    /// kept in Secrets Manager.
+    static func usesHTTPS(_ configuration: Configuration) -> Bool {
+        if case .s3 = configuration.sink { return true }
+        return configuration.mapper != "embedded" || configuration.apiKeySecretARN != nil
     }
 }

@@ -44,8 +44,10 @@ struct BertModel: Sendable {
 
     private let file: SafeTensorsFile
     private let wordEmbeddings: SafeTensorsFile.Entry
-    /// Position embedding plus token-type-0 embedding, `maxPositions × hidden`.
-    private let positionEmbeddings: [Float]
+    /// Position embeddings, `maxPositions × hidden`, left in the mapping until a text is embedded.
+    private let positionEmbeddings: SafeTensorsFile.Entry
+    /// The token-type-0 embedding, added to every position's.
+    private let typeEmbedding: [Float]
     private let embeddingNorm: (weight: [Float], bias: [Float])
     private let layers: [Layer]
     /// Rows of the word-embedding table.
@@ -62,9 +64,8 @@ struct BertModel: Sendable {
         self.file = file
         self.vocabularySize = vocabularySize
         wordEmbeddings = try file.entry("embeddings.word_embeddings.weight", shape: [vocabularySize, h])
-        let positions = try file.array("embeddings.position_embeddings.weight", shape: [Self.maxPositions, h])
-        let types = try file.array("embeddings.token_type_embeddings.weight", shape: [2, h])
-        positionEmbeddings = positions.indices.map { positions[$0] + types[$0 % h] }
+        positionEmbeddings = try file.entry("embeddings.position_embeddings.weight", shape: [Self.maxPositions, h])
+        typeEmbedding = Array(try file.array("embeddings.token_type_embeddings.weight", shape: [2, h])[0..<h])
         embeddingNorm = try Self.norm(file, "embeddings.LayerNorm")
         var layers: [Layer] = []
         for index in 0..<Self.layerCount {
@@ -143,23 +144,28 @@ struct BertModel: Sendable {
         let h = Self.hidden
         var row = 0
         let table = file.bytes(of: wordEmbeddings)
-        positionEmbeddings.withUnsafeBufferPointer { positions in
+        let positions = file.bytes(of: positionEmbeddings)
+        typeEmbedding.withUnsafeBufferPointer { type in
             for sequence in sequences {
                 for (position, token) in sequence.enumerated() {
                     let destination = x + row * h
                     let wordOffset = Int(token) * h * 4
+                    let positionOffset = position * h * 4
                     for column in 0..<h {
-                        let word = Float(bitPattern: UInt32(littleEndian: table.loadUnaligned(
-                            fromByteOffset: wordOffset + column * 4,
-                            as: UInt32.self
-                        )))
-                        destination[column] = word + positions[position * h + column]
+                        let word = Self.float(in: table, at: wordOffset + column * 4)
+                        let positional = Self.float(in: positions, at: positionOffset + column * 4) + type[column]
+                        destination[column] = word + positional
                     }
                     Self.layerNorm(destination, embeddingNorm)
                     row += 1
                 }
             }
         }
+    }
+
+    /// The little-endian `Float` at `offset` in mapped tensor bytes.
+    private static func float(in bytes: UnsafeRawBufferPointer, at offset: Int) -> Float {
+        Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
     }
 
     private func runLayer(

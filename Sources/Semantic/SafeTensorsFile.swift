@@ -4,8 +4,10 @@ import Glibc
 /// A read-only memory map of a `.safetensors` file: an 8-byte little-endian header length, a JSON header
 /// naming each tensor's dtype, shape and byte range, then the tensor data.
 ///
-/// The header is parsed once with `JSONSerialization` (it is small and read only at load). Tensor data stays
-/// in the mapping and is paged in on use; the mapping lives as long as this object.
+/// The header is parsed once with `JSONSerialization` (it is small and read only at load). The header and the small
+/// tensors copied at load are read with `pread`, so no page of the mapping is touched before a text is embedded
+/// (a touched page maps its neighbours too, and the service's idle memory would carry them); the dense weights stay
+/// in the mapping and are paged in on use. The mapping and the descriptor live as long as this object.
 final class SafeTensorsFile: @unchecked Sendable {
     // @unchecked: the mapping is read-only and never unmapped before deinit, so sharing it is safe.
 
@@ -30,6 +32,7 @@ final class SafeTensorsFile: @unchecked Sendable {
     let entries: [String: Entry]
     private let base: UnsafeRawPointer
     private let size: Int
+    private let descriptor: Int32
 
     /// Maps the file and parses its header.
     /// - Parameter path: The `.safetensors` file.
@@ -41,28 +44,33 @@ final class SafeTensorsFile: @unchecked Sendable {
             let code: SemanticError.Code = errno == ENOENT ? .modelNotFound : .readFailed
             throw SemanticError(code, "\(path): \(String(cString: strerror(errno)))")
         }
-        defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_size > 8 else {
+            close(descriptor)
             throw SemanticError(.modelInvalid, "\(path): not a safetensors file (too short)")
         }
         let size = Int(status.st_size)
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
-            throw SemanticError(.readFailed, "\(path): mmap failed: \(String(cString: strerror(errno)))")
-        }
-        let base = UnsafeRawPointer(mapped)
+        let parsed: [String: Entry]
         do {
-            entries = try Self.parseHeader(base: base, size: size, path: path)
+            parsed = try Self.parseHeader(descriptor: descriptor, size: size, path: path)
         } catch {
-            munmap(mapped, size)
+            close(descriptor)
             throw error
         }
-        self.base = base
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw SemanticError(.readFailed, "\(path): mmap failed: \(reason)")
+        }
+        entries = parsed
+        base = UnsafeRawPointer(mapped)
         self.size = size
+        self.descriptor = descriptor
     }
 
     deinit {
         munmap(UnsafeMutableRawPointer(mutating: base), size)
+        close(descriptor)
     }
 
     /// The header entry of a `F32` tensor of the expected shape.
@@ -97,31 +105,61 @@ final class SafeTensorsFile: @unchecked Sendable {
     ///   - shape: The shape the model expects.
     /// - Returns: The elements in row-major order.
     /// - Throws: `SemanticError.modelInvalid` as ``entry(_:shape:)``.
+    /// - Throws: `SemanticError.modelInvalid` as ``entry(_:shape:)``, `.readFailed` when the file cannot be read.
     func array(_ name: String, shape: [Int]) throws(SemanticError) -> [Float] {
-        let raw = bytes(of: try entry(name, shape: shape))
-        let count = raw.count / 4
-        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            for index in 0..<count {
-                buffer[index] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(
-                    fromByteOffset: index * 4,
-                    as: UInt32.self
-                )))
+        let entry = try entry(name, shape: shape)
+        let raw = try Self.read(descriptor, count: entry.length, at: entry.offset, path: path)
+        return raw.withUnsafeBytes { raw in
+            (0..<(raw.count / 4)).map { index in
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
             }
-            initialized = count
         }
     }
 
+    /// Reads `count` bytes at `offset` of the file, without the mapping.
+    private static func read(
+        _ descriptor: Int32,
+        count: Int,
+        at offset: Int,
+        path: String
+    ) throws(SemanticError) -> [UInt8] {
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            while initialized < count {
+                let read = pread(
+                    descriptor,
+                    buffer.baseAddress! + initialized,
+                    count - initialized,
+                    off_t(offset + initialized)
+                )
+                if read > 0 {
+                    initialized += read
+                } else if read < 0 && errno == EINTR {
+                    continue
+                } else {
+                    failure = read == 0 ? EIO : errno
+                    return
+                }
+            }
+        }
+        guard failure == 0 else {
+            throw SemanticError(.readFailed, "\(path): read failed: \(String(cString: strerror(failure)))")
+        }
+        return bytes
+    }
+
     private static func parseHeader(
-        base: UnsafeRawPointer,
+        descriptor: Int32,
         size: Int,
         path: String
     ) throws(SemanticError) -> [String: Entry] {
-        let headerLength = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        let lengthBytes = try read(descriptor, count: 8, at: 0, path: path)
+        let headerLength = lengthBytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard headerLength <= UInt64(min(maxHeaderBytes, size - 8)) else {
             throw SemanticError(.modelInvalid, "\(path): header length \(headerLength) does not fit the file")
         }
         let dataStart = 8 + Int(headerLength)
-        let header = Data(bytes: base + 8, count: Int(headerLength))
+        let header = Data(try read(descriptor, count: Int(headerLength), at: 8, path: path))
         guard let object = try? JSONSerialization.jsonObject(with: header), let root = object as? [String: Any] else {
             throw SemanticError(.modelInvalid, "\(path): header is not a JSON object")
         }

@@ -12,18 +12,31 @@ public import HTTPClient
 ///
 /// The connect timeout covers the TCP connection, the proxy tunnel and the handshake together.
 public struct TLSConnector: HTTPTransportConnector {
+    /// When the CA file is loaded.
+    public enum Loading: Sendable {
+        /// When the connector is created, which reports a bad CA file at once.
+        case now
+        /// When the first connection is opened, which costs nothing where none ever is.
+        case onFirstConnection
+    }
+
     /// The settings in force.
     public let configuration: TLSConfiguration
-    private let context: TLSContext
+    private let contextSource: TLSContextSource
     private let tcp: TCPConnector
 
-    /// Creates a connector, loading the CA file once.
-    /// - Parameter configuration: CA file and proxy; see ``TLSConfiguration`` for defaults.
-    /// - Throws: ``TLSError`` with code `invalidConfiguration` when the CA file cannot be loaded.
-    public init(configuration: TLSConfiguration = TLSConfiguration()) throws(TLSError) {
+    /// Creates a connector; the CA file is loaded once.
+    /// - Parameters:
+    ///   - configuration: CA file and proxy; see ``TLSConfiguration`` for defaults.
+    ///   - loading: When to load the CA file: `.now` (the default) or on the first connection, whose ``open(host:
+    ///     port:timeout:applicationProtocols:)`` then reports a CA file that cannot be loaded.
+    /// - Throws: ``TLSError`` with code `invalidConfiguration` when `loading` is `.now` and the CA file cannot be
+    ///   loaded.
+    public init(configuration: TLSConfiguration = TLSConfiguration(), loading: Loading = .now) throws(TLSError) {
         self.configuration = configuration
-        self.context = try TLSContext(caFilePath: configuration.caFilePath)
+        self.contextSource = TLSContextSource(caFilePath: configuration.caFilePath)
         self.tcp = TCPConnector()
+        if loading == .now { _ = try contextSource.context() }
     }
 
     /// Connects and completes the TLS handshake.
@@ -36,7 +49,7 @@ public struct TLSConnector: HTTPTransportConnector {
     /// - Returns: The established connection.
     /// - Throws: ``TLSError``: `connectFailed`, `proxyFailed`, `timeout`, `handshakeFailed`,
     ///   `verificationFailed` or `connectionReset`; `invalidConfiguration` for an empty or over-long protocol
-    ///   name.
+    ///   name, or a CA file loaded on this first connection that cannot be.
     public func open(
         host: String,
         port: Int,
@@ -44,6 +57,7 @@ public struct TLSConnector: HTTPTransportConnector {
         applicationProtocols: [String] = ["http/1.1"]
     ) throws(TLSError) -> TLSConnection {
         let deadline = ContinuousClock.now + timeout
+        let context = try contextSource.context()
         let name = NoProxyRule.normalizedHost(host)
         let transport: any HTTPTransportConnection
         var leftover: [UInt8] = []
@@ -66,7 +80,7 @@ public struct TLSConnector: HTTPTransportConnector {
         do {
             connection = try TLSConnection(
                 transport: transport,
-                context: self.context,
+                context: context,
                 host: name,
                 applicationProtocols: applicationProtocols
             )

@@ -125,4 +125,31 @@ import Testing
         }
         #expect(error?.code == .invalidConfiguration)
     }
+
+    @Test func deferredCAFileIsReportedByEveryConnection() throws {
+        let connector = try TLSConnector(
+            configuration: TLSConfiguration(caFilePath: "/nonexistent/ca.pem"),
+            loading: .onFirstConnection
+        )
+        for _ in 0..<2 {
+            let error = #expect(throws: TLSError.self) {
+                try connector.open(host: "localhost", port: 9, timeout: .seconds(1))
+            }
+            #expect(error?.code == .invalidConfiguration)
+            #expect(error?.description.contains("/nonexistent/ca.pem") == true)
+        }
+    }
+
+    @Test func deferredCAFileIsLoadedByTheFirstConnection() throws {
+        let pki = try Self.pki.get()
+        let server = try OpenSSLServer(certificate: pki.serverCertificate, key: pki.serverKey, mode: .statusPage)
+        let connector = try TLSConnector(
+            configuration: TLSConfiguration(caFilePath: pki.caCertificate),
+            loading: .onFirstConnection
+        )
+        let client = HTTPClient(connector: connector)
+        for host in ["localhost", "127.0.0.1"] {
+            #expect(try self.statusPage(client, host: host, port: server.port).status.code == 200)
+        }
+    }
 }
