@@ -22,6 +22,9 @@ let package = Package(
         // System libraries (Debian packages).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // x86-64 SIMD kernels for Codecs (CRC-32 by carry-less multiplication, base64 decoding with SSSE3),
+        // written with the compiler's intrinsics and chosen at run time.
+        .systemLibrary(name: "CSIMDKernels"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // libssl for the TLS target (separate from COpenSSL so that AWSSigning links libcrypto only).
         .systemLibrary(name: "COpenSSLTLS", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
@@ -40,7 +43,7 @@ let package = Package(
         // Byte-level JSON: tape parser, writer, splice helpers. No dependencies.
         .target(name: "JSONBytes", swiftSettings: swiftSettings),
         // Base64, gzip (inflate with caps, deflate) and zstd (libzstd frames, capped decompression).
-        .target(name: "Codecs", dependencies: ["CZlib", "CZstd"], swiftSettings: swiftSettings),
+        .target(name: "Codecs", dependencies: ["CZlib", "CZstd", "CSIMDKernels"], swiftSettings: swiftSettings),
         // Parquet file writer: Thrift compact footer, Dremel shredding, dictionary/PLAIN pages, gzip/zstd.
         .target(name: "Parquet", dependencies: ["Codecs"], swiftSettings: swiftSettings),
         // HTTP/1.1 vocabulary and parsers, no I/O.

@@ -1,3 +1,5 @@
+import CSIMDKernels
+
 extension Base64 {
     /// One decoding pass over raw pointers: a four-characters-per-step fast path and a byte-at-a-time path
     /// for the group that holds whitespace, padding or an error.
@@ -43,12 +45,18 @@ extension Base64 {
             }
         }
 
-        /// Decodes groups of four alphabet characters until the input ends or a group holds anything else: two
-        /// groups per step while eight characters remain, each stored as one 32-bit write whose fourth byte the
-        /// next write (or the output's spare bytes) absorbs.
+        /// Decodes groups of four alphabet characters until the input ends or a group holds anything else: sixteen
+        /// characters per step with SSSE3 where the processor has it (`CSIMDKernels`), then two groups per step
+        /// while eight characters remain, each stored as one 32-bit write whose fourth byte the next write (or the
+        /// output's spare bytes) absorbs.
         private mutating func decodeWholeGroups() {
             var i = position
             var o = written
+            if Base64.isSSSE3Available && count &- i >= 20 {
+                var consumed = 0
+                o &+= lakemark_base64_decode_ssse3(input + i, count &- i, output + o, &consumed)
+                i &+= consumed
+            }
             while count &- i >= 8 {
                 let first = group(at: i)
                 let second = group(at: i &+ 4)

@@ -1,7 +1,12 @@
+import CSIMDKernels
+
 /// Lookup tables shared by the base64 encoder and decoder, built once per process.
 extension Base64 {
     /// The 64 characters of the standard alphabet (RFC 4648 §4), in value order.
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Whether this processor decodes sixteen characters a step with SSSE3 (checked once).
+    static let isSSSE3Available = lakemark_base64_ssse3_supported() != 0
 
     /// Marks a byte that is not in the alphabet; set in the top byte so one test covers four lookups.
     static let invalidMarker: UInt32 = 0xFF00_0000

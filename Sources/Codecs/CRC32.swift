@@ -1,3 +1,4 @@
+import CSIMDKernels
 import CZlib
 
 /// CRC-32 as gzip's trailer carries it (ISO 3309, the reflected polynomial 0xEDB88320), in zlib's convention:

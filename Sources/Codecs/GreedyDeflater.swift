@@ -1,4 +1,3 @@
-import CZlib
 
 /// Lakemark's own deflate encoder (RFC 1951) for gzip level 1: one pass, greedy matches, one candidate per hash.
 ///
