@@ -160,7 +160,7 @@ let package = Package(
         ),
         .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "CodecsTests", dependencies: ["Codecs"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "CZlib"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Codecs"], exclude: ["parquet_reader.py"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs", "NetworkTestSupport"]),

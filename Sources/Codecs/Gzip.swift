@@ -1,21 +1,19 @@
 import CZlib
 
-/// Gzip (RFC 1952): detection, capped multi-member inflate (system zlib) and one-shot deflate (level 1 with
-/// ``GreedyDeflater``, Lakemark's own encoder; other levels with zlib).
+/// Gzip (RFC 1952): detection, capped multi-member inflate (``DeflateDecoder``, Lakemark's own) and one-shot deflate
+/// (level 1 with ``GreedyDeflater``, Lakemark's own encoder; other levels with zlib).
 ///
 /// Inflate decisions:
 /// - Every member of a multi-member stream is decompressed and the outputs are concatenated (as `gzip -d`).
-/// - The output is capped: once it would exceed `limit`, decoding stops with ``GzipError/Code/tooLarge``.
-///   zlib writes straight into the result, sized from the last member's length trailer (at most `limit`); output
-///   beyond that goes through a fixed scratch buffer into a result that grows geometrically and never beyond
-///   `limit`, so a gzip bomb costs at most `limit` bytes plus that scratch buffer.
+/// - The output is capped: once it would exceed `limit`, decoding stops with ``GzipError/Code/tooLarge``. The
+///   decoder writes straight into the result, sized from the last member's length trailer (at most `limit`);
+///   output beyond that moves to a result of twice the size, never more than one byte past `limit`, so a gzip bomb
+///   costs at most about twice `limit` bytes.
 /// - A stream that ends inside a member is ``GzipError/Code/truncated``; a bad CRC-32 or length trailer is
 ///   ``GzipError/Code/checksumMismatch``; bytes after a member that do not start a new one are
 ///   ``GzipError/Code/trailingGarbage`` (zero padding included).
 public enum Gzip {
-    /// The size of the scratch buffer zlib inflates into before bytes are copied to the output.
-    static let scratchSize = 256 * 1024
-    /// The largest chunk handed to zlib at once (its counters are 32-bit).
+    /// The largest chunk handed to zlib's deflate at once (its counters are 32-bit).
     static let maximumChunk = 1 << 30
     /// The highest expansion ratio deflate can reach (about 1032:1), used to bound the size hint.
     static let maximumRatio = 1032
@@ -47,39 +45,35 @@ public enum Gzip {
         let limit = max(0, limit)
         var inflater = try GzipInflater(bytes)
         // Straight into the result's memory, sized from the last member's length trailer: a single member with an
-        // honest trailer is decompressed without a copy.
-        var failure: GzipError?
-        var output = [UInt8](unsafeUninitializedCapacity: initialCapacity(for: bytes, limit: limit)) { buffer, count in
-            guard let base = buffer.baseAddress else { return }
-            do throws(GzipError) {
-                while !inflater.isFinished && count < buffer.count {
-                    count += inflater.step(into: base + count, space: buffer.count - count)
-                    try inflater.settle()
+        // honest trailer is decompressed without a copy. Otherwise into results that double, never beyond one byte
+        // past the limit: a bomb costs no work beyond what proves it too large.
+        var output: [UInt8] = []
+        var capacity = initialCapacity(for: bytes, limit: limit)
+        while true {
+            var failure: GzipError?
+            var usable = 0
+            output = [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buffer, count in
+                guard let base = buffer.baseAddress else { return }
+                output.withUnsafeBufferPointer { earlier in
+                    guard let start = earlier.baseAddress else { return }
+                    base.initialize(from: start, count: earlier.count)
                 }
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw failure }
-        if inflater.isFinished { return output }
-        // The trailer understated the output (several members, or a wrong trailer): on through a scratch buffer,
-        // growing the result geometrically, never beyond `limit`.
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchSize)
-        defer { scratch.deallocate() }
-        while !inflater.isFinished {
-            // Never more than one byte past the limit: a bomb costs no work beyond what proves it too large.
-            let room = limit - output.count
-            let produced = inflater.step(into: scratch, space: room < scratchSize ? room + 1 : scratchSize)
-            if produced > 0 {
-                guard produced <= room else {
-                    throw GzipError(code: .tooLarge, inputOffset: inflater.consumed, outputCount: inflater.produced)
+                count = output.count
+                usable = min(buffer.count, limit + 1)
+                do throws(GzipError) {
+                    try inflater.run(into: base, capacity: usable, written: &count)
+                } catch {
+                    failure = error
                 }
-                reserve(&output, adding: produced, limit: limit)
-                output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: produced))
             }
-            try inflater.settle()
+            if let failure { throw failure }
+            // Too large: the output reached one byte past the limit, or the next symbol would take it there.
+            let tooLarge = GzipError(code: .tooLarge, inputOffset: inflater.consumed, outputCount: limit + 1)
+            guard output.count <= limit else { throw tooLarge }
+            if inflater.isFinished { return output }
+            guard usable <= limit else { throw tooLarge }
+            capacity = min(limit + 1, max(usable * 2, usable + 64 * 1024))
         }
-        return output
     }
 
     /// Decompresses every member of a gzip stream, refusing output larger than `limit`.
@@ -130,12 +124,5 @@ public enum Gzip {
             | Int(bytes[end - 1]) << 24
         let ceiling = bytes.count.multipliedReportingOverflow(by: maximumRatio).partialValue
         return min(limit, trailer <= ceiling ? trailer : modest)
-    }
-
-    /// Grows `output` geometrically so it can take `adding` more bytes, without reserving beyond `limit`.
-    private static func reserve(_ output: inout [UInt8], adding: Int, limit: Int) {
-        let needed = output.count + adding
-        guard needed > output.capacity else { return }
-        output.reserveCapacity(min(limit, max(needed, output.capacity * 2)))
     }
 }
