@@ -34,8 +34,11 @@ final class DeflateDecoder {
     /// Lengths in a dynamic header: at most 286 literal/length and 30 distance codes (rounded up).
     private static let lengthsCapacity = 320
 
-    /// The fixed codes' tables (RFC 1951 §3.2.6), built once.
-    nonisolated(unsafe) private static let fixedTables: (literalLength: UnsafePointer<UInt32>, distance: UnsafePointer<UInt32>) = {
+    /// A literal/length table and a distance table.
+    private typealias Tables = (literalLength: UnsafePointer<UInt32>, distance: UnsafePointer<UInt32>)
+
+    /// The fixed codes' tables (RFC 1951 §3.2.6), built once and never freed.
+    nonisolated(unsafe) private static let fixedTables: Tables = {
         let literalLength = HuffmanDecodingTable(
             entries: .allocate(capacity: HuffmanDecodingTable.literalLengthCapacity),
             capacity: HuffmanDecodingTable.literalLengthCapacity,
