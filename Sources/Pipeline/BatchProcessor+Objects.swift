@@ -50,27 +50,32 @@ extension BatchProcessor {
         var slots: [Int] = []
         slots.reserveCapacity(events.count)
         var recentSlot = -1
-        for prepared in events {
-            if recentSlot < 0 || partitions[recentSlot] != prepared.partition {
-                if let known = slotOfPartition[prepared.partition] {
-                    recentSlot = known
-                } else {
-                    recentSlot = partitions.count
-                    slotOfPartition[prepared.partition] = recentSlot
-                    partitions.append(prepared.partition)
-                    sizes.append(0)
+        // Events are read in place (through the buffer), never copied: a copy retains each of its arrays.
+        events.withUnsafeBufferPointer { prepared in
+            for index in prepared.indices {
+                if recentSlot < 0 || partitions[recentSlot] != prepared[index].partition {
+                    if let known = slotOfPartition[prepared[index].partition] {
+                        recentSlot = known
+                    } else {
+                        recentSlot = partitions.count
+                        slotOfPartition[prepared[index].partition] = recentSlot
+                        partitions.append(prepared[index].partition)
+                        sizes.append(0)
+                    }
                 }
+                sizes[recentSlot] += enricher.splicedSizeBound(prepared[index].event, arrays: arrays)
+                slots.append(recentSlot)
             }
-            sizes[recentSlot] += enricher.splicedSizeBound(prepared.event, arrays: arrays)
-            slots.append(recentSlot)
         }
         var buffers = sizes.map { size in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(size)
             return buffer
         }
-        for (prepared, slot) in zip(events, slots) {
-            enricher.splice(prepared.event, arrays: arrays, into: &buffers[slot])
+        events.withUnsafeBufferPointer { prepared in
+            for index in prepared.indices {
+                enricher.splice(prepared[index].event, arrays: arrays, into: &buffers[slots[index]])
+            }
         }
         events = []
         report.timings.splice = clock.lap()
