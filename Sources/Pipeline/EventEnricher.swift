@@ -134,9 +134,9 @@ final class EventEnricher: Sendable {
     ///   - event: The prepared event.
     ///   - arrays: The `secberus_compliance` JSON array per text of the batch's text table.
     ///   - output: The buffer to append to.
-    func splice(_ event: Event, arrays: [[UInt8]], into output: inout [UInt8]) {
+    func splice(_ event: borrowing Event, arrays: [[UInt8]], into output: inout [UInt8]) {
         var compliance = complianceMember
-        compliance.value = event.textIndex.map { arrays[$0] } ?? Self.emptyArray
+        if let index = event.textIndex { compliance.value = arrays[index] } else { compliance.value = Self.emptyArray }
         if let cloudWatch = event.cloudWatch {
             var context = Self.cloudWatchTemplate
             context.value = cloudWatch
@@ -152,11 +152,11 @@ final class EventEnricher: Sendable {
     ///   - event: The prepared event.
     ///   - arrays: The `secberus_compliance` JSON array per text of the batch's text table.
     /// - Returns: The event's size plus its new members and a newline.
-    func splicedSizeBound(_ event: Event, arrays: [[UInt8]]) -> Int {
-        let compliance = event.textIndex.map { arrays[$0].count } ?? Self.emptyArray.count
-        let context = event.cloudWatch.map { $0.count + Self.cloudWatchTemplate.quotedNameCount + 2 } ?? 0
-        return event.tape.byteRange(event.tape.rootIndex).count + compliance + complianceMember.quotedNameCount
-            + context + 3
+    func splicedSizeBound(_ event: borrowing Event, arrays: [[UInt8]]) -> Int {
+        var size = event.tape.byteRange(event.tape.rootIndex).count + complianceMember.quotedNameCount + 3
+        if let index = event.textIndex { size += arrays[index].count } else { size += Self.emptyArray.count }
+        if let count = event.cloudWatch?.count { size += count + Self.cloudWatchTemplate.quotedNameCount + 2 }
+        return size
     }
 
     /// `[]`, the compliance of an event without text.
