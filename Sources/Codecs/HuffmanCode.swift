@@ -1,11 +1,12 @@
 /// A canonical prefix code for one deflate alphabet (RFC 1951 §3.2.2), built from symbol frequencies.
 ///
 /// Code lengths come from Huffman's construction (two queues over the symbols sorted by frequency). When the
-/// longest code would exceed the format's limit (15 bits, 7 for the code-length alphabet) the frequencies are
-/// halved, keeping every used symbol at 1 or more, and the code is built again: flatter frequencies give a
-/// shallower tree, so this ends, at worst with all used symbols equally likely. The result is always a complete
-/// code: an alphabet with fewer than two used symbols gets two codes of length 1 (zlib's inflate rejects other
-/// incomplete codes in dynamic blocks).
+/// longest code would exceed the format's limit (15 bits, 7 for the code-length alphabet), the deeper codes are
+/// raised to the limit and the code is made complete again by lowering, one at a time, a code from the deepest
+/// length above the limit that has one (each lowering splits one code into two, making room for one code at the
+/// limit); the lengths are then handed out again, shortest to the most frequent symbols. The result is always a
+/// complete code: an alphabet with fewer than two used symbols gets two codes of length 1 (zlib's inflate rejects
+/// other incomplete codes in dynamic blocks).
 struct HuffmanCode {
     /// The code length of each symbol; 0 for symbols not used.
     private(set) var lengths: [UInt8]
@@ -29,14 +30,23 @@ struct HuffmanCode {
             lengths[first] = 1
             lengths[first == 0 ? 1 : 0] = 1
         } else {
-            while true {
-                keys.sort()
-                let depths = Self.depths(sortedKeys: keys)
-                if depths.max()! <= maximumLength {
-                    for (position, key) in keys.enumerated() { lengths[Int(key & 0xFFFF)] = UInt8(depths[position]) }
-                    break
+            keys.sort()
+            let depths = Self.depths(sortedKeys: keys)
+            let deepest = depths.max()!
+            if deepest <= maximumLength {
+                for (position, key) in keys.enumerated() { lengths[Int(key & 0xFFFF)] = UInt8(depths[position]) }
+            } else {
+                var counts = [Int](repeating: 0, count: deepest + 1)
+                for depth in depths { counts[min(depth, maximumLength)] += 1 }
+                Self.complete(&counts, maximumLength: maximumLength)
+                // The least frequent symbols (first in `keys`) take the longest codes.
+                var position = 0
+                for length in stride(from: maximumLength, through: 1, by: -1) {
+                    for _ in 0..<counts[length] {
+                        lengths[Int(keys[position] & 0xFFFF)] = UInt8(length)
+                        position += 1
+                    }
                 }
-                keys = keys.map { key in max(1, key >> 17) << 16 | key & 0xFFFF }
             }
         }
         self.init(lengths: lengths)
@@ -68,6 +78,22 @@ struct HuffmanCode {
         var bits = 0
         for symbol in frequencies.indices { bits += Int(frequencies[symbol]) * Int(lengths[symbol]) }
         return bits
+    }
+
+    /// Makes code-length counts whose codes above the limit were raised to it complete again (Kraft's sum exactly 1):
+    /// while the codes overfill the code space, one code of the deepest length below the limit that has one moves a
+    /// level down, where it and a new sibling take the room of two codes at the limit, one of which is removed.
+    private static func complete(_ counts: inout [Int], maximumLength: Int) {
+        var space = 0
+        for length in 1...maximumLength { space += counts[length] << (maximumLength - length) }
+        while space > 1 << maximumLength {
+            var length = maximumLength - 1
+            while counts[length] == 0 { length -= 1 }
+            counts[length] -= 1
+            counts[length + 1] += 2
+            counts[maximumLength] -= 1
+            space -= 1
+        }
     }
 
     /// The depth of each leaf of a Huffman tree over keys sorted by weight (weight above bit 16; depths in the
