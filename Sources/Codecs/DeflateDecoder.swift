@@ -297,7 +297,6 @@ final class DeflateDecoder {
         let distance = self.distance
         let literal = HuffmanDecodingTable.Kind.literal.rawValue
         let base = HuffmanDecodingTable.Kind.base.rawValue
-        let subtable = HuffmanDecodingTable.Kind.subtable.rawValue
         var out = written
         var reader = self.reader
         defer {
@@ -307,13 +306,7 @@ final class DeflateDecoder {
         while true {
             guard reader.refill() else { throw truncated(out, reader) }
             let before = (reader.bits, reader.bitCount)
-            var entry = literalLength[Int(truncatingIfNeeded: reader.bits) & 0x3FF]
-            if entry >> 12 & 0xF == subtable {
-                let index = Int(entry >> 16) + Int(truncatingIfNeeded: reader.bits >> 10) & (1 << (entry & 0x1F) - 1)
-                reader.drop(Self.literalLengthBits)
-                entry = literalLength[index]
-            }
-            reader.drop(Int(entry & 0x1F))
+            let entry = Self.decode(literalLength, primaryBits: Self.literalLengthBits, from: &reader)
             let kind = entry >> 12 & 0xF
             if kind == literal {
                 guard out < capacity else {
@@ -341,13 +334,7 @@ final class DeflateDecoder {
                 throw corrupt("invalid literal/length code", out, reader)
             }
             let length = Int(entry >> 16) + reader.take(Int(entry >> 8 & 0xF))
-            var far = distance[Int(truncatingIfNeeded: reader.bits) & 0xFF]
-            if far >> 12 & 0xF == subtable {
-                let index = Int(far >> 16) + Int(truncatingIfNeeded: reader.bits >> 8) & (1 << (far & 0x1F) - 1)
-                reader.drop(Self.distanceBits)
-                far = distance[index]
-            }
-            reader.drop(Int(far & 0x1F))
+            let far = Self.decode(distance, primaryBits: Self.distanceBits, from: &reader)
             guard far >> 12 & 0xF == base else { throw corrupt("invalid distance code", out, reader) }
             let offset = Int(far >> 16) + reader.take(Int(far >> 8 & 0xF))
             guard offset <= out - historyStart else {
@@ -360,6 +347,23 @@ final class DeflateDecoder {
             Self.copyMatch(output + out, distance: offset, length: length, room: capacity - out)
             out += length
         }
+    }
+
+    /// The entry of the next code in `table`, its bits consumed (the primary table's, then the subtable's).
+    @inline(__always)
+    private static func decode(
+        _ table: UnsafePointer<UInt32>,
+        primaryBits: Int,
+        from reader: inout DeflateBitReader
+    ) -> UInt32 {
+        var entry = table[Int(truncatingIfNeeded: reader.bits) & (1 << primaryBits - 1)]
+        if entry >> 12 & 0xF == HuffmanDecodingTable.Kind.subtable.rawValue {
+            let width = Int(entry & 0x1F)
+            reader.drop(primaryBits)
+            entry = table[Int(entry >> 16) + Int(truncatingIfNeeded: reader.bits) & (1 << width - 1)]
+        }
+        reader.drop(Int(entry & 0x1F))
+        return entry
     }
 
     /// Copies `length` bytes from `distance` back to `destination`, overlapping forward as LZ77 requires.

@@ -6,39 +6,7 @@ import Testing
 /// Lakemark's inflater against zlib's: the same bytes from every kind of member zlib writes, the same verdict on
 /// corrupted members, and a clear error for each malformed construct of RFC 1951.
 @Suite struct DeflateDecoderTests {
-    /// A deterministic generator, so a failure names a seed that reproduces it.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ value >> 30) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ value >> 27) &* 0x94D0_49BB_1331_11EB
-            return value ^ value >> 31
-        }
-    }
-
     private static let strategies = [Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED]
-
-    /// Runs of random bytes over small or large alphabets mixed with copies from random distances.
-    private func sample(count: Int, seed: UInt64) -> [UInt8] {
-        var random = SplitMix(state: seed)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        while bytes.count < count {
-            let length = Int.random(in: 1...400, using: &random)
-            if bytes.count > 4 && Int.random(in: 0..<3, using: &random) > 0 {
-                let distance = Int.random(in: 1...min(bytes.count, 33_000), using: &random)
-                for _ in 0..<length where bytes.count < count { bytes.append(bytes[bytes.count - distance]) }
-            } else {
-                let alphabet = UInt8.random(in: 1...255, using: &random)
-                for _ in 0..<length where bytes.count < count {
-                    bytes.append(UInt8.random(in: 0...alphabet, using: &random))
-                }
-            }
-        }
-        return bytes
-    }
 
     /// Raw deflate data through ``DeflateDecoder`` alone, in an output that starts small and doubles.
     private func decodeRaw(_ body: [UInt8]) -> (output: [UInt8], consumed: Int)? {
@@ -67,7 +35,7 @@ import Testing
     @Test func decodesEveryLevelAndStrategyOfZlib() {
         let inputs: [[UInt8]] = [
             [], [0x41], Array("hello world\n".utf8), [UInt8](repeating: 0, count: 100_000),
-            sample(count: 70_000, seed: 1), sample(count: 300_000, seed: 2),
+            SplitMix.mixed(count: 70_000, seed: 1), SplitMix.mixed(count: 300_000, seed: 2),
             (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) },
         ]
         for (index, input) in inputs.enumerated() {
@@ -85,7 +53,7 @@ import Testing
         // the decoder runs out of room inside the first member's stored, fixed and dynamic blocks and resumes.
         let tail = Gzip.deflate(Array("end\n".utf8))
         for (level, strategy) in [(Int32(0), Z_DEFAULT_STRATEGY), (6, Z_FIXED), (6, Z_DEFAULT_STRATEGY), (1, Z_RLE)] {
-            let input = sample(count: 200_000, seed: UInt64(level) &* 31 &+ UInt64(strategy))
+            let input = SplitMix.mixed(count: 200_000, seed: UInt64(level) &* 31 &+ UInt64(strategy))
             let stream = ZlibOracle.deflate(input, level: level, strategy: strategy) + tail
             #expect(inflated(stream) == input + Array("end\n".utf8), "level \(level) strategy \(strategy)")
             #expect(inflated(stream, limit: input.count + 4) != nil, "exactly at the limit")
@@ -97,7 +65,7 @@ import Testing
         var random = SplitMix(state: 42)
         var accepted = 0
         for round in 0..<3_000 {
-            let input = sample(count: Int.random(in: 0...3_000, using: &random), seed: UInt64(round))
+            let input = SplitMix.mixed(count: Int.random(in: 0...3_000, using: &random), seed: UInt64(round))
             let strategy = Self.strategies[round % Self.strategies.count]
             var member = ZlibOracle.deflate(input, level: Int32(round % 10), strategy: strategy)
             switch round % 4 {
@@ -250,7 +218,7 @@ import Testing
     }
 
     @Test func aStreamCutShortIsTruncatedNotCorrupt() {
-        let member = ZlibOracle.deflate(sample(count: 20_000, seed: 9), level: 6, strategy: Z_DEFAULT_STRATEGY)
+        let member = ZlibOracle.deflate(SplitMix.mixed(count: 20_000, seed: 9), level: 6, strategy: Z_DEFAULT_STRATEGY)
         for cut in stride(from: 11, to: member.count - 8, by: 97) {
             var error: GzipError?
             do { _ = try Gzip.inflate(Array(member.prefix(cut)), limit: 1 << 20) } catch let caught { error = caught }

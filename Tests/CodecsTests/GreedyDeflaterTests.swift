@@ -5,38 +5,6 @@ import Testing
 
 /// The greedy deflater (gzip level 1) checked against zlib's inflate, GNU gzip and zlib's own level 1.
 @Suite struct GreedyDeflaterTests {
-    /// A deterministic generator, so a failure names a seed that reproduces it.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ value >> 30) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ value >> 27) &* 0x94D0_49BB_1331_11EB
-            return value ^ value >> 31
-        }
-    }
-
-    /// Bytes mixing random runs with copies of earlier bytes at random distances (up to and past the window).
-    private func mixed(count: Int, seed: UInt64) -> [UInt8] {
-        var random = SplitMix(state: seed)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        while bytes.count < count {
-            let length = Int.random(in: 1...300, using: &random)
-            if bytes.count > 4 && Bool.random(using: &random) {
-                let distance = Int.random(in: 1...min(bytes.count, 40_000), using: &random)
-                for _ in 0..<length where bytes.count < count { bytes.append(bytes[bytes.count - distance]) }
-            } else {
-                let alphabet = UInt8.random(in: 1...255, using: &random)
-                for _ in 0..<length where bytes.count < count {
-                    bytes.append(UInt8.random(in: 0...alphabet, using: &random))
-                }
-            }
-        }
-        return bytes
-    }
-
     /// NDJSON shaped like enriched events.
     private func events(_ count: Int) -> [UInt8] {
         var text = ""
@@ -58,14 +26,14 @@ import Testing
     @Test func edgeSizesRoundTrip() throws {
         for size in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 255, 258, 259, 262, 1000] {
             try roundTrip(Array(repeating: 0x61, count: size), "run of \(size)")
-            try roundTrip(mixed(count: size, seed: UInt64(size)), "mixed \(size)")
+            try roundTrip(SplitMix.mixed(count: size, seed: UInt64(size)), "mixed \(size)")
         }
     }
 
     @Test func blockBoundariesRoundTrip() throws {
         let block = GreedyDeflater.blockInputBytes
         for size in [block - 1, block, block + 1, block + 258, 2 * block + 3, 5 * block] {
-            try roundTrip(mixed(count: size, seed: UInt64(size) << 8), "mixed \(size)")
+            try roundTrip(SplitMix.mixed(count: size, seed: UInt64(size) << 8), "mixed \(size)")
             try roundTrip(Array(repeating: 0x7B, count: size), "run of \(size)")
         }
     }
@@ -74,7 +42,7 @@ import Testing
         var random = SplitMix(state: 42)
         for seed in 0..<60 {
             let size = Int.random(in: 0...200_000, using: &random)
-            try roundTrip(mixed(count: size, seed: UInt64(seed)), "seed \(seed), \(size) bytes")
+            try roundTrip(SplitMix.mixed(count: size, seed: UInt64(seed)), "seed \(seed), \(size) bytes")
         }
     }
 
@@ -125,7 +93,7 @@ import Testing
             Issue.record("GNU gzip is not installed; scripts/deps.sh installs it")
             return
         }
-        let inputs = [events(2_000), mixed(count: 150_000, seed: 11), [], Array("x".utf8)]
+        let inputs = [events(2_000), SplitMix.mixed(count: 150_000, seed: 11), [], Array("x".utf8)]
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("greedy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -147,8 +115,8 @@ import Testing
 
     @Test func reusedScratchIgnoresEarlierInputsAndSurvivesTheBaseWrapping() throws {
         let scratch = DeflateScratch()
-        let first = mixed(count: 100_000, seed: 5)
-        let second = mixed(count: 100_000, seed: 6)
+        let first = SplitMix.mixed(count: 100_000, seed: 5)
+        let second = SplitMix.mixed(count: 100_000, seed: 6)
         // The second input's table entries from the first must not be taken for matches.
         for input in [first, second, first] {
             let member = input.withUnsafeBytes { GreedyDeflater.gzipMember($0, scratch: scratch) }
