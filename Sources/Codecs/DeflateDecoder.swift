@@ -5,6 +5,10 @@
 /// one probe, two for long codes. Matches of distance 8 or more are copied eight bytes at a time when the output has
 /// room for the overshoot.
 ///
+/// A stream with more than ``tinyDynamicBlockLimit`` dynamic blocks of under 16 bytes of output each is refused as
+/// corrupt: no encoder writes them (the block's own code tables outweigh such content, so fixed codes are cheaper),
+/// and each costs a table build, so a small input made of them would cost seconds of CPU while inflating to nothing.
+///
 /// Decoding stops at a symbol boundary when the output is full (``Progress/outputFull``); the caller moves what was
 /// written into a larger buffer, at the same offsets, and calls again. Every length, distance, code and count is
 /// checked: malformed data is a ``GzipError`` (`.corrupt`, or `.truncated` when the data ended first), never a read
@@ -33,6 +37,10 @@ final class DeflateDecoder {
     private static let codeLengthBits = 7
     /// Lengths in a dynamic header: at most 286 literal/length and 30 distance codes (rounded up).
     private static let lengthsCapacity = 320
+    /// The most dynamic blocks of under ``tinyBlockBytes`` of output a stream may hold.
+    static let tinyDynamicBlockLimit = 1_000
+    /// Output below which a dynamic block counts as tiny.
+    static let tinyBlockBytes = 16
 
     /// A literal/length table and a distance table.
     private typealias Tables = (literalLength: UnsafePointer<UInt32>, distance: UnsafePointer<UInt32>)
@@ -64,6 +72,10 @@ final class DeflateDecoder {
     private var reader: DeflateBitReader
     private var isFinalBlock = false
     private var stage = Stage.blockHeader
+    /// Whether the current block has its own (dynamic) codes, and the output offset where it began.
+    private var block = (isDynamic: false, start: 0)
+    /// Tiny dynamic blocks so far in this stream, earlier members included.
+    private(set) var tinyDynamicBlocks: Int
     /// Where this member's output starts: no distance may reach before it.
     private let historyStart: Int
 
@@ -80,7 +92,9 @@ final class DeflateDecoder {
     ///   - count: The input's size.
     ///   - start: The offset of the deflate data.
     ///   - historyStart: The output offset at which this data's output begins.
-    init(input: UnsafePointer<UInt8>, count: Int, start: Int, historyStart: Int) {
+    ///   - tinyDynamicBlocks: Tiny dynamic blocks in the stream's earlier members (see ``tinyDynamicBlockLimit``).
+    init(input: UnsafePointer<UInt8>, count: Int, start: Int, historyStart: Int, tinyDynamicBlocks: Int = 0) {
+        self.tinyDynamicBlocks = tinyDynamicBlocks
         reader = DeflateBitReader(input: input, count: count, start: start)
         self.historyStart = historyStart
         dynamicLiteralLength = HuffmanDecodingTable(
@@ -163,6 +177,7 @@ final class DeflateDecoder {
         isFinalBlock = reader.bits & 1 == 1
         let type = reader.bits >> 1 & 3
         reader.drop(3)
+        block = (type == 2, written)
         switch type {
         case 0:
             reader.alignToByte()
@@ -328,6 +343,12 @@ final class DeflateDecoder {
             }
             guard kind == base else {
                 if kind == HuffmanDecodingTable.Kind.endOfBlock.rawValue {
+                    if block.isDynamic && out - block.start < Self.tinyBlockBytes {
+                        tinyDynamicBlocks += 1
+                        guard tinyDynamicBlocks <= Self.tinyDynamicBlockLimit else {
+                            throw corrupt("more than 1,000 dynamic blocks of under 16 bytes", out, reader)
+                        }
+                    }
                     endBlock()
                     return nil
                 }

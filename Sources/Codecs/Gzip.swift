@@ -9,6 +9,8 @@ import CZlib
 ///   decoder writes straight into the result, sized from the last member's length trailer (at most `limit`);
 ///   output beyond that moves to a result of twice the size, never more than one byte past `limit`, so a gzip bomb
 ///   costs at most about twice `limit` bytes.
+/// - A stream of more than 1,000 dynamic blocks that each decode to under 16 bytes is ``GzipError/Code/corrupt``
+///   (see ``DeflateDecoder``): no encoder writes them, and they would make a small input cost seconds of CPU.
 /// - A stream that ends inside a member is ``GzipError/Code/truncated``; a bad CRC-32 or length trailer is
 ///   ``GzipError/Code/checksumMismatch``; bytes after a member that do not start a new one are
 ///   ``GzipError/Code/trailingGarbage`` (zero padding included).
@@ -72,7 +74,8 @@ public enum Gzip {
             guard output.count <= limit else { throw tooLarge }
             if inflater.isFinished { return output }
             guard usable <= limit else { throw tooLarge }
-            capacity = min(limit + 1, max(usable * 2, usable + 64 * 1024))
+            // No large floor: a batch keeps each record's output, so a small record must not hold a large one.
+            capacity = min(limit + 1, max(usable * 2, usable + 256))
         }
     }
 

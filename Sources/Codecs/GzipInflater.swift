@@ -46,7 +46,13 @@ struct GzipInflater {
             if remaining >= 2 && input[next] == 0x1F && input[next + 1] == 0x8B {
                 let start = try GzipMemberHeader.skip(input, count: inputCount, from: next)
                 memberStart = written
-                decoder = DeflateDecoder(input: input, count: inputCount, start: start, historyStart: written)
+                decoder = DeflateDecoder(
+                    input: input,
+                    count: inputCount,
+                    start: start,
+                    historyStart: written,
+                    tinyDynamicBlocks: decoder.tinyDynamicBlocks
+                )
                 continue
             }
             let code: GzipError.Code = remaining == 1 && input[next] == 0x1F ? .truncated : .trailingGarbage

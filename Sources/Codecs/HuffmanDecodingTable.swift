@@ -67,44 +67,60 @@ struct HuffmanDecodingTable {
         allowsOneBitCode: Bool,
         meaning: (Int) -> UInt32
     ) throws(Problem) {
-        var counts = [Int](repeating: 0, count: 16)
-        var longest = 0
-        for symbol in 0..<count {
-            let length = Int(lengths[symbol])
-            counts[length] += 1
-            longest = max(longest, length)
+        // Counts and starts on the stack: a stream of many small blocks builds tables for each.
+        let problem = withUnsafeTemporaryAllocation(of: Int.self, capacity: 32) { scratch -> Problem? in
+            let counts = scratch.baseAddress!
+            let starts = counts + 16
+            counts.update(repeating: 0, count: 16)
+            var longest = 0
+            for symbol in 0..<count {
+                let length = Int(lengths[symbol])
+                counts[length] += 1
+                longest = max(longest, length)
+            }
+            counts[0] = 0
+            var room = 1
+            for length in 1...15 {
+                room = room << 1 - counts[length]
+                if room < 0 { return .overSubscribed }
+            }
+            if longest > 0 && room > 0 && !(allowsOneBitCode && longest == 1) { return .incomplete }
+            // A complete code writes every entry it can reach; patterns no code starts with (no codes at all, or one
+            // code of one bit) must decode as invalid.
+            if room > 0 {
+                entries.update(repeating: Self.entry(kind: .invalid, length: 0, value: 0), count: 1 << primaryBits)
+            }
+            guard longest > 0 else { return nil }
+            // The symbols in canonical order (by length, then symbol), so that codes only grow and the long codes
+            // that share a primary index are neighbours.
+            starts[1] = 0
+            for length in 1..<15 { starts[length + 1] = starts[length] + counts[length] }
+            return withUnsafeTemporaryAllocation(of: UInt16.self, capacity: count) { sorted -> Problem? in
+                for symbol in 0..<count where lengths[symbol] > 0 {
+                    let length = Int(lengths[symbol])
+                    sorted[starts[length]] = UInt16(symbol)
+                    starts[length] += 1
+                }
+                let used = fill(
+                    sorted: UnsafeBufferPointer(rebasing: sorted[0..<starts[15]]),
+                    lengths: lengths,
+                    counts: counts,
+                    longest: longest,
+                    meaning: meaning
+                )
+                return used <= capacity ? nil : .tableOverflow
+            }
         }
-        counts[0] = 0
-        entries.update(repeating: Self.entry(kind: .invalid, length: 0, value: 0), count: capacity)
-        guard longest > 0 else { return }
-        var room = 1
-        for length in 1...15 {
-            room = room << 1 - counts[length]
-            if room < 0 { throw .overSubscribed }
-        }
-        if room > 0 && !(allowsOneBitCode && longest == 1) { throw .incomplete }
-        // The symbols in canonical order (by length, then symbol), so that codes only grow and the long codes that
-        // share a primary index are neighbours.
-        var starts = [Int](repeating: 0, count: 16)
-        for length in 1..<15 { starts[length + 1] = starts[length] + counts[length] }
-        var sorted = [UInt16](repeating: 0, count: count)
-        for symbol in 0..<count where lengths[symbol] > 0 {
-            let length = Int(lengths[symbol])
-            sorted[starts[length]] = UInt16(symbol)
-            starts[length] += 1
-        }
-        let used = fill(sorted: sorted[0..<starts[15]], lengths: lengths, counts: &counts, longest: longest,
-                        meaning: meaning)
-        guard used <= capacity else { throw .tableOverflow }
+        if let problem { throw problem }
     }
 
     /// Writes every symbol's entries: directly in the primary table, or in a subtable as wide as the longest code
     /// that shares its primary index needs.
     /// - Returns: The entries used, or more than ``capacity`` when a subtable would not fit (nothing written there).
     private func fill(
-        sorted: ArraySlice<UInt16>,
+        sorted: UnsafeBufferPointer<UInt16>,
         lengths: UnsafePointer<UInt8>,
-        counts: inout [Int],
+        counts: UnsafeMutablePointer<Int>,
         longest: Int,
         meaning: (Int) -> UInt32
     ) -> Int {

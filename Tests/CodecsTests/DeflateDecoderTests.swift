@@ -217,6 +217,52 @@ import Testing
         }
     }
 
+    /// A dynamic block that decodes to nothing: only an end-of-block code (one bit), one distance code of one bit,
+    /// lengths sent with a code-length code of two one-bit codes (for 1 and for runs of zeros).
+    private func emptyDynamicBlock(into writer: inout BitWriter) {
+        writer.put(0, bits: 1)
+        writer.put(2, bits: 2)
+        writer.put(0, bits: 5)  // 257 literal/length codes
+        writer.put(0, bits: 5)  // 1 distance code
+        writer.put(14, bits: 4)  // 18 code-length code lengths, in the format's order up to symbol 1
+        for symbol in DeflateTables.codeLengthOrder.prefix(18) {
+            writer.put(symbol == 18 || symbol == 1 ? 1 : 0, bits: 3)
+        }
+        writer.code(1, bits: 1)  // symbol 18: 11 + 127 = 138 zeros
+        writer.put(127, bits: 7)
+        writer.code(1, bits: 1)  // symbol 18: 11 + 107 = 118 zeros (symbols 138-255)
+        writer.put(107, bits: 7)
+        writer.code(0, bits: 1)  // end of block: length 1
+        writer.code(0, bits: 1)  // the distance code: length 1
+        writer.code(0, bits: 1)  // the block's end-of-block code
+    }
+
+    @Test func refusesMoreThanAThousandTinyDynamicBlocks() {
+        for (count, accepted) in [(1_000, true), (1_001, false)] {
+            var writer = BitWriter()
+            for _ in 0..<count { emptyDynamicBlock(into: &writer) }
+            writer.put(1, bits: 1)
+            writer.put(1, bits: 2)
+            writer.fixed(256)
+            let stream = member(writer.bytes)
+            #expect(ZlibOracle.inflate(stream) == [], "zlib reads \(count) empty dynamic blocks")
+            if accepted {
+                #expect(inflated(stream) == [])
+            } else {
+                #expect(failure(writer.bytes)?.detail == "more than 1,000 dynamic blocks of under 16 bytes")
+            }
+        }
+        // Spread over members, they count for the whole stream.
+        var writer = BitWriter()
+        for _ in 0..<600 { emptyDynamicBlock(into: &writer) }
+        writer.put(1, bits: 1)
+        writer.put(1, bits: 2)
+        writer.fixed(256)
+        let half = member(writer.bytes)
+        #expect(inflated(half + half) == nil)
+        #expect(inflated(half) == [])
+    }
+
     @Test func aStreamCutShortIsTruncatedNotCorrupt() {
         let member = ZlibOracle.deflate(SplitMix.mixed(count: 20_000, seed: 9), level: 6, strategy: Z_DEFAULT_STRATEGY)
         for cut in stride(from: 11, to: member.count - 8, by: 97) {

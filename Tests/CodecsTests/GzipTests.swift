@@ -158,6 +158,10 @@ import Testing
         var lying = tiny
         lying.replaceSubrange((lying.count - 4)..<lying.count, with: [0xFF, 0xFF, 0xFF, 0xFF])
         #expect(inflateError(lying)?.code == .checksumMismatch)
+        // An empty last member: the output starts at one byte and grows, still without a large reservation.
+        let twoMembers = try Gzip.inflate(tiny + Gzip.deflate([]), limit: 1 << 24)
+        #expect(twoMembers == Array(#"{"message":"login 1"}"#.utf8))
+        #expect(twoMembers.capacity < 1_024)
     }
 
     @Test func stopsAGzipBombAtTheCap() {
