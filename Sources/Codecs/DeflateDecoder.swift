@@ -48,15 +48,10 @@ final class DeflateDecoder {
     /// The fixed codes' tables (RFC 1951 §3.2.6), built once and never freed.
     nonisolated(unsafe) private static let fixedTables: Tables = {
         let literalLength = HuffmanDecodingTable(
-            entries: .allocate(capacity: HuffmanDecodingTable.literalLengthCapacity),
             capacity: HuffmanDecodingTable.literalLengthCapacity,
             primaryBits: literalLengthBits
         )
-        let distance = HuffmanDecodingTable(
-            entries: .allocate(capacity: HuffmanDecodingTable.distanceCapacity),
-            capacity: HuffmanDecodingTable.distanceCapacity,
-            primaryBits: distanceBits
-        )
+        let distance = HuffmanDecodingTable(capacity: HuffmanDecodingTable.distanceCapacity, primaryBits: distanceBits)
         // The fixed lengths form complete codes; building them cannot fail.
         try! DeflateTables.fixedLiteralLengths.withUnsafeBufferPointer { lengths in
             try literalLength.build(lengths: lengths.baseAddress!, count: 288, allowsOneBitCode: true,
@@ -75,9 +70,9 @@ final class DeflateDecoder {
     /// Whether the current block has its own (dynamic) codes, and the output offset where it began.
     private var block = (isDynamic: false, start: 0)
     /// Tiny dynamic blocks so far in this stream, earlier members included.
-    private(set) var tinyDynamicBlocks: Int
-    /// Where this member's output starts: no distance may reach before it.
-    private let historyStart: Int
+    private var tinyDynamicBlocks = 0
+    /// Where the current member's output starts: no distance may reach before it.
+    private(set) var historyStart: Int
 
     private let dynamicLiteralLength: HuffmanDecodingTable
     private let dynamicDistance: HuffmanDecodingTable
@@ -92,23 +87,18 @@ final class DeflateDecoder {
     ///   - count: The input's size.
     ///   - start: The offset of the deflate data.
     ///   - historyStart: The output offset at which this data's output begins.
-    ///   - tinyDynamicBlocks: Tiny dynamic blocks in the stream's earlier members (see ``tinyDynamicBlockLimit``).
-    init(input: UnsafePointer<UInt8>, count: Int, start: Int, historyStart: Int, tinyDynamicBlocks: Int = 0) {
-        self.tinyDynamicBlocks = tinyDynamicBlocks
+    init(input: UnsafePointer<UInt8>, count: Int, start: Int, historyStart: Int) {
         reader = DeflateBitReader(input: input, count: count, start: start)
         self.historyStart = historyStart
         dynamicLiteralLength = HuffmanDecodingTable(
-            entries: .allocate(capacity: HuffmanDecodingTable.literalLengthCapacity),
             capacity: HuffmanDecodingTable.literalLengthCapacity,
             primaryBits: Self.literalLengthBits
         )
         dynamicDistance = HuffmanDecodingTable(
-            entries: .allocate(capacity: HuffmanDecodingTable.distanceCapacity),
             capacity: HuffmanDecodingTable.distanceCapacity,
             primaryBits: Self.distanceBits
         )
         codeLength = HuffmanDecodingTable(
-            entries: .allocate(capacity: HuffmanDecodingTable.codeLengthCapacity),
             capacity: HuffmanDecodingTable.codeLengthCapacity,
             primaryBits: Self.codeLengthBits
         )
@@ -118,10 +108,19 @@ final class DeflateDecoder {
     }
 
     deinit {
-        dynamicLiteralLength.entries.deallocate()
-        dynamicDistance.entries.deallocate()
-        codeLength.entries.deallocate()
+        dynamicLiteralLength.deallocate()
+        dynamicDistance.deallocate()
+        codeLength.deallocate()
         lengths.deallocate()
+    }
+
+    /// Goes on with the next member's deflate data at `start`, its output from `historyStart` on; the tables'
+    /// memory and the count of tiny dynamic blocks carry over (the limit is the stream's).
+    func startMember(at start: Int, historyStart: Int) {
+        reader = DeflateBitReader(input: reader.input, count: reader.inputEnd, start: start)
+        self.historyStart = historyStart
+        isFinalBlock = false
+        stage = .blockHeader
     }
 
     /// The input offset just past the deflate data, once ``Progress/finished``; before, the byte being read.
@@ -229,11 +228,10 @@ final class DeflateDecoder {
         var index = 0
         while index < total {
             try refill(written)
-            let entry = codeLength.entries[Int(reader.bits & 0x7F)]
+            let entry = Self.decode(UnsafePointer(codeLength.entries), primaryBits: Self.codeLengthBits, from: &reader)
             guard entry >> 12 & 0xF == HuffmanDecodingTable.Kind.literal.rawValue else {
                 throw corrupt("invalid code-length code", written)
             }
-            reader.drop(Int(entry & 0x1F))
             let symbol = Int(entry >> 16)
             if symbol < 16 {
                 lengths[index] = UInt8(symbol)

@@ -1,4 +1,3 @@
-
 /// Lakemark's own deflate encoder (RFC 1951) for gzip level 1: one pass, greedy matches, one candidate per hash.
 ///
 /// zlib's level 1 follows hash chains and inserts every position of short matches; this encoder looks up one

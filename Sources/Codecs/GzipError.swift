@@ -17,10 +17,6 @@ public struct GzipError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let trailingGarbage = Code(name: "trailingGarbage")
         /// The decompressed output would exceed the caller's limit.
         public static let tooLarge = Code(name: "tooLarge")
-        /// zlib could not allocate its state.
-        public static let outOfMemory = Code(name: "outOfMemory")
-        /// zlib reported a state that should not happen (a bug here or in zlib).
-        public static let internalFailure = Code(name: "internalFailure")
 
         /// The stable name of the code.
         public var description: String { name }
@@ -30,7 +26,7 @@ public struct GzipError: Error, Sendable, Hashable, CustomStringConvertible {
     public let code: Code
     /// How many input bytes had been consumed when the problem was found.
     public let inputOffset: Int
-    /// zlib's own message, when it gave one.
+    /// The decoder's reason, when it gave one (for example `incorrect data check`).
     public let detail: String?
     /// How many bytes had been decompressed when the problem was found: the work a failed attempt cost, which a
     /// caller with a budget charges like a success.
@@ -40,7 +36,7 @@ public struct GzipError: Error, Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - code: Why decompression stopped.
     ///   - inputOffset: How many input bytes had been consumed.
-    ///   - detail: zlib's own message, if any.
+    ///   - detail: The decoder's reason, if any.
     ///   - outputCount: How many bytes had been decompressed.
     public init(code: Code, inputOffset: Int, detail: String? = nil, outputCount: Int = 0) {
         self.code = code
@@ -49,7 +45,7 @@ public struct GzipError: Error, Sendable, Hashable, CustomStringConvertible {
         self.outputCount = outputCount
     }
 
-    /// A short message with the code, the input offset and zlib's message, without any of the data.
+    /// A short message with the code, the input offset and the decoder's reason, without any of the data.
     public var description: String {
         let base: String =
             switch code {
@@ -59,7 +55,6 @@ public struct GzipError: Error, Sendable, Hashable, CustomStringConvertible {
             case .checksumMismatch: "gzip checksum or length mismatch"
             case .trailingGarbage: "unexpected bytes after a gzip member"
             case .tooLarge: "gzip output exceeds the size limit"
-            case .outOfMemory: "zlib ran out of memory"
             default: "gzip error \(code.name)"
             }
         let suffix = detail.map { " (\($0))" } ?? ""

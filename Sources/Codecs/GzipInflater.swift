@@ -6,10 +6,8 @@ struct GzipInflater {
     private let input: UnsafePointer<UInt8>
     /// The input's size.
     private let inputCount: Int
-    /// The current member's decoder.
-    private var decoder: DeflateDecoder
-    /// Where the current member's output starts.
-    private var memberStart = 0
+    /// The decoder, reused member after member.
+    private let decoder: DeflateDecoder
     /// Whether the last member ended exactly at the input's end.
     private(set) var isFinished = false
 
@@ -36,6 +34,7 @@ struct GzipInflater {
     mutating func run(into output: UnsafeMutablePointer<UInt8>, capacity: Int, written: inout Int) throws(GzipError) {
         while !isFinished {
             guard try decoder.decode(into: output, capacity: capacity, written: &written) == .finished else { return }
+            let memberStart = decoder.historyStart
             let crc = CRC32.update(0, output + memberStart, count: written - memberStart)
             let next = try checkTrailer(at: decoder.consumed, crc: crc, size: written - memberStart, written: written)
             let remaining = inputCount - next
@@ -45,14 +44,7 @@ struct GzipInflater {
             }
             if remaining >= 2 && input[next] == 0x1F && input[next + 1] == 0x8B {
                 let start = try GzipMemberHeader.skip(input, count: inputCount, from: next)
-                memberStart = written
-                decoder = DeflateDecoder(
-                    input: input,
-                    count: inputCount,
-                    start: start,
-                    historyStart: written,
-                    tinyDynamicBlocks: decoder.tinyDynamicBlocks
-                )
+                decoder.startMember(at: start, historyStart: written)
                 continue
             }
             let code: GzipError.Code = remaining == 1 && input[next] == 0x1F ? .truncated : .trailingGarbage
@@ -87,6 +79,6 @@ struct GzipInflater {
 
     /// The four input bytes at `offset` as a little-endian integer.
     private func littleEndianWord(at offset: Int) -> UInt32 {
-        (0..<4).reduce(0) { word, index in word | UInt32(input[offset + index]) << (8 * index) }
+        UInt32(littleEndian: UnsafeRawPointer(input + offset).loadUnaligned(as: UInt32.self))
     }
 }

@@ -46,6 +46,22 @@ struct HuffmanDecodingTable {
     /// Index width of the primary table.
     let primaryBits: Int
 
+    /// A table in new memory, which ``deallocate()`` frees; its entries are set by ``build(lengths:count:
+    /// allowsOneBitCode:meaning:)``.
+    /// - Parameters:
+    ///   - capacity: Entries for the primary table and the subtables.
+    ///   - primaryBits: Index width of the primary table.
+    init(capacity: Int, primaryBits: Int) {
+        entries = .allocate(capacity: capacity)
+        self.capacity = capacity
+        self.primaryBits = primaryBits
+    }
+
+    /// Frees the entries.
+    func deallocate() {
+        entries.deallocate()
+    }
+
     /// An entry.
     @inline(__always)
     static func entry(kind: Kind, length: Int, extraBits: Int = 0, value: Int) -> UInt32 {

@@ -44,24 +44,19 @@ final class SafeTensorsFile: @unchecked Sendable {
             let code: SemanticError.Code = errno == ENOENT ? .modelNotFound : .readFailed
             throw SemanticError(code, "\(path): \(String(cString: strerror(errno)))")
         }
+        // Kept open for the object's life once it is built; closed on every way out before that.
+        var isKept = false
+        defer { if !isKept { close(descriptor) } }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_size > 8 else {
-            close(descriptor)
             throw SemanticError(.modelInvalid, "\(path): not a safetensors file (too short)")
         }
         let size = Int(status.st_size)
-        let parsed: [String: Entry]
-        do {
-            parsed = try Self.parseHeader(descriptor: descriptor, size: size, path: path)
-        } catch {
-            close(descriptor)
-            throw error
-        }
+        let parsed = try Self.parseHeader(descriptor: descriptor, size: size, path: path)
         guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapped != MAP_FAILED else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw SemanticError(.readFailed, "\(path): mmap failed: \(reason)")
+            throw SemanticError(.readFailed, "\(path): mmap failed: \(String(cString: strerror(errno)))")
         }
+        isKept = true
         entries = parsed
         base = UnsafeRawPointer(mapped)
         self.size = size
@@ -104,7 +99,6 @@ final class SafeTensorsFile: @unchecked Sendable {
     ///   - name: The tensor's name.
     ///   - shape: The shape the model expects.
     /// - Returns: The elements in row-major order.
-    /// - Throws: `SemanticError.modelInvalid` as ``entry(_:shape:)``.
     /// - Throws: `SemanticError.modelInvalid` as ``entry(_:shape:)``, `.readFailed` when the file cannot be read.
     func array(_ name: String, shape: [Int]) throws(SemanticError) -> [Float] {
         let entry = try entry(name, shape: shape)
