@@ -115,17 +115,19 @@ public enum Gzip {
         bytes.withUnsafeBytes { deflate($0, level: level) }
     }
 
-    /// The first output reservation, never more than `limit`: the last member's length trailer (ISIZE) when it is
-    /// plausible for the input size, so a well-formed single member decodes into memory of exactly its size;
-    /// otherwise four times the input, grown from there. No floor: a batch keeps each record's inflated bytes, so
-    /// 10,000 tiny gzip records must not each hold a large reservation.
+    /// The first output reservation, never more than one byte past `limit` (room to prove a stream too large
+    /// without a second buffer): the last member's length trailer (ISIZE) when it is plausible for the input size,
+    /// so a well-formed single member decodes into memory of exactly its size; otherwise four times the input, grown
+    /// from there. No floor: a batch keeps each record's inflated bytes, so 10,000 tiny gzip records must not each
+    /// hold a large reservation.
     private static func initialCapacity(for bytes: UnsafeRawBufferPointer, limit: Int) -> Int {
-        let modest = min(limit, bytes.count.multipliedReportingOverflow(by: 4).partialValue)
+        let modest = min(limit + 1, bytes.count.multipliedReportingOverflow(by: 4).partialValue)
         guard bytes.count >= 18 else { return modest }
         let end = bytes.count
         let trailer = Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16
             | Int(bytes[end - 1]) << 24
         let ceiling = bytes.count.multipliedReportingOverflow(by: maximumRatio).partialValue
-        return min(limit, trailer <= ceiling ? trailer : modest)
+        // A trailer beyond the limit gets the limit and one byte more: the first pass then proves the stream too large.
+        return trailer <= ceiling ? min(trailer, limit + 1) : modest
     }
 }
