@@ -1,4 +1,5 @@
 import Codecs
+import Dispatch
 import Extraction
 import Firehose
 import Mapping
@@ -12,14 +13,16 @@ extension BatchProcessor {
         var partition: ObjectKeyBuilder.Partition
     }
 
-    /// Builds the batch's objects, one per partition, named deterministically from the request id.
+    /// Builds the batch's objects, one per partition, named deterministically from the request id; prepares,
+    /// splices and compresses a large batch on up to `threads` threads.
     func buildObjects(
         _ batch: FirehoseBatch,
         head: FirehoseRequestHead,
+        threads: Int,
         report: inout BatchReport
     ) throws -> [SinkObject] {
         var texts = EventEnricher.TextTable()
-        var events = prepareRecords(batch, head: head, texts: &texts, report: &report)
+        var events = prepareRecords(batch, head: head, threads: threads, texts: &texts, report: &report)
         report.events = events.count
         report.distinctTexts = texts.texts.count
         var clock = StageClock()
@@ -72,11 +75,7 @@ extension BatchProcessor {
             buffer.reserveCapacity(size)
             return buffer
         }
-        events.withUnsafeBufferPointer { prepared in
-            for index in prepared.indices {
-                enricher.splice(prepared[index].event, arrays: arrays, into: &buffers[slots[index]])
-            }
-        }
+        splice(events, slots: slots, sizes: sizes, arrays: arrays, into: &buffers, threads: threads)
         events = []
         report.timings.splice = clock.lap()
 
@@ -90,7 +89,7 @@ extension BatchProcessor {
         let zstd = configuration.format == .ndjsonZstd
         let compressor = ObjectCompressor(
             codec: zstd ? .zstd(level: configuration.zstdLevel) : .gzip(level: configuration.gzipLevel),
-            parallelism: batchThreads
+            parallelism: threads
         )
         let bodies = compressor.compress(ndjson)
         let objects = order.enumerated().map { index, slot in
@@ -106,6 +105,56 @@ extension BatchProcessor {
         }
         report.timings.compress = clock.lap()
         return objects
+    }
+
+    /// Output bytes, at least, before a batch's partitions are spliced on several threads: 1 MiB.
+    static let spliceBytesPerThread = 1 << 20
+
+    /// Splices each event into its partition's buffer. With several threads, each thread owns whole partitions
+    /// (the largest first, each to the least loaded thread), so every buffer still gets its events in order.
+    private func splice(
+        _ events: [PreparedEvent],
+        slots: [Int],
+        sizes: [Int],
+        arrays: [[UInt8]],
+        into buffers: inout [[UInt8]],
+        threads: Int
+    ) {
+        let threads = min(threads, sizes.count, sizes.reduce(0, +) / Self.spliceBytesPerThread)
+        guard threads > 1 else {
+            events.withUnsafeBufferPointer { prepared in
+                for index in prepared.indices {
+                    enricher.splice(prepared[index].event, arrays: arrays, into: &buffers[slots[index]])
+                }
+            }
+            return
+        }
+        var owners = [Int](repeating: 0, count: sizes.count)
+        var load = [Int](repeating: 0, count: threads)
+        for slot in sizes.indices.sorted(by: { sizes[$0] > sizes[$1] }) {
+            let thread = load.indices.min { load[$0] < load[$1] } ?? 0
+            owners[slot] = thread
+            load[thread] += sizes[slot]
+        }
+        let owner = owners
+        events.withUnsafeBufferPointer { prepared in
+            buffers.withUnsafeMutableBufferPointer { buffers in
+                let shared = UnsafeSendable(prepared: prepared, buffers: buffers)
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    for index in shared.prepared.indices where owner[slots[index]] == thread {
+                        let slot = slots[index]
+                        enricher.splice(shared.prepared[index].event, arrays: arrays, into: &shared.buffers[slot])
+                    }
+                }
+            }
+        }
+    }
+
+    /// The events and buffers handed to the splice threads, which read every event and write only the buffers of
+    /// the partitions they own.
+    private struct UnsafeSendable: @unchecked Sendable {
+        let prepared: UnsafeBufferPointer<PreparedEvent>
+        let buffers: UnsafeMutableBufferPointer<[UInt8]>
     }
 
     /// A time in milliseconds when plausible (2000-2100), else `nil`: request timestamps are never trusted blindly.

@@ -21,16 +21,18 @@ extension BatchProcessor {
 
     /// Unpacks every record, parses its events, reads their metadata, extracts their texts and names their
     /// partitions. A batch of at least 2 MiB of records is cut into runs of at least 1 MiB prepared on up to
-    /// ``batchThreads`` threads at once (the events keep their order and the texts their first-seen order).
+    /// `threads` threads at once (the events keep their order and the texts their first-seen order).
     /// - Parameters:
     ///   - batch: The decoded request.
     ///   - head: The request headers (source ARN fallbacks).
+    ///   - threads: The most threads to prepare on.
     ///   - texts: Receives the batch's distinct texts (expected empty).
     ///   - report: Receives the record counts; `timings.unpack` and `timings.extract` are summed over the threads.
     /// - Returns: The events, whose text indexes point into `texts`.
     func prepareRecords(
         _ batch: FirehoseBatch,
         head: FirehoseRequestHead,
+        threads: Int,
         texts: inout EventEnricher.TextTable,
         report: inout BatchReport
     ) -> [PreparedEvent] {
@@ -38,7 +40,7 @@ extension BatchProcessor {
         let defaultTime = Self.plausible(batch.timestampMillis) ?? UTCTime.nowMillis()
         let recordBytes = batch.records.reduce(0) { $0 + $1.count }
         let threads = min(
-            batchThreads,
+            threads,
             recordBytes / Self.preparationBytesPerThread,
             batch.records.count
         )

@@ -3,6 +3,7 @@ import Firehose
 import Mapping
 import ServiceSupport
 import Sink
+import Synchronization
 
 /// Turns one Firehose request into durable objects: decode → unpack → extract → map → splice → partition →
 /// compress → write. Answers 200 only after the sink has made every object of the batch durable.
@@ -35,8 +36,14 @@ public final class BatchProcessor: Sendable {
     let keys = ObjectKeyBuilder()
     /// The Security Lake writer (and spool) when the format is `parquet`.
     let securityLake: SecurityLakeOutput?
-    /// Threads one large batch is prepared and compressed on (``Configuration/batchThreads``, else the cores).
+    /// Most threads one large batch is prepared, spliced and compressed on (``Configuration/batchThreads``, else
+    /// the cores).
     let batchThreads: Int
+    /// Whether a batch gets only the cores the other batches in process leave idle (``Configuration/batchThreads``
+    /// 0).
+    let adaptsBatchThreads: Bool
+    /// Batches being processed now.
+    private let batchesInProcess = Atomic<Int>(0)
 
     /// Creates a processor.
     /// - Parameters:
@@ -87,6 +94,7 @@ public final class BatchProcessor: Sendable {
         self.sink = sink
         self.batchThreads =
             configuration.batchThreads > 0 ? configuration.batchThreads : ProcessInfo.processInfo.activeProcessorCount
+        self.adaptsBatchThreads = configuration.batchThreads == 0
     }
 
     /// Processes one request.
@@ -95,6 +103,9 @@ public final class BatchProcessor: Sendable {
     ///   - body: the request body as received.
     /// - Returns: the response to send and what happened.
     public func process(head: FirehoseRequestHead, body: [UInt8]) -> Outcome {
+        // Counted from the start: a batch being decoded keeps a core busy too.
+        let running = batchesInProcess.add(1, ordering: .relaxed).newValue
+        defer { batchesInProcess.subtract(1, ordering: .relaxed) }
         var report = BatchReport()
         report.wireBytes = body.count
         let fallbackID = head.requestID ?? ""
@@ -129,7 +140,8 @@ public final class BatchProcessor: Sendable {
         }
         report.records = batch.records.count
         do {
-            let objects = try buildObjects(batch, head: head, report: &report)
+            let threads = adaptsBatchThreads ? max(1, batchThreads - running + 1) : batchThreads
+            let objects = try buildObjects(batch, head: head, threads: threads, report: &report)
             report.objectsAttempted = objects.count
             let clock = StageClock()
             try sink.put(objects)

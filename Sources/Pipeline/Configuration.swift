@@ -118,10 +118,11 @@ public struct Configuration: Sendable {
     public var maxInflatedBatchBytes = 128 * 1_048_576
     /// Worker threads handling requests; 0 picks 2 × cores (at least 2). Default: 0.
     public var workers = 0
-    /// Threads one batch of 2 MiB of records or more is prepared and compressed on; 0 picks the active cores. More
-    /// than one cuts large objects into several gzip members (or zstd frames), which every reader joins back.
-    /// Default: 1.
-    public var batchThreads = 1
+    /// Threads one batch of 2 MiB of records or more is prepared, spliced and compressed on; 0 gives each batch the
+    /// cores the other batches in process leave idle (all of them to a batch that runs alone, one each under load).
+    /// More than one cuts large objects into several gzip members (or zstd frames), which every reader joins back.
+    /// Default: 0.
+    public var batchThreads = 0
     /// Most open connections. Default: 1,024.
     public var maxConnections = 1_024
     /// Requests that may wait for a free worker; more are answered 503 at once. 0 picks 64 × workers, at least

@@ -1,6 +1,7 @@
 import Codecs
 import Dispatch
 import ServiceSupport
+import Synchronization
 
 /// Compresses a batch's objects on several threads: each object of at least 2 MiB is cut into pieces of at least
 /// 1 MiB, and all pieces are compressed at the same time. A cut object is a sequence of complete gzip members (or zstd
@@ -61,8 +62,15 @@ struct ObjectCompressor: Sendable {
         if threads == 1 {
             for position in pieces.indices { work(position) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                for position in stride(from: thread, to: pieces.count, by: threads) { work(position) }
+            // Each thread takes the largest piece left: the threads finish close together.
+            let largestFirst = pieces.indices.sorted { pieces[$0].range.count > pieces[$1].range.count }
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while true {
+                    let taken = next.add(1, ordering: .relaxed).oldValue
+                    guard taken < largestFirst.count else { return }
+                    work(largestFirst[taken])
+                }
             }
         }
         let parts = compressed.withLock { $0 }

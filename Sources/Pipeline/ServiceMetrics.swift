@@ -37,6 +37,8 @@ final class ServiceMetrics: Sendable {
     private let sinkBytes: Counter
     private let batchSeconds: Histogram
     private let mappingSeconds: Histogram
+    /// Per stage of a stored batch, its time (``BatchReport/Timings``), in the order the stages run.
+    private let stageSeconds: [(stage: @Sendable (BatchReport.Timings) -> Double, histogram: Histogram)]
 
     /// Creates the families.
     /// - Parameters:
@@ -91,6 +93,20 @@ final class ServiceMetrics: Sendable {
             help: "Time spent mapping the distinct texts of a batch (cache included).",
             upperBounds: Self.latencyBounds
         )
+        let stageHelp = "Time per stage of a stored batch; unpack and extract are summed over a batch's threads."
+        let stages: [(String, @Sendable (BatchReport.Timings) -> Double)] = [
+            ("decode", { $0.decode }), ("unpack", { $0.unpack }), ("extract", { $0.extract }), ("map", { $0.map }),
+            ("splice", { $0.splice }), ("compress", { $0.compress }), ("write", { $0.write }),
+        ]
+        stageSeconds = stages.map { name, stage in
+            let histogram = r.histogram(
+                "lakemark_batch_stage_duration_seconds",
+                help: stageHelp,
+                upperBounds: Self.latencyBounds,
+                labels: ["stage": name]
+            )
+            return (stage, histogram)
+        }
         registerMappingStatistics(mapper: mapper, remoteMapper: remoteMapper)
         if let s3 = sink as? S3Sink { registerS3Statistics(s3.client) }
     }
@@ -138,6 +154,7 @@ final class ServiceMetrics: Sendable {
             mappingSeconds.observe(report.timings.map)
         }
         guard let code = outcome.errorCode else {
+            for (stage, histogram) in stageSeconds { histogram.observe(stage(report.timings)) }
             events.increment(by: report.events)
             wrappedEvents.increment(by: report.wrappedEvents)
             eventsWithoutText.increment(by: report.eventsWithoutText)

@@ -90,6 +90,20 @@ import Testing
         #expect(two.objects.first { $0.key == small.key }?.body == small.body)
     }
 
+    /// `batch_threads` 0: a batch that runs alone gets every core (its large object is cut), with the same lines.
+    @Test func aLoneBatchGetsTheIdleCores() throws {
+        let body = Self.body()
+        let one = try run(threads: 1, format: .ndjsonGzip, body: body)
+        let adaptive = try run(threads: 0, format: .ndjsonGzip, body: body)
+        #expect(adaptive.objects.map(\.key) == one.objects.map(\.key))
+        for (mine, theirs) in zip(one.objects, adaptive.objects) {
+            #expect(try Gzip.inflate(mine.body, limit: 1 << 26) == Gzip.inflate(theirs.body, limit: 1 << 26))
+        }
+        let large = try #require(one.objects.max { $0.body.count < $1.body.count })
+        let cut = adaptive.objects.first { $0.key == large.key }?.body != large.body
+        #expect(cut == (ProcessInfo.processInfo.activeProcessorCount > 1))
+    }
+
     @Test func compressorPiecesJoinBackToTheInput() throws {
         var input: [UInt8] = []
         let block = (0..<251).map { UInt8($0) }

@@ -49,6 +49,16 @@ import Testing
         #expect(before["lakemark_sink_objects_total"] == Double(try TestEnvironment.objectFiles(under: sink).count))
         #expect(before["lakemark_batch_duration_seconds_count"] == batches)
         #expect(before[#"lakemark_batch_duration_seconds_bucket{le="+Inf"}"#] == batches)
+        // Every stage of every stored batch is observed, and no stage takes longer than its batch.
+        var stageSeconds = 0.0
+        for stage in ["decode", "unpack", "extract", "map", "splice", "compress", "write"] {
+            #expect(before[#"lakemark_batch_stage_duration_seconds_count{stage="\#(stage)"}"#] == batches)
+            let seconds = try #require(before[#"lakemark_batch_stage_duration_seconds_sum{stage="\#(stage)"}"#])
+            #expect(seconds >= 0)
+            if stage != "unpack" && stage != "extract" { stageSeconds += seconds }
+        }
+        let batchSeconds = try #require(before["lakemark_batch_duration_seconds_sum"])
+        #expect(stageSeconds <= batchSeconds)
         #expect((before[#"lakemark_request_bytes_total{stage="wire"}"#] ?? 0) > 0)
         #expect((before[#"lakemark_request_bytes_total{stage="decoded"}"#] ?? 0) > 0)
         let hits = before["lakemark_mapping_cache_hits_total"] ?? 0
