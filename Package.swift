@@ -41,7 +41,7 @@ let package = Package(
         // Prometheus counters, gauges, histograms and the text exposition format. No dependencies.
         .target(name: "Metrics", swiftSettings: swiftSettings),
         // Byte-level JSON: tape parser, writer, splice helpers. No dependencies.
-        .target(name: "JSONBytes", swiftSettings: swiftSettings),
+        .target(name: "JSONBytes", dependencies: ["CSIMDKernels"], swiftSettings: swiftSettings),
         // Base64, gzip (inflate with caps, deflate) and zstd (libzstd frames, capped decompression).
         .target(name: "Codecs", dependencies: ["CZlib", "CZstd", "CSIMDKernels"], swiftSettings: swiftSettings),
         // Parquet file writer: Thrift compact footer, Dremel shredding, dictionary/PLAIN pages, gzip/zstd.

@@ -1,7 +1,9 @@
+import CSIMDKernels
+
 /// The one-pass validating parser behind ``JSONTape``.
 ///
 /// Iterative (an explicit container stack), so deep input cannot overflow the thread stack. Strings are
-/// scanned eight bytes at a time while they hold nothing but printable ASCII. Nodes are written to a buffer the
+/// scanned sixteen bytes at a time (SSE2 on x86-64) while they hold nothing but printable ASCII. Nodes are written to a buffer the
 /// parser owns (no uniqueness or capacity check of an array per value) and copied into the tape's array once at
 /// the end; the stack of open containers is threaded through their nodes' `next` fields, unused until they close.
 struct JSONTapeParser: ~Copyable {
@@ -228,44 +230,9 @@ struct JSONTapeParser: ~Copyable {
     ) throws(JSONError) -> Int {
         var index = start + 1
         var hasEscapes = false
-        let raw = UnsafeRawPointer(bytes)
-        let quotes = SIMD16<Int8>(repeating: 0x22)
-        let backslashes = SIMD16<Int8>(repeating: 0x5C)
-        // A byte is below 0x20 as a signed number when it is a control (0x00-0x1F) or not ASCII (0x80-0xFF).
-        let spaces = SIMD16<Int8>(repeating: 0x20)
         while true {
-            // Fast path: skip sixteen bytes at a time (one SSE2 compare each for the quote and the backslash, and a
-            // signed compare with 0x20 that flags controls and non-ASCII at once) while none is a quote, backslash,
-            // control or non-ASCII, then jump straight to the first byte that is; eight bytes at a time near the end.
-            scan: do {
-                while index + 16 <= count {
-                    let vector = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<Int8>.self)
-                    // Vector operands, not scalars: scalar-broadcast comparisons compile to a loop over the lanes.
-                    let attention = (vector .== quotes) .| (vector .== backslashes) .| (vector .< spaces)
-                    // Each flagged byte is 0xFF; as little-endian words, the first byte is the lowest.
-                    let lanes = unsafeBitCast(attention, to: SIMD2<UInt64>.self)
-                    let low = UInt64(littleEndian: lanes[0])
-                    if low != 0 {
-                        index += low.trailingZeroBitCount >> 3
-                        break scan
-                    }
-                    let high = UInt64(littleEndian: lanes[1])
-                    if high != 0 {
-                        index += 8 + high.trailingZeroBitCount >> 3
-                        break scan
-                    }
-                    index += 16
-                }
-                while index + 8 <= count {
-                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                    let attention = Self.attentionBits(word)
-                    if attention != 0 {
-                        index += attention.trailingZeroBitCount >> 3
-                        break scan
-                    }
-                    index += 8
-                }
-            }
+            // Jump straight to the next quote, backslash, control or non-ASCII byte (sixteen bytes a step).
+            index = lakemark_json_string_attention(bytes, index, count)
             guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -276,27 +243,10 @@ struct JSONTapeParser: ~Copyable {
                 index = try skipEscape(bytes, index, count)
             } else if byte < 0x20 {
                 throw JSONError(.invalidString, at: index)
-            } else if byte < 0x80 {
-                index += 1
             } else {
                 index = try skipUTF8Sequence(bytes, index, count)
             }
         }
-    }
-
-    /// The high bit of each byte of the word (first byte lowest) that is `"`, `\`, below 0x20 or at least 0x80;
-    /// zero when there is none. Bytes above the first flagged one may be flagged wrongly (a borrow carries into
-    /// them), so only the lowest bit is meaningful.
-    @inline(__always)
-    private static func attentionBits(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let hasQuote = (quote &- ones) & ~quote
-        let hasBackslash = (backslash &- ones) & ~backslash
-        let hasControl = (word &- ones &* 0x20) & ~word
-        return ((hasQuote | hasBackslash | hasControl) | word) & highs
     }
 
     private func skipEscape(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ count: Int) throws(JSONError) -> Int {

@@ -1,8 +1,8 @@
 import JSONBytes
 import Testing
 
-/// The string scanner reads sixteen bytes at a time (eight near the end of the text) and jumps to the first byte that
-/// needs a look: every special byte at every position of strings of every length around those sizes is found.
+/// The string scanner reads sixteen bytes at a time (byte by byte near the end of the text) and jumps to the first byte
+/// that needs a look: every special byte at every position of strings of every length around those sizes is found.
 @Suite struct JSONStringScanTests {
     /// `{"k":"<prefix><special><suffix>","n":1}` for every split of a 0...40-byte ASCII run.
     private func documents(special: String) -> [(text: String, value: String)] {
@@ -37,6 +37,21 @@ import Testing
             do {
                 _ = try JSONTape(parsing: Array(text.utf8))
                 Issue.record("accepted \(text.debugDescription)")
+            } catch {
+                #expect(error.code == .invalidString && error.offset == offset, "\(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test(arguments: [UInt8(0x80), 0xBF, 0xC0, 0xF5, 0xFF])
+    func aByteThatStartsNoUTF8SequenceIsRefusedWhereItIs(byte: UInt8) {
+        for (text, _) in documents(special: "#") {
+            var bytes = Array(text.utf8)
+            let offset = bytes.firstIndex(of: UInt8(ascii: "#")) ?? -1
+            bytes[offset] = byte
+            do {
+                _ = try JSONTape(parsing: bytes)
+                Issue.record("accepted \(text.debugDescription) with 0x\(String(byte, radix: 16)) for #")
             } catch {
                 #expect(error.code == .invalidString && error.offset == offset, "\(text.debugDescription)")
             }
