@@ -63,7 +63,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Firehose HTTP endpoint protocol: request decoding, records, CloudWatch Logs envelopes, responses.
-        .target(name: "Firehose", dependencies: ["JSONBytes", "Codecs"], swiftSettings: swiftSettings),
+        .target(name: "Firehose", dependencies: ["JSONBytes", "Codecs", "CSIMDKernels"], swiftSettings: swiftSettings),
         // Text and partition metadata pulled out of events.
         .target(name: "Extraction", dependencies: ["JSONBytes", "ServiceSupport"], swiftSettings: swiftSettings),
         // Embedded compliance mapping engine and the /v1/map contract.

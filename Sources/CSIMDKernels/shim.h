@@ -115,12 +115,13 @@ static inline size_t lakemark_base64_decode_ssse3(const unsigned char *input, si
 
 /// The index of the first byte at or after `index` (and before `count`) that a JSON string scanner must look at:
 /// a quote, a backslash, a control (below 0x20) or a byte of a multi-byte UTF-8 sequence (0x80 and above); `count`
-/// when there is none. Sixteen bytes a step with SSE2 (part of x86-64), then byte by byte.
+/// when there is none (also when `index` is past `count`). Sixteen bytes a step with SSE2 (part of x86-64), then
+/// byte by byte.
 static inline size_t lakemark_json_string_attention(const unsigned char *bytes, size_t index, size_t count) {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     const __m128i space = _mm_set1_epi8(0x20);
-    while (count - index >= 16) {
+    while (index + 16 <= count) {
         __m128i block = _mm_loadu_si128((const __m128i *)(bytes + index));
         // A signed compare with 0x20 flags controls and non-ASCII bytes (negative as signed) at once.
         __m128i flagged = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
@@ -156,7 +157,7 @@ static inline uint32_t lakemark_crc32_clmul(uint32_t crc, const unsigned char *b
 }
 
 /// The index of the first byte at or after `index` (and before `count`) that is a quote, a backslash, a control
-/// or at least 0x80; `count` when there is none.
+/// or at least 0x80; `count` when there is none (also when `index` is past `count`).
 static inline size_t lakemark_json_string_attention(const unsigned char *bytes, size_t index, size_t count) {
     for (; index < count; index++) {
         unsigned char byte = bytes[index];

@@ -115,6 +115,19 @@ public enum Gzip {
         bytes.withUnsafeBytes { deflate($0, level: level) }
     }
 
+    /// The size a gzip stream's last member declares (its ISIZE trailer, the length modulo 2^32), when the stream is
+    /// long enough to have one and the size is possible for its length (at most ``maximumRatio`` times it). A single
+    /// member that decodes to exactly this size was honest.
+    /// - Parameter bytes: The gzip stream.
+    /// - Returns: The declared size, or `nil`.
+    public static func declaredSize(of bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.count >= 18 else { return nil }
+        let end = bytes.count
+        let trailer = Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16
+            | Int(bytes[end - 1]) << 24
+        return trailer <= bytes.count.multipliedReportingOverflow(by: maximumRatio).partialValue ? trailer : nil
+    }
+
     /// The first output reservation, never more than one byte past `limit` (room to prove a stream too large
     /// without a second buffer): the last member's length trailer (ISIZE) when it is plausible for the input size,
     /// so a well-formed single member decodes into memory of exactly its size; otherwise four times the input, grown
@@ -122,12 +135,7 @@ public enum Gzip {
     /// hold a large reservation.
     private static func initialCapacity(for bytes: UnsafeRawBufferPointer, limit: Int) -> Int {
         let modest = min(limit + 1, bytes.count.multipliedReportingOverflow(by: 4).partialValue)
-        guard bytes.count >= 18 else { return modest }
-        let end = bytes.count
-        let trailer = Int(bytes[end - 4]) | Int(bytes[end - 3]) << 8 | Int(bytes[end - 2]) << 16
-            | Int(bytes[end - 1]) << 24
-        let ceiling = bytes.count.multipliedReportingOverflow(by: maximumRatio).partialValue
         // A trailer beyond the limit gets the limit and one byte more: the first pass then proves the stream too large.
-        return trailer <= ceiling ? min(trailer, limit + 1) : modest
+        return declaredSize(of: bytes).map { min($0, limit + 1) } ?? modest
     }
 }

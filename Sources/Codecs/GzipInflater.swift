@@ -1,7 +1,8 @@
 /// One decompression of ``Gzip/inflate(_:limit:)``: the gzip framing of each member (its header, CRC-32 and length
 /// trailer) checked here, its deflate data decoded by ``DeflateDecoder``, member after member, into whatever output
-/// buffer the caller gives, which holds everything decoded so far at the same offsets.
-struct GzipInflater {
+/// buffer the caller gives, which holds everything decoded so far at the same offsets. Public so that a caller can
+/// decode a body a slice at a time and read each slice while the next is decoded.
+public struct GzipInflater {
     /// The input.
     private let input: UnsafePointer<UInt8>
     /// The input's size.
@@ -9,15 +10,15 @@ struct GzipInflater {
     /// The decoder, reused member after member.
     private let decoder: DeflateDecoder
     /// Whether the last member ended exactly at the input's end.
-    private(set) var isFinished = false
+    public private(set) var isFinished = false
 
     /// The input offset decoding has reached.
-    var consumed: Int { decoder.consumed }
+    public var consumed: Int { decoder.consumed }
 
     /// Starts a decompression.
     /// - Parameter bytes: The gzip stream; it must stay valid while the inflater is used.
     /// - Throws: ``GzipError`` `.notGzip` without the magic, `.truncated` or `.corrupt` for a bad first header.
-    init(_ bytes: UnsafeRawBufferPointer) throws(GzipError) {
+    public init(_ bytes: UnsafeRawBufferPointer) throws(GzipError) {
         guard Gzip.isGzip(bytes) else { throw GzipError(code: .notGzip, inputOffset: 0) }
         input = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
         inputCount = bytes.count
@@ -27,11 +28,16 @@ struct GzipInflater {
 
     /// Decodes into `output` until the last member ends (``isFinished``) or the output is full.
     /// - Parameters:
-    ///   - output: The output buffer; `output[0..<written]` holds what earlier calls decoded.
-    ///   - capacity: The buffer's size.
+    ///   - output: The output buffer; `output[0..<written]` holds what earlier calls decoded (the same buffer, or a
+    ///     copy of it, at every call).
+    ///   - capacity: How much of the buffer this call may fill: its size, or less to stop sooner.
     ///   - written: The bytes of `output` in use; advanced past what this call decodes.
     /// - Throws: ``GzipError`` as documented on ``Gzip``.
-    mutating func run(into output: UnsafeMutablePointer<UInt8>, capacity: Int, written: inout Int) throws(GzipError) {
+    public mutating func run(
+        into output: UnsafeMutablePointer<UInt8>,
+        capacity: Int,
+        written: inout Int
+    ) throws(GzipError) {
         while !isFinished {
             guard try decoder.decode(into: output, capacity: capacity, written: &written) == .finished else { return }
             let memberStart = decoder.historyStart

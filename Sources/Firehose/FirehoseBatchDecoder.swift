@@ -159,7 +159,7 @@ public struct FirehoseBatchDecoder: Sendable {
     }
 
     /// Checks the header and body request ids and returns the id of the request.
-    private func checkedRequestID(tape: JSONTape, fields: TopLevelFields, headerID: String?) throws(FirehoseError)
+    func checkedRequestID(tape: JSONTape, fields: TopLevelFields, headerID: String?) throws(FirehoseError)
         -> String
     {
         let bodyID = fields.requestID.flatMap { tape.string($0) }.flatMap { $0.isEmpty ? nil : $0 }

@@ -7,6 +7,10 @@ import ServiceSupport
 import Sink
 
 extension BatchProcessor {
+    /// A batch's events in runs, in record order: each run as one thread prepared it (they are never copied into one
+    /// array: a copy of an event retains each of its arrays).
+    typealias PreparedRuns = [[PreparedEvent]]
+
     /// One event ready to be written: prepared for splicing, with its partition.
     struct PreparedEvent {
         var event: EventEnricher.Event
@@ -14,16 +18,20 @@ extension BatchProcessor {
     }
 
     /// Builds the batch's objects, one per partition, named deterministically from the request id; prepares,
-    /// splices and compresses a large batch on up to `threads` threads.
+    /// splices and compresses a large batch on up to `threads` threads. `prepared` holds the events and texts when
+    /// they were prepared while the body was decoded.
     func buildObjects(
         _ batch: FirehoseBatch,
         head: FirehoseRequestHead,
         threads: Int,
+        prepared: (runs: PreparedRuns, texts: EventEnricher.TextTable)? = nil,
         report: inout BatchReport
     ) throws -> [SinkObject] {
-        var texts = EventEnricher.TextTable()
-        var events = prepareRecords(batch, head: head, threads: threads, texts: &texts, report: &report)
-        report.events = events.count
+        var texts = prepared?.texts ?? EventEnricher.TextTable()
+        var runs = prepared?.runs
+            ?? prepareRecords(batch, head: head, threads: threads, texts: &texts, report: &report)
+        let eventCount = runs.reduce(0) { $0 + $1.count }
+        report.events = eventCount
         report.distinctTexts = texts.texts.count
         var clock = StageClock()
 
@@ -33,7 +41,7 @@ extension BatchProcessor {
             let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
             report.timings.map = clock.lap()
             return try buildSecurityLakeObjects(
-                events,
+                runs.flatMap { $0 },
                 texts: texts.texts,
                 matches: matches,
                 arrays: arrays,
@@ -51,23 +59,25 @@ extension BatchProcessor {
         var partitions: [ObjectKeyBuilder.Partition] = []
         var sizes: [Int] = []
         var slots: [Int] = []
-        slots.reserveCapacity(events.count)
+        slots.reserveCapacity(eventCount)
         var recentSlot = -1
         // Events are read in place (through the buffer), never copied: a copy retains each of its arrays.
-        events.withUnsafeBufferPointer { prepared in
-            for index in prepared.indices {
-                if recentSlot < 0 || partitions[recentSlot] != prepared[index].partition {
-                    if let known = slotOfPartition[prepared[index].partition] {
-                        recentSlot = known
-                    } else {
-                        recentSlot = partitions.count
-                        slotOfPartition[prepared[index].partition] = recentSlot
-                        partitions.append(prepared[index].partition)
-                        sizes.append(0)
+        for run in runs {
+            run.withUnsafeBufferPointer { prepared in
+                for index in prepared.indices {
+                    if recentSlot < 0 || partitions[recentSlot] != prepared[index].partition {
+                        if let known = slotOfPartition[prepared[index].partition] {
+                            recentSlot = known
+                        } else {
+                            recentSlot = partitions.count
+                            slotOfPartition[prepared[index].partition] = recentSlot
+                            partitions.append(prepared[index].partition)
+                            sizes.append(0)
+                        }
                     }
+                    sizes[recentSlot] += enricher.splicedSizeBound(prepared[index].event, arrays: arrays)
+                    slots.append(recentSlot)
                 }
-                sizes[recentSlot] += enricher.splicedSizeBound(prepared[index].event, arrays: arrays)
-                slots.append(recentSlot)
             }
         }
         var buffers = sizes.map { size in
@@ -75,8 +85,8 @@ extension BatchProcessor {
             buffer.reserveCapacity(size)
             return buffer
         }
-        splice(events, slots: slots, sizes: sizes, arrays: arrays, into: &buffers, threads: threads)
-        events = []
+        splice(runs, slots: slots, sizes: sizes, arrays: arrays, into: &buffers, threads: threads)
+        runs = []
         report.timings.splice = clock.lap()
 
         let order = partitions.indices.sorted { partitions[$0] < partitions[$1] }
@@ -113,7 +123,7 @@ extension BatchProcessor {
     /// Splices each event into its partition's buffer. With several threads, each thread owns whole partitions
     /// (the largest first, each to the least loaded thread), so every buffer still gets its events in order.
     private func splice(
-        _ events: [PreparedEvent],
+        _ runs: PreparedRuns,
         slots: [Int],
         sizes: [Int],
         arrays: [[UInt8]],
@@ -122,9 +132,13 @@ extension BatchProcessor {
     ) {
         let threads = min(threads, sizes.count, sizes.reduce(0, +) / Self.spliceBytesPerThread)
         guard threads > 1 else {
-            events.withUnsafeBufferPointer { prepared in
-                for index in prepared.indices {
-                    enricher.splice(prepared[index].event, arrays: arrays, into: &buffers[slots[index]])
+            var position = 0
+            for run in runs {
+                run.withUnsafeBufferPointer { prepared in
+                    for index in prepared.indices {
+                        enricher.splice(prepared[index].event, arrays: arrays, into: &buffers[slots[position]])
+                        position += 1
+                    }
                 }
             }
             return
@@ -137,23 +151,26 @@ extension BatchProcessor {
             load[thread] += sizes[slot]
         }
         let owner = owners
-        events.withUnsafeBufferPointer { prepared in
-            buffers.withUnsafeMutableBufferPointer { buffers in
-                let shared = UnsafeSendable(prepared: prepared, buffers: buffers)
-                DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                    for index in shared.prepared.indices where owner[slots[index]] == thread {
-                        let slot = slots[index]
-                        enricher.splice(shared.prepared[index].event, arrays: arrays, into: &shared.buffers[slot])
+        buffers.withUnsafeMutableBufferPointer { buffers in
+            let shared = SharedBuffers(buffers: buffers)
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                var position = 0
+                for run in runs {
+                    run.withUnsafeBufferPointer { prepared in
+                        for index in prepared.indices {
+                            let slot = slots[position]
+                            position += 1
+                            guard owner[slot] == thread else { continue }
+                            enricher.splice(prepared[index].event, arrays: arrays, into: &shared.buffers[slot])
+                        }
                     }
                 }
             }
         }
     }
 
-    /// The events and buffers handed to the splice threads, which read every event and write only the buffers of
-    /// the partitions they own.
-    private struct UnsafeSendable: @unchecked Sendable {
-        let prepared: UnsafeBufferPointer<PreparedEvent>
+    /// The buffers handed to the splice threads, each of which writes only the buffers of the partitions it owns.
+    private struct SharedBuffers: @unchecked Sendable {
         let buffers: UnsafeMutableBufferPointer<[UInt8]>
     }
 

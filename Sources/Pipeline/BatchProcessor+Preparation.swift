@@ -14,6 +14,8 @@ extension BatchProcessor {
         var report = BatchReport()
         /// The run's wall time, in seconds.
         var seconds = 0.0
+        /// What the run left of the inflate budget it was given.
+        var inflateBudgetLeft = 0
     }
 
     /// Records per thread, at least, before a batch is prepared on several threads: 1 MiB.
@@ -28,16 +30,15 @@ extension BatchProcessor {
     ///   - threads: The most threads to prepare on.
     ///   - texts: Receives the batch's distinct texts (expected empty).
     ///   - report: Receives the record counts; `timings.unpack` and `timings.extract` are summed over the threads.
-    /// - Returns: The events, whose text indexes point into `texts`.
+    /// - Returns: The events in runs, whose text indexes point into `texts`.
     func prepareRecords(
         _ batch: FirehoseBatch,
         head: FirehoseRequestHead,
         threads: Int,
         texts: inout EventEnricher.TextTable,
         report: inout BatchReport
-    ) -> [PreparedEvent] {
-        // The request timestamp is only a fallback, and only when plausible (milliseconds, 2000-2100).
-        let defaultTime = Self.plausible(batch.timestampMillis) ?? UTCTime.nowMillis()
+    ) -> PreparedRuns {
+        let defaultTime = Self.defaultEventTime(batch.timestampMillis)
         let recordBytes = batch.records.reduce(0) { $0 + $1.count }
         let threads = min(
             threads,
@@ -64,22 +65,43 @@ extension BatchProcessor {
                 )
                 prepared.withLock { $0[run] = part }
             }
-            parts = prepared.withLock { $0 }
+            // Taken out of the lock's storage, so that the merge below owns every run alone.
+            parts = prepared.withLock { stored in
+                var taken: [PreparedRecords] = []
+                swap(&taken, &stored)
+                return taken
+            }
         }
-        var events: [PreparedEvent] = []
-        if parts.count == 1 {
-            texts = parts[0].texts
-            events = parts[0].events
-        } else {
-            events.reserveCapacity(parts.reduce(0) { $0 + $1.events.count })
-            for part in parts {
+        return merge(parts, texts: &texts, report: &report)
+    }
+
+    /// Joins runs prepared apart, in order: one text table (each text keeps its first-seen place), the events' text
+    /// indexes moved into it (in place: the events themselves are not copied), the runs' counts and times summed.
+    func merge(
+        _ parts: consuming [PreparedRecords],
+        texts: inout EventEnricher.TextTable,
+        report: inout BatchReport
+    ) -> PreparedRuns {
+        var runs: PreparedRuns = []
+        runs.reserveCapacity(parts.count)
+        for part in parts.indices {
+            // Taken out, not copied, so each run is changed in place.
+            var events: [PreparedEvent] = []
+            swap(&events, &parts[part].events)
+            if part == 0 {
+                // The first run's table and events stay as they are; later runs' texts are looked up in it.
+                swap(&texts, &parts[part].texts)
+            } else {
                 // Each text keeps its event type: the engine maps a text such as "event 12" from that alone.
-                let indexes = zip(part.texts.texts, part.texts.hints).map { texts.index(of: $0, hint: $1) }
-                for var prepared in part.events {
-                    prepared.event.textIndex = prepared.event.textIndex.map { indexes[$0] }
-                    events.append(prepared)
+                let table = parts[part].texts
+                let indexes = zip(table.texts, table.hints).map { texts.index(of: $0, hint: $1) }
+                events.withUnsafeMutableBufferPointer { events in
+                    for index in events.indices {
+                        events[index].event.textIndex = events[index].event.textIndex.map { indexes[$0] }
+                    }
                 }
             }
+            runs.append(events)
         }
         for part in parts {
             report.recordBytes += part.report.recordBytes
@@ -90,11 +112,11 @@ extension BatchProcessor {
             report.timings.extract += part.report.timings.extract
             report.timings.unpack += part.seconds - part.report.timings.extract
         }
-        return events
+        return runs
     }
 
-    /// Prepares one run of records on the calling thread.
-    private func prepare(
+    /// Prepares one run of records on the calling thread; what it leaves of `inflateBudget` is in the result.
+    func prepare(
         _ records: ArraySlice<[UInt8]>,
         head: FirehoseRequestHead,
         defaultTime: Int64,
@@ -141,7 +163,14 @@ extension BatchProcessor {
             }
         }
         part.seconds = clock.elapsed()
+        part.inflateBudgetLeft = inflateBudget
         return part
+    }
+
+    /// The time of events that carry none: the request timestamp when plausible (milliseconds, 2000-2100; it is
+    /// only a fallback), else now.
+    static func defaultEventTime(_ requestMillis: Int64?) -> Int64 {
+        plausible(requestMillis) ?? UTCTime.nowMillis()
     }
 
     /// What an event's partition is made of, before its values are made path-safe and its day formatted.

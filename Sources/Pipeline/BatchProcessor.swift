@@ -123,25 +123,31 @@ public final class BatchProcessor: Sendable {
                 report
             )
         }
+        let threads = adaptsBatchThreads ? max(1, batchThreads - running + 1) : batchThreads
         let batch: FirehoseBatch
-        do {
-            let clock = StageClock()
-            batch = try decoder.decode(body: body, head: head)
-            report.timings.decode = clock.elapsed()
-        } catch {
-            let requestID = error.requestID ?? fallbackID
-            return failure(
-                error.httpStatus,
-                requestID: requestID,
-                code: error.code.name,
-                message: error.message,
-                report
-            )
+        let overlapped = decodeAndPrepareOverlapped(body: body, head: head, threads: threads, report: &report)
+        if let overlapped {
+            batch = overlapped.batch
+        } else {
+            do {
+                let clock = StageClock()
+                batch = try decoder.decode(body: body, head: head)
+                report.timings.decode = clock.elapsed()
+            } catch {
+                let requestID = error.requestID ?? fallbackID
+                return failure(
+                    error.httpStatus,
+                    requestID: requestID,
+                    code: error.code.name,
+                    message: error.message,
+                    report
+                )
+            }
         }
         report.records = batch.records.count
         do {
-            let threads = adaptsBatchThreads ? max(1, batchThreads - running + 1) : batchThreads
-            let objects = try buildObjects(batch, head: head, threads: threads, report: &report)
+            let prepared = overlapped.map { (runs: $0.runs, texts: $0.texts) }
+            let objects = try buildObjects(batch, head: head, threads: threads, prepared: prepared, report: &report)
             report.objectsAttempted = objects.count
             let clock = StageClock()
             try sink.put(objects)

@@ -118,8 +118,9 @@ public struct Configuration: Sendable {
     public var maxInflatedBatchBytes = 128 * 1_048_576
     /// Worker threads handling requests; 0 picks 2 × cores (at least 2). Default: 0.
     public var workers = 0
-    /// Threads one batch of 2 MiB of records or more is prepared, spliced and compressed on; 0 gives each batch the
-    /// cores the other batches in process leave idle (all of them to a batch that runs alone, one each under load).
+    /// Threads one batch of 2 MiB of records or more is prepared, spliced and compressed on (a gzip body of 1 MiB or
+    /// more is also decompressed while its records are prepared); 0 gives each batch the cores the other batches in
+    /// process leave idle (all of them to a batch that runs alone, one each under load).
     /// More than one cuts large objects into several gzip members (or zstd frames), which every reader joins back.
     /// Default: 0.
     public var batchThreads = 0

@@ -422,10 +422,13 @@ public struct ConfigurationOption: Sendable {
             .init(
                 "batch_threads",
                 ["LAKEMARK_BATCH_THREADS"],
-                "1",
+                "0",
                 "0-256",
-                "Threads one batch of 2 MiB or more is prepared and compressed on (0 = the cores); above 1, objects "
-                    + "of 2 MiB or more are several gzip members or zstd frames. Lowers latency when cores are idle."
+                "Threads one batch of 2 MiB or more is prepared, spliced and compressed on (a gzip body of 1 MiB or "
+                    + "more is also decompressed while its records are prepared); 0 gives each batch the cores that "
+                    + "the other batches in process leave idle (all of them to a batch that runs alone, one each "
+                    + "under load). With more than one, objects of 2 MiB or more are several gzip members or zstd "
+                    + "frames."
             ) {
                 $0.batchThreads = try int($1, key: "batch_threads", in: 0...256)
             },

@@ -40,7 +40,12 @@ import Testing
         return writer.bytes
     }
 
-    func run(threads: Int, format: OutputFormat, body: [UInt8]) throws -> (objects: [SinkObject], report: BatchReport) {
+    func run(
+        threads: Int,
+        format: OutputFormat,
+        body: [UInt8],
+        contentEncoding: String? = nil
+    ) throws -> (objects: [SinkObject], report: BatchReport) {
         var configuration = try ConfigurationLoader.load(path: nil, environment: [:])
         configuration.batchThreads = threads
         configuration.format = format
@@ -51,7 +56,13 @@ import Testing
             mappingOptions: try EngineFactory.makeOptions(configuration),
             sink: sink
         )
-        let head = FirehoseRequestHead(header: { $0.lowercased() == "x-amz-firehose-request-id" ? "threads-1" : nil })
+        let head = FirehoseRequestHead(header: { name in
+            switch name.lowercased() {
+            case "x-amz-firehose-request-id": "threads-1"
+            case "content-encoding": contentEncoding
+            default: nil
+            }
+        })
         let outcome = processor.process(head: head, body: body)
         #expect(outcome.status == 200)
         return (sink.objects.withLock { $0 }.sorted { $0.key < $1.key }, outcome.report)
@@ -88,6 +99,24 @@ import Testing
         #expect(cut.body != large.body)
         let small = try #require(one.objects.min { $0.body.count < $1.body.count })
         #expect(two.objects.first { $0.key == small.key }?.body == small.body)
+    }
+
+    /// A gzip body decoded while its records are prepared (on two and three threads) writes what one thread does.
+    @Test func anOverlappedDecodeWritesTheSameObjects() throws {
+        let body = Self.body()
+        let one = try run(threads: 1, format: .ndjsonGzip, body: body)
+        for threads in [2, 3] {
+            let gzip = Gzip.deflate(body)
+            let overlapped = try run(threads: threads, format: .ndjsonGzip, body: gzip, contentEncoding: "gzip")
+            #expect(overlapped.objects.map(\.key) == one.objects.map(\.key))
+            for (mine, theirs) in zip(one.objects, overlapped.objects) {
+                #expect(try Gzip.inflate(mine.body, limit: 1 << 26) == Gzip.inflate(theirs.body, limit: 1 << 26))
+            }
+            #expect(overlapped.report.events == one.report.events)
+            #expect(overlapped.report.distinctTexts == one.report.distinctTexts)
+            #expect(overlapped.report.recordBytes == one.report.recordBytes)
+            #expect(overlapped.report.records == one.report.records)
+        }
     }
 
     /// `batch_threads` 0: a batch that runs alone gets every core (its large object is cut), with the same lines.

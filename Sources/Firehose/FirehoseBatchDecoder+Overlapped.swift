@@ -1,0 +1,275 @@
+import Codecs
+import Dispatch
+import Foundation
+import JSONBytes
+
+extension FirehoseBatchDecoder {
+    /// A gzip body decoded while its records were handed on: the batch, and what was made of its records.
+    public struct OverlappedBatch<Part: Sendable>: Sendable {
+        /// The decoded batch, as ``FirehoseBatchDecoder/decode(body:head:)`` returns it.
+        public var batch: FirehoseBatch
+        /// What `prepare` returned for each run of records, in record order.
+        public var parts: [Part]
+        /// Seconds spent decompressing and reading the body's envelope (not the records' base64).
+        public var decodeSeconds: Double
+    }
+
+    /// The smallest decompressed body worth decoding this way: 1 MiB.
+    public static let minimumOverlappedBodyBytes = 1 << 20
+    /// Decompressed bytes per slice of the body handed on.
+    static let overlapSliceBytes = 256 << 10
+    /// The most records in one run handed to `prepare`.
+    static let overlapRunRecords = 256
+
+    /// Decodes a gzip body of at least ``minimumOverlappedBodyBytes`` while its records are base64-decoded and
+    /// handed to `prepare`, in runs, on `threads` threads: the body is decompressed a slice at a time and each
+    /// record goes on as soon as its text has arrived, so preparing the first records overlaps decompressing the
+    /// last. The body is then parsed whole, as ``decode(body:head:)`` parses it, and the records found early must
+    /// be exactly the ones it finds.
+    ///
+    /// Returns `nil`, having handed nothing on as final, whenever this way does not apply or anything is unusual:
+    /// fewer than two threads, no gzip, a body not in the shape Firehose sends (see ``FirehoseEnvelopeScanner``), a
+    /// length trailer that is not the body's size, any error. The caller then calls ``decode(body:head:)``, which
+    /// answers exactly as it always does (errors included).
+    /// - Parameters:
+    ///   - body: The body as received.
+    ///   - head: The request's Firehose headers.
+    ///   - threads: The threads to use, the calling one included.
+    ///   - prepare: Makes a part of a run of decoded records, given the body's `timestamp` (when an integer); called
+    ///     from several threads at once.
+    /// - Returns: The batch and the parts, or `nil`.
+    public func decodeOverlapped<Part: Sendable>(
+        body: [UInt8],
+        head: FirehoseRequestHead,
+        threads: Int,
+        prepare: @escaping @Sendable (ArraySlice<[UInt8]>, Int64?) -> Part
+    ) -> OverlappedBatch<Part>? {
+        guard threads > 1, head.requestID != nil,
+            (try? ContentCoding(head.contentEncoding, requestID: head.requestID)) == .gzip
+        else { return nil }
+        let size = body.withUnsafeBytes { Gzip.declaredSize(of: $0) } ?? 0
+        guard size >= Self.minimumOverlappedBodyBytes, size <= limits.maxDecompressedBodyBytes else { return nil }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let overlap = Overlap<Part>(maxRecords: limits.maxRecords, maxRecordBytes: limits.maxRecordBytes)
+        var decodeNanoseconds: UInt64 = 0
+        let text = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            guard let output = buffer.baseAddress else { return }
+            let shared = SharedText(bytes: output)
+            let producerNanoseconds = LockedCell<UInt64>(0)
+            body.withUnsafeBytes { compressed in
+                let source = SharedBody(bytes: compressed)
+                DispatchQueue.concurrentPerform(iterations: min(threads, 8)) { thread in
+                    if thread == 0 {
+                        overlap.produce(from: source.bytes, into: shared.bytes, size: size)
+                        producerNanoseconds.value = DispatchTime.now().uptimeNanoseconds - started
+                    }
+                    overlap.consume(text: shared.bytes, prepare: prepare)
+                }
+            }
+            decodeNanoseconds = producerNanoseconds.value
+            initialized = overlap.isAbandoned ? 0 : size
+        }
+        guard !overlap.isAbandoned, text.count == size else { return nil }
+        let validationStarted = DispatchTime.now().uptimeNanoseconds
+        guard let batch = validate(text, head: head, overlap: overlap) else { return nil }
+        decodeNanoseconds += DispatchTime.now().uptimeNanoseconds - validationStarted
+        return OverlappedBatch(batch: batch, parts: overlap.takeParts(), decodeSeconds: Double(decodeNanoseconds) / 1e9)
+    }
+
+    /// Parses the whole text as ``decode(body:head:)`` does and checks that it holds the records the scanner found;
+    /// returns the batch, with the records the consumers decoded, or `nil`.
+    private func validate<Part>(_ text: [UInt8], head: FirehoseRequestHead, overlap: Overlap<Part>) -> FirehoseBatch? {
+        let limits = JSONLimits(maxDepth: limits.maxBodyJSONDepth, maxNodes: limits.maxBodyJSONValues)
+        guard let tape = try? JSONTape(parsing: text, limits: limits), tape.kind(tape.rootIndex) == .object,
+            let fields = try? TopLevelFields(tape: tape, headerID: head.requestID),
+            let requestID = try? checkedRequestID(tape: tape, fields: fields, headerID: head.requestID),
+            let recordsNode = fields.records, tape.kind(recordsNode) == .array,
+            let timestampNode = fields.timestamp, tape.byteRange(timestampNode) == overlap.timestampRange
+        else { return nil }
+        let ranges = overlap.recordRanges
+        guard tape.count(recordsNode) == ranges.count else { return nil }
+        for (index, element) in tape.children(recordsNode).enumerated() {
+            guard tape.kind(element) == .object, tape.count(element) == 1,
+                let data = tape.value(forKey: "data", in: element), tape.kind(data) == .string,
+                tape.byteRange(data) == ranges[index].lowerBound - 1..<ranges[index].upperBound + 1
+            else { return nil }
+        }
+        return FirehoseBatch(
+            requestID: requestID,
+            timestampMillis: tape.int64(timestampNode),
+            records: overlap.decodedRecords()
+        )
+    }
+}
+
+/// The decompressed text, written by the producer and read by the consumers below what it has published.
+private struct SharedText: @unchecked Sendable {
+    let bytes: UnsafeMutablePointer<UInt8>
+}
+
+/// The compressed body, read by the producer.
+private struct SharedBody: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+}
+
+/// A value set by one thread and read after the threads have joined.
+private final class LockedCell<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) {
+        stored = value
+    }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
+/// The state one overlapped decode shares between its producer (decompressing and scanning) and its consumers
+/// (decoding and preparing runs of records). Every field is read and written under `condition`.
+private final class Overlap<Part: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let maxRecords: Int
+    private let maxRecordBytes: Int
+    /// Records the scanner has found whose text has fully arrived.
+    private var published: [Range<Int>] = []
+    /// Where the body's `timestamp` value is, once the scanner has passed it.
+    private var timestamp: Range<Int>?
+    /// Records handed to a consumer.
+    private var claimed = 0
+    /// The body's `timestamp` as an integer, once the scanner has passed it.
+    private var timestampMillis: Int64?
+    private var producerDone = false
+    private var abandoned = false
+    /// Each run's first record, decoded records and part.
+    private var runs: [(first: Int, records: [[UInt8]], part: Part)] = []
+
+    init(maxRecords: Int, maxRecordBytes: Int) {
+        self.maxRecords = maxRecords
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    var isAbandoned: Bool { condition.withLock { abandoned } }
+    var recordRanges: [Range<Int>] { condition.withLock { published } }
+    var timestampRange: Range<Int>? { condition.withLock { timestamp } }
+
+    /// Takes the parts out, in record order: the overlap keeps no reference to them (nor to the runs' records, which
+    /// ``decodedRecords()`` gave before), so their owner can change them in place.
+    func takeParts() -> [Part] {
+        condition.withLock {
+            var taken: [(first: Int, records: [[UInt8]], part: Part)] = []
+            swap(&taken, &runs)
+            return taken.sorted { $0.first < $1.first }.map(\.part)
+        }
+    }
+
+    func decodedRecords() -> [[UInt8]] {
+        condition.withLock { runs.sorted { $0.first < $1.first }.flatMap(\.records) }
+    }
+
+    private func abandon() {
+        condition.withLock {
+            abandoned = true
+            condition.broadcast()
+        }
+    }
+
+    /// Decompresses the body a slice at a time, publishing the records each slice completes; returns the bytes
+    /// written (`size` unless abandoned).
+    @discardableResult
+    func produce(from body: UnsafeRawBufferPointer, into text: UnsafeMutablePointer<UInt8>, size: Int) -> Int {
+        defer {
+            condition.withLock {
+                producerDone = true
+                condition.broadcast()
+            }
+        }
+        guard var inflater = try? GzipInflater(body) else {
+            abandon()
+            return 0
+        }
+        var written = 0
+        var scanner = FirehoseEnvelopeScanner(maxRecords: maxRecords)
+        var ended = false
+        while !inflater.isFinished {
+            let before = written
+            do {
+                let capacity = min(size, written + FirehoseBatchDecoder.overlapSliceBytes)
+                try inflater.run(into: text, capacity: capacity, written: &written)
+            } catch {
+                abandon()
+                return written
+            }
+            // A stream longer than its trailer said fills the buffer without finishing.
+            if written == before || (written == size && !inflater.isFinished) {
+                abandon()
+                return written
+            }
+            if ended { continue }
+            let found = scanner.records.count
+            switch scanner.scan(text, count: written) {
+            case .unsupported:
+                abandon()
+                return written
+            case .recordsEnded:
+                ended = true
+            case .needsMore:
+                break
+            }
+            let millis = scanner.timestamp.flatMap { range in
+                let value = Array(UnsafeBufferPointer(start: text + range.lowerBound, count: range.count))
+                return (try? JSONTape(parsing: value)).flatMap { $0.int64($0.rootIndex) }
+            }
+            let stop = condition.withLock {
+                if abandoned { return true }
+                timestamp = scanner.timestamp
+                timestampMillis = millis
+                published.append(contentsOf: scanner.records[found...])
+                condition.broadcast()
+                return false
+            }
+            if stop { return written }
+        }
+        guard ended, written == size else {
+            abandon()
+            return written
+        }
+        return written
+    }
+
+    /// Claims runs of published records, decodes their base64 and prepares them, until every record is claimed or
+    /// the decode is abandoned.
+    func consume(text: UnsafeMutablePointer<UInt8>, prepare: (ArraySlice<[UInt8]>, Int64?) -> Part) {
+        while true {
+            condition.lock()
+            while !abandoned && !producerDone && published.count - claimed < FirehoseBatchDecoder.overlapRunRecords {
+                condition.wait()
+            }
+            let available = published.count - claimed
+            if abandoned || available == 0 {
+                condition.unlock()
+                return
+            }
+            let first = claimed
+            let ranges = published[first..<first + min(available, FirehoseBatchDecoder.overlapRunRecords)]
+            claimed += ranges.count
+            let timestamp = timestampMillis
+            condition.unlock()
+
+            var records: [[UInt8]] = []
+            records.reserveCapacity(ranges.count)
+            for range in ranges {
+                let encoded = UnsafeRawBufferPointer(start: text + range.lowerBound, count: range.count)
+                guard let decoded = try? Base64.decode(encoded), decoded.count <= maxRecordBytes else {
+                    abandon()
+                    return
+                }
+                records.append(decoded)
+            }
+            let part = prepare(records[...], timestamp)
+            condition.withLock { runs.append((first, records, part)) }
+        }
+    }
+}
