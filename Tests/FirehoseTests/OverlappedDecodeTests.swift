@@ -96,6 +96,35 @@ import Testing
         #expect(overlapped(Gzip.deflate(plain), head: T.head(requestID: nil, contentEncoding: "gzip")) == nil)
     }
 
+    /// Damaged bodies (a byte replaced, inserted or removed, at the envelope's edges and across the records): the
+    /// overlapped decode either leaves the body to the ordinary one or gives exactly what the ordinary one gives.
+    @Test func aDamagedBodyIsDecodedAsTheOrdinaryDecodeDecodesIt() throws {
+        let plain = T.body(records: Self.payloads)
+        let edges = Array(0..<24) + Array(plain.count - 24..<plain.count)
+        let inside = (1...16).map { $0 * 104_729 % plain.count }
+        let replacements: [UInt8] = [0x20, 0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x2C, 0x3A, 0x78, 0x00, 0x80, 0x0A]
+        var agreed = 0
+        for (index, position) in (edges + inside).enumerated() {
+            var body = plain
+            switch index % 3 {
+            case 0: body[position] = replacements[index % replacements.count]
+            case 1: body.insert(index % 2 == 0 ? 0x20 : 0x2C, at: position)
+            default: body.remove(at: position)
+            }
+            let gzip = Gzip.deflate(body)
+            guard let result = overlapped(gzip) else { continue }
+            let ordinary = try #require(
+                try? decoder.decode(body: gzip, head: T.head(contentEncoding: "gzip")),
+                "accepted overlapped but refused by the ordinary decode: change \(index) at \(position)"
+            )
+            #expect(result.batch.records == ordinary.records, "change \(index) at \(position)")
+            #expect(result.runs.flatMap { $0 } == ordinary.records, "change \(index) at \(position)")
+            #expect(result.batch.timestampMillis == ordinary.timestampMillis)
+            agreed += 1
+        }
+        #expect(agreed > 0, "some changes (whitespace between tokens) keep the body readable")
+    }
+
     @Test func tooManyRecordsAreLeftToTheOrdinaryDecode() throws {
         let small = FirehoseBatchDecoder(limits: .init(maxRecords: 1_000))
         let gzip = Gzip.deflate(T.body(records: Self.payloads))
