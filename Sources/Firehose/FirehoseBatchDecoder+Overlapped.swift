@@ -16,16 +16,19 @@ extension FirehoseBatchDecoder {
 
     /// The smallest decompressed body worth decoding this way: 1 MiB.
     public static let minimumOverlappedBodyBytes = 1 << 20
+    /// The largest decompressed body decoded this way: 8 MiB. Larger bodies gain little in proportion and would keep
+    /// their whole text alive while their records are prepared (the ordinary decode frees it first).
+    public static let maximumOverlappedBodyBytes = 8 << 20
     /// Decompressed bytes per slice of the body handed on.
     static let overlapSliceBytes = 256 << 10
     /// The most records in one run handed to `prepare`.
     static let overlapRunRecords = 256
 
-    /// Decodes a gzip body of at least ``minimumOverlappedBodyBytes`` while its records are base64-decoded and
-    /// handed to `prepare`, in runs, on `threads` threads: the body is decompressed a slice at a time and each
-    /// record goes on as soon as its text has arrived, so preparing the first records overlaps decompressing the
-    /// last. The body is then parsed whole, as ``decode(body:head:)`` parses it, and the records found early must
-    /// be exactly the ones it finds.
+    /// Decodes a gzip body of ``minimumOverlappedBodyBytes`` to ``maximumOverlappedBodyBytes`` while its records are
+    /// base64-decoded and handed to `prepare`, in runs, on `threads` threads: the body is decompressed a slice at a
+    /// time and each record goes on as soon as its text has arrived, so preparing the first records overlaps
+    /// decompressing the last. The body is then parsed whole, as ``decode(body:head:)`` parses it, and the records
+    /// found early must be exactly the ones it finds.
     ///
     /// Returns `nil`, having handed nothing on as final, whenever this way does not apply or anything is unusual:
     /// fewer than two threads, no gzip, a body not in the shape Firehose sends (see ``FirehoseEnvelopeScanner``), a
@@ -48,7 +51,8 @@ extension FirehoseBatchDecoder {
             (try? ContentCoding(head.contentEncoding, requestID: head.requestID)) == .gzip
         else { return nil }
         let size = body.withUnsafeBytes { Gzip.declaredSize(of: $0) } ?? 0
-        guard size >= Self.minimumOverlappedBodyBytes, size <= limits.maxDecompressedBodyBytes else { return nil }
+        let largest = min(Self.maximumOverlappedBodyBytes, limits.maxDecompressedBodyBytes)
+        guard size >= Self.minimumOverlappedBodyBytes, size <= largest else { return nil }
         let started = DispatchTime.now().uptimeNanoseconds
         let overlap = Overlap<Part>(maxRecords: limits.maxRecords, maxRecordBytes: limits.maxRecordBytes)
         var decodeNanoseconds: UInt64 = 0

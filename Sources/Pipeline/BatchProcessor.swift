@@ -44,6 +44,8 @@ public final class BatchProcessor: Sendable {
     let adaptsBatchThreads: Bool
     /// Batches being processed now.
     private let batchesInProcess = Atomic<Int>(0)
+    /// Record bytes from which a batch gives its freed memory back to the system when it ends: 8 MiB.
+    static let trimAfterRecordBytes = 8 << 20
 
     /// Creates a processor.
     /// - Parameters:
@@ -163,6 +165,11 @@ public final class BatchProcessor: Sendable {
             return failure(500, requestID: batch.requestID, code: "mapping.\(error.code)", message: "\(error)", report)
         } catch {
             return failure(500, requestID: batch.requestID, code: "internal", message: "internal error", report)
+        }
+        // A large batch's memory, freed once it is answered, may sit in another arena than the next large batch
+        // allocates from: it is given back to the system then, off the request's path.
+        if report.recordBytes >= Self.trimAfterRecordBytes {
+            DispatchQueue.global(qos: .utility).async { AllocatorTuning.releaseFreedMemory() }
         }
         let body = FirehoseResponse.body(
             requestID: batch.requestID,
