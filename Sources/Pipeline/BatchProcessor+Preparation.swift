@@ -94,7 +94,7 @@ extension BatchProcessor {
             } else {
                 // Each text keeps its event type: the engine maps a text such as "event 12" from that alone.
                 let table = parts[part].texts
-                let indexes = zip(table.texts, table.hints).map { texts.index(of: $0, hint: $1) }
+                let indexes = table.texts.indices.map { texts.index(ofTextAt: $0, in: table) }
                 events.withUnsafeMutableBufferPointer { events in
                     for index in events.indices {
                         events[index].event.textIndex = events[index].event.textIndex.map { indexes[$0] }

@@ -27,20 +27,46 @@ final class EventEnricher: Sendable {
         private(set) var texts: [String] = []
         /// The event type of each text, parallel to ``texts`` (nil when none is known or passed on).
         private(set) var hints: [EventTypeHint?] = []
+        /// The hash of each text with its event type, parallel to ``texts``: computed once, where the text is first
+        /// seen, so that joining tables prepared on several threads hashes no text again.
+        private(set) var hashes: [Int] = []
         private var indexes: [Key: Int] = [:]
 
+        /// A text with its event type, hashed by the value computed once (the process-seeded hash of both).
         private struct Key: Hashable {
             let text: String
             let hint: EventTypeHint?
+            let hash: Int
+
+            static func == (left: Key, right: Key) -> Bool {
+                left.hash == right.hash && left.text == right.text && left.hint == right.hint
+            }
+
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(hash)
+            }
         }
 
         /// The index of `text` with its event type, adding it when new.
         mutating func index(of text: String, hint: EventTypeHint? = nil) -> Int {
-            let key = Key(text: text, hint: hint)
+            var hasher = Hasher()
+            hasher.combine(text)
+            hasher.combine(hint)
+            return index(of: text, hint: hint, hash: hasher.finalize())
+        }
+
+        /// The index of the text of another table, adding it when new.
+        mutating func index(ofTextAt position: Int, in other: TextTable) -> Int {
+            index(of: other.texts[position], hint: other.hints[position], hash: other.hashes[position])
+        }
+
+        private mutating func index(of text: String, hint: EventTypeHint?, hash: Int) -> Int {
+            let key = Key(text: text, hint: hint, hash: hash)
             if let known = indexes[key] { return known }
             indexes[key] = texts.count
             texts.append(text)
             hints.append(hint)
+            hashes.append(hash)
             return texts.count - 1
         }
     }
