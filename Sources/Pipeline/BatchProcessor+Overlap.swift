@@ -41,6 +41,10 @@ extension BatchProcessor {
         var texts = EventEnricher.TextTable()
         var parts: [PreparedRecords] = []
         swap(&parts, &overlapped.parts)
+        if parts.contains(where: \.reachedInflateBudget) {
+            parts = []
+            parts = [prepareWholeBudget(overlapped.batch, head: head)]
+        }
         let runs = merge(parts, texts: &texts, report: &report)
         report.timings.decode = overlapped.decodeSeconds
         return OverlappedPreparation(batch: overlapped.batch, runs: runs, texts: texts)

@@ -1,3 +1,4 @@
+import Codecs
 import Dispatch
 import Extraction
 import Firehose
@@ -16,6 +17,9 @@ extension BatchProcessor {
         var seconds = 0.0
         /// What the run left of the inflate budget it was given.
         var inflateBudgetLeft = 0
+        /// Whether a gzip record met less than ``Configuration/maxInflatedRecordBytes`` of the run's budget, so that
+        /// its outcome may depend on how the batch was cut into runs: the batch is then prepared again as one run.
+        var reachedInflateBudget = false
     }
 
     /// Records per thread, at least, before a batch is prepared on several threads: 1 MiB.
@@ -45,7 +49,7 @@ extension BatchProcessor {
             recordBytes / Self.preparationBytesPerThread,
             batch.records.count
         )
-        let parts: [PreparedRecords]
+        var parts: [PreparedRecords]
         // Runs prepared at once share the batch's inflate budget evenly.
         let inflateBudget = configuration.maxInflatedBatchBytes / max(threads, 1)
         if threads <= 1 {
@@ -70,6 +74,10 @@ extension BatchProcessor {
                 var taken: [PreparedRecords] = []
                 swap(&taken, &stored)
                 return taken
+            }
+            if parts.contains(where: \.reachedInflateBudget) {
+                parts = []
+                parts = [prepareWholeBudget(batch, head: head)]
             }
         }
         return merge(parts, texts: &texts, report: &report)
@@ -130,6 +138,9 @@ extension BatchProcessor {
         var recent: (inputs: PartitionInputs, partition: ObjectKeyBuilder.Partition)?
         for record in records {
             part.report.recordBytes += record.count
+            if inflateBudget < configuration.maxInflatedRecordBytes && Gzip.isGzip(record) {
+                part.reachedInflateBudget = true
+            }
             switch enricher.unpacker.unpack(record, inflateBudget: &inflateBudget) {
             case .empty:
                 part.report.emptyRecords += 1
@@ -165,6 +176,18 @@ extension BatchProcessor {
         part.seconds = clock.elapsed()
         part.inflateBudgetLeft = inflateBudget
         return part
+    }
+
+    /// Prepares a whole batch as one run with the whole inflate budget, on the calling thread: what runs prepared
+    /// apart fall back to when the budget may have decided a record's outcome (a gzip record is inflated only while
+    /// the batch's budget, counted in record order, allows), so the objects never depend on the threads.
+    func prepareWholeBudget(_ batch: FirehoseBatch, head: FirehoseRequestHead) -> PreparedRecords {
+        prepare(
+            batch.records[...],
+            head: head,
+            defaultTime: Self.defaultEventTime(batch.timestampMillis),
+            inflateBudget: configuration.maxInflatedBatchBytes
+        )
     }
 
     /// The time of events that carry none: the request timestamp when plausible (milliseconds, 2000-2100; it is

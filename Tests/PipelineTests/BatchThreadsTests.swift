@@ -44,10 +44,15 @@ import Testing
         threads: Int,
         format: OutputFormat,
         body: [UInt8],
-        contentEncoding: String? = nil
+        contentEncoding: String? = nil,
+        inflateBudget: (batch: Int, record: Int)? = nil
     ) throws -> (objects: [SinkObject], report: BatchReport) {
         var configuration = try ConfigurationLoader.load(path: nil, environment: [:])
         configuration.batchThreads = threads
+        if let inflateBudget {
+            configuration.maxInflatedBatchBytes = inflateBudget.batch
+            configuration.maxInflatedRecordBytes = inflateBudget.record
+        }
         configuration.format = format
         let sink = CapturingSink()
         let processor = BatchProcessor(
@@ -116,6 +121,39 @@ import Testing
             #expect(overlapped.report.distinctTexts == one.report.distinctTexts)
             #expect(overlapped.report.recordBytes == one.report.recordBytes)
             #expect(overlapped.report.records == one.report.records)
+        }
+    }
+
+    /// Gzip records that inflate to more than a thread's share of `max_inflated_batch_bytes` but less than all of it
+    /// are inflated on several threads as on one (the budget is counted in record order, whatever the runs).
+    @Test func theInflateBudgetDoesNotDependOnTheThreads() throws {
+        var writer = JSONWriter(capacity: 4 << 20)
+        writer.appendRaw(#"{"requestId":"threads-1","timestamp":1733300000000,"records":["#)
+        let large = Gzip.deflate(Array(#"{"message":"\#(String(repeating: "a", count: 1_500_000))"}"#.utf8))
+        for index in 0..<2_400 {
+            let event = index % 100 == 0 && index < 400 ? large
+                : Array(#"{"message":"padding event \#(index) \#(String(repeating: "x", count: 1_000))"}"#.utf8)
+            writer.appendRaw(index == 0 ? #"{"data":""# : #",{"data":""#)
+            writer.appendRaw(Base64.encode(event))
+            writer.appendRaw(#""}"#)
+        }
+        writer.appendRaw("]}")
+        let body = writer.bytes
+        // Four records of 1.5 MB inflated, all among the first 400: 6 MB, under the 8 MiB budget, over a half of it.
+        let budget = (batch: 8 << 20, record: 2 << 20)
+        let one = try run(threads: 1, format: .ndjsonGzip, body: body, inflateBudget: budget)
+        #expect(one.report.wrappedEvents == 0)
+        let threaded = try run(threads: 2, format: .ndjsonGzip, body: body, inflateBudget: budget)
+        let gzip = Gzip.deflate(body)
+        let overlapped = try run(
+            threads: 2, format: .ndjsonGzip, body: gzip, contentEncoding: "gzip", inflateBudget: budget
+        )
+        for other in [threaded, overlapped] {
+            #expect(other.report.wrappedEvents == 0)
+            #expect(other.objects.map(\.key) == one.objects.map(\.key))
+            for (mine, theirs) in zip(one.objects, other.objects) {
+                #expect(try Gzip.inflate(mine.body, limit: 1 << 26) == Gzip.inflate(theirs.body, limit: 1 << 26))
+            }
         }
     }
 
