@@ -26,6 +26,9 @@ struct FirehoseEnvelopeScanner {
         case recordsEnded
     }
 
+    /// The longest top-level value before `records` read (Firehose sends a 36-character id and a 13-digit time):
+    /// 64 KiB; a longer one makes the scan unsupported.
+    static let maxValueBytes = 64 << 10
     /// The most records accepted; more makes the scan unsupported (the ordinary decode then refuses the body).
     let maxRecords: Int
     /// The byte offsets of each record's `data` text, inside its quotes, in order.
@@ -172,13 +175,18 @@ struct FirehoseEnvelopeScanner {
             return index..<end
         }
 
-        /// Any string value (escapes skipped, not checked: the ordinary parse checks them); returns the range of the
-        /// whole token, quotes included.
+        /// Any string value of at most ``FirehoseEnvelopeScanner/maxValueBytes`` (escapes skipped, not checked: the
+        /// ordinary parse checks them); returns the range of the whole token, quotes included.
         mutating func string() -> Range<Int>? {
             let start = index
             index += 1
             while true {
                 index = lakemark_json_string_attention(bytes, index, count)
+                // A long value would be scanned again at every slice until it ends; Firehose's are short.
+                guard index - start <= FirehoseEnvelopeScanner.maxValueBytes else {
+                    verdict = .unsupported
+                    return nil
+                }
                 guard index < count else {
                     verdict = .needsMore
                     return nil
@@ -199,6 +207,10 @@ struct FirehoseEnvelopeScanner {
         mutating func number() -> Range<Int>? {
             let start = index
             while index < count {
+                guard index - start <= FirehoseEnvelopeScanner.maxValueBytes else {
+                    verdict = .unsupported
+                    return nil
+                }
                 switch bytes[index] {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
                     UInt8(ascii: "e"), UInt8(ascii: "E"):

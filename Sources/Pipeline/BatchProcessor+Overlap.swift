@@ -23,19 +23,9 @@ extension BatchProcessor {
         report: inout BatchReport
     ) -> OverlappedPreparation? {
         let now = UTCTime.nowMillis()
-        let budget = InflateBudgetPool(
-            total: configuration.maxInflatedBatchBytes,
-            share: configuration.maxInflatedBatchBytes / max(threads, 1)
-        )
+        let budget = InflateBudgetPool(total: configuration.maxInflatedBatchBytes)
         let overlapped = decoder.decodeOverlapped(body: body, head: head, threads: threads) { records, timestamp in
-            let part = self.prepare(
-                records,
-                head: head,
-                defaultTime: Self.plausible(timestamp) ?? now,
-                inflateBudget: budget.take()
-            )
-            budget.giveBack(part.inflateBudgetLeft)
-            return part
+            self.prepare(records, head: head, defaultTime: Self.plausible(timestamp) ?? now, inflateBudget: budget)
         }
         guard var overlapped else { return nil }
         var texts = EventEnricher.TextTable()
@@ -51,23 +41,22 @@ extension BatchProcessor {
     }
 }
 
-/// The inflate budget of one batch (``Configuration/maxInflatedBatchBytes``) shared by runs prepared at the same time:
-/// each run takes at most a share and gives back what it did not use, so the batch never inflates more in total.
+/// The inflate budget of one batch (``Configuration/maxInflatedBatchBytes``), drawn on by runs prepared at the same
+/// time: each gzip record reserves up to the most one record may inflate to and gives back what it did not use, so
+/// the batch never inflates more in total.
 final class InflateBudgetPool: Sendable {
     private let remaining: Atomic<Int>
-    private let share: Int
 
-    /// Creates a pool of `total` bytes handed out `share` at a time.
-    init(total: Int, share: Int) {
-        remaining = Atomic(total)
-        self.share = share
+    /// Creates a pool of `total` bytes.
+    init(total: Int) {
+        remaining = Atomic(max(total, 0))
     }
 
-    /// Takes up to a share from the pool.
-    func take() -> Int {
+    /// Takes up to `bytes` from the pool; returns what was taken.
+    func reserve(upTo bytes: Int) -> Int {
         var current = remaining.load(ordering: .relaxed)
         while true {
-            let taken = min(current, share)
+            let taken = min(current, max(bytes, 0))
             let (exchanged, original) = remaining.compareExchange(
                 expected: current,
                 desired: current - taken,
@@ -78,7 +67,7 @@ final class InflateBudgetPool: Sendable {
         }
     }
 
-    /// Returns what a run did not use.
+    /// Returns what a record did not use (nothing when it used all of it, or one byte more to prove itself too large).
     func giveBack(_ bytes: Int) {
         if bytes > 0 { remaining.add(bytes, ordering: .relaxed) }
     }

@@ -15,10 +15,9 @@ extension BatchProcessor {
         var report = BatchReport()
         /// The run's wall time, in seconds.
         var seconds = 0.0
-        /// What the run left of the inflate budget it was given.
-        var inflateBudgetLeft = 0
-        /// Whether a gzip record met less than ``Configuration/maxInflatedRecordBytes`` of the run's budget, so that
-        /// its outcome may depend on how the batch was cut into runs: the batch is then prepared again as one run.
+        /// Whether a gzip record found less than ``Configuration/maxInflatedRecordBytes`` left in the batch's inflate
+        /// budget, so that its outcome may depend on the order in which runs prepared at once drew on it: the batch is
+        /// then prepared again as one run.
         var reachedInflateBudget = false
     }
 
@@ -50,8 +49,8 @@ extension BatchProcessor {
             batch.records.count
         )
         var parts: [PreparedRecords]
-        // Runs prepared at once share the batch's inflate budget evenly.
-        let inflateBudget = configuration.maxInflatedBatchBytes / max(threads, 1)
+        // Runs prepared at once draw on one budget, record by record.
+        let inflateBudget = InflateBudgetPool(total: configuration.maxInflatedBatchBytes)
         if threads <= 1 {
             parts = [prepare(batch.records[...], head: head, defaultTime: defaultTime, inflateBudget: inflateBudget)]
         } else {
@@ -123,14 +122,15 @@ extension BatchProcessor {
         return runs
     }
 
-    /// Prepares one run of records on the calling thread; what it leaves of `inflateBudget` is in the result.
+    /// Prepares one run of records on the calling thread; each gzip record reserves up to
+    /// ``Configuration/maxInflatedRecordBytes`` of `inflateBudget` and gives back what it did not use.
     func prepare(
         _ records: ArraySlice<[UInt8]>,
         head: FirehoseRequestHead,
         defaultTime: Int64,
-        inflateBudget: Int
+        inflateBudget: InflateBudgetPool
     ) -> PreparedRecords {
-        var inflateBudget = inflateBudget
+        let recordLimit = configuration.maxInflatedRecordBytes
         let clock = StageClock()
         var part = PreparedRecords()
         part.events.reserveCapacity(records.count)
@@ -138,10 +138,12 @@ extension BatchProcessor {
         var recent: (inputs: PartitionInputs, partition: ObjectKeyBuilder.Partition)?
         for record in records {
             part.report.recordBytes += record.count
-            if inflateBudget < configuration.maxInflatedRecordBytes && Gzip.isGzip(record) {
-                part.reachedInflateBudget = true
-            }
-            switch enricher.unpacker.unpack(record, inflateBudget: &inflateBudget) {
+            let isGzip = Gzip.isGzip(record)
+            var reserved = isGzip ? inflateBudget.reserve(upTo: recordLimit) : 0
+            if isGzip && reserved < recordLimit { part.reachedInflateBudget = true }
+            let unpacked = enricher.unpacker.unpack(record, inflateBudget: &reserved)
+            if isGzip { inflateBudget.giveBack(reserved) }
+            switch unpacked {
             case .empty:
                 part.report.emptyRecords += 1
             case .control:
@@ -174,7 +176,6 @@ extension BatchProcessor {
             }
         }
         part.seconds = clock.elapsed()
-        part.inflateBudgetLeft = inflateBudget
         return part
     }
 
@@ -186,7 +187,7 @@ extension BatchProcessor {
             batch.records[...],
             head: head,
             defaultTime: Self.defaultEventTime(batch.timestampMillis),
-            inflateBudget: configuration.maxInflatedBatchBytes
+            inflateBudget: InflateBudgetPool(total: configuration.maxInflatedBatchBytes)
         )
     }
 

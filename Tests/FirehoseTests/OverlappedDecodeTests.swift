@@ -82,6 +82,10 @@ import Testing
             ("a request id mismatch", T.body(requestID: "other", dataStrings: data)),
             ("bad base64", T.body(dataStrings: data + ["!!!!"])),
             ("a timestamp that is an object", T.body(timestamp: "{}", dataStrings: data)),
+            (
+                "a 70 KB timestamp string (read again at every slice)",
+                T.body(timestamp: "\"" + String(repeating: "\\\"", count: 35_000) + "\"", dataStrings: data)
+            ),
         ]
         for (name, body) in cases {
             #expect(overlapped(Gzip.deflate(body)) == nil, "\(name)")
