@@ -55,34 +55,34 @@ extension FirehoseBatchDecoder {
         guard size >= Self.minimumOverlappedBodyBytes, size <= largest else { return nil }
         let started = DispatchTime.now().uptimeNanoseconds
         let overlap = Overlap<Part>(maxRecords: limits.maxRecords, maxRecordBytes: limits.maxRecordBytes)
-        var decodeNanoseconds: UInt64 = 0
         let text = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             guard let output = buffer.baseAddress else { return }
             let shared = SharedText(bytes: output)
-            let producerNanoseconds = LockedCell<UInt64>(0)
             body.withUnsafeBytes { compressed in
                 let source = SharedBody(bytes: compressed)
                 DispatchQueue.concurrentPerform(iterations: min(threads, 8)) { thread in
-                    if thread == 0 {
-                        overlap.produce(from: source.bytes, into: shared.bytes, size: size)
-                        producerNanoseconds.value = DispatchTime.now().uptimeNanoseconds - started
-                    }
+                    if thread == 0 { overlap.produce(from: source.bytes, into: shared.bytes, size: size) }
                     overlap.consume(text: shared.bytes, prepare: prepare)
                 }
             }
-            decodeNanoseconds = producerNanoseconds.value
             initialized = overlap.isAbandoned ? 0 : size
         }
         guard !overlap.isAbandoned, text.count == size else { return nil }
         let validationStarted = DispatchTime.now().uptimeNanoseconds
-        guard let batch = validate(text, head: head, overlap: overlap) else { return nil }
-        decodeNanoseconds += DispatchTime.now().uptimeNanoseconds - validationStarted
-        return OverlappedBatch(batch: batch, parts: overlap.takeParts(), decodeSeconds: Double(decodeNanoseconds) / 1e9)
+        let (records, parts) = overlap.takeRuns()
+        guard let batch = validate(text, head: head, overlap: overlap, records: records) else { return nil }
+        let decodeNanoseconds = overlap.producedAt - started + DispatchTime.now().uptimeNanoseconds - validationStarted
+        return OverlappedBatch(batch: batch, parts: parts, decodeSeconds: Double(decodeNanoseconds) / 1e9)
     }
 
     /// Parses the whole text as ``decode(body:head:)`` does and checks that it holds the records the scanner found;
     /// returns the batch, with the records the consumers decoded, or `nil`.
-    private func validate<Part>(_ text: [UInt8], head: FirehoseRequestHead, overlap: Overlap<Part>) -> FirehoseBatch? {
+    private func validate<Part>(
+        _ text: [UInt8],
+        head: FirehoseRequestHead,
+        overlap: Overlap<Part>,
+        records: [[UInt8]]
+    ) -> FirehoseBatch? {
         let limits = JSONLimits(maxDepth: limits.maxBodyJSONDepth, maxNodes: limits.maxBodyJSONValues)
         guard let tape = try? JSONTape(parsing: text, limits: limits), tape.kind(tape.rootIndex) == .object,
             let fields = try? TopLevelFields(tape: tape, headerID: head.requestID),
@@ -101,7 +101,7 @@ extension FirehoseBatchDecoder {
         return FirehoseBatch(
             requestID: requestID,
             timestampMillis: tape.int64(timestampNode),
-            records: overlap.decodedRecords()
+            records: records
         )
     }
 }
@@ -114,21 +114,6 @@ private struct SharedText: @unchecked Sendable {
 /// The compressed body, read by the producer.
 private struct SharedBody: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
-}
-
-/// A value set by one thread and read after the threads have joined.
-private final class LockedCell<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) {
-        stored = value
-    }
-
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
 }
 
 /// The state one overlapped decode shares between its producer (decompressing and scanning) and its consumers
@@ -147,6 +132,8 @@ private final class Overlap<Part: Sendable>: @unchecked Sendable {
     private var timestampMillis: Int64?
     private var producerDone = false
     private var abandoned = false
+    /// When the producer finished (`DispatchTime` nanoseconds).
+    private var producerFinished: UInt64 = 0
     /// Each run's first record, decoded records and part.
     private var runs: [(first: Int, records: [[UInt8]], part: Part)] = []
 
@@ -158,19 +145,17 @@ private final class Overlap<Part: Sendable>: @unchecked Sendable {
     var isAbandoned: Bool { condition.withLock { abandoned } }
     var recordRanges: [Range<Int>] { condition.withLock { published } }
     var timestampRange: Range<Int>? { condition.withLock { timestamp } }
+    var producedAt: UInt64 { condition.withLock { producerFinished } }
 
-    /// Takes the parts out, in record order: the overlap keeps no reference to them (nor to the runs' records, which
-    /// ``decodedRecords()`` gave before), so their owner can change them in place.
-    func takeParts() -> [Part] {
+    /// Takes the runs out, in record order: their decoded records and their parts. The overlap keeps no reference to
+    /// them, so their owner can change the parts in place.
+    func takeRuns() -> (records: [[UInt8]], parts: [Part]) {
         condition.withLock {
             var taken: [(first: Int, records: [[UInt8]], part: Part)] = []
             swap(&taken, &runs)
-            return taken.sorted { $0.first < $1.first }.map(\.part)
+            taken.sort { $0.first < $1.first }
+            return (taken.flatMap(\.records), taken.map(\.part))
         }
-    }
-
-    func decodedRecords() -> [[UInt8]] {
-        condition.withLock { runs.sorted { $0.first < $1.first }.flatMap(\.records) }
     }
 
     private func abandon() {
@@ -180,23 +165,25 @@ private final class Overlap<Part: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Decompresses the body a slice at a time, publishing the records each slice completes; returns the bytes
-    /// written (`size` unless abandoned).
-    @discardableResult
-    func produce(from body: UnsafeRawBufferPointer, into text: UnsafeMutablePointer<UInt8>, size: Int) -> Int {
+    /// Decompresses the body a slice at a time, publishing the records each slice completes; abandons the decode
+    /// unless the whole body (exactly `size` bytes) holds them all.
+    func produce(from body: UnsafeRawBufferPointer, into text: UnsafeMutablePointer<UInt8>, size: Int) {
         defer {
             condition.withLock {
                 producerDone = true
+                producerFinished = DispatchTime.now().uptimeNanoseconds
                 condition.broadcast()
             }
         }
         guard var inflater = try? GzipInflater(body) else {
             abandon()
-            return 0
+            return
         }
         var written = 0
         var scanner = FirehoseEnvelopeScanner(maxRecords: maxRecords)
         var ended = false
+        var millis: Int64?
+        var timestampRead = false
         while !inflater.isFinished {
             let before = written
             do {
@@ -204,27 +191,29 @@ private final class Overlap<Part: Sendable>: @unchecked Sendable {
                 try inflater.run(into: text, capacity: capacity, written: &written)
             } catch {
                 abandon()
-                return written
+                return
             }
             // A stream longer than its trailer said fills the buffer without finishing.
             if written == before || (written == size && !inflater.isFinished) {
                 abandon()
-                return written
+                return
             }
             if ended { continue }
             let found = scanner.records.count
             switch scanner.scan(text, count: written) {
             case .unsupported:
                 abandon()
-                return written
+                return
             case .recordsEnded:
                 ended = true
             case .needsMore:
                 break
             }
-            let millis = scanner.timestamp.flatMap { range in
+            // Read once: the scanner passes the timestamp before any record.
+            if !timestampRead, let range = scanner.timestamp {
+                timestampRead = true
                 let value = Array(UnsafeBufferPointer(start: text + range.lowerBound, count: range.count))
-                return (try? JSONTape(parsing: value)).flatMap { $0.int64($0.rootIndex) }
+                millis = (try? JSONTape(parsing: value)).flatMap { $0.int64($0.rootIndex) }
             }
             let stop = condition.withLock {
                 if abandoned { return true }
@@ -234,13 +223,9 @@ private final class Overlap<Part: Sendable>: @unchecked Sendable {
                 condition.broadcast()
                 return false
             }
-            if stop { return written }
+            if stop { return }
         }
-        guard ended, written == size else {
-            abandon()
-            return written
-        }
-        return written
+        if !ended || written != size { abandon() }
     }
 
     /// Claims runs of published records, decodes their base64 and prepares them, until every record is claimed or

@@ -2,10 +2,11 @@ import CSIMDKernels
 
 /// The one-pass validating parser behind ``JSONTape``.
 ///
-/// Iterative (an explicit container stack), so deep input cannot overflow the thread stack. Strings are
-/// scanned sixteen bytes at a time (SSE2 on x86-64) while they hold nothing but printable ASCII. Nodes are written to a buffer the
-/// parser owns (no uniqueness or capacity check of an array per value) and copied into the tape's array once at
-/// the end; the stack of open containers is threaded through their nodes' `next` fields, unused until they close.
+/// Iterative (an explicit container stack), so deep input cannot overflow the thread stack. Strings are scanned
+/// sixteen bytes at a time (SSE2 on x86-64) while they hold nothing but printable ASCII. Nodes are written to a
+/// buffer the parser owns (no uniqueness or capacity check of an array per value) and copied into the tape's array
+/// once at the end; the stack of open containers is threaded through their nodes' `next` fields, unused until they
+/// close.
 struct JSONTapeParser: ~Copyable {
     /// Depth and size bounds.
     let limits: JSONLimits

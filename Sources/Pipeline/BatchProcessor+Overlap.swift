@@ -31,10 +31,8 @@ extension BatchProcessor {
         var texts = EventEnricher.TextTable()
         var parts: [PreparedRecords] = []
         swap(&parts, &overlapped.parts)
-        if parts.contains(where: \.reachedInflateBudget) {
-            parts = []
-            parts = [prepareWholeBudget(overlapped.batch, head: head)]
-        }
+        let defaultTime = Self.plausible(overlapped.batch.timestampMillis) ?? now
+        settleInflateBudget(&parts, batch: overlapped.batch, head: head, defaultTime: defaultTime)
         let runs = merge(parts, texts: &texts, report: &report)
         report.timings.decode = overlapped.decodeSeconds
         return OverlappedPreparation(batch: overlapped.batch, runs: runs, texts: texts)

@@ -74,10 +74,7 @@ extension BatchProcessor {
                 swap(&taken, &stored)
                 return taken
             }
-            if parts.contains(where: \.reachedInflateBudget) {
-                parts = []
-                parts = [prepareWholeBudget(batch, head: head)]
-            }
+            settleInflateBudget(&parts, batch: batch, head: head, defaultTime: defaultTime)
         }
         return merge(parts, texts: &texts, report: &report)
     }
@@ -179,16 +176,19 @@ extension BatchProcessor {
         return part
     }
 
-    /// Prepares a whole batch as one run with the whole inflate budget, on the calling thread: what runs prepared
-    /// apart fall back to when the budget may have decided a record's outcome (a gzip record is inflated only while
-    /// the batch's budget, counted in record order, allows), so the objects never depend on the threads.
-    func prepareWholeBudget(_ batch: FirehoseBatch, head: FirehoseRequestHead) -> PreparedRecords {
-        prepare(
-            batch.records[...],
-            head: head,
-            defaultTime: Self.defaultEventTime(batch.timestampMillis),
-            inflateBudget: InflateBudgetPool(total: configuration.maxInflatedBatchBytes)
-        )
+    /// Leaves runs prepared at once as they are, unless the inflate budget may have decided a record's outcome (a
+    /// gzip record is inflated only while the batch's budget, counted in record order, allows): the batch is then
+    /// prepared again as one run with the whole budget, so the objects never depend on the threads or their timing.
+    func settleInflateBudget(
+        _ parts: inout [PreparedRecords],
+        batch: FirehoseBatch,
+        head: FirehoseRequestHead,
+        defaultTime: Int64
+    ) {
+        guard parts.count > 1, parts.contains(where: \.reachedInflateBudget) else { return }
+        parts = []
+        let budget = InflateBudgetPool(total: configuration.maxInflatedBatchBytes)
+        parts = [prepare(batch.records[...], head: head, defaultTime: defaultTime, inflateBudget: budget)]
     }
 
     /// The time of events that carry none: the request timestamp when plausible (milliseconds, 2000-2100; it is
