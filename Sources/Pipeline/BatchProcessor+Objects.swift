@@ -17,19 +17,50 @@ extension BatchProcessor {
         var partition: ObjectKeyBuilder.Partition
     }
 
+    /// A batch's events and texts, prepared while its body was decoded.
+    struct PreparedBatch {
+        /// The events in runs, in record order.
+        var runs: PreparedRuns
+        /// The distinct texts the events' text indexes point into.
+        var texts: EventEnricher.TextTable
+    }
+
+    /// A batch's objects: ready to store, or already handed to the sink's staging as each was compressed.
+    enum BuiltObjects {
+        /// Objects to store with ``ObjectSink/put(_:)``.
+        case ready([SinkObject])
+        /// Objects staged, to store with ``ObjectStaging/commit()``.
+        case staged(any ObjectStaging, count: Int)
+
+        /// How many objects the batch has.
+        var count: Int {
+            switch self {
+            case .ready(let objects): objects.count
+            case .staged(_, let count): count
+            }
+        }
+    }
+
     /// Builds the batch's objects, one per partition, named deterministically from the request id; prepares,
-    /// splices and compresses a large batch on up to `threads` threads. `prepared` holds the events and texts when
-    /// they were prepared while the body was decoded.
+    /// splices and compresses a large batch on up to `threads` threads, staging each object as soon as it is
+    /// compressed when the sink offers it. `prepared` holds the events and texts when they were prepared while the
+    /// body was decoded; they are taken out of it (so that they are freed off the request's path).
     func buildObjects(
         _ batch: FirehoseBatch,
         head: FirehoseRequestHead,
         threads: Int,
-        prepared: (runs: PreparedRuns, texts: EventEnricher.TextTable)? = nil,
+        prepared: inout PreparedBatch?,
         report: inout BatchReport
-    ) throws -> [SinkObject] {
-        var texts = prepared?.texts ?? EventEnricher.TextTable()
-        var runs = prepared?.runs
-            ?? prepareRecords(batch, head: head, threads: threads, texts: &texts, report: &report)
+    ) throws -> BuiltObjects {
+        var texts = EventEnricher.TextTable()
+        var runs: PreparedRuns = []
+        if prepared != nil {
+            swap(&texts, &prepared!.texts)
+            swap(&runs, &prepared!.runs)
+            prepared = nil
+        } else {
+            runs = prepareRecords(batch, head: head, threads: threads, texts: &texts, report: &report)
+        }
         let eventCount = runs.reduce(0) { $0 + $1.count }
         report.events = eventCount
         report.distinctTexts = texts.texts.count
@@ -40,7 +71,7 @@ extension BatchProcessor {
             let matches = try enricher.mapTexts(texts.texts, hints: texts.hints, report: &report)
             let arrays = matches.map { MapAPI.complianceArrayJSON($0) }
             report.timings.map = clock.lap()
-            return try buildSecurityLakeObjects(
+            return .ready(try buildSecurityLakeObjects(
                 runs.flatMap { $0 },
                 texts: texts.texts,
                 matches: matches,
@@ -48,7 +79,7 @@ extension BatchProcessor {
                 requestID: batch.requestID,
                 lake: lake,
                 report: &report
-            )
+            ))
         }
         let arrays = try enricher.complianceArrays(texts, report: &report)
         report.timings.map = clock.lap()
@@ -86,7 +117,8 @@ extension BatchProcessor {
             return buffer
         }
         splice(runs, slots: slots, sizes: sizes, arrays: arrays, into: &buffers, threads: threads)
-        runs = []
+        // Thousands of events: freed off the request's path.
+        BackgroundRelease.release(consume runs)
         report.timings.splice = clock.lap()
 
         let order = partitions.indices.sorted { partitions[$0] < partitions[$1] }
@@ -101,20 +133,40 @@ extension BatchProcessor {
             codec: zstd ? .zstd(level: configuration.zstdLevel) : .gzip(level: configuration.gzipLevel),
             parallelism: threads
         )
-        let bodies = compressor.compress(ndjson)
-        let objects = order.enumerated().map { index, slot in
-            SinkObject(
-                key: keys.key(
-                    for: partitions[slot],
-                    requestID: batch.requestID,
-                    index: index,
-                    fileExtension: zstd ? "json.zst" : "json.gz"
-                ),
-                body: bodies[index]
-            )
+        let names = keys.keys(
+            for: order.map { partitions[$0] },
+            requestID: batch.requestID,
+            fileExtension: zstd ? "json.zst" : "json.gz"
+        )
+        // Each object is staged as soon as it is compressed (while the others still are) when the sink offers it.
+        let staging = sink.makeStaging(objectCount: names.count)
+        let failure = LockedValue<SinkError?>(nil)
+        var bodies: [[UInt8]] = []
+        if let staging {
+            compressor.compress(ndjson) { index, body in
+                guard failure.value == nil else { return }
+                do throws(SinkError) {
+                    try staging.stage(SinkObject(key: names[index], body: body))
+                } catch {
+                    failure.withLock { stored in
+                        if stored == nil { stored = error }
+                    }
+                }
+            }
+        } else {
+            bodies = compressor.compress(ndjson)
         }
+        // The texts, their arrays and the uncompressed objects: freed off the request's path.
+        BackgroundRelease.release((consume texts, consume arrays, consume ndjson))
         report.timings.compress = clock.lap()
-        return objects
+        guard let staging else {
+            return .ready(names.indices.map { SinkObject(key: names[$0], body: bodies[$0]) })
+        }
+        if let error = failure.value {
+            staging.discard()
+            throw error
+        }
+        return .staged(staging, count: names.count)
     }
 
     /// Output bytes, at least, before a batch's partitions are spliced on several threads: 1 MiB.

@@ -127,9 +127,10 @@ public final class BatchProcessor: Sendable {
         }
         let threads = adaptsBatchThreads ? max(1, batchThreads - running + 1) : batchThreads
         let batch: FirehoseBatch
-        let overlapped = decodeAndPrepareOverlapped(body: body, head: head, threads: threads, report: &report)
-        if let overlapped {
+        var prepared: PreparedBatch?
+        if let overlapped = decodeAndPrepareOverlapped(body: body, head: head, threads: threads, report: &report) {
             batch = overlapped.batch
+            prepared = PreparedBatch(runs: overlapped.runs, texts: overlapped.texts)
         } else {
             do {
                 let clock = StageClock()
@@ -148,11 +149,13 @@ public final class BatchProcessor: Sendable {
         }
         report.records = batch.records.count
         do {
-            let prepared = overlapped.map { (runs: $0.runs, texts: $0.texts) }
-            let objects = try buildObjects(batch, head: head, threads: threads, prepared: prepared, report: &report)
+            let objects = try buildObjects(batch, head: head, threads: threads, prepared: &prepared, report: &report)
             report.objectsAttempted = objects.count
             let clock = StageClock()
-            try sink.put(objects)
+            switch objects {
+            case .ready(let objects): try sink.put(objects)
+            case .staged(let staging, _): try staging.commit()
+            }
             report.timings.write = clock.elapsed()
             report.objects = objects.count
         } catch let error as SinkError {
@@ -171,12 +174,11 @@ public final class BatchProcessor: Sendable {
         if report.recordBytes >= Self.trimAfterRecordBytes {
             DispatchQueue.global(qos: .utility).async { AllocatorTuning.releaseFreedMemory() }
         }
-        let body = FirehoseResponse.body(
-            requestID: batch.requestID,
-            timestampMillis: UTCTime.nowMillis(),
-            errorMessage: nil
-        )
-        return Outcome(status: 200, body: body, requestID: batch.requestID, report: report, errorCode: nil)
+        let requestID = batch.requestID
+        // Its records are freed off the request's path.
+        BackgroundRelease.release(consume batch)
+        let body = FirehoseResponse.body(requestID: requestID, timestampMillis: UTCTime.nowMillis(), errorMessage: nil)
+        return Outcome(status: 200, body: body, requestID: requestID, report: report, errorCode: nil)
     }
 
     private func failure(

@@ -38,51 +38,81 @@ struct ObjectCompressor: Sendable {
     /// - Parameter inputs: The uncompressed objects.
     /// - Returns: The compressed bodies, in the same order.
     func compress(_ inputs: [[UInt8]]) -> [[UInt8]] {
+        let bodies = LockedValue([[UInt8]](repeating: [], count: inputs.count))
+        compress(inputs) { input, body in
+            bodies.withLock { $0[input] = body }
+        }
+        return bodies.withLock { stored in
+            var taken: [[UInt8]] = []
+            swap(&taken, &stored)
+            return taken
+        }
+    }
+
+    /// Compresses each input into one object body and hands each body on as soon as all its pieces are compressed,
+    /// on the thread that compressed its last piece (so the caller can store it while others are compressed).
+    /// - Parameters:
+    ///   - inputs: The uncompressed objects.
+    ///   - deliver: Receives an input's position and its body, once per input; called from several threads.
+    func compress(_ inputs: [[UInt8]], deliver: @escaping @Sendable (Int, [UInt8]) -> Void) {
         var cuts: [(input: Int, range: Range<Int>)] = []
+        var piecesLeft: [Int] = []
         for (index, input) in inputs.enumerated() {
             let count = max(1, min(parallelism, input.count / Self.minimumPieceBytes))
             let step = max(1, (input.count + count - 1) / count)
             var start = 0
+            let first = cuts.count
             repeat {
                 let end = min(input.count, start + step)
                 cuts.append((index, start..<end))
                 start = end
             } while start < input.count
+            piecesLeft.append(cuts.count - first)
         }
         let pieces = cuts
-        let compressed = LockedValue([[UInt8]](repeating: [], count: pieces.count))
+        // Each input's pieces are next to each other in `pieces`; the last one compressed joins them.
+        let progress = LockedValue((parts: [[UInt8]](repeating: [], count: pieces.count), left: piecesLeft))
         let work: @Sendable (Int) -> Void = { position in
             let piece = pieces[position]
             let body = inputs[piece.input].withUnsafeBytes { raw in
                 compressPiece(UnsafeRawBufferPointer(rebasing: raw[piece.range]))
             }
-            compressed.withLock { $0[position] = body }
+            let finished: [[UInt8]]? = progress.withLock { progress in
+                progress.parts[position] = body
+                progress.left[piece.input] -= 1
+                guard progress.left[piece.input] == 0 else { return nil }
+                var first = position
+                while first > 0 && pieces[first - 1].input == piece.input { first -= 1 }
+                var parts: [[UInt8]] = []
+                var index = first
+                while index < pieces.count && pieces[index].input == piece.input {
+                    parts.append([])
+                    swap(&parts[parts.count - 1], &progress.parts[index])
+                    index += 1
+                }
+                return parts
+            }
+            guard var parts = finished else { return }
+            var joined: [UInt8] = []
+            swap(&joined, &parts[0])
+            for part in parts.dropFirst() { joined.append(contentsOf: part) }
+            deliver(piece.input, joined)
         }
         let threads = min(parallelism, pieces.count)
         if threads == 1 {
             for position in pieces.indices { work(position) }
-        } else {
-            // Each thread takes the largest piece left: the threads finish close together.
-            let largestFirst = pieces.indices.sorted { pieces[$0].range.count > pieces[$1].range.count }
-            let next = Atomic<Int>(0)
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                while true {
-                    let taken = next.add(1, ordering: .relaxed).oldValue
-                    guard taken < largestFirst.count else { return }
-                    work(largestFirst[taken])
-                }
+            return
+        }
+        // Each thread takes the largest piece left: the threads finish close together.
+        let largestFirst = pieces.indices.sorted { pieces[$0].range.count > pieces[$1].range.count }
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let taken = next.add(1, ordering: .relaxed).oldValue
+                guard taken < largestFirst.count else { return }
+                work(largestFirst[taken])
             }
         }
-        let parts = compressed.withLock { $0 }
-        var bodies = [[UInt8]](repeating: [], count: inputs.count)
-        for (position, piece) in pieces.enumerated() {
-            if bodies[piece.input].isEmpty {
-                bodies[piece.input] = parts[position]
-            } else {
-                bodies[piece.input].append(contentsOf: parts[position])
-            }
-        }
-        return bodies
     }
 
     private func compressPiece(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {

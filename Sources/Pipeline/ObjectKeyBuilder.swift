@@ -17,11 +17,18 @@ public struct ObjectKeyBuilder: Sendable {
         /// The `eventDay=` value, `YYYYMMDD` in UTC.
         public var eventDay: String
 
-        /// Orders partitions by their key text, so numbering is deterministic.
+        /// Orders partitions by their key text, so numbering is deterministic: source, region, account, day, each
+        /// compared byte by byte (the values are path-safe ASCII, where that is also `String`'s order).
         public static func < (lhs: Partition, rhs: Partition) -> Bool {
-            (lhs.source, lhs.region, lhs.accountID, lhs.eventDay) < (
-                rhs.source, rhs.region, rhs.accountID, rhs.eventDay
-            )
+            if let order = precedes(lhs.source, rhs.source) { return order }
+            if let order = precedes(lhs.region, rhs.region) { return order }
+            if let order = precedes(lhs.accountID, rhs.accountID) { return order }
+            return precedes(lhs.eventDay, rhs.eventDay) ?? false
+        }
+
+        /// Whether `lhs` comes before `rhs` in byte order; `nil` when they are equal.
+        private static func precedes(_ lhs: String, _ rhs: String) -> Bool? {
+            lhs == rhs ? nil : lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
         }
     }
 
@@ -60,8 +67,26 @@ public struct ObjectKeyBuilder: Sendable {
         index: Int,
         fileExtension: String = "json.gz"
     ) -> String {
+        Self.key(for: partition, objectName: Self.objectName(requestID), index: index, fileExtension: fileExtension)
+    }
+
+    /// The object keys of a request's partitions (in sorted order), as ``key(for:requestID:index:fileExtension:)``
+    /// names each.
+    /// - Parameters:
+    ///   - partitions: the partitions, sorted.
+    ///   - requestID: the Firehose request id.
+    ///   - fileExtension: `json.gz` or `json.zst`.
+    /// - Returns: the relative keys, in the same order.
+    public func keys(for partitions: [Partition], requestID: String, fileExtension: String) -> [String] {
+        let name = Self.objectName(requestID)
+        return partitions.indices.map { index in
+            Self.key(for: partitions[index], objectName: name, index: index, fileExtension: fileExtension)
+        }
+    }
+
+    private static func key(for partition: Partition, objectName: String, index: Int, fileExtension: String) -> String {
         "ext/\(partition.source)/region=\(partition.region)/accountId=\(partition.accountID)"
-            + "/eventDay=\(partition.eventDay)/\(Self.objectName(requestID))-\(index).\(fileExtension)"
+            + "/eventDay=\(partition.eventDay)/\(objectName)-\(index).\(fileExtension)"
     }
 
     /// The request-id part of an object name: the id itself when it is a safe segment (Firehose sends UUIDs);

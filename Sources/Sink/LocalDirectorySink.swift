@@ -24,6 +24,8 @@ import Synchronization
 /// then a second `syncfs` makes the renames and new directories durable. Two file-system flushes replace two
 /// `fsync`s per object, which is what makes batches spanning many partitions cheap; on a volume shared with
 /// other busy writers the flush also covers their data (set the threshold to `Int.max` to avoid that).
+/// ``makeStaging(objectCount:)`` offers the same batched sequence to a caller that hands its objects over one at a
+/// time as each is ready (``LocalDirectoryStaging``: directories and temporary file at once, the rest on commit).
 ///
 /// Objects of one call are written by up to ``maxParallelWrites`` threads at once; `put` returns only when
 /// all of them are durable. On a failure, the temporary file of the failing object is removed, objects not yet
@@ -87,30 +89,22 @@ public final class LocalDirectorySink: ObjectSink {
         var seenKeys = Set<String>()
         for (index, object) in objects.enumerated() {
             let parts = try SinkKey.split(object.key)
-            guard seenKeys.insert(object.key).inserted else {
-                let key = SinkKey.printable(object.key)
-                throw SinkError(
-                    code: .invalidKey,
-                    errno: nil,
-                    path: key,
-                    message: "invalid object key '\(key)': appears more than once in one batch"
-                )
-            }
+            guard seenKeys.insert(object.key).inserted else { throw Self.duplicateKeyError(object.key) }
             plans.append(WritePlan(index: index, directories: parts.directories, name: parts.name))
         }
 
-        var changedDirectories = Set<String>()
-        try createRoot(recordingChangesIn: &changedDirectories)
-        var createdDirectories = Set<String>()
-        for plan in plans where !plan.directories.isEmpty {
-            try createDirectories(plan.directories, known: &createdDirectories, changed: &changedDirectories)
-        }
-        for plan in plans {
-            changedDirectories.insert(path(of: plan.directories))
-        }
-
+        let changedDirectories = try prepareDirectories(for: plans)
         if plans.count >= batchSyncThreshold {
-            try writeBatched(plans, objects)
+            let staging = LocalDirectoryStaging(sink: self)
+            do throws(SinkError) {
+                try writeAll(plans, objects) { plan, object throws(SinkError) in
+                    try staging.stage(object, plan: plan, directoriesMade: true)
+                }
+            } catch {
+                staging.discard()
+                throw error
+            }
+            try staging.commit()
             return
         }
         try writeAll(plans, objects) { plan, object throws(SinkError) in
@@ -122,6 +116,12 @@ public final class LocalDirectorySink: ObjectSink {
                 throw error(failure, doing: "syncing directory", relative: relativePath(directory))
             }
         }
+    }
+
+    /// Objects of one batch written to the temporary area as each becomes ready, then made durable and moved into
+    /// place together, as ``put(_:)`` stores ``batchSyncThreshold`` objects or more; `nil` for fewer objects.
+    public func makeStaging(objectCount: Int) -> (any ObjectStaging)? {
+        objectCount >= batchSyncThreshold ? LocalDirectoryStaging(sink: self) : nil
     }
 
     /// Creates, writes and removes a probe file in the root directory.
@@ -142,7 +142,7 @@ public final class LocalDirectorySink: ObjectSink {
     // MARK: - Writing
 
     /// One object's destination.
-    private struct WritePlan: Sendable {
+    struct WritePlan: Sendable {
         /// The position of the object in the `put` argument.
         let index: Int
         /// The directory segments below the root.
@@ -233,7 +233,7 @@ public final class LocalDirectorySink: ObjectSink {
     }
 
     /// Writes an object's body to a new file in the temporary area; returns the file's path.
-    private func writeTemporary(_ plan: WritePlan, _ object: SinkObject, sync: Bool) throws(SinkError) -> String {
+    func writeTemporary(_ plan: WritePlan, _ object: SinkObject, sync: Bool) throws(SinkError) -> String {
         let key = object.key
         let (temporaryPath, fd) = try openTemporaryFile(suffix: nil, doing: "creating a temporary file for", for: key)
         if let failure = POSIXFiles.writeAll(fd, object.body) {
@@ -254,7 +254,7 @@ public final class LocalDirectorySink: ObjectSink {
     }
 
     /// Renames a temporary file over the object's final name; removes the temporary file on failure.
-    private func moveIntoPlace(_ temporaryPath: String, _ plan: WritePlan, key: String) throws(SinkError) {
+    func moveIntoPlace(_ temporaryPath: String, _ plan: WritePlan, key: String) throws(SinkError) {
         let finalPath = path(of: plan.directories) + "/" + plan.name
         if rename(temporaryPath, finalPath) != 0 {
             let failure = POSIXErrno(errno)
@@ -263,39 +263,8 @@ public final class LocalDirectorySink: ObjectSink {
         }
     }
 
-    /// The batched sequence: all temporary files, `syncfs`, all renames, `syncfs`.
-    private func writeBatched(_ plans: [WritePlan], _ objects: [SinkObject]) throws(SinkError) {
-        let temporaryPaths = LockedValue<[Int: String]>([:])
-        func removeTemporaries() {
-            for path in temporaryPaths.value.values { unlink(path) }
-        }
-        do throws(SinkError) {
-            try writeAll(plans, objects) { (plan, object) throws(SinkError) in
-                let path = try self.writeTemporary(plan, object, sync: false)
-                temporaryPaths.withLock { $0[plan.index] = path }
-            }
-            try syncFileSystem(doing: "syncing the written objects")
-        } catch {
-            removeTemporaries()
-            throw error
-        }
-        let paths = temporaryPaths.value
-        for (position, plan) in plans.enumerated() {
-            guard let temporaryPath = paths[plan.index] else { continue }
-            do throws(SinkError) {
-                try moveIntoPlace(temporaryPath, plan, key: objects[plan.index].key)
-            } catch {
-                for later in plans[(position + 1)...] {
-                    if let path = paths[later.index] { unlink(path) }
-                }
-                throw error
-            }
-        }
-        try syncFileSystem(doing: "syncing the renamed objects")
-    }
-
     /// Flushes the file system holding the root (`syncfs`, which reports write-back errors since Linux 5.8).
-    private func syncFileSystem(doing action: String) throws(SinkError) {
+    func syncFileSystem(doing action: String) throws(SinkError) {
         switch POSIXFiles.openFile(root, O_RDONLY | O_DIRECTORY) {
         case .failure(let failure):
             throw error(failure, doing: action, relative: "")
@@ -308,6 +277,32 @@ public final class LocalDirectorySink: ObjectSink {
     }
 
     // MARK: - Directories
+
+    /// Creates the missing directories of one object, the root included; new ones are made durable by the caller's
+    /// later `syncfs`.
+    func makeDirectories(of plan: WritePlan) throws(SinkError) {
+        var known = Set<String>()
+        var changed = Set<String>()
+        try createRoot(recordingChangesIn: &changed)
+        if !plan.directories.isEmpty {
+            try createDirectories(plan.directories, known: &known, changed: &changed)
+        }
+    }
+
+    /// Creates the root and every plan's missing directories.
+    /// - Returns: The directories whose entries change: the plans' directories and the parents of created ones.
+    func prepareDirectories(for plans: [WritePlan]) throws(SinkError) -> Set<String> {
+        var changed = Set<String>()
+        try createRoot(recordingChangesIn: &changed)
+        var created = Set<String>()
+        for plan in plans where !plan.directories.isEmpty {
+            try createDirectories(plan.directories, known: &created, changed: &changed)
+        }
+        for plan in plans {
+            changed.insert(path(of: plan.directories))
+        }
+        return changed
+    }
 
     /// Creates the root and its missing ancestors; records the parents of created directories.
     private func createRoot(recordingChangesIn changed: inout Set<String>) throws(SinkError) {
@@ -369,6 +364,17 @@ public final class LocalDirectorySink: ObjectSink {
     private func relativePath(_ full: String) -> String {
         guard full.hasPrefix(root + "/") else { return "" }
         return String(full.dropFirst(root.count + 1))
+    }
+
+    /// The error for a key that appears twice among the objects of one call.
+    static func duplicateKeyError(_ key: String) -> SinkError {
+        let shown = SinkKey.printable(key)
+        return SinkError(
+            code: .invalidKey,
+            errno: nil,
+            path: shown,
+            message: "invalid object key '\(shown)': appears more than once in one batch"
+        )
     }
 
     /// A fresh temporary file name, `.tmp-<counter>` (and `-suffix`): unique within the process's own area.

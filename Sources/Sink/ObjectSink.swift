@@ -22,9 +22,17 @@ public protocol ObjectSink: Sendable, CustomStringConvertible {
 
     /// Releases what the store keeps between writes, once no ``put(_:)`` runs or follows (at shutdown).
     func close()
+
+    /// A way to store `objectCount` objects handed over one at a time as each becomes ready, from several threads,
+    /// instead of all at once with ``put(_:)``; `nil` when the store gains nothing from it (the default).
+    /// - Parameter objectCount: How many objects will be staged.
+    func makeStaging(objectCount: Int) -> (any ObjectStaging)?
 }
 
 extension ObjectSink {
     /// Nothing to release.
     public func close() {}
+
+    /// No staging: objects are stored with ``put(_:)``.
+    public func makeStaging(objectCount: Int) -> (any ObjectStaging)? { nil }
 }

@@ -111,6 +111,33 @@ import Testing
         }
     }
 
+    /// D4 for a batch of many partitions, whose objects are staged as each is compressed: one partition's directory
+    /// blocked by a regular file → 503 and no object of the batch visible (the others' temporary files removed);
+    /// the retry after the obstacle is gone writes every object.
+    @Test func d4StagedBatchWithOneBlockedPartition() throws {
+        let records = (0..<12).map { account in
+            Array(
+                (#"{"eventVersion":"1.08","eventTime":"2024-12-03T22:10:00Z","eventSource":"s3.amazonaws.com","#
+                    + #""eventName":"GetObject","awsRegion":"us-east-1","recipientAccountId":"1000000000\#(account)"}"#)
+                    .utf8
+            )
+        }
+        try Client.withService { harness in
+            let id = Client.newRequestID()
+            let obstacle = harness.lake.appendingPathComponent("ext/cloudtrail/region=us-east-1/accountId=10000000005")
+            try FileManager.default.createDirectory(at: obstacle.deletingLastPathComponent(),
+                                                    withIntermediateDirectories: true)
+            try Data("x".utf8).write(to: obstacle)
+            let (_, reply) = try harness.deliver(Client.firehose(requestID: id, records: records), status: 503)
+            #expect(reply?.errorMessage?.contains("accountId=10000000005") == true)
+            #expect(try harness.objectKeys().isEmpty)
+            #expect(!harness.allFiles().contains { $0.contains(".tmp-") })
+            try FileManager.default.removeItem(at: obstacle)
+            try harness.deliver(Client.firehose(requestID: id, records: records), status: 200)
+            #expect(try harness.objectKeys().count == 12)
+        }
+    }
+
     /// D1's deterministic key must still separate distinct requests: ids that differ only in characters unsafe in
     /// a path, or only after their 64th character, each keep their own objects (both answered 200).
     @Test func d1DistinctRequestIDsNeverShareAnObject() throws {
