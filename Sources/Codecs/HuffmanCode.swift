@@ -18,36 +18,24 @@ struct HuffmanCode {
     ///   - frequencies: How often each symbol occurs.
     ///   - maximumLength: The longest allowed code, in bits (at least 5 for 19 or more used symbols).
     init(frequencies: UnsafeBufferPointer<UInt32>, maximumLength: Int) {
-        // Each used symbol as one sortable key: frequency above, symbol in the low 16 bits.
-        var keys: [UInt64] = []
-        keys.reserveCapacity(frequencies.count)
-        for symbol in frequencies.indices where frequencies[symbol] > 0 {
-            keys.append(UInt64(frequencies[symbol]) << 16 | UInt64(symbol))
-        }
         var lengths = [UInt8](repeating: 0, count: frequencies.count)
-        if keys.count < 2 {
-            let first = keys.first.map { Int($0 & 0xFFFF) } ?? 0
-            lengths[first] = 1
-            lengths[first == 0 ? 1 : 0] = 1
-        } else {
-            keys.sort()
-            let depths = Self.depths(sortedKeys: keys)
-            let deepest = depths.max()!
-            if deepest <= maximumLength {
-                for (position, key) in keys.enumerated() { lengths[Int(key & 0xFFFF)] = UInt8(depths[position]) }
-            } else {
-                var counts = [Int](repeating: 0, count: deepest + 1)
-                for depth in depths { counts[min(depth, maximumLength)] += 1 }
-                Self.complete(&counts, maximumLength: maximumLength)
-                // The least frequent symbols (first in `keys`) take the longest codes.
-                var position = 0
-                for length in stride(from: maximumLength, through: 1, by: -1) {
-                    for _ in 0..<counts[length] {
-                        lengths[Int(keys[position] & 0xFFFF)] = UInt8(length)
-                        position += 1
-                    }
-                }
+        // Each used symbol as one sortable key: frequency above, symbol in the low 16 bits (working memory on the
+        // stack: a block builds three codes).
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(frequencies.count, 1)) { storage in
+            var used = 0
+            for symbol in frequencies.indices where frequencies[symbol] > 0 {
+                storage[used] = UInt64(frequencies[symbol]) << 16 | UInt64(symbol)
+                used += 1
             }
+            var keys = UnsafeMutableBufferPointer(rebasing: storage[..<used])
+            if used < 2 {
+                let first = keys.first.map { Int($0 & 0xFFFF) } ?? 0
+                lengths[first] = 1
+                lengths[first == 0 ? 1 : 0] = 1
+                return
+            }
+            keys.sort()
+            Self.assignLengths(sortedKeys: UnsafeBufferPointer(keys), maximumLength: maximumLength, to: &lengths)
         }
         self.init(lengths: lengths)
     }
@@ -56,19 +44,25 @@ struct HuffmanCode {
     /// - Parameter lengths: The code length of each symbol, 0 for unused ones, none above 15.
     init(lengths: [UInt8]) {
         self.lengths = lengths
-        var lengthCounts = [UInt16](repeating: 0, count: 16)
-        for length in lengths where length > 0 { lengthCounts[Int(length)] += 1 }
-        var nextCode = [UInt16](repeating: 0, count: 16)
+        var lengthCounts = SIMD16<UInt16>()
+        for length in lengths where length > 0 { lengthCounts[Int(length)] &+= 1 }
+        var nextCode = SIMD16<UInt16>()
         var code: UInt16 = 0
         for length in 1..<16 {
             code = (code &+ lengthCounts[length - 1]) << 1
             nextCode[length] = code
         }
-        codes = [UInt16](repeating: 0, count: lengths.count)
-        for (symbol, length) in lengths.enumerated() where length > 0 {
-            let value = nextCode[Int(length)]
-            nextCode[Int(length)] = value &+ 1
-            codes[symbol] = Self.reversed(value, bits: Int(length))
+        codes = [UInt16](unsafeUninitializedCapacity: lengths.count) { codes, initialized in
+            for (symbol, length) in lengths.enumerated() {
+                guard length > 0 else {
+                    codes[symbol] = 0
+                    continue
+                }
+                let value = nextCode[Int(length)]
+                nextCode[Int(length)] = value &+ 1
+                codes[symbol] = Self.reversed(value, bits: Int(length))
+            }
+            initialized = lengths.count
         }
     }
 
@@ -96,49 +90,81 @@ struct HuffmanCode {
         }
     }
 
-    /// The depth of each leaf of a Huffman tree over keys sorted by weight (weight above bit 16; depths in the
-    /// same order).
-    private static func depths(sortedKeys keys: [UInt64]) -> [Int] {
+    /// Gives each symbol of `keys` (sorted by weight) its code length: the depth of its leaf in a Huffman tree,
+    /// or, when the deepest leaf is below `maximumLength`, lengths made complete again at that limit.
+    private static func assignLengths(
+        sortedKeys keys: UnsafeBufferPointer<UInt64>,
+        maximumLength: Int,
+        to lengths: inout [UInt8]
+    ) {
         let leafCount = keys.count
-        // Nodes 0..<leafCount are the leaves, then the internal nodes in the order they are made; internal nodes
-        // are made in order of weight, so two queues replace a heap.
-        var weight = keys.map { $0 >> 16 }
-        weight.reserveCapacity(2 * leafCount - 1)
-        var parent = [Int](repeating: 0, count: 2 * leafCount - 1)
-        var nextLeaf = 0
-        var nextInternal = leafCount
-        for _ in 0..<(leafCount - 1) {
-            var pair = (0, 0)
-            for slot in 0..<2 {
-                let node: Int
-                if nextLeaf < leafCount && (nextInternal >= weight.count || weight[nextLeaf] <= weight[nextInternal]) {
-                    node = nextLeaf
-                    nextLeaf += 1
-                } else {
-                    node = nextInternal
-                    nextInternal += 1
+        let nodeCount = 2 * leafCount - 1
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: nodeCount) { weight in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: nodeCount) { parent in
+                // Nodes 0..<leafCount are the leaves, then the internal nodes in the order they are made; internal
+                // nodes are made in order of weight, so two queues replace a heap.
+                for leaf in 0..<leafCount { weight[leaf] = keys[leaf] >> 16 }
+                var nextLeaf = 0
+                var nextInternal = leafCount
+                for made in leafCount..<nodeCount {
+                    var children = (0, 0)
+                    for slot in 0..<2 {
+                        let node: Int
+                        if nextLeaf < leafCount && (nextInternal >= made || weight[nextLeaf] <= weight[nextInternal]) {
+                            node = nextLeaf
+                            nextLeaf += 1
+                        } else {
+                            node = nextInternal
+                            nextInternal += 1
+                        }
+                        if slot == 0 { children.0 = node } else { children.1 = node }
+                    }
+                    parent[children.0] = Int32(made)
+                    parent[children.1] = Int32(made)
+                    weight[made] = weight[children.0] + weight[children.1]
                 }
-                if slot == 0 { pair.0 = node } else { pair.1 = node }
+                // A parent always comes after its children, so one backward pass gives every depth (kept in
+                // `weight`, no longer needed).
+                weight[nodeCount - 1] = 0
+                var deepest: UInt64 = 0
+                for node in stride(from: nodeCount - 2, through: 0, by: -1) {
+                    weight[node] = weight[Int(parent[node])] + 1
+                    if node < leafCount { deepest = max(deepest, weight[node]) }
+                }
+                if deepest <= UInt64(maximumLength) {
+                    for leaf in 0..<leafCount { lengths[Int(keys[leaf] & 0xFFFF)] = UInt8(weight[leaf]) }
+                    return
+                }
+                var counts = [Int](repeating: 0, count: Int(deepest) + 1)
+                for leaf in 0..<leafCount { counts[min(Int(weight[leaf]), maximumLength)] += 1 }
+                complete(&counts, maximumLength: maximumLength)
+                // The least frequent symbols (first in `keys`) take the longest codes.
+                var position = 0
+                for length in stride(from: maximumLength, through: 1, by: -1) {
+                    for _ in 0..<counts[length] {
+                        lengths[Int(keys[position] & 0xFFFF)] = UInt8(length)
+                        position += 1
+                    }
+                }
             }
-            parent[pair.0] = weight.count
-            parent[pair.1] = weight.count
-            weight.append(weight[pair.0] + weight[pair.1])
         }
-        // A parent always comes after its children, so one backward pass gives every depth.
-        var depth = [Int](repeating: 0, count: weight.count)
-        for node in stride(from: weight.count - 2, through: 0, by: -1) { depth[node] = depth[parent[node]] + 1 }
-        depth.removeLast(depth.count - leafCount)
-        return depth
     }
 
     /// The low `bits` bits of `value` in reverse order.
     private static func reversed(_ value: UInt16, bits: Int) -> UInt16 {
-        var input = value
-        var output: UInt16 = 0
-        for _ in 0..<bits {
-            output = output << 1 | (input & 1)
+        let table = reversedBytes
+        let whole = UInt16(table[Int(value & 0xFF)]) << 8 | UInt16(table[Int(value >> 8)])
+        return whole >> (16 - bits)
+    }
+
+    /// Each byte with its bits in reverse order.
+    private static let reversedBytes: [UInt8] = (0..<256).map { byte in
+        var input = byte
+        var output = 0
+        for _ in 0..<8 {
+            output = output << 1 | input & 1
             input >>= 1
         }
-        return output
+        return UInt8(output)
     }
 }

@@ -157,22 +157,27 @@ public final class LocalDirectorySink: ObjectSink {
         _ objects: [SinkObject],
         write: @escaping @Sendable (WritePlan, SinkObject) throws(SinkError) -> Void
     ) throws(SinkError) {
-        let workers = min(maxParallelWrites, plans.count)
-        if workers == 1 {
-            for plan in plans {
-                try write(plan, objects[plan.index])
-            }
+        try forEach(plans.count) { position throws(SinkError) in
+            try write(plans[position], objects[plans[position].index])
+        }
+    }
+
+    /// Runs `work` for positions `0..<count`, in parallel up to ``maxParallelWrites``; after a failure no further
+    /// position is started, and the first failure is thrown.
+    func forEach(_ count: Int, _ work: @escaping @Sendable (Int) throws(SinkError) -> Void) throws(SinkError) {
+        let workers = min(maxParallelWrites, count)
+        if workers <= 1 {
+            for position in 0..<count { try work(position) }
             return
         }
-        let nextPlan = Atomic<Int>(0)
+        let next = Atomic<Int>(0)
         let firstFailure = LockedValue<SinkError?>(nil)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while firstFailure.value == nil {
-                let position = nextPlan.add(1, ordering: .relaxed).oldValue
-                guard position < plans.count else { return }
-                let plan = plans[position]
+                let position = next.add(1, ordering: .relaxed).oldValue
+                guard position < count else { return }
                 do throws(SinkError) {
-                    try write(plan, objects[plan.index])
+                    try work(position)
                 } catch let failure {
                     firstFailure.withLock { stored in
                         if stored == nil { stored = failure }

@@ -3,8 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
-import ServiceSupport
 import Synchronization
 
 /// Objects of one batch written to a ``LocalDirectorySink``'s temporary area as each becomes ready (no `fsync`; the
@@ -65,27 +63,16 @@ final class LocalDirectoryStaging: ObjectStaging {
             for item in staged { unlink(item.temporaryPath) }
             throw error
         }
-        let workers = min(sink.maxParallelWrites, staged.count)
-        let next = Atomic<Int>(0)
-        let firstFailure = LockedValue<SinkError?>(nil)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while firstFailure.value == nil {
-                let position = next.add(1, ordering: .relaxed).oldValue
-                guard position < staged.count else { return }
+        do throws(SinkError) {
+            let sink = sink
+            try sink.forEach(staged.count) { position throws(SinkError) in
                 let item = staged[position]
-                do throws(SinkError) {
-                    try sink.moveIntoPlace(item.temporaryPath, item.plan, key: item.key)
-                } catch {
-                    firstFailure.withLock { stored in
-                        if stored == nil { stored = error }
-                    }
-                }
+                try sink.moveIntoPlace(item.temporaryPath, item.plan, key: item.key)
             }
-        }
-        if let failure = firstFailure.value {
+        } catch {
             // Those renamed are gone from the temporary area; the others are removed.
             for item in staged { unlink(item.temporaryPath) }
-            throw failure
+            throw error
         }
         try sink.syncFileSystem(doing: "syncing the renamed objects")
     }
