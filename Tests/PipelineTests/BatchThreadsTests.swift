@@ -188,4 +188,25 @@ import Testing
             #expect(try zstd.map { try Zstd.decompress($0, limit: 1 << 23) } == [[7], input])
         }
     }
+
+    /// Each object is handed on once, whole, as soon as its last piece is compressed, whatever the order in which
+    /// the threads finish the pieces of several cut objects.
+    @Test func compressorDeliversEachObjectOnceWhole() throws {
+        let inputs: [[UInt8]] = (0..<6).map { index in
+            let size = index.isMultiple(of: 2) ? (3 << 20) + index * 777 : 1_000 + index
+            return (0..<size).map { UInt8(truncatingIfNeeded: $0 &* (index + 3) >> 4) }
+        }
+        for parallelism in [1, 2, 4] {
+            let delivered = LockedValue([Int: [[UInt8]]]())
+            ObjectCompressor(codec: .gzip(level: 1), parallelism: parallelism).compress(inputs) { index, body in
+                delivered.withLock { $0[index, default: []].append(body) }
+            }
+            let bodies = delivered.value
+            #expect(bodies.keys.sorted() == Array(inputs.indices))
+            for (index, input) in inputs.enumerated() {
+                #expect(bodies[index]?.count == 1)
+                #expect(try bodies[index].map { try Gzip.inflate($0[0], limit: 1 << 23) } == input)
+            }
+        }
+    }
 }
