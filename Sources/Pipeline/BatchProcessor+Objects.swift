@@ -131,7 +131,8 @@ extension BatchProcessor {
         let zstd = configuration.format == .ndjsonZstd
         let compressor = ObjectCompressor(
             codec: zstd ? .zstd(level: configuration.zstdLevel) : .gzip(level: configuration.gzipLevel),
-            parallelism: threads
+            parallelism: threads,
+            cutsObjects: configuration.batchThreads != 1
         )
         let names = keys.keys(
             for: order.map { partitions[$0] },

@@ -427,8 +427,8 @@ public struct ConfigurationOption: Sendable {
                 "Threads one batch of 2 MiB or more is prepared, spliced and compressed on (a gzip body of 1 MiB or "
                     + "more is also decompressed while its records are prepared); 0 gives each batch the cores that "
                     + "the other batches in process leave idle (all of them to a batch that runs alone, one each "
-                    + "under load). With more than one, objects of 2 MiB or more are several gzip members or zstd "
-                    + "frames."
+                    + "under load). Unless it is 1, objects of 2 MiB or more are several gzip members or zstd "
+                    + "frames (cut by size, whatever the threads)."
             ) {
                 $0.batchThreads = try int($1, key: "batch_threads", in: 0...256)
             },

@@ -4,10 +4,13 @@ import ServiceSupport
 import Synchronization
 
 /// Compresses a batch's objects on several threads: each object of at least 2 MiB is cut into pieces of at least
-/// 1 MiB, and all pieces are compressed at the same time. A cut object is a sequence of complete gzip members (or zstd
-/// frames); gzip and zstd readers decompress such a sequence to the concatenation of its parts (RFC 1952 §2.2,
-/// RFC 8878 §3), so the object holds exactly the same NDJSON. This halves the latency of a large batch on two
-/// cores; under load the workers already keep every core busy and the pieces just queue.
+/// 1 MiB (at most ``maximumPieces``), and all pieces are compressed at the same time. A cut object is a sequence of
+/// complete gzip members (or zstd frames); gzip and zstd readers decompress such a sequence to the concatenation of
+/// its parts (RFC 1952 §2.2, RFC 8878 §3), so the object holds exactly the same NDJSON. This halves the latency of a
+/// large batch on two cores; under load the workers already keep every core busy and the pieces just queue. The cut
+/// depends on the object's size only, never on the threads, so an object's bytes do not depend on how busy the
+/// service was when it was written (a retry under load writes the same bytes). A compressor that does not cut
+/// (`batch_threads` 1) writes every object as one member or frame.
 struct ObjectCompressor: Sendable {
     /// The object codec and its level.
     enum Codec: Sendable {
@@ -19,19 +22,25 @@ struct ObjectCompressor: Sendable {
 
     /// The smallest piece an object is cut into: 1 MiB.
     static let minimumPieceBytes = 1 << 20
+    /// The most pieces one object is cut into.
+    static let maximumPieces = 64
 
     /// The codec of every object.
     let codec: Codec
-    /// The most pieces one object is cut into.
+    /// The most threads the pieces are compressed on.
     let parallelism: Int
+    /// Whether objects of 2 MiB or more are cut into pieces.
+    let cutsObjects: Bool
 
     /// Creates a compressor.
     /// - Parameters:
     ///   - codec: The codec and level.
-    ///   - parallelism: The most pieces per object, and threads (values below 1 mean 1).
-    init(codec: Codec, parallelism: Int) {
+    ///   - parallelism: The most threads (values below 1 mean 1).
+    ///   - cutsObjects: Whether objects of 2 MiB or more are cut into pieces. Default: `true`.
+    init(codec: Codec, parallelism: Int, cutsObjects: Bool = true) {
         self.codec = codec
         self.parallelism = max(1, parallelism)
+        self.cutsObjects = cutsObjects
     }
 
     /// Compresses each input into one object body.
@@ -58,7 +67,7 @@ struct ObjectCompressor: Sendable {
         var cuts: [(input: Int, range: Range<Int>)] = []
         var piecesLeft: [Int] = []
         for (index, input) in inputs.enumerated() {
-            let count = max(1, min(parallelism, input.count / Self.minimumPieceBytes))
+            let count = cutsObjects ? max(1, min(Self.maximumPieces, input.count / Self.minimumPieceBytes)) : 1
             let step = max(1, (input.count + count - 1) / count)
             var start = 0
             let first = cuts.count

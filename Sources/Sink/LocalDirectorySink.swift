@@ -45,6 +45,11 @@ public final class LocalDirectorySink: ObjectSink {
     private static let directoryMode: mode_t = 0o755
     /// Where this process writes objects before renaming them into place.
     private let temporaryArea: TemporaryArea
+    /// Temporary files of failed calls that could not be removed then (a read-only or immutable area), removed after
+    /// the next call that succeeds; at most ``strandedLimit`` are remembered (the next process removes the rest).
+    private let strandedTemporaries = Mutex([String]())
+    /// The most temporary files ``strandedTemporaries`` remembers.
+    static let strandedLimit = 100_000
 
     /// Creates a sink; nothing is touched on disk until the first call.
     ///
@@ -116,7 +121,30 @@ public final class LocalDirectorySink: ObjectSink {
                 throw error(failure, doing: "syncing directory", relative: relativePath(directory))
             }
         }
+        removeStrandedTemporaries()
     }
+
+    /// Removes a temporary file; one that cannot be removed now is remembered and removed after the next call that
+    /// succeeds (what stopped it, such as a read-only area, is then gone).
+    func removeTemporary(_ path: String) {
+        guard unlink(path) != 0, errno != ENOENT else { return }
+        strandedTemporaries.withLock { stranded in
+            if stranded.count < Self.strandedLimit { stranded.append(path) }
+        }
+    }
+
+    /// Removes the temporary files earlier failures could not (see ``removeTemporary(_:)``).
+    func removeStrandedTemporaries() {
+        let stranded = strandedTemporaries.withLock { stranded in
+            var taken: [String] = []
+            swap(&taken, &stranded)
+            return taken
+        }
+        for path in stranded { removeTemporary(path) }
+    }
+
+    /// Temporary files of failed calls not removed yet (see ``removeTemporary(_:)``).
+    public var strandedTemporaryFiles: Int { strandedTemporaries.withLock { $0.count } }
 
     /// Objects of one batch written to the temporary area as each becomes ready, then made durable and moved into
     /// place together, as ``put(_:)`` stores ``batchSyncThreshold`` objects or more; `nil` for fewer objects.
@@ -243,16 +271,16 @@ public final class LocalDirectorySink: ObjectSink {
         let (temporaryPath, fd) = try openTemporaryFile(suffix: nil, doing: "creating a temporary file for", for: key)
         if let failure = POSIXFiles.writeAll(fd, object.body) {
             _ = POSIXFiles.closeFile(fd)
-            unlink(temporaryPath)
+            removeTemporary(temporaryPath)
             throw error(failure, doing: "writing", relative: key)
         }
         if sync, let failure = POSIXFiles.syncFile(fd) {
             _ = POSIXFiles.closeFile(fd)
-            unlink(temporaryPath)
+            removeTemporary(temporaryPath)
             throw error(failure, doing: "syncing", relative: key)
         }
         if let failure = POSIXFiles.closeFile(fd) {
-            unlink(temporaryPath)
+            removeTemporary(temporaryPath)
             throw error(failure, doing: "closing", relative: key)
         }
         return temporaryPath
@@ -263,7 +291,7 @@ public final class LocalDirectorySink: ObjectSink {
         let finalPath = path(of: plan.directories) + "/" + plan.name
         if rename(temporaryPath, finalPath) != 0 {
             let failure = POSIXErrno(errno)
-            unlink(temporaryPath)
+            removeTemporary(temporaryPath)
             throw error(failure, doing: "renaming into place", relative: key)
         }
     }

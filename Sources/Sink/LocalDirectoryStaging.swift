@@ -60,7 +60,7 @@ final class LocalDirectoryStaging: ObjectStaging {
         do throws(SinkError) {
             try sink.syncFileSystem(doing: "syncing the written objects")
         } catch {
-            for item in staged { unlink(item.temporaryPath) }
+            for item in staged { sink.removeTemporary(item.temporaryPath) }
             throw error
         }
         do throws(SinkError) {
@@ -71,15 +71,16 @@ final class LocalDirectoryStaging: ObjectStaging {
             }
         } catch {
             // Those renamed are gone from the temporary area; the others are removed.
-            for item in staged { unlink(item.temporaryPath) }
+            for item in staged { sink.removeTemporary(item.temporaryPath) }
             throw error
         }
         try sink.syncFileSystem(doing: "syncing the renamed objects")
+        sink.removeStrandedTemporaries()
     }
 
     /// Removes the temporary files of every object staged and not committed.
     func discard() {
-        for item in takeStaged() { unlink(item.temporaryPath) }
+        for item in takeStaged() { sink.removeTemporary(item.temporaryPath) }
     }
 
     /// The objects staged so far, no longer held here.

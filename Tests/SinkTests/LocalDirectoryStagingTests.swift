@@ -97,6 +97,32 @@ import Testing
         #expect(scratch.allFiles() == ["p=1"])
     }
 
+    /// Temporary files that cannot be removed when a batch fails (the area read-only for a while) are removed after
+    /// the next call that succeeds, instead of piling up until the process restarts.
+    @Test func temporaryFilesLeftByAReadOnlyAreaAreRemovedLater() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let mountPoint = scratch.path + "/lake"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
+        try mountTmpfs(on: mountPoint, options: "size=8m")
+        defer { unmount(mountPoint) }
+        let sink = LocalDirectorySink(root: mountPoint)
+        let staging = try #require(sink.makeStaging(objectCount: 10))
+        for object in objects(10) { try staging.stage(object) }
+        let mount = try #require(
+            ["/bin/mount", "/usr/bin/mount"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        )
+        #expect(run(mount, ["--bind", mountPoint, mountPoint]) == 0)
+        #expect(run(mount, ["-o", "remount,ro,bind", mountPoint]) == 0)
+        staging.discard()
+        #expect(sink.strandedTemporaryFiles == 10)
+        unmount(mountPoint)
+        #expect(scratch.allFiles(under: "lake").filter { $0.contains(".tmp-") }.count == 10)
+        try sink.put([SinkObject(key: "after/o.json.gz", body: [1])])
+        #expect(sink.strandedTemporaryFiles == 0)
+        #expect(scratch.allFiles(under: "lake") == ["after/o.json.gz"])
+    }
+
     /// A failure while renaming (a file where a directory should be) leaves no temporary file behind and names
     /// the object.
     @Test func failedCommitRemovesTheTemporaryFiles() throws {
