@@ -117,8 +117,9 @@ extension BatchProcessor {
             return buffer
         }
         splice(runs, slots: slots, sizes: sizes, arrays: arrays, into: &buffers, threads: threads)
-        // Thousands of events: freed off the request's path.
-        BackgroundRelease.release(consume runs)
+        // Thousands of events: freed off the request's path when the batch has cores to itself.
+        let freesLater = freesInBackground(threads: threads, report: report)
+        BackgroundRelease.release(consume runs, inBackground: freesLater)
         report.timings.splice = clock.lap()
 
         let order = partitions.indices.sorted { partitions[$0] < partitions[$1] }
@@ -157,8 +158,8 @@ extension BatchProcessor {
         } else {
             bodies = compressor.compress(ndjson)
         }
-        // The texts, their arrays and the uncompressed objects: freed off the request's path.
-        BackgroundRelease.release((consume texts, consume arrays, consume ndjson))
+        // The texts, their arrays and the uncompressed objects: freed off the request's path, likewise.
+        BackgroundRelease.release((consume texts, consume arrays, consume ndjson), inBackground: freesLater)
         report.timings.compress = clock.lap()
         guard let staging else {
             return .ready(names.indices.map { SinkObject(key: names[$0], body: bodies[$0]) })
@@ -168,6 +169,13 @@ extension BatchProcessor {
             throw error
         }
         return .staged(staging, count: names.count)
+    }
+
+    /// Whether a batch's events and buffers are freed on a background thread once used: only when it has idle cores
+    /// to itself and fewer than ``trimAfterRecordBytes`` of records. Under load the frees would only be postponed
+    /// while other batches allocate (peak memory up by a batch), and a large batch's are given back to the system.
+    func freesInBackground(threads: Int, report: BatchReport) -> Bool {
+        threads > 1 && report.recordBytes < Self.trimAfterRecordBytes
     }
 
     /// Output bytes, at least, before a batch's partitions are spliced on several threads: 1 MiB.

@@ -175,8 +175,8 @@ public final class BatchProcessor: Sendable {
             DispatchQueue.global(qos: .utility).async { AllocatorTuning.releaseFreedMemory() }
         }
         let requestID = batch.requestID
-        // Its records are freed off the request's path.
-        BackgroundRelease.release(consume batch)
+        // Its records are freed off the request's path when it had cores to itself.
+        BackgroundRelease.release(consume batch, inBackground: freesInBackground(threads: threads, report: report))
         let body = FirehoseResponse.body(requestID: requestID, timestampMillis: UTCTime.nowMillis(), errorMessage: nil)
         return Outcome(status: 200, body: body, requestID: requestID, report: report, errorCode: nil)
     }

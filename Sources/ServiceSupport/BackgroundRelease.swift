@@ -7,8 +7,13 @@ public enum BackgroundRelease {
     private static let queue = DispatchQueue(label: "lakemark.background-release", qos: .utility)
 
     /// Hands `value` over to be dropped on the background thread (where its last reference, and so its memory, is
-    /// released, unless the caller keeps another).
-    public static func release<Value>(_ value: consuming Value) {
+    /// released, unless the caller keeps another), or drops it now.
+    /// - Parameters:
+    ///   - value: What to drop.
+    ///   - inBackground: Whether to drop it on the background thread; `false` drops it here, before returning.
+    ///     Default: `true`.
+    public static func release<Value>(_ value: consuming Value, inBackground: Bool = true) {
+        guard inBackground else { return }
         let box = Box(value)
         queue.async { withExtendedLifetime(box) {} }
     }
