@@ -65,22 +65,26 @@ struct ObjectCompressor: Sendable {
     ///   - deliver: Receives an input's position and its body, once per input; called from several threads.
     func compress(_ inputs: [[UInt8]], deliver: @escaping @Sendable (Int, [UInt8]) -> Void) {
         var cuts: [(input: Int, range: Range<Int>)] = []
-        var piecesLeft: [Int] = []
+        // Each input's pieces are next to each other in `cuts`: where they start, and how many.
+        var firstPiece: [Int] = []
+        var pieceCount: [Int] = []
         for (index, input) in inputs.enumerated() {
             let count = cutsObjects ? max(1, min(Self.maximumPieces, input.count / Self.minimumPieceBytes)) : 1
             let step = max(1, (input.count + count - 1) / count)
             var start = 0
-            let first = cuts.count
+            firstPiece.append(cuts.count)
             repeat {
                 let end = min(input.count, start + step)
                 cuts.append((index, start..<end))
                 start = end
             } while start < input.count
-            piecesLeft.append(cuts.count - first)
+            pieceCount.append(cuts.count - firstPiece[index])
         }
         let pieces = cuts
-        // Each input's pieces are next to each other in `pieces`; the last one compressed joins them.
-        let progress = LockedValue((parts: [[UInt8]](repeating: [], count: pieces.count), left: piecesLeft))
+        let starts = firstPiece
+        let counts = pieceCount
+        // The last piece of an input compressed joins them.
+        let progress = LockedValue((parts: [[UInt8]](repeating: [], count: pieces.count), left: counts))
         let work: @Sendable (Int) -> Void = { position in
             let piece = pieces[position]
             let body = inputs[piece.input].withUnsafeBytes { raw in
@@ -90,16 +94,12 @@ struct ObjectCompressor: Sendable {
                 progress.parts[position] = body
                 progress.left[piece.input] -= 1
                 guard progress.left[piece.input] == 0 else { return nil }
-                var first = position
-                while first > 0 && pieces[first - 1].input == piece.input { first -= 1 }
-                var parts: [[UInt8]] = []
-                var index = first
-                while index < pieces.count && pieces[index].input == piece.input {
-                    parts.append([])
-                    swap(&parts[parts.count - 1], &progress.parts[index])
-                    index += 1
+                let first = starts[piece.input]
+                return (first..<first + counts[piece.input]).map { index in
+                    var part: [UInt8] = []
+                    swap(&part, &progress.parts[index])
+                    return part
                 }
-                return parts
             }
             guard var parts = finished else { return }
             var joined: [UInt8] = []

@@ -311,18 +311,8 @@ public final class LocalDirectorySink: ObjectSink {
 
     // MARK: - Directories
 
-    /// Creates the missing directories of one object, the root included; new ones are made durable by the caller's
-    /// later `syncfs`.
-    func makeDirectories(of plan: WritePlan) throws(SinkError) {
-        var known = Set<String>()
-        var changed = Set<String>()
-        try createRoot(recordingChangesIn: &changed)
-        if !plan.directories.isEmpty {
-            try createDirectories(plan.directories, known: &known, changed: &changed)
-        }
-    }
-
-    /// Creates the root and every plan's missing directories.
+    /// Creates the root and every plan's missing directories (new ones are made durable by the caller's later
+    /// `fsync` or `syncfs`).
     /// - Returns: The directories whose entries change: the plans' directories and the parents of created ones.
     func prepareDirectories(for plans: [WritePlan]) throws(SinkError) -> Set<String> {
         var changed = Set<String>()

@@ -47,7 +47,7 @@ final class LocalDirectoryStaging: ObjectStaging {
         plan: LocalDirectorySink.WritePlan,
         directoriesMade: Bool = false
     ) throws(SinkError) {
-        if !directoriesMade { try sink.makeDirectories(of: plan) }
+        if !directoriesMade { _ = try sink.prepareDirectories(for: [plan]) }
         let temporaryPath = try sink.writeTemporary(plan, object, sync: false)
         state.withLock { $0.staged.append(Staged(plan: plan, key: object.key, temporaryPath: temporaryPath)) }
     }
