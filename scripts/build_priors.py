@@ -51,6 +51,15 @@ CALIBRATION = collections.OrderedDict([('nist_800_53_r5', (0.5, 0.85, 1.04, 1.2)
 # the development sets the lead separates right from wrong top answers better than the fused score alone.
 # Chosen per catalog by scripts/fit_calibration.py (kept in scripts/calibration_knots.tsv); default 4.
 MARGIN = collections.OrderedDict((catalog, 4) for catalog in ALPHA)
+# Family penalties (headers `#diversity` and `#diversity_reranked`, Sources/Mapping/FamilyDiversity.swift): each
+# further answer of a family already answered (800-53 base control, CSF category, PCI requirement at two levels)
+# loses this much, in standard deviations of the text's top-50 lexical scores, and in units of the re-ranker's
+# scorer. Chosen held out with scripts/eval_reranker.py --diversify (README, "Mapping engine"): the largest
+# penalties that keep 800-53 exact hit@3 within a few texts while raising collapsed macro recall@10 on every set
+# with families. ISO 27001 and TSC ids are their own family: no penalty (it could not change their order).
+FAMILY_CATALOGS = ('nist_800_53_r5', 'nist_csf_v2', 'pci_dss_v4')
+DIVERSITY = collections.OrderedDict((catalog, 0.5) for catalog in FAMILY_CATALOGS)
+DIVERSITY_RERANKED = collections.OrderedDict((catalog, 1.0) for catalog in FAMILY_CATALOGS)
 KNOTS_FILE = os.path.join(REPO, 'scripts', 'calibration_knots.tsv')
 # Only the Prowler labels (Apache-2.0) are counted; the Security Hub lists (CC BY-SA 4.0) stay evaluation-only.
 SOURCES_USED = ('prowler-',)
@@ -114,6 +123,8 @@ def render(counts, texts, fold, folds):
     lines = ['#lakemark-priors\t1',
              '#alpha\t' + '\t'.join('%s=%g' % kv for kv in ALPHA.items()),
              '#margin\t' + '\t'.join('%s=%g' % kv for kv in margins.items()),
+             '#diversity\t' + '\t'.join('%s=%g' % kv for kv in DIVERSITY.items()),
+             '#diversity_reranked\t' + '\t'.join('%s=%g' % kv for kv in DIVERSITY_RERANKED.items()),
              '#calibration\t' + '\t'.join('%s=%s' % (c, ','.join('%g' % k for k in values))
                                           for c, values in knots.items()),
              '#source\tcontrol ids of the Prowler check mappings (%s)'

@@ -44,7 +44,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, '..'))
 sys.path.insert(0, HERE)
-from build_priors import ALPHA, fold_of  # noqa: E402
+from build_priors import ALPHA, DIVERSITY_RERANKED, fold_of  # noqa: E402
 from confidence_bounds import familiarity_floor  # noqa: E402
 from eval_reranker import (FEATURES, Embeddings, candidate_rows, confidence_starts, fit_scorer,  # noqa: E402
                            label_statistics, prepare_folds, prototype_features, read_priors, rerank, run_engine,
@@ -175,10 +175,12 @@ def parity_cases(a, key, catalog, queries, fitted):
     for n, text in enumerate(texts):
         rows = fitted.rows_for(full[n], lex[n], queries[n], priors)
         order, probability = rerank(rows, full[n], fitted.names, fitted.scorer)
+        diverse, _ = rerank(rows, full[n], fitted.names, fitted.scorer, 0.0, fitted.framework,
+                            DIVERSITY_RERANKED.get(catalog, 0.0), 1)
         cases.append({'catalog': catalog, 'framework': key, 'text': text,
                       'candidates': [[c, f['fused'], f['lex']] for c, f in rows],
                       'features': [[float(f[name]) for name in fitted.names] for _, f in rows],
-                      'order': order, 'probability': probability})
+                      'order': order, 'diverse_order': diverse, 'probability': probability})
     return cases
 
 

@@ -33,6 +33,11 @@ Alternatives measured against the shipped `proto` scorer (README, "Mapping engin
   texts, add-one) subtracted from its scores, the standard correction for long-tail recall, per control or
   (--la-level family) per family; rows `<variant>-la<TAU>`;
 - --family-mass: families ordered by the summed softmax probability of their candidates (`<variant>-mass`);
+- --diversify P (repeatable, with --diversify-keep K): every variant also ordered family-diverse as the engine
+  does (Sources/Mapping/FamilyDiversity.swift; the bundled penalties are build_priors.py's DIVERSITY*): after the
+  first K by score, each next candidate maximises its score minus P per answer of its family already placed, P in
+  units of the scorer's value, and for the `engine` row in standard deviations of the text's engine scores
+  (rows `<variant>-dP/K`); the fold catalogs themselves carry no penalty, so every other row is the plain order;
 - --center: cosines between embeddings centred on the training texts' mean (hubness reduction).
 --high-variant names the variant whose High bucket is measured (default `proto`); --dump writes each variant's
 rankings to WORK/rankings-SET.json.
@@ -41,7 +46,8 @@ Usage: eval_reranker.py --bin LAKEMARK --catalogs DIR --work DIR [--folds K] [--
                         [--set NAME]... [--fit listwise|logistic] [--label exact|collapsed] [--l2 X]
                         [--top-n N] [--union M] [--holdout-provider] [--shuffle-prototypes]
                         [--knn K] [--knn-share] [--logit-adjust TAU]... [--la-level exact|family]
-                        [--family-mass] [--center] [--high-variant NAME] [--dump]
+                        [--family-mass] [--diversify P]... [--diversify-keep K]... [--center]
+                        [--high-variant NAME] [--dump]
 """
 
 import argparse
@@ -131,7 +137,8 @@ def read_priors(path):
 def rewrite_header(path, alpha_zero):
     lines = []
     for line in open(path, encoding='utf-8').read().splitlines():
-        if line.startswith('#calibration\t') or line.startswith('#margin\t'):
+        # The fit and the replay read the engine's plain order (--diversify replays the family penalties).
+        if line.startswith(('#calibration\t', '#margin\t', '#diversity\t', '#diversity_reranked\t')):
             continue
         if line.startswith('#alpha\t') and alpha_zero:
             line = '#alpha\t' + '\t'.join('%s=0' % c for c in ALPHA)
@@ -363,16 +370,34 @@ def fit_scorer(framework, rows, golds, names, label, fit, l2):
     return mean, std, w
 
 
-def rerank(rows, full, names, scorer, tau=0.0):
+def diverse_order(framework, ids, z, penalty, keep):
+    """Indices of ids in a greedy order: after the first `keep`, each next one maximises its score minus
+    `penalty` times the number of ids of its family already placed."""
+    order = [int(j) for j in np.argsort(-z, kind='stable')]
+    placed, seen = order[:keep], collections.Counter(collapse(framework, ids[j]) for j in order[:keep])
+    rest = order[keep:]
+    while rest:
+        best = max(rest, key=lambda j: (z[j] - penalty * seen[collapse(framework, ids[j])], -rest.index(j)))
+        rest.remove(best)
+        placed.append(best)
+        seen[collapse(framework, ids[best])] += 1
+    return placed
+
+
+def rerank(rows, full, names, scorer, tau=0.0, framework=None, penalty=0.0, keep=1):
     """(top 10 ids re-ordered by the scorer, softmax probability of the top one) for one text's candidates;
-    tau > 0 subtracts tau * log(label frequency) from each score (logit adjustment)."""
+    tau > 0 subtracts tau * log(label frequency) from each score (logit adjustment); penalty > 0 orders
+    the candidates after the first `keep` family-diverse (diverse_order)."""
     if not rows:
         return [], 0.0
     mean, std, w = scorer
     z = ((np.array([[f[n] for n in names] for _, f in rows]) - mean) / std) @ w[:-1] + w[-1]
     if tau:
         z = z - tau * np.array([f['logfreq'] for _, f in rows])
-    order = np.argsort(-z, kind='stable')
+    if penalty:
+        order = diverse_order(framework, [c for c, _ in rows], z, penalty, keep)
+    else:
+        order = np.argsort(-z, kind='stable')
     head = [rows[j][0] for j in order]
     tail = [c for c in full if c not in head]
     p = np.exp(z - z.max())
@@ -445,11 +470,16 @@ def main(argv=None):
     ap.add_argument('--knn-share', action='store_true', help='a neighbour votes 1/|its labels| per label')
     ap.add_argument('--logit-adjust', type=float, action='append', default=[],
                     help='also score each variant with tau * log(label frequency) subtracted')
+    ap.add_argument('--diversify', type=float, action='append', default=[],
+                    help='every variant also scored family-diverse with this penalty (rows <variant>-dP/K)')
+    ap.add_argument('--diversify-keep', type=int, action='append', default=[],
+                    help='candidates placed by score alone before diversifying (default 1)')
     ap.add_argument('--holdout-provider', action='store_true',
                     help='also score each Prowler provider with a scorer fitted on the other providers only')
     ap.add_argument('--shuffle-prototypes', action='store_true',
                     help='sanity check: prototypes from training labels shuffled across texts')
     a = ap.parse_args(argv)
+    a.diversify_keep = a.diversify_keep or [1]
     dev = os.path.join(a.shared, 'eval', 'mapping-dev')
     high_base = a.high_variant.split('-la')[0]
     sys.path.insert(0, dev)
@@ -594,6 +624,11 @@ def main(argv=None):
                 if a.family_mass:
                     out[variant + '-mass'] = {i: family_mass_order(framework, test_rows[i], full[i], names, scorer)
                                               for i in test}
+                for penalty in a.diversify:
+                    for keep in a.diversify_keep:
+                        out['%s-d%g/%d' % (variant, penalty, keep)] = {
+                            i: rerank(test_rows[i], full[i], names, scorer, 0.0, framework, penalty, keep)
+                            for i in test}
                 for tau in a.logit_adjust:
                     out['%s-la%g' % (variant, tau)] = {i: rerank(test_rows[i], full[i], names, scorer, tau)
                                                        for i in test}
@@ -606,6 +641,12 @@ def main(argv=None):
             test = [i for i in range(scored) if fold[i] == k]
             for i in test:
                 rankings['engine'][i] = [(c, s, 'x') for c, s in full[i].items()][:10]
+                answers, scores = list(full[i]), np.array(list(full[i].values()), dtype=float)
+                for penalty in a.diversify:
+                    for keep in a.diversify_keep:
+                        order = diverse_order(framework, answers, scores / (scores.std() + 1e-9), penalty, keep)
+                        rankings['engine-d%g/%d' % (penalty, keep)][i] = [(answers[j], 1.0, 'x')
+                                                                           for j in order][:10]
             outer, outer_cosine = fit_and_score(train, test, k, list(FEATURES))
             # The High bucket's thresholds and familiarity floor: from out-of-fold answers of the training texts
             # (inner folds).

@@ -2,7 +2,9 @@
 ///
 /// Format (written by `scripts/build_priors.py`): header lines `#lakemark-priors<TAB>1` and
 /// `#alpha<TAB>catalog=a<TAB>...`, optionally `#calibration<TAB>catalog=low,medium,high,top<TAB>...`,
-/// optionally `#margin<TAB>catalog=m<TAB>...`, then records `catalog<TAB>id<TAB>weight` with weights in 0...1.
+/// optionally `#margin<TAB>catalog=m<TAB>...`, `#diversity<TAB>catalog=p<TAB>...` and
+/// `#diversity_reranked<TAB>catalog=p<TAB>...` (family penalties, ``FamilyDiversity``), then records
+/// `catalog<TAB>id<TAB>weight` with weights in 0...1.
 /// The engine adds `alpha * weight` to a control's lexical similarity; the calibration knots are the
 /// scores reported as similarity 0.30, 0.50, 0.70 and 1.0 (see ``SimilarityCalibration``): the fused score,
 /// and for the top answer the fused score plus `m` times its lead over the runner-up (a clear winner is more
@@ -21,6 +23,11 @@ struct ControlPriors: Sendable {
     let calibrations: [String: [Float]]
     /// Weight of the top answer's lead over the runner-up, per catalogue name (0...20).
     let marginWeights: [String: Float]
+    /// The lexical engine's family penalty per catalogue name (0...10), in standard deviations of the scores of
+    /// a text's ranked candidates (see ``FamilyDiversity``); 0 or absent keeps the ranking.
+    let diversityPenalties: [String: Float]
+    /// The re-ranker's family penalty per catalogue name (0...10), in units of the scorer's value.
+    let rerankedDiversityPenalties: [String: Float]
 
     /// No priors.
     init() {
@@ -28,6 +35,8 @@ struct ControlPriors: Sendable {
         weights = [:]
         calibrations = [:]
         marginWeights = [:]
+        diversityPenalties = [:]
+        rerankedDiversityPenalties = [:]
     }
 
     /// Parses a priors file.
@@ -37,6 +46,8 @@ struct ControlPriors: Sendable {
         var alphas: [String: Float] = [:]
         var calibrations: [String: [Float]] = [:]
         var margins: [String: Float] = [:]
+        var diversities: [String: Float] = [:]
+        var rerankedDiversities: [String: Float] = [:]
         var version: String?
         TabFile.forEachLine(bytes) { range in
             guard !range.isEmpty, bytes[range.lowerBound] == UInt8(ascii: "#") else {
@@ -47,19 +58,13 @@ struct ControlPriors: Sendable {
             case "#lakemark-priors":
                 version = fields.count > 1 ? fields[1] : ""
             case "#alpha":
-                for setting in fields.dropFirst() {
-                    let parts = setting.split(separator: "=", maxSplits: 1)
-                    if parts.count == 2, let value = Float(parts[1]), value >= 0, value <= 1 {
-                        alphas[String(parts[0])] = value
-                    }
-                }
+                ControlPriors.readSettings(fields.dropFirst(), in: 0...1, into: &alphas)
             case "#margin":
-                for setting in fields.dropFirst() {
-                    let parts = setting.split(separator: "=", maxSplits: 1)
-                    if parts.count == 2, let value = Float(parts[1]), value >= 0, value <= 20 {
-                        margins[String(parts[0])] = value
-                    }
-                }
+                ControlPriors.readSettings(fields.dropFirst(), in: 0...20, into: &margins)
+            case "#diversity":
+                ControlPriors.readSettings(fields.dropFirst(), in: 0...10, into: &diversities)
+            case "#diversity_reranked":
+                ControlPriors.readSettings(fields.dropFirst(), in: 0...10, into: &rerankedDiversities)
             case "#calibration":
                 for setting in fields.dropFirst() {
                     let parts = setting.split(separator: "=", maxSplits: 1)
@@ -92,6 +97,22 @@ struct ControlPriors: Sendable {
         self.weights = weights
         self.calibrations = calibrations
         self.marginWeights = margins
+        self.diversityPenalties = diversities
+        self.rerankedDiversityPenalties = rerankedDiversities
+    }
+
+    /// Reads `catalog=value` settings, skipping any that are malformed or out of `range`.
+    private static func readSettings(
+        _ settings: ArraySlice<String>,
+        in range: ClosedRange<Float>,
+        into values: inout [String: Float]
+    ) {
+        for setting in settings {
+            let parts = setting.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let value = Float(parts[1]), range.contains(value) {
+                values[String(parts[0])] = value
+            }
+        }
     }
 
     /// The prior of every control of a catalogue, already multiplied by the catalogue's alpha.

@@ -40,6 +40,8 @@ public final class EmbeddedMapper: ComplianceMapper {
     let eventPriors: EventPriors
     /// Re-rankers per catalogue name (empty without an embedder).
     let rerankers: [String: SemanticReranker]
+    /// Family numbering and penalties per catalogue name (``FamilyDiversity``).
+    let diversities: [String: FamilyDiversity]
     private let embedder: (any TextEmbedder)?
     private let cache: LRUCache<CacheKey, [ControlMatch]>
     private let embeddingCache: LRUCache<String, [Float]>
@@ -116,6 +118,16 @@ public final class EmbeddedMapper: ComplianceMapper {
             }
         }
         self.rerankers = rerankers
+        var diversities: [String: FamilyDiversity] = [:]
+        for (name, index) in indexes {
+            diversities[name] = FamilyDiversity(
+                ids: index.ids,
+                catalog: name,
+                lexicalPenalty: Double(priors.diversityPenalties[name] ?? 0),
+                rerankedPenalty: Double(priors.rerankedDiversityPenalties[name] ?? 0)
+            )
+        }
+        self.diversities = diversities
         self.embedder = embedder
         self.lexicon = lexicon
         self.vocabulary = vocabulary
@@ -286,10 +298,14 @@ public final class EmbeddedMapper: ComplianceMapper {
         let nistName = FrameworkID.nist80053r5.catalogName
         // The 800-53 ranking is computed once per text: its answers and the projection's sources.
         var nistHits: [(index: Int, score: Float, lexical: Float)]?
-        /// Candidates ranked: one more than asked (see below), or all the re-ranker reads.
+        /// Candidates ranked: one more than asked (see below), all the re-ranker reads, or all the family penalty
+        /// reads.
         func limit(_ catalog: String) -> Int {
-            let reranked = embedding == nil ? 0 : rerankers[catalog]?.topN ?? 0
-            return max(options.topK + 1, reranked)
+            if embedding != nil, let reranker = rerankers[catalog] {
+                return max(options.topK + 1, reranker.topN)
+            }
+            let diverse = (diversities[catalog]?.lexicalPenalty ?? 0) > 0 ? FamilyDiversity.lexicalDepth : 0
+            return max(options.topK + 1, diverse)
         }
         /// The re-ranker's lexical depth when the catalogue is re-ranked, else 0 (no lexical ranks computed).
         func lexicalDepth(_ catalog: String) -> Int {
@@ -337,25 +353,38 @@ public final class EmbeddedMapper: ComplianceMapper {
                 out += reranked(hits, by: reranker, embedding: embedding, framework: framework, options: options)
                 continue
             }
-            let runnerUp = hits.count > 1 ? hits[1].score : 0
-            if hits.count > options.topK {
-                hits.removeLast()
-            }
-            for (rank, hit) in hits.enumerated() {
-                // The top answer's confidence also reflects how far it leads (it only moves further ahead).
-                let evidence = rank == 0 ? hit.score + index.marginWeight * max(hit.score - runnerUp, 0) : hit.score
-                let match = ControlMatch(
-                    frameworkID: framework,
-                    controlID: index.ids[hit.index],
-                    family: index.families[hit.index],
-                    similarity: SimilarityCalibration.calibrated(evidence, knots: index.calibration)
-                )
-                if options.accepts(similarity: match.similarity) {
-                    out.append(match)
-                }
-            }
+            out += lexicalAnswers(hits, framework: framework, options: options)
         }
         return out
+    }
+
+    /// The matches of a framework in the lexical engine's order, family-diverse when the catalogue has a lexical
+    /// penalty: each with its calibrated similarity, at most that of the answer before; the top answer's also
+    /// reflects how far it leads the runner-up (it only moves further ahead).
+    private func lexicalAnswers(
+        _ hits: [(index: Int, score: Float, lexical: Float)],
+        framework: FrameworkID,
+        options: MappingOptions
+    ) -> [ControlMatch] {
+        guard let index = indexes[framework.catalogName] else {
+            return []
+        }
+        let runnerUp = hits.count > 1 ? hits[1].score : 0
+        var order = Array(hits.indices.prefix(options.topK))
+        if let diversity = diversities[framework.catalogName], diversity.lexicalPenalty > 0 {
+            let scores = hits.map { Double($0.score) }
+            order = diversity.order(
+                controls: hits.map(\.index),
+                scores: scores,
+                penalty: diversity.lexicalPenalty * FamilyDiversity.spread(scores),
+                count: options.topK
+            )
+        }
+        return answers(hits, in: order, index: index, framework: framework, options: options) { position in
+            let top = hits[position].score
+            let evidence = top + index.marginWeight * max(top - runnerUp, 0)
+            return SimilarityCalibration.calibrated(evidence, knots: index.calibration)
+        }
     }
 
     /// The matches of a framework in the re-ranker's order: the top answer with the re-ranker's similarity (with the
@@ -373,19 +402,43 @@ public final class EmbeddedMapper: ComplianceMapper {
             return []
         }
         let candidates = hits.map { SemanticReranker.Candidate(index: $0.index, fused: $0.score, lexical: $0.lexical) }
-        let (order, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
+        var (order, scores, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
+        if let diversity = diversities[framework.catalogName], diversity.rerankedPenalty > 0 {
+            let head = diversity.order(
+                controls: order.prefix(scores.count).map { hits[$0].index },
+                scores: scores,
+                penalty: diversity.rerankedPenalty,
+                count: options.topK
+            )
+            order = head.map { order[$0] } + order.dropFirst(scores.count)
+        }
+        return answers(hits, in: order.prefix(options.topK), index: index, framework: framework, options: options) {
+            reranker.similarity(
+                probability: probability,
+                moved: $0 != 0,
+                engineSimilarity: SimilarityCalibration.calibrated(hits[$0].score, knots: index.calibration),
+                prototypeCosine: cosine
+            )
+        }
+    }
+
+    /// The matches of the hits at `order`'s positions that the options accept: the first with `topSimilarity` of its
+    /// position, each other with its calibrated similarity, at most that of the answer before it.
+    private func answers(
+        _ hits: [(index: Int, score: Float, lexical: Float)],
+        in order: some Sequence<Int>,
+        index: SearchIndex,
+        framework: FrameworkID,
+        options: MappingOptions,
+        topSimilarity: (Int) -> Double
+    ) -> [ControlMatch] {
         var out: [ControlMatch] = []
-        var ceiling = 1.0
-        for (rank, position) in order.prefix(options.topK).enumerated() {
+        var ceiling: Double?
+        for position in order {
             let hit = hits[position]
-            let similarity = rank == 0
-                ? reranker.similarity(
-                    probability: probability,
-                    moved: position != 0,
-                    engineSimilarity: SimilarityCalibration.calibrated(hit.score, knots: index.calibration),
-                    prototypeCosine: cosine
-                )
-                : min(SimilarityCalibration.calibrated(hit.score, knots: index.calibration), ceiling)
+            let similarity = ceiling.map {
+                min(SimilarityCalibration.calibrated(hit.score, knots: index.calibration), $0)
+            } ?? topSimilarity(position)
             ceiling = similarity
             let match = ControlMatch(
                 frameworkID: framework,

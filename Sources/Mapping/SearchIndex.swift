@@ -161,7 +161,7 @@ struct SearchIndex: Sendable {
             }
         }
         var hits: [(index: Int, score: Float, lexical: Float)] = []
-        hits.reserveCapacity(limit + 1)
+        hits.reserveCapacity(limit)
         for doc32 in touched {
             let doc = Int(doc32)
             let similarity = Float(SimilarityCalibration.similarity(score: scores[doc]))
@@ -173,16 +173,19 @@ struct SearchIndex: Sendable {
             if hits.count == limit, let last = hits.last, !SearchIndex.ranksBefore(score, doc, last.score, last.index) {
                 continue
             }
-            var position = hits.count
+            // Insertion into the sorted list: a full list drops its last entry, the others move down one.
+            let entry = (index: doc, score: score, lexical: lexical)
+            if hits.count < limit {
+                hits.append(entry)
+            }
+            var position = hits.count - 1
             while position > 0,
                 SearchIndex.ranksBefore(score, doc, hits[position - 1].score, hits[position - 1].index)
             {
+                hits[position] = hits[position - 1]
                 position -= 1
             }
-            hits.insert((doc, score, lexical), at: position)
-            if hits.count > limit {
-                hits.removeLast()
-            }
+            hits[position] = entry
         }
         if lexicalDepth > 0 {
             let matched = touched.filter { scores[Int($0)] > 0 }

@@ -125,9 +125,9 @@ struct SemanticReranker: Sendable {
         )
         priorWeight = ids.map { Double(priors.weights[$0] ?? 0) }
         depth = ids.map { SemanticReranker.depth(of: $0, catalog: catalog) }
-        familyShare = ids.map { table.frequencies[SemanticReranker.family(of: $0, catalog: catalog)] ?? 0 }
+        familyShare = ids.map { table.frequencies[FamilyDiversity.family(of: $0, catalog: catalog)] ?? 0 }
         controlRow = ids.map { controlRows[$0] ?? -1 }
-        familyRow = ids.map { familyRows[SemanticReranker.family(of: $0, catalog: catalog)] ?? -1 }
+        familyRow = ids.map { familyRows[FamilyDiversity.family(of: $0, catalog: catalog)] ?? -1 }
     }
 
     /// The features of each candidate, in ``featureNames`` order.
@@ -159,15 +159,16 @@ struct SemanticReranker: Sendable {
     ///   - candidates: The engine's ranking (best first).
     ///   - embedding: The text's unit-length embedding.
     /// - Returns: Positions into `candidates` in the new order (the first ``topN`` re-ordered, the rest kept
-    ///   after them in engine order), the softmax probability of the new top answer and the text's cosine to that
-    ///   answer's prototype (both 0 without candidates).
+    ///   after them in engine order), the scorer's value of each re-ordered one (parallel to the order's first
+    ///   ``topN``), the softmax probability of the new top answer and the text's cosine to that answer's
+    ///   prototype (both 0 without candidates).
     func rerank(
         _ candidates: [Candidate],
         embedding: [Float]
-    ) -> (order: [Int], topProbability: Double, topCosine: Double) {
+    ) -> (order: [Int], scores: [Double], topProbability: Double, topCosine: Double) {
         let rows = features(candidates, embedding: embedding)
         guard !rows.isEmpty else {
-            return ([], 0, 0)
+            return ([], [], 0, 0)
         }
         let scores = rows.map { row in
             var z = bias
@@ -179,7 +180,12 @@ struct SemanticReranker: Sendable {
         let head = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
         let best = scores[head[0]]
         let mass = scores.reduce(0) { $0 + exp($1 - best) }
-        return (head + Array(rows.count..<candidates.count), 1 / mass, rows[head[0]][SemanticReranker.prototypeFeature])
+        return (
+            head + Array(rows.count..<candidates.count),
+            head.map { scores[$0] },
+            1 / mass,
+            rows[head[0]][SemanticReranker.prototypeFeature]
+        )
     }
 
     /// The similarity of a top answer with this softmax probability: 0.70...1.0 from the High threshold up,
@@ -232,21 +238,6 @@ struct SemanticReranker: Sendable {
             }
         }
         return Double(sum)
-    }
-
-    /// The family of a control as the fit collapses it: the 800-53 base control, the CSF category, the PCI
-    /// requirement's first two levels; ISO and TSC ids are their own family.
-    static func family(of id: String, catalog: String) -> String {
-        switch catalog {
-        case "nist_800_53_r5":
-            return String(id.split(separator: "(", maxSplits: 1, omittingEmptySubsequences: false)[0])
-        case "nist_csf_v2":
-            return String(id.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)[0])
-        case "pci_dss_v4":
-            return id.split(separator: ".", omittingEmptySubsequences: false).prefix(2).joined(separator: ".")
-        default:
-            return id
-        }
     }
 
     /// The depth feature of a control: 800-53 enhancement 1, CSF function (no `-`) 1, PCI the number of
