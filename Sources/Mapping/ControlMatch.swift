@@ -25,11 +25,18 @@ public struct ControlMatch: Sendable, Hashable {
         similarity: Double,
         confidence: Confidence? = nil
     ) {
-        let rounded = (min(max(similarity, 0.01), 1.0) * 100).rounded() / 100
+        let rounded = ControlMatch.rounded(similarity)
         self.frameworkID = frameworkID
         self.controlID = controlID
         self.family = family
         self.similarity = rounded
         self.confidence = confidence ?? Confidence.bucket(forSimilarity: rounded)
+    }
+
+    /// A similarity as a match reports it: clamped to 0.01...1.0 and rounded to two decimals.
+    /// - Parameter similarity: A similarity.
+    /// - Returns: The reported similarity.
+    public static func rounded(_ similarity: Double) -> Double {
+        (min(max(similarity, 0.01), 1.0) * 100).rounded() / 100
     }
 }

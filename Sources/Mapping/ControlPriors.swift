@@ -4,7 +4,9 @@
 /// `#alpha<TAB>catalog=a<TAB>...`, optionally `#calibration<TAB>catalog=low,medium,high,top<TAB>...`,
 /// optionally `#margin<TAB>catalog=m<TAB>...`, `#diversity<TAB>catalog=p<TAB>...` and
 /// `#diversity_reranked<TAB>catalog=p<TAB>...` (family penalties, ``FamilyDiversity``), then records
-/// `catalog<TAB>id<TAB>weight` with weights in 0...1.
+/// `catalog<TAB>id<TAB>weight` with weights in 0...1. A setting of `#alpha` (0...1), `#margin` (0...20) or the
+/// penalties (0...100) that is not `catalog=number` in range makes the file invalid; calibration knots that are
+/// not four increasing numbers are ignored.
 /// The engine adds `alpha * weight` to a control's lexical similarity; the calibration knots are the
 /// scores reported as similarity 0.30, 0.50, 0.70 and 1.0 (see ``SimilarityCalibration``): the fused score,
 /// and for the top answer the fused score plus `m` times its lead over the runner-up (a clear winner is more
@@ -49,6 +51,7 @@ struct ControlPriors: Sendable {
         var diversities: [String: Float] = [:]
         var rerankedDiversities: [String: Float] = [:]
         var version: String?
+        var problem: String?
         TabFile.forEachLine(bytes) { range in
             guard !range.isEmpty, bytes[range.lowerBound] == UInt8(ascii: "#") else {
                 return
@@ -58,13 +61,13 @@ struct ControlPriors: Sendable {
             case "#lakemark-priors":
                 version = fields.count > 1 ? fields[1] : ""
             case "#alpha":
-                ControlPriors.readSettings(fields.dropFirst(), in: 0...1, into: &alphas)
+                problem = problem ?? ControlPriors.readSettings(fields, in: 0...1, into: &alphas)
             case "#margin":
-                ControlPriors.readSettings(fields.dropFirst(), in: 0...20, into: &margins)
+                problem = problem ?? ControlPriors.readSettings(fields, in: 0...20, into: &margins)
             case "#diversity":
-                ControlPriors.readSettings(fields.dropFirst(), in: 0...10, into: &diversities)
+                problem = problem ?? ControlPriors.readSettings(fields, in: 0...100, into: &diversities)
             case "#diversity_reranked":
-                ControlPriors.readSettings(fields.dropFirst(), in: 0...10, into: &rerankedDiversities)
+                problem = problem ?? ControlPriors.readSettings(fields, in: 0...100, into: &rerankedDiversities)
             case "#calibration":
                 for setting in fields.dropFirst() {
                     let parts = setting.split(separator: "=", maxSplits: 1)
@@ -79,6 +82,9 @@ struct ControlPriors: Sendable {
             default:
                 break
             }
+        }
+        if let problem {
+            throw MappingError(.catalogInvalid, "\(ControlPriors.fileName): \(problem)")
         }
         guard version == "1" else {
             throw MappingError(.catalogInvalid, "\(ControlPriors.fileName): missing or unsupported #lakemark-priors")
@@ -101,18 +107,27 @@ struct ControlPriors: Sendable {
         self.rerankedDiversityPenalties = rerankedDiversities
     }
 
-    /// Reads `catalog=value` settings, skipping any that are malformed or out of `range`.
+    /// Reads the `catalog=value` settings of a header line.
+    /// - Parameters:
+    ///   - fields: The line's fields: the header, then the settings (empty fields are skipped).
+    ///   - range: The values allowed.
+    ///   - values: Where the values go, by catalogue name.
+    /// - Returns: What is wrong with the first setting that is not a catalogue name, `=` and a number in `range`,
+    ///   or nil.
     private static func readSettings(
-        _ settings: ArraySlice<String>,
+        _ fields: [String],
         in range: ClosedRange<Float>,
         into values: inout [String: Float]
-    ) {
-        for setting in settings {
-            let parts = setting.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, let value = Float(parts[1]), range.contains(value) {
-                values[String(parts[0])] = value
+    ) -> String? {
+        for setting in fields.dropFirst() where !setting.isEmpty {
+            let parts = setting.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let value = Float(parts[1]), range.contains(value) else {
+                return "\(fields[0]) setting \"\(setting)\" is not catalog=value with a value in "
+                    + "\(range.lowerBound)...\(range.upperBound)"
             }
+            values[String(parts[0])] = value
         }
+        return nil
     }
 
     /// The prior of every control of a catalogue, already multiplied by the catalogue's alpha.

@@ -372,13 +372,16 @@ public final class EmbeddedMapper: ComplianceMapper {
         let runnerUp = hits.count > 1 ? hits[1].score : 0
         var order = Array(hits.indices.prefix(options.topK))
         if let diversity = diversities[framework.catalogName], diversity.lexicalPenalty > 0 {
-            let scores = hits.map { Double($0.score) }
+            // The unit is the spread of the top candidates, whatever `topk` and the threshold are.
+            let ranked = hits.prefix(FamilyDiversity.lexicalDepth)
+            let scores = ranked.map { Double($0.score) }
+            let eligible = ranked.indices.filter { $0 == 0 || passes(hits[$0], index: index, options: options) }
             order = diversity.order(
-                controls: hits.map(\.index),
-                scores: scores,
+                controls: eligible.map { hits[$0].index },
+                scores: eligible.map { scores[$0] },
                 penalty: diversity.lexicalPenalty * FamilyDiversity.spread(scores),
                 count: options.topK
-            )
+            ).map { eligible[$0] }
         }
         return answers(hits, in: order, index: index, framework: framework, options: options) { position in
             let top = hits[position].score
@@ -404,13 +407,14 @@ public final class EmbeddedMapper: ComplianceMapper {
         let candidates = hits.map { SemanticReranker.Candidate(index: $0.index, fused: $0.score, lexical: $0.lexical) }
         var (order, scores, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
         if let diversity = diversities[framework.catalogName], diversity.rerankedPenalty > 0 {
+            let eligible = scores.indices.filter { $0 == 0 || passes(hits[order[$0]], index: index, options: options) }
             let head = diversity.order(
-                controls: order.prefix(scores.count).map { hits[$0].index },
-                scores: scores,
+                controls: eligible.map { hits[order[$0]].index },
+                scores: eligible.map { scores[$0] },
                 penalty: diversity.rerankedPenalty,
                 count: options.topK
             )
-            order = head.map { order[$0] } + order.dropFirst(scores.count)
+            order = head.map { order[eligible[$0]] } + order.dropFirst(scores.count)
         }
         return answers(hits, in: order.prefix(options.topK), index: index, framework: framework, options: options) {
             reranker.similarity(
@@ -420,6 +424,18 @@ public final class EmbeddedMapper: ComplianceMapper {
                 prototypeCosine: cosine
             )
         }
+    }
+
+    /// Whether a candidate's own calibrated similarity passes the options' threshold: the family penalty places
+    /// only those after the top answer, so an answer it moves up never pushes one that passes below the threshold
+    /// (each answer's similarity is at most that of the one before).
+    private func passes(
+        _ hit: (index: Int, score: Float, lexical: Float),
+        index: SearchIndex,
+        options: MappingOptions
+    ) -> Bool {
+        let similarity = SimilarityCalibration.calibrated(hit.score, knots: index.calibration)
+        return options.accepts(similarity: ControlMatch.rounded(similarity))
     }
 
     /// The matches of the hits at `order`'s positions that the options accept: the first with `topSimilarity` of its

@@ -53,53 +53,104 @@ import Testing
         #expect(abs(FamilyDiversity.spread([2, 4, 4, 4, 5, 5, 7, 9]) - 2) < 1e-12)
     }
 
-    @Test func priorsCarryThePenaltiesAndSkipBadOnes() throws {
+    @Test func priorsCarryThePenalties() throws {
         let text = """
             #lakemark-priors\t1
             #alpha\tnist_800_53_r5=0.2
-            #diversity\tnist_800_53_r5=0.5\tpci_dss_v4=11\tnist_csf_v2=x\tiso_27001=-1
-            #diversity_reranked\tnist_800_53_r5=1\tpci_dss_v4=2.5
+            #diversity\tnist_800_53_r5=0.5\tpci_dss_v4=0
+            #diversity_reranked\tnist_800_53_r5=1\tpci_dss_v4=100
             nist_800_53_r5\tAC-2\t1.0
 
             """
         let priors = try ControlPriors(bytes: Array(text.utf8))
-        #expect(priors.diversityPenalties == ["nist_800_53_r5": 0.5])
-        #expect(priors.rerankedDiversityPenalties == ["nist_800_53_r5": 1, "pci_dss_v4": 2.5])
+        #expect(priors.diversityPenalties == ["nist_800_53_r5": 0.5, "pci_dss_v4": 0])
+        #expect(priors.rerankedDiversityPenalties == ["nist_800_53_r5": 1, "pci_dss_v4": 100])
         #expect(ControlPriors().diversityPenalties.isEmpty)
     }
 
-    @Test func theBundledEngineAnswersMoreFamiliesInDescendingSimilarity() throws {
+    @Test(arguments: [
+        "#diversity\tnist_800_53_r5=x", "#diversity\tnist_800_53_r5=-1", "#diversity_reranked\tpci_dss_v4=101",
+        "#diversity\tnist_800_53_r5=nan", "#diversity\tnist_800_53_r5=inf", "#diversity\tnist_800_53_r5",
+        "#diversity\t=0.5", "#margin\tnist_800_53_r5=21", "#alpha\tiso_27001=2",
+    ])
+    func aBadSettingMakesThePriorsInvalid(_ line: String) throws {
+        let text = "#lakemark-priors\t1\n\(line)\nnist_800_53_r5\tAC-2\t1.0\n"
+        let error = try #require(throws: MappingError.self) { try ControlPriors(bytes: Array(text.utf8)) }
+        #expect(error.code == .catalogInvalid)
+        #expect(error.message.contains(String(line.split(separator: "\t")[0])), "\(error.message)")
+    }
+
+    /// A copy of the bundled catalogs without the `#diversity` lines (the caller removes it).
+    private func catalogsWithoutPenalties() throws -> URL {
         let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
-        let plainDirectory = FileManager.default.temporaryDirectory
+        let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("lakemark-diversity-test-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: bundled, to: plainDirectory)
-        defer { try? FileManager.default.removeItem(at: plainDirectory) }
-        let priorsFile = plainDirectory.appendingPathComponent(ControlPriors.fileName)
+        try FileManager.default.copyItem(at: bundled, to: directory)
+        let priorsFile = directory.appendingPathComponent(ControlPriors.fileName)
         let lines = try String(contentsOf: priorsFile, encoding: .utf8).split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("#diversity\t") })
+        #expect(lines.contains { $0.hasPrefix("#diversity_reranked\t") })
         try lines.filter { !$0.hasPrefix("#diversity") }.joined(separator: "\n")
             .write(to: priorsFile, atomically: true, encoding: .utf8)
+        return directory
+    }
 
-        let diverse = try EmbeddedMapper(catalogDirectory: bundled, cacheCapacity: 0)
-        let plain = try EmbeddedMapper(catalogDirectory: plainDirectory, cacheCapacity: 0)
+    @Test func theLexicalEngineAnswersMoreFamiliesAndLosesNoAnswer() throws {
+        let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
+        let plain = try catalogsWithoutPenalties()
+        defer { try? FileManager.default.removeItem(at: plain) }
+        try check(
+            diverse: EmbeddedMapper(catalogDirectory: bundled, cacheCapacity: 0),
+            plain: EmbeddedMapper(catalogDirectory: plain, cacheCapacity: 0)
+        )
+    }
+
+    @Test func theReRankerAnswersMoreFamiliesAndLosesNoAnswer() throws {
+        let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
+        let plain = try catalogsWithoutPenalties()
+        defer { try? FileManager.default.removeItem(at: plain) }
+        let embedder = SemanticRerankerTests.ConstantEmbedder()
+        try check(
+            diverse: EmbeddedMapper(catalogDirectory: bundled, cacheCapacity: 0, embedder: embedder),
+            plain: EmbeddedMapper(catalogDirectory: plain, cacheCapacity: 0, embedder: embedder)
+        )
+    }
+
+    /// The penalised engine against the same catalogs without penalties: same top answer, as many answers for every
+    /// threshold, descending similarities, at least as many families, and the order does not depend on `topk`.
+    private func check(diverse: EmbeddedMapper, plain: EmbeddedMapper) throws {
         let texts = [
             "IAM user console sign-in without MFA", "Account password policy requires minimum length",
             "CloudTrail trail logging stopped", "Security group allows ingress from 0.0.0.0/0 to port 22",
         ]
         var gained = 0
+        let thresholds: [MappingOptions.Threshold] = [
+            .minSimilarity(0.01), .minSimilarity(0.35), .minConfidence(.low), .minConfidence(.medium),
+        ]
         for framework in [FrameworkID.nist80053r5, .pciDSSv4, .nistCSFv2] {
-            let options = MappingOptions(frameworks: [framework], threshold: .minSimilarity(0.01), topK: 10)
-            for text in texts {
-                let answers = try diverse.map([text], options: options)[0]
-                let before = try plain.map([text], options: options)[0]
-                #expect(answers.first?.controlID == before.first?.controlID, "\(framework) \(text)")
-                #expect(answers.count == before.count)
-                #expect(zip(answers, answers.dropFirst()).allSatisfy { $0.similarity >= $1.similarity })
-                let families = { (matches: [ControlMatch]) in
-                    Set(matches.map { FamilyDiversity.family(of: $0.controlID, catalog: framework.catalogName) })
+            let catalog = framework.catalogName
+            for threshold in thresholds {
+                for topK in [1, 3, 10, 50] {
+                    let options = MappingOptions(frameworks: [framework], threshold: threshold, topK: topK)
+                    for text in texts {
+                        let answers = try diverse.map([text], options: options)[0]
+                        let before = try plain.map([text], options: options)[0]
+                        let label = "\(framework) \(threshold) top \(topK): \(text)"
+                        #expect(answers.first == before.first, "\(label)")
+                        #expect(answers.count >= before.count, "\(label)")
+                        #expect(zip(answers, answers.dropFirst()).allSatisfy { $0.similarity >= $1.similarity })
+                        let families = { (matches: [ControlMatch]) in
+                            Set(matches.map { FamilyDiversity.family(of: $0.controlID, catalog: catalog) })
+                        }
+                        #expect(families(answers).count >= families(before).count, "\(label)")
+                        gained += families(answers).count - families(before).count
+                        if topK < 50 {
+                            let wide = MappingOptions(frameworks: [framework], threshold: threshold, topK: 50)
+                            let longer = try diverse.map([text], options: wide)[0].map(\.controlID)
+                            #expect(answers.map(\.controlID) == Array(longer.prefix(answers.count)), "\(label)")
+                        }
+                    }
                 }
-                #expect(families(answers).count >= families(before).count, "\(framework) \(text)")
-                gained += families(answers).count - families(before).count
             }
         }
         #expect(gained > 0)
