@@ -336,7 +336,7 @@ public final class EmbeddedMapper: ComplianceMapper {
                 boosts = projection.boosts(from: sources, count: index.count)
             }
             // One more than asked: the runner-up's score sets the top answer's margin.
-            var hits: [(index: Int, score: Float, lexical: Float)]
+            let hits: [(index: Int, score: Float, lexical: Float)]
             if framework.catalogName == nistName {
                 hits = Array(nistRanking(index).prefix(limit(nistName)))
             } else {
@@ -405,7 +405,8 @@ public final class EmbeddedMapper: ComplianceMapper {
             return []
         }
         let candidates = hits.map { SemanticReranker.Candidate(index: $0.index, fused: $0.score, lexical: $0.lexical) }
-        var (order, scores, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
+        let (scorerOrder, scores, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
+        var order = scorerOrder
         if let diversity = diversities[framework.catalogName], diversity.rerankedPenalty > 0 {
             let eligible = scores.indices.filter { $0 == 0 || passes(hits[order[$0]], index: index, options: options) }
             let head = diversity.order(
