@@ -141,9 +141,7 @@ import Testing
     @Test func readOnlyFileSystemIsPermissionDenied() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let mountPoint = scratch.path + "/ro"
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-        try mountTmpfs(on: mountPoint, options: "ro,size=64k")
+        let mountPoint = try mountTmpfs(in: scratch, named: "ro", options: "ro,size=64k")
         defer { unmount(mountPoint) }
         let sink = LocalDirectorySink(root: mountPoint)
         let error = try #require(throws: SinkError.self) {
@@ -160,9 +158,7 @@ import Testing
     @Test func fullDiskIsReportedAndLeavesNoPartialObject() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let mountPoint = scratch.path + "/small"
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-        try mountTmpfs(on: mountPoint, options: "size=64k")
+        let mountPoint = try mountTmpfs(in: scratch, named: "small", options: "size=64k")
         defer { unmount(mountPoint) }
         let sink = LocalDirectorySink(root: mountPoint, maxParallelWrites: 2)
         try sink.checkWritable()
@@ -201,9 +197,7 @@ import Testing
     @Test func batchedWriteOnFullDiskLeavesNothingVisible() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let mountPoint = scratch.path + "/batch"
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-        try mountTmpfs(on: mountPoint, options: "size=256k")
+        let mountPoint = try mountTmpfs(in: scratch, named: "batch", options: "size=256k")
         defer { unmount(mountPoint) }
         let sink = LocalDirectorySink(root: mountPoint, maxParallelWrites: 2, batchSyncThreshold: 4)
         let objects = (0..<12).map { SinkObject(key: "p=\($0)/o.json.gz", body: bytes(48 << 10, seed: UInt8($0))) }

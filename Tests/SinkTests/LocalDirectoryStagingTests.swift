@@ -102,9 +102,7 @@ import Testing
     @Test func temporaryFilesLeftByAReadOnlyAreaAreRemovedLater() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let mountPoint = scratch.path + "/lake"
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-        try mountTmpfs(on: mountPoint, options: "size=8m")
+        let mountPoint = try mountTmpfs(in: scratch, named: "lake", options: "size=8m")
         defer { unmount(mountPoint) }
         let sink = LocalDirectorySink(root: mountPoint)
         let staging = try #require(sink.makeStaging(objectCount: 10))

@@ -63,6 +63,15 @@ func mountTmpfs(on directory: String, options: String) throws {
     }
 }
 
+/// Makes the directory `name` in the scratch directory and mounts a tmpfs with `options` on it (the caller unmounts
+/// it); cancels the test where no tmpfs can be mounted.
+func mountTmpfs(in scratch: ScratchDirectory, named name: String, options: String) throws -> String {
+    let mountPoint = scratch.path + "/" + name
+    try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
+    try mountTmpfs(on: mountPoint, options: options)
+    return mountPoint
+}
+
 /// Unmounts what `mountTmpfs` mounted.
 func unmount(_ directory: String) {
     let umount = ["/bin/umount", "/usr/bin/umount"].first { FileManager.default.isExecutableFile(atPath: $0) }
