@@ -6,15 +6,13 @@ extension EmbeddedMapper {
     /// reflects how far it leads the runner-up (it only moves further ahead).
     func lexicalAnswers(
         _ hits: [(index: Int, score: Float, lexical: Float)],
-        framework: FrameworkID,
+        plan: FrameworkPlan,
         options: MappingOptions
     ) -> [ControlMatch] {
-        guard let index = indexes[framework.catalogName] else {
-            return []
-        }
+        let index = plan.index
         let runnerUp = hits.count > 1 ? hits[1].score : 0
         var order = Array(hits.indices.prefix(options.topK))
-        if let diversity = diversities[framework.catalogName], diversity.lexicalPenalty > 0 {
+        if let diversity = plan.diversity, diversity.lexicalPenalty > 0 {
             // The unit is the spread of the top candidates, whatever `topk` and the threshold are.
             let ranked = hits.prefix(FamilyDiversity.lexicalDepth)
             let scores = ranked.map { Double($0.score) }
@@ -26,7 +24,7 @@ extension EmbeddedMapper {
                 count: options.topK
             ).map { eligible[$0] }
         }
-        return answers(hits, in: order, index: index, framework: framework, options: options) { position in
+        return answers(hits, in: order, index: index, framework: plan.framework, options: options) { position in
             let top = hits[position].score
             let evidence = top + index.marginWeight * max(top - runnerUp, 0)
             return SimilarityCalibration.calibrated(evidence, knots: index.calibration)
@@ -41,16 +39,14 @@ extension EmbeddedMapper {
         _ hits: [(index: Int, score: Float, lexical: Float)],
         by reranker: SemanticReranker,
         embedding: [Float],
-        framework: FrameworkID,
+        plan: FrameworkPlan,
         options: MappingOptions
     ) -> [ControlMatch] {
-        guard let index = indexes[framework.catalogName] else {
-            return []
-        }
+        let index = plan.index
         let candidates = hits.map { SemanticReranker.Candidate(index: $0.index, fused: $0.score, lexical: $0.lexical) }
         let (scorerOrder, scores, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
         var order = scorerOrder
-        if let diversity = diversities[framework.catalogName], diversity.rerankedPenalty > 0 {
+        if let diversity = plan.diversity, diversity.rerankedPenalty > 0 {
             let eligible = scores.indices.filter { $0 == 0 || passes(hits[order[$0]], index: index, options: options) }
             let head = diversity.order(
                 controls: eligible.map { hits[order[$0]].index },
@@ -60,7 +56,8 @@ extension EmbeddedMapper {
             )
             order = head.map { order[eligible[$0]] } + order.dropFirst(scores.count)
         }
-        return answers(hits, in: order.prefix(options.topK), index: index, framework: framework, options: options) {
+        let shown = order.prefix(options.topK)
+        return answers(hits, in: shown, index: index, framework: plan.framework, options: options) {
             reranker.similarity(
                 probability: probability,
                 moved: $0 != 0,

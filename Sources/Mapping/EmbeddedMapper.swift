@@ -210,9 +210,18 @@ public final class EmbeddedMapper: ComplianceMapper {
         var answers = unique.map { cachedMatches(for: $0, options: options) }
         let missing = answers.indices.filter { answers[$0] == nil }
         let embeddings = embeddings(of: missing.map { unique[$0].text }, options: options)
+        let plans = options.frameworks.compactMap(plan)
+        let nist = plans.first(where: \.isNIST) ?? plan(.nist80053r5)
         for (n, slot) in missing.enumerated() {
             let item = unique[slot]
-            let computed = matches(for: item.text, hint: item.hint, options: options, embedding: embeddings[n])
+            let computed = matches(
+                for: item.text,
+                hint: item.hint,
+                plans: plans,
+                nist: nist,
+                options: options,
+                embedding: embeddings[n]
+            )
             if item.text.utf8.count <= EmbeddedMapper.maxCachedTextBytes {
                 cache.insert(computed, for: CacheKey(text: item.text, hint: item.hint, options: options))
             }
@@ -271,9 +280,25 @@ public final class EmbeddedMapper: ComplianceMapper {
         return eventPriors.detect(in: text)
     }
 
+    /// What answering a framework needs, or nil when its catalogue is not loaded.
+    private func plan(_ framework: FrameworkID) -> FrameworkPlan? {
+        guard let index = indexes[framework.catalogName] else {
+            return nil
+        }
+        return FrameworkPlan(
+            framework: framework,
+            index: index,
+            projection: projections[framework.catalogName],
+            reranker: rerankers[framework.catalogName],
+            diversity: diversities[framework.catalogName]
+        )
+    }
+
     private func matches(
         for text: String,
         hint: EventTypeHint?,
+        plans: [FrameworkPlan],
+        nist: FrameworkPlan?,
         options: MappingOptions,
         embedding: [Float]?
     ) -> [ControlMatch] {
@@ -283,77 +308,66 @@ public final class EmbeddedMapper: ComplianceMapper {
             return []
         }
         /// The event priors of a catalogue as dense boosts (added to `base`) and the controls to include.
-        func eventBoosts(_ name: String, count: Int, base: [Float]?) -> (boosts: [Float]?, include: [Int32]) {
-            let entries = keys.isEmpty ? [] : eventPriors.entries(for: keys, catalog: name)
+        func eventBoosts(_ plan: FrameworkPlan, base: [Float]?) -> (boosts: [Float]?, include: [Int32]) {
+            let entries = keys.isEmpty ? [] : eventPriors.entries(for: keys, catalog: plan.framework.catalogName)
             guard !entries.isEmpty else {
                 return (base, [])
             }
-            var boosts = base ?? [Float](repeating: 0, count: count)
+            var boosts = base ?? [Float](repeating: 0, count: plan.index.count)
             for entry in entries {
                 boosts[Int(entry.index)] += entry.value
             }
             return (boosts, entries.map(\.index))
         }
-        var out: [ControlMatch] = []
-        let nistName = FrameworkID.nist80053r5.catalogName
         // The 800-53 ranking is computed once per text: its answers and the projection's sources.
         var nistHits: [(index: Int, score: Float, lexical: Float)]?
-        /// Candidates ranked: one more than asked (see below), all the re-ranker reads, or all the family penalty
-        /// reads.
-        func limit(_ catalog: String) -> Int {
-            if embedding != nil, let reranker = rerankers[catalog] {
-                return max(options.topK + 1, reranker.topN)
-            }
-            let diverse = (diversities[catalog]?.lexicalPenalty ?? 0) > 0 ? FamilyDiversity.lexicalDepth : 0
-            return max(options.topK + 1, diverse)
-        }
-        /// The re-ranker's lexical depth when the catalogue is re-ranked, else 0 (no lexical ranks computed).
-        func lexicalDepth(_ catalog: String) -> Int {
-            embedding == nil ? 0 : rerankers[catalog]?.lexicalDepth ?? 0
-        }
-        func nistRanking(_ nist: SearchIndex) -> [(index: Int, score: Float, lexical: Float)] {
+        func nistRanking(_ nist: FrameworkPlan) -> [(index: Int, score: Float, lexical: Float)] {
             if let nistHits {
                 return nistHits
             }
-            let event = eventBoosts(nistName, count: nist.count, base: nil)
-            let hits = nist.rank(
+            let event = eventBoosts(nist, base: nil)
+            // Without 800-53 answers the ranking only feeds the projection (its first `sourceCount`).
+            let answered = plans.contains(where: \.isNIST)
+            let hits = nist.index.rank(
                 query,
-                limit: max(limit(nistName), CrosswalkProjection.sourceCount),
+                limit: max(
+                    answered ? nist.candidateCount(topK: options.topK, reranked: embedding != nil) : 0,
+                    CrosswalkProjection.sourceCount
+                ),
                 boosts: event.boosts,
                 include: event.include,
-                lexicalDepth: lexicalDepth(nistName)
+                lexicalDepth: nist.lexicalDepth(reranked: embedding != nil)
             )
             nistHits = hits
             return hits
         }
-        for framework in options.frameworks {
-            guard let index = indexes[framework.catalogName] else {
-                continue
-            }
-            var boosts: [Float]?
-            if let projection = projections[framework.catalogName], let nist = indexes[nistName] {
-                let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount).map { ($0.index, $0.score) }
-                boosts = projection.boosts(from: sources, count: index.count)
-            }
-            // One more than asked: the runner-up's score sets the top answer's margin.
+        var out: [ControlMatch] = []
+        for plan in plans {
+            let isReranked = embedding != nil && plan.reranker != nil
+            let limit = plan.candidateCount(topK: options.topK, reranked: isReranked)
             let hits: [(index: Int, score: Float, lexical: Float)]
-            if framework.catalogName == nistName {
-                hits = Array(nistRanking(index).prefix(limit(nistName)))
+            if plan.isNIST {
+                hits = Array(nistRanking(plan).prefix(limit))
             } else {
-                let event = eventBoosts(framework.catalogName, count: index.count, base: boosts)
-                hits = index.rank(
+                var boosts: [Float]?
+                if let projection = plan.projection, let nist {
+                    let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount).map { ($0.index, $0.score) }
+                    boosts = projection.boosts(from: sources, count: plan.index.count)
+                }
+                let event = eventBoosts(plan, base: boosts)
+                hits = plan.index.rank(
                     query,
-                    limit: limit(framework.catalogName),
+                    limit: limit,
                     boosts: event.boosts,
                     include: event.include,
-                    lexicalDepth: lexicalDepth(framework.catalogName)
+                    lexicalDepth: plan.lexicalDepth(reranked: isReranked)
                 )
             }
-            if let embedding, let reranker = rerankers[framework.catalogName] {
-                out += reranked(hits, by: reranker, embedding: embedding, framework: framework, options: options)
+            if let embedding, let reranker = plan.reranker {
+                out += reranked(hits, by: reranker, embedding: embedding, plan: plan, options: options)
                 continue
             }
-            out += lexicalAnswers(hits, framework: framework, options: options)
+            out += lexicalAnswers(hits, plan: plan, options: options)
         }
         return out
     }

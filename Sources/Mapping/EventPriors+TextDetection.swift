@@ -11,7 +11,7 @@ extension EventPriors {
     /// - Parameter text: The text being mapped.
     /// - Returns: Type keys, without duplicates, in the order found.
     func detect(in text: String) -> [String] {
-        guard !typesBySource.isEmpty else {
+        guard !typeTables.isEmpty else {
             return []
         }
         var text = text
@@ -57,7 +57,7 @@ extension EventPriors {
                     || EventPriors.equalsIgnoringCase(token, "eks")
             }
         }
-        guard mentionsKubernetes, typesBySource["k8s-audit"] != nil else {
+        guard mentionsKubernetes, typeTables["k8s-audit"] != nil else {
             return found
         }
         for pair in verbFollowers {
@@ -92,10 +92,10 @@ extension EventPriors {
             }
         }
         if colons >= 1, slashes >= 1 {
-            return key(for: EventTypeHint(source: "guardduty", type: String(decoding: token, as: UTF8.self)))
+            return typeTables["guardduty"]?.key(of: token)
         }
         if dots >= 2, uppers == 0 {
-            return key(for: EventTypeHint(source: "okta", type: String(decoding: token, as: UTF8.self)))
+            return typeTables["okta"]?.key(of: token)
         }
         guard dots == 0, slashes == 0, colons <= 1, uppers >= 2, lowers > 0 else {
             return nil
@@ -105,7 +105,7 @@ extension EventPriors {
         guard let first = name.first, first &- UInt8(ascii: "A") < 26 else {
             return nil
         }
-        return key(for: EventTypeHint(source: "cloudtrail", type: String(decoding: name, as: UTF8.self)))
+        return typeTables["cloudtrail"]?.key(of: name)
     }
 
     /// Whether a token is one of ``kubernetesVerbs`` (ignoring ASCII case).

@@ -15,13 +15,13 @@ struct EventPriors: Sendable {
 
     /// Per type key (``key(source:type:)``) and catalogue name, the controls of that type.
     let entries: [String: [String: [Entry]]]
-    /// The lower-cased types per source, for recognising them in text.
-    let typesBySource: [String: Set<String>]
+    /// The lower-cased types per source, for recognising them in hints and text.
+    let typeTables: [String: EventTypeTable]
 
     /// No event priors.
     init() {
         entries = [:]
-        typesBySource = [:]
+        typeTables = [:]
     }
 
     /// Parses an event priors file against the loaded catalogues.
@@ -111,7 +111,9 @@ struct EventPriors: Sendable {
         if let failure { throw failure }
         flush()
         self.entries = entries
-        self.typesBySource = types
+        self.typeTables = types.reduce(into: [:]) { tables, types in
+            tables[types.key] = EventTypeTable(source: types.key, types: types.value.sorted())
+        }
     }
 
     /// Whether the file held no usable record.
@@ -126,13 +128,11 @@ struct EventPriors: Sendable {
     /// - Parameter hint: The caller's event type.
     /// - Returns: The key of the type's row, or nil when the type is unknown.
     func key(for hint: EventTypeHint) -> String? {
-        guard let known = typesBySource[hint.source] else {
+        guard let table = typeTables[hint.source] else {
             return nil
         }
-        for candidate in EventPriors.candidates(source: hint.source, type: hint.type) where known.contains(candidate) {
-            return EventPriors.key(source: hint.source, type: candidate)
-        }
-        return nil
+        var type = hint.type
+        return type.withUTF8 { table.key(of: $0) }
     }
 
     /// The types a row may be written as for one event type, most specific first: the type itself and, for
@@ -143,52 +143,78 @@ struct EventPriors: Sendable {
     ///   - type: The event type as the event spells it.
     /// - Returns: Lower-cased candidates.
     static func candidates(source: String, type: String) -> [String] {
-        let lower = type.lowercased()
-        switch source {
-        case "guardduty":
-            return prefixes(lower, separators: ["!", ".", "/", ":"])
-        case "okta":
-            return prefixes(lower, separators: ["."])
-        case "k8s-audit":
-            let parts = lower.split(separator: " ", maxSplits: 1)
-            return parts.count == 2 ? [lower, "* " + parts[1]] : [lower]
-        case "cloudtrail":
-            return [withoutVersionSuffix(lower)]
-        default:
-            return [lower]
-        }
-    }
-
-    /// The string and its prefixes cut before each separator, longest first.
-    private static func prefixes(_ text: String, separators: Set<Character>) -> [String] {
-        var out = [text]
-        var current = Substring(text)
-        while let cut = current.lastIndex(where: { separators.contains($0) }) {
-            current = current[..<cut]
-            if current.isEmpty {
-                break
+        var lowered = type.lowercased()
+        var out: [String] = []
+        lowered.withUTF8 { lowered in
+            forEachCandidate(source: source, lowercased: lowered) { candidate in
+                out.append(String(decoding: candidate, as: UTF8.self))
+                return true
             }
-            out.append(String(current))
         }
         return out
     }
 
-    /// `updatefunctioncode20150331v2` -> `updatefunctioncode` (Lambda's API names carry a version date).
-    private static func withoutVersionSuffix(_ name: String) -> String {
-        var bytes = Array(name.utf8)
-        if let v = bytes.lastIndex(of: UInt8(ascii: "v")), v + 1 < bytes.count,
-            bytes[(v + 1)...].allSatisfy({ $0 &- UInt8(ascii: "0") < 10 })
-        {
-            bytes.removeSubrange(v...)
+    /// Calls `body` with each of ``candidates(source:type:)`` of a lower-cased type, as bytes, until it returns
+    /// false.
+    /// - Parameters:
+    ///   - source: The event family.
+    ///   - type: The lower-cased event type.
+    ///   - body: Called with each candidate; returns whether to go on.
+    static func forEachCandidate(
+        source: String,
+        lowercased type: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) {
+        switch source {
+        case "guardduty":
+            forEachPrefix(type, cutBefore: { $0 == 0x21 || $0 == 0x2E || $0 == 0x2F || $0 == 0x3A }, body)
+        case "okta":
+            forEachPrefix(type, cutBefore: { $0 == UInt8(ascii: ".") }, body)
+        case "k8s-audit":
+            guard body(type) else {
+                return
+            }
+            let parts = type.split(separator: UInt8(ascii: " "), maxSplits: 1)
+            if parts.count == 2 {
+                let anyVerb = Array("* ".utf8) + parts[1]
+                _ = anyVerb.withUnsafeBufferPointer(body)
+            }
+        case "cloudtrail":
+            _ = body(UnsafeBufferPointer(rebasing: type[..<withoutVersionSuffix(type)]))
+        default:
+            _ = body(type)
+        }
+    }
+
+    /// Calls `body` with the bytes and their prefixes cut before each separator, longest first (empty ones
+    /// end the list), until it returns false.
+    private static func forEachPrefix(
+        _ type: UnsafeBufferPointer<UInt8>,
+        cutBefore isSeparator: (UInt8) -> Bool,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) {
+        var end = type.count
+        while body(UnsafeBufferPointer(rebasing: type[..<end])) {
+            guard let cut = type[..<end].lastIndex(where: isSeparator), cut > 0 else {
+                return
+            }
+            end = cut
+        }
+    }
+
+    /// The end of a lower-cased name without Lambda's version date (`updatefunctioncode20150331v2` ->
+    /// `updatefunctioncode`): a trailing `v` and digits, then exactly eight digits, are cut; else nothing is.
+    private static func withoutVersionSuffix(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+        let isDigit = { (byte: UInt8) in byte &- UInt8(ascii: "0") < 10 }
+        var end = name.count
+        if let v = name.lastIndex(of: UInt8(ascii: "v")), v + 1 < name.count, name[(v + 1)...].allSatisfy(isDigit) {
+            end = v
         }
         var digits = 0
-        while digits < bytes.count, bytes[bytes.count - 1 - digits] &- UInt8(ascii: "0") < 10 {
+        while digits < end, isDigit(name[end - 1 - digits]) {
             digits += 1
         }
-        guard digits == 8, bytes.count > 8 else {
-            return name
-        }
-        return String(decoding: bytes.dropLast(8), as: UTF8.self)
+        return digits == 8 && end > 8 ? end - 8 : name.count
     }
 
     /// The controls of some types in one catalogue, the best value per control.

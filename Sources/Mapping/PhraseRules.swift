@@ -9,6 +9,8 @@ struct PhraseRule: Sendable {
 /// Phrase rules indexed by their first stem, longest phrase first.
 struct PhraseRules: Sendable {
     private var byFirstStem: [Int32: [PhraseRule]] = [:]
+    /// Whether a stem starts some rule, by stem id: most tokens start none, and this answers without hashing.
+    private var startsRule: [Bool] = []
 
     /// Number of rules.
     private(set) var count = 0
@@ -18,6 +20,12 @@ struct PhraseRules: Sendable {
     mutating func add(_ rule: PhraseRule) {
         guard let first = rule.phrase.first else {
             return
+        }
+        if first >= 0 {
+            if Int(first) >= startsRule.count {
+                startsRule += repeatElement(false, count: Int(first) + 1 - startsRule.count)
+            }
+            startsRule[Int(first)] = true
         }
         var list = byFirstStem[first] ?? []
         list.append(rule)
@@ -32,10 +40,18 @@ struct PhraseRules: Sendable {
     ///   - index: Where the phrase must start.
     /// - Returns: The rule, or nil.
     func match(in tokens: [Token], at index: Int) -> PhraseRule? {
-        guard let candidates = byFirstStem[tokens[index].stem] else {
+        guard mayStartRule(tokens[index].stem), let candidates = byFirstStem[tokens[index].stem] else {
             return nil
         }
         return candidates.first { matches($0, in: tokens, at: index) }
+    }
+
+    /// Whether some rule may start with the stem (false only when none does; negative ids are looked up).
+    private func mayStartRule(_ stem: Int32) -> Bool {
+        guard stem >= 0 else {
+            return true
+        }
+        return Int(stem) < startsRule.count && startsRule[Int(stem)]
     }
 
     private func matches(_ rule: PhraseRule, in tokens: [Token], at index: Int) -> Bool {
@@ -80,7 +96,7 @@ struct PhraseRules: Sendable {
         }
         var out: [Token] = []
         for i in tokens.indices {
-            guard let candidates = byFirstStem[tokens[i].stem] else {
+            guard mayStartRule(tokens[i].stem), let candidates = byFirstStem[tokens[i].stem] else {
                 continue
             }
             for rule in candidates where matches(rule, in: tokens, at: i) {

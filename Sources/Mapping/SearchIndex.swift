@@ -117,82 +117,40 @@ struct SearchIndex: Sendable {
         include: [Int32] = [],
         lexicalDepth: Int = 0
     ) -> [(index: Int, score: Float, lexical: Float)] {
-        var scores = [Float](repeating: 0, count: ids.count)
-        var touched: [Int32] = []
-        touched.reserveCapacity(64)
-        // The hot loop of every mapping: postings read through unsafe buffers (no bounds checks, no retains).
-        scores.withUnsafeMutableBufferPointer { scores in
-            postingStart.withUnsafeBufferPointer { start in
-                postingDoc.withUnsafeBufferPointer { docs in
-                    postingWeight.withUnsafeBufferPointer { weights in
-                        for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < start.count - 1 {
-                            for p in Int(start[Int(stem)])..<Int(start[Int(stem) + 1]) {
-                                let doc = Int(docs[p])
-                                if scores[doc] == 0 {
-                                    touched.append(Int32(doc))
-                                }
-                                scores[doc] += weight * weights[p]
-                            }
+        let (scores, touched) = matched(query, include: include)
+        let hasExtra = extra != nil
+        let extraValues = extra ?? []
+        var best = TopCandidates(limit: limit)
+        scores.withUnsafeBufferPointer { scores in
+            priors.withUnsafeBufferPointer { priors in
+                extraValues.withUnsafeBufferPointer { extra in
+                    /// The fused score of a similarity: plus the control's prior, then its boost (in this order).
+                    func fused(_ similarity: Float, _ doc: Int) -> Float {
+                        let score = similarity + priors[doc]
+                        return hasExtra ? score + extra[doc] : score
+                    }
+                    for doc32 in touched {
+                        let doc = Int(doc32)
+                        // Most matched controls score far below the kept ones: a bound of their similarity rules
+                        // them out without computing it (rounded additions are monotone, so the fused score of the
+                        // bound bounds theirs).
+                        let bound = SimilarityCalibration.similarityBound(score: scores[doc])
+                        guard best.admits(fused(bound, doc), index: doc) else {
+                            continue
                         }
+                        let similarity = Float(SimilarityCalibration.similarity(score: scores[doc]))
+                        best.offer((doc, fused(similarity, doc), scores[doc] > 0 ? similarity : 0))
                     }
                 }
             }
-            boosts.withUnsafeBufferPointer { boosts in
-                for doc32 in touched {
-                    scores[Int(doc32)] *= boosts[Int(doc32)]
-                }
-            }
         }
-        for doc32 in touched {
-            let parent = Int(parents[Int(doc32)])
-            guard parent >= 0 else {
-                continue
-            }
-            let inherited = scores[Int(doc32)] * SearchIndex.parentShare
-            if scores[parent] == 0 {
-                touched.append(Int32(parent))
-            }
-            scores[parent] = max(scores[parent], inherited)
-        }
-        var included = Set<Int32>()
-        for doc32 in include where Int(doc32) < ids.count && scores[Int(doc32)] == 0 {
-            if included.insert(doc32).inserted {
-                touched.append(doc32)
-            }
-        }
-        var hits: [(index: Int, score: Float, lexical: Float)] = []
-        hits.reserveCapacity(limit)
-        for doc32 in touched {
-            let doc = Int(doc32)
-            let similarity = Float(SimilarityCalibration.similarity(score: scores[doc]))
-            let lexical = scores[doc] > 0 ? similarity : 0
-            var score = similarity + priors[doc]
-            if let extra {
-                score += extra[doc]
-            }
-            if hits.count == limit, let last = hits.last, !SearchIndex.ranksBefore(score, doc, last.score, last.index) {
-                continue
-            }
-            // Insertion into the sorted list: a full list drops its last entry, the others move down one.
-            let entry = (index: doc, score: score, lexical: lexical)
-            if hits.count < limit {
-                hits.append(entry)
-            }
-            var position = hits.count - 1
-            while position > 0,
-                SearchIndex.ranksBefore(score, doc, hits[position - 1].score, hits[position - 1].index)
-            {
-                hits[position] = hits[position - 1]
-                position -= 1
-            }
-            hits[position] = entry
-        }
+        var hits = best.sorted()
         if lexicalDepth > 0 {
-            let matched = touched.filter { scores[Int($0)] > 0 }
-            let similarities = matched.map { Float(SimilarityCalibration.similarity(score: scores[Int($0)])) }
+            let textMatches = touched.filter { scores[Int($0)] > 0 }
+            let similarities = textMatches.map { Float(SimilarityCalibration.similarity(score: scores[Int($0)])) }
             for (n, hit) in hits.enumerated() where hit.lexical > 0 {
                 var above = 0
-                for (doc32, other) in zip(matched, similarities)
+                for (doc32, other) in zip(textMatches, similarities)
                 where other > hit.lexical || (other == hit.lexical && Int(doc32) < hit.index) {
                     above += 1
                 }
@@ -202,6 +160,71 @@ struct SearchIndex: Sendable {
             }
         }
         return hits
+    }
+
+    /// The score of every control for a query (after boosts and inheritance; 0 where it does not match) and
+    /// the controls to rank: matched ones in the order their postings were read, then parents reached only
+    /// through a sub-control, then the included controls the query does not match.
+    private func matched(_ query: QueryTerms, include: [Int32]) -> (scores: [Float], touched: [Int32]) {
+        var scores = [Float](repeating: 0, count: ids.count)
+        // Each control enters at most once (a scored control is never 0 again: postings and boosts are
+        // positive), so the list never outgrows the catalogue plus the included ones; one spare slot lets the
+        // posting loop write before it knows whether the control is new.
+        var touched = [Int32](repeating: 0, count: ids.count + include.count + 1)
+        var count = 0
+        // The hot loop of every mapping: unsafe buffers (no bounds checks, no retains, no growth checks).
+        scores.withUnsafeMutableBufferPointer { scores in
+            touched.withUnsafeMutableBufferPointer { touched in
+                func enter(_ doc: Int) {
+                    if count < touched.count - 1 {
+                        touched[count] = Int32(doc)
+                        count += 1
+                    }
+                }
+                postingStart.withUnsafeBufferPointer { start in
+                    postingDoc.withUnsafeBufferPointer { docs in
+                        postingWeight.withUnsafeBufferPointer { weights in
+                            for (stem, weight) in zip(query.stems, query.weights) where Int(stem) < start.count - 1 {
+                                for p in Int(start[Int(stem)])..<Int(start[Int(stem) + 1]) {
+                                    // Without a branch: whether a control is new is unpredictable.
+                                    let doc = Int(docs[p])
+                                    touched[min(count, ids.count)] = Int32(doc)
+                                    count += scores[doc] == 0 ? 1 : 0
+                                    scores[doc] += weight * weights[p]
+                                }
+                            }
+                        }
+                    }
+                }
+                boosts.withUnsafeBufferPointer { boosts in
+                    for n in 0..<count {
+                        scores[Int(touched[n])] *= boosts[Int(touched[n])]
+                    }
+                }
+                // Parents inherit from the controls matched by their own words, in the order those were matched.
+                parents.withUnsafeBufferPointer { parents in
+                    for n in 0..<count {
+                        let doc = Int(touched[n])
+                        let parent = Int(parents[doc])
+                        guard parent >= 0 else {
+                            continue
+                        }
+                        if scores[parent] == 0 {
+                            enter(parent)
+                        }
+                        scores[parent] = max(scores[parent], scores[doc] * SearchIndex.parentShare)
+                    }
+                }
+                var included = Set<Int32>()
+                for doc32 in include where Int(doc32) < scores.count && scores[Int(doc32)] == 0 {
+                    if included.insert(doc32).inserted {
+                        enter(Int(doc32))
+                    }
+                }
+            }
+        }
+        touched.removeSubrange(count...)
+        return (scores, touched)
     }
 
     /// The parent of each control: its id without the last level (`AC-2(1)` -> `AC-2`,
@@ -222,10 +245,6 @@ struct SearchIndex: Sendable {
             }
             return position[String(parent)] ?? -1
         }
-    }
-
-    private static func ranksBefore(_ score: Float, _ doc: Int, _ otherScore: Float, _ otherDoc: Int) -> Bool {
-        score > otherScore || (score == otherScore && doc < otherDoc)
     }
 }
 

@@ -49,4 +49,16 @@ enum SimilarityCalibration {
         }
         return min(max(1 - exp(-Double(score) / scale), 0.01), 1.0)
     }
+
+    /// A cheap upper bound of ``similarity(score:)`` (after its conversion to Float), for skipping candidates
+    /// that cannot rank: with x = score / ``scale``, 1 - exp(-x) <= x - x^2/2 + x^3/6 for every x >= 0 (the
+    /// Taylor series of exp(-x) alternates), widened by a margin far above the rounding of either side.
+    /// - Parameter score: The control's score (after its boost).
+    /// - Returns: A value at least `Float(similarity(score: score))`.
+    @inline(__always)
+    static func similarityBound(score: Float) -> Float {
+        let x = score * Float(1 / scale)
+        let series = x * (1 - x * (0.5 - x * (1 / 6 as Float)))
+        return min(max(series * (1 + 1e-4) + 1e-6, 0.01), 1)
+    }
 }
