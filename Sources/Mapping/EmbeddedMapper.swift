@@ -212,6 +212,7 @@ public final class EmbeddedMapper: ComplianceMapper {
         let embeddings = embeddings(of: missing.map { unique[$0].text }, options: options)
         let plans = options.frameworks.compactMap(plan)
         let nist = plans.first(where: \.isNIST) ?? plan(.nist80053r5)
+        var scratch = RankScratch()
         for (n, slot) in missing.enumerated() {
             let item = unique[slot]
             let computed = matches(
@@ -220,7 +221,8 @@ public final class EmbeddedMapper: ComplianceMapper {
                 plans: plans,
                 nist: nist,
                 options: options,
-                embedding: embeddings[n]
+                embedding: embeddings[n],
+                scratch: &scratch
             )
             if item.text.utf8.count <= EmbeddedMapper.maxCachedTextBytes {
                 cache.insert(computed, for: CacheKey(text: item.text, hint: item.hint, options: options))
@@ -300,7 +302,8 @@ public final class EmbeddedMapper: ComplianceMapper {
         plans: [FrameworkPlan],
         nist: FrameworkPlan?,
         options: MappingOptions,
-        embedding: [Float]?
+        embedding: [Float]?,
+        scratch: inout RankScratch
     ) -> [ControlMatch] {
         let query = QueryTerms(text, lexicon: lexicon, vocabulary: vocabulary)
         let keys = eventKeys(for: text, hint: hint)
@@ -336,7 +339,8 @@ public final class EmbeddedMapper: ComplianceMapper {
                 ),
                 boosts: event.boosts,
                 include: event.include,
-                lexicalDepth: nist.lexicalDepth(reranked: embedding != nil)
+                lexicalDepth: nist.lexicalDepth(reranked: embedding != nil),
+                scratch: &scratch
             )
             nistHits = hits
             return hits
@@ -360,7 +364,8 @@ public final class EmbeddedMapper: ComplianceMapper {
                     limit: limit,
                     boosts: event.boosts,
                     include: event.include,
-                    lexicalDepth: plan.lexicalDepth(reranked: isReranked)
+                    lexicalDepth: plan.lexicalDepth(reranked: isReranked),
+                    scratch: &scratch
                 )
             }
             if let embedding, let reranker = plan.reranker {

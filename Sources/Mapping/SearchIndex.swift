@@ -107,6 +107,7 @@ struct SearchIndex: Sendable {
     ///   - lexicalDepth: When positive, a control whose lexical similarity ranks at or below this depth among
     ///     the controls the text matches (ties in catalog order) reports a lexical similarity of 0 (the
     ///     re-ranker was fitted on the lexical top 50 only; see ``SemanticReranker``).
+    ///   - scratch: Working memory reused across rankings (left as it was found: scores all zero).
     /// - Returns: Control indexes with their fused similarities (lexical similarity plus prior and
     ///   boost, not clamped), descending (ties in catalog order), and their lexical similarities (0 for a
     ///   control the text does not match).
@@ -115,68 +116,101 @@ struct SearchIndex: Sendable {
         limit: Int,
         boosts extra: [Float]? = nil,
         include: [Int32] = [],
-        lexicalDepth: Int = 0
+        lexicalDepth: Int = 0,
+        scratch: inout RankScratch
     ) -> [(index: Int, score: Float, lexical: Float)] {
-        let (scores, touched) = matched(query, include: include)
-        let hasExtra = extra != nil
-        let extraValues = extra ?? []
-        var best = TopCandidates(limit: limit)
-        scores.withUnsafeBufferPointer { scores in
-            priors.withUnsafeBufferPointer { priors in
-                extraValues.withUnsafeBufferPointer { extra in
-                    /// The fused score of a similarity: plus the control's prior, then its boost (in this order).
-                    func fused(_ similarity: Float, _ doc: Int) -> Float {
-                        let score = similarity + priors[doc]
-                        return hasExtra ? score + extra[doc] : score
+        let touchedCount = matched(query, include: include, scratch: &scratch)
+        let touched = scratch.touched[..<touchedCount]
+        let hits = scratch.scores.withUnsafeBufferPointer { scores in
+            var hits = best(of: touched, scores: scores, limit: limit, boosts: extra)
+            if lexicalDepth > 0 {
+                let textMatches = touched.filter { scores[Int($0)] > 0 }
+                let similarities = textMatches.map { Float(SimilarityCalibration.similarity(score: scores[Int($0)])) }
+                for (n, hit) in hits.enumerated() where hit.lexical > 0 {
+                    var above = 0
+                    for (doc32, other) in zip(textMatches, similarities)
+                    where other > hit.lexical || (other == hit.lexical && Int(doc32) < hit.index) {
+                        above += 1
                     }
-                    for doc32 in touched {
-                        let doc = Int(doc32)
-                        // Most matched controls score far below the kept ones: a bound of their similarity rules
-                        // them out without computing it (rounded additions are monotone, so the fused score of the
-                        // bound bounds theirs).
-                        let bound = SimilarityCalibration.similarityBound(score: scores[doc])
-                        guard best.admits(fused(bound, doc), index: doc) else {
-                            continue
-                        }
-                        let similarity = Float(SimilarityCalibration.similarity(score: scores[doc]))
-                        best.offer((doc, fused(similarity, doc), scores[doc] > 0 ? similarity : 0))
+                    if above >= lexicalDepth {
+                        hits[n].lexical = 0
                     }
                 }
             }
+            return hits
         }
-        var hits = best.sorted()
-        if lexicalDepth > 0 {
-            let textMatches = touched.filter { scores[Int($0)] > 0 }
-            let similarities = textMatches.map { Float(SimilarityCalibration.similarity(score: scores[Int($0)])) }
-            for (n, hit) in hits.enumerated() where hit.lexical > 0 {
-                var above = 0
-                for (doc32, other) in zip(textMatches, similarities)
-                where other > hit.lexical || (other == hit.lexical && Int(doc32) < hit.index) {
-                    above += 1
-                }
-                if above >= lexicalDepth {
-                    hits[n].lexical = 0
-                }
+        scratch.scores.withUnsafeMutableBufferPointer { scores in
+            for doc in touched {
+                scores[Int(doc)] = 0
             }
         }
         return hits
     }
 
-    /// The score of every control for a query (after boosts and inheritance; 0 where it does not match) and
-    /// the controls to rank: matched ones in the order their postings were read, then parents reached only
-    /// through a sub-control, then the included controls the query does not match.
-    private func matched(_ query: QueryTerms, include: [Int32]) -> (scores: [Float], touched: [Int32]) {
-        var scores = [Float](repeating: 0, count: ids.count)
+    /// The best `limit` of the touched controls by fused score (similarity, prior, boost), best first.
+    private func best(
+        of touched: ArraySlice<Int32>,
+        scores: UnsafeBufferPointer<Float>,
+        limit: Int,
+        boosts extra: [Float]?
+    ) -> [(index: Int, score: Float, lexical: Float)] {
+        let hasExtra = extra != nil
+        let extraValues = extra ?? []
+        var best = TopCandidates(limit: limit)
+        priors.withUnsafeBufferPointer { priors in
+            extraValues.withUnsafeBufferPointer { extra in
+                /// The fused score of a similarity: plus the control's prior, then its boost (in this order).
+                func fused(_ similarity: Float, _ doc: Int) -> Float {
+                    let score = similarity + priors[doc]
+                    return hasExtra ? score + extra[doc] : score
+                }
+                for doc32 in touched {
+                    let doc = Int(doc32)
+                    // Most matched controls score far below the kept ones: a bound of their similarity rules
+                    // them out without computing it (rounded additions are monotone, so the fused score of the
+                    // bound bounds theirs).
+                    let bound = SimilarityCalibration.similarityBound(score: scores[doc])
+                    guard best.admits(fused(bound, doc), index: doc) else {
+                        continue
+                    }
+                    let similarity = Float(SimilarityCalibration.similarity(score: scores[doc]))
+                    best.offer((doc, fused(similarity, doc), scores[doc] > 0 ? similarity : 0))
+                }
+            }
+        }
+        return best.sorted()
+    }
+
+    /// The best controls for a query, with working memory of its own (see
+    /// ``rank(_:limit:boosts:include:lexicalDepth:scratch:)``).
+    func rank(
+        _ query: QueryTerms,
+        limit: Int,
+        boosts extra: [Float]? = nil,
+        include: [Int32] = [],
+        lexicalDepth: Int = 0
+    ) -> [(index: Int, score: Float, lexical: Float)] {
+        var scratch = RankScratch()
+        return rank(query, limit: limit, boosts: extra, include: include, lexicalDepth: lexicalDepth, scratch: &scratch)
+    }
+
+    /// Scores every control for a query into `scratch.scores` (after boosts and inheritance; 0 where it does
+    /// not match) and lists the controls to rank in `scratch.touched`: matched ones in the order their postings
+    /// were read, then parents reached only through a sub-control, then the included controls the query does
+    /// not match.
+    /// - Returns: How many controls were listed.
+    private func matched(_ query: QueryTerms, include: [Int32], scratch: inout RankScratch) -> Int {
+        scratch.reserve(controls: ids.count, extra: include.count)
         // Each control enters at most once (a scored control is never 0 again: postings and boosts are
-        // positive), so the list never outgrows the catalogue plus the included ones; one spare slot lets the
+        // positive), so the list never outgrows the catalogue plus the included ones; the spare slot lets the
         // posting loop write before it knows whether the control is new.
-        var touched = [Int32](repeating: 0, count: ids.count + include.count + 1)
+        let capacity = ids.count + include.count
         var count = 0
         // The hot loop of every mapping: unsafe buffers (no bounds checks, no retains, no growth checks).
-        scores.withUnsafeMutableBufferPointer { scores in
-            touched.withUnsafeMutableBufferPointer { touched in
+        scratch.scores.withUnsafeMutableBufferPointer { scores in
+            scratch.touched.withUnsafeMutableBufferPointer { touched in
                 func enter(_ doc: Int) {
-                    if count < touched.count - 1 {
+                    if count < capacity {
                         touched[count] = Int32(doc)
                         count += 1
                     }
@@ -216,15 +250,14 @@ struct SearchIndex: Sendable {
                     }
                 }
                 var included = Set<Int32>()
-                for doc32 in include where Int(doc32) < scores.count && scores[Int(doc32)] == 0 {
+                for doc32 in include where Int(doc32) < ids.count && scores[Int(doc32)] == 0 {
                     if included.insert(doc32).inserted {
                         enter(Int(doc32))
                     }
                 }
             }
         }
-        touched.removeSubrange(count...)
-        return (scores, touched)
+        return count
     }
 
     /// The parent of each control: its id without the last level (`AC-2(1)` -> `AC-2`,
