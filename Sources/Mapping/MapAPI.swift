@@ -26,27 +26,6 @@ public enum MapAPI {
     /// Largest accepted document text, in UTF-8 bytes: 16 KiB.
     public static let maxDocumentBytes = 16 * 1024
 
-    private struct Request: Decodable {
-        struct Document: Decodable {
-            let id: String
-            let document: String
-        }
-
-        let frameworks: [String]?
-        let minSimilarity: Double?
-        let minConfidence: String?
-        let topk: Int?
-        let documents: [Document]?
-
-        enum CodingKeys: String, CodingKey {
-            case frameworks
-            case minSimilarity = "min_similarity"
-            case minConfidence = "min_confidence"
-            case topk
-            case documents
-        }
-    }
-
     /// Handles a map request body.
     /// - Parameters:
     ///   - body: The request body (JSON).
@@ -124,7 +103,7 @@ public enum MapAPI {
         guard body.count <= maxRequestBytes else {
             throw MappingError(.requestTooLarge, "request body: at most \(maxRequestBytes) bytes, got \(body.count)")
         }
-        let request = try decode(body)
+        let request = try MapRequest(parsing: body)
         let options = try MappingOptions.parse(
             frameworks: request.frameworks,
             minSimilarity: request.minSimilarity,
@@ -160,52 +139,6 @@ public enum MapAPI {
         }
         let results = try mapper.map(documents.map(\.document), options: options)
         return render(documents.map(\.id), results, options.frameworks)
-    }
-
-    private static func decode(_ body: [UInt8]) throws(MappingError) -> Request {
-        do {
-            return try JSONDecoder().decode(Request.self, from: Data(body))
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw fieldError(context, "has the wrong type")
-        } catch let DecodingError.valueNotFound(_, context) {
-            throw fieldError(context, "must not be null")
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw MappingError(.invalidRequest, "\(fieldPath(context.codingPath + [key])): required")
-        } catch {
-            throw MappingError(.invalidRequest, "request body: not valid JSON for the map request")
-        }
-    }
-
-    private static func fieldError(_ context: DecodingError.Context, _ problem: String) -> MappingError {
-        let path = fieldPath(context.codingPath)
-        switch context.codingPath.first?.stringValue {
-        case "topk":
-            return MappingError(.invalidTopK, "topk: \(problem); must be an integer from 1 to 50")
-        case "min_similarity":
-            return MappingError(.invalidThreshold, "min_similarity: \(problem); must be a number from 0.01 to 1.0")
-        case "min_confidence":
-            return MappingError(
-                .invalidThreshold,
-                "min_confidence: \(problem); must be one of \"High\", \"Medium\", \"Low\", \"Very Low\""
-            )
-        case "frameworks":
-            return MappingError(.invalidRequest, "\(path): \(problem); must be an array of framework ids")
-        default:
-            return MappingError(.invalidRequest, "\(path.isEmpty ? "request body" : path): \(problem)")
-        }
-    }
-
-    /// `documents[0].document` style path of a coding path.
-    private static func fieldPath(_ keys: [any CodingKey]) -> String {
-        var out = ""
-        for key in keys {
-            if let index = key.intValue {
-                out += "[\(index)]"
-            } else {
-                out += out.isEmpty ? key.stringValue : "." + key.stringValue
-            }
-        }
-        return out
     }
 
     private static func render(_ ids: [String], _ results: [[ControlMatch]], _ frameworks: [FrameworkID]) -> [UInt8] {

@@ -92,6 +92,32 @@ import Testing
         #expect(repeatMessage?.contains("documents[1].id: repeats documents[0].id") == true)
     }
 
+    @Test(arguments: [
+        (#"{"documents":[{"id":"a","document":null}]}"#, "documents[0].document: must not be null"),
+        (#"{"documents":[1]}"#, "documents[0]: has the wrong type"),
+        (#"{"documents":{"id":"a"}}"#, "documents: has the wrong type"),
+        (#"{"frameworks":["soc2",3],"documents":[]}"#, "frameworks[1]: has the wrong type"),
+        (#"{"topk":99999999999999999999,"documents":[]}"#, "topk: has the wrong type"),
+        (#"{"min_confidence":1,"documents":[]}"#, "min_confidence: has the wrong type"),
+        (#"[]"#, "request body: has the wrong type"),
+        (#"{"documents":[]} x"#, "request body: not valid JSON"),
+    ])
+    func requestErrorsNameThePath(_ body: String, _ expected: String) throws {
+        let (status, object) = try request(body)
+        let message = ((object as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
+        #expect(status == 400)
+        #expect(message?.hasPrefix(expected) == true, "\(message ?? "no message")")
+    }
+
+    @Test func requestFieldsAreReadAsWritten() throws {
+        let stub = StubMapper { _ in [] }
+        let body = #"{"frameworks":null,"topk":2.0,"min_similarity":null,"extra":{"x":[1]},"#
+            + #""documents":[{"document":"caf\u00e9 \"x\"","id":"d\/1","note":true}]}"#
+        let (status, _) = try request(body, mapper: stub)
+        #expect(status == 200)
+        #expect(stub.received == [["café \"x\""]])
+    }
+
     @Test func enforcesLimits() throws {
         let many = (0...MapAPI.maxDocuments).map { #"{"id":"d\#($0)","document":"x"}"# }.joined(separator: ",")
         let (status, object) = try request(#"{"documents":[\#(many)]}"#)
