@@ -1,5 +1,3 @@
-import Foundation
-
 /// The JSON contract of `POST /v1/map`, `GET /v1/frameworks` and `lakemark map`.
 ///
 /// Request:
