@@ -68,25 +68,28 @@ struct FamilyDiversity: Sendable {
         guard penalty > 0 else {
             return Array(0..<wanted)
         }
+        let families = controls.map { familyOfControl[$0] }
+        var taken = [Bool](repeating: false, count: controls.count)
         var placed: [Int] = []
         var placedFamilies: [Int32] = []
-        var remaining = Array(controls.indices)
         placed.reserveCapacity(wanted)
         while placed.count < wanted {
-            var bestSlot = 0
+            var best = taken.firstIndex(of: false) ?? 0
             var bestValue = -Double.infinity
-            for (slot, position) in remaining.enumerated() {
-                let family = familyOfControl[controls[position]]
-                let siblings = placedFamilies.reduce(0) { $0 + ($1 == family ? 1 : 0) }
+            for position in controls.indices where !taken[position] {
+                var siblings = 0
+                for family in placedFamilies where family == families[position] {
+                    siblings += 1
+                }
                 let value = scores[position] - penalty * Double(siblings)
                 if value > bestValue {
                     bestValue = value
-                    bestSlot = slot
+                    best = position
                 }
             }
-            let position = remaining.remove(at: bestSlot)
-            placed.append(position)
-            placedFamilies.append(familyOfControl[controls[position]])
+            taken[best] = true
+            placed.append(best)
+            placedFamilies.append(families[best])
         }
         return placed
     }

@@ -47,18 +47,19 @@ struct TopCandidates {
         }
     }
 
-    /// The kept candidates, best first (an insertion sort: the list is short).
+    /// The kept candidates, best first: the heap emptied worst first into the back of the result.
     func sorted() -> [Entry] {
+        var heap = self.heap
         var out = heap
-        out.withUnsafeMutableBufferPointer { out in
-            for i in out.indices.dropFirst() {
-                let entry = out[i]
-                var j = i
-                while j > 0, TopCandidates.ranksBefore(entry.score, entry.index, out[j - 1]) {
-                    out[j] = out[j - 1]
-                    j -= 1
+        heap.withUnsafeMutableBufferPointer { heap in
+            out.withUnsafeMutableBufferPointer { out in
+                var count = heap.count
+                while count > 0 {
+                    count -= 1
+                    out[count] = heap[0]
+                    heap[0] = heap[count]
+                    TopCandidates.siftDown(heap, from: 0, count: count)
                 }
-                out[j] = entry
             }
         }
         return out
@@ -86,22 +87,27 @@ struct TopCandidates {
 
     private mutating func siftDown(_ start: Int) {
         heap.withUnsafeMutableBufferPointer { heap in
-            var parent = start
-            while true {
-                let left = 2 * parent + 1
-                guard left < heap.count else {
-                    return
-                }
-                var worst = left
-                if left + 1 < heap.count, TopCandidates.worse(heap[left + 1], heap[left]) {
-                    worst = left + 1
-                }
-                guard TopCandidates.worse(heap[worst], heap[parent]) else {
-                    return
-                }
-                heap.swapAt(worst, parent)
-                parent = worst
+            TopCandidates.siftDown(heap, from: start, count: heap.count)
+        }
+    }
+
+    /// Moves the entry at `start` down until the first `count` entries form a heap again.
+    private static func siftDown(_ heap: UnsafeMutableBufferPointer<Entry>, from start: Int, count: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1
+            guard left < count else {
+                return
             }
+            var worst = left
+            if left + 1 < count, worse(heap[left + 1], heap[left]) {
+                worst = left + 1
+            }
+            guard worse(heap[worst], heap[parent]) else {
+                return
+            }
+            heap.swapAt(worst, parent)
+            parent = worst
         }
     }
 }
