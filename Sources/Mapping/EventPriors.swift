@@ -144,6 +144,20 @@ struct EventPriors: Sendable {
     /// - Returns: Lower-cased candidates.
     static func candidates(source: String, type: String) -> [String] {
         var lowered = type.lowercased()
+        // Outside ASCII, a separator followed by a combining mark is one character and no cut point.
+        if !lowered.utf8.allSatisfy({ $0 < 0x80 }) {
+            switch source {
+            case "guardduty":
+                return prefixes(lowered, separators: ["!", ".", "/", ":"])
+            case "okta":
+                return prefixes(lowered, separators: ["."])
+            case "k8s-audit":
+                let parts = lowered.split(separator: " ", maxSplits: 1)
+                return parts.count == 2 ? [lowered, "* " + parts[1]] : [lowered]
+            default:
+                break
+            }
+        }
         var out: [String] = []
         lowered.withUTF8 { lowered in
             forEachCandidate(source: source, lowercased: lowered) { candidate in
@@ -154,8 +168,22 @@ struct EventPriors: Sendable {
         return out
     }
 
-    /// Calls `body` with each of ``candidates(source:type:)`` of a lower-cased type, as bytes, until it returns
-    /// false.
+    /// The string and its prefixes cut before each separator character, longest first.
+    private static func prefixes(_ text: String, separators: Set<Character>) -> [String] {
+        var out = [text]
+        var current = Substring(text)
+        while let cut = current.lastIndex(where: { separators.contains($0) }) {
+            current = current[..<cut]
+            if current.isEmpty {
+                break
+            }
+            out.append(String(current))
+        }
+        return out
+    }
+
+    /// Calls `body` with each of ``candidates(source:type:)`` of a lower-cased ASCII type (or one whose source
+    /// cuts no prefixes), as bytes, until it returns false.
     /// - Parameters:
     ///   - source: The event family.
     ///   - type: The lower-cased event type.

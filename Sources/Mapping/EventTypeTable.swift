@@ -22,14 +22,18 @@ struct EventTypeTable: Sendable {
     }
 
     /// The key (``EventPriors/key(source:type:)``) of the most specific known type an event type may be written as
-    /// (``EventPriors/forEachCandidate(source:lowercased:_:)``), or nil.
+    /// (``EventPriors/candidates(source:type:)``), or nil.
     /// - Parameter type: The event type as the event spells it.
     /// - Returns: The key, or nil when no candidate is known.
     func key(of type: UnsafeBufferPointer<UInt8>) -> String? {
         guard type.allSatisfy({ $0 < 0x80 }) else {
-            // Unicode lower-casing is the standard library's.
-            var lowered = String(decoding: type, as: UTF8.self).lowercased()
-            return lowered.withUTF8 { key(lowercased: $0) }
+            // Unicode lower-casing and character boundaries are the standard library's.
+            for var candidate in EventPriors.candidates(source: source, type: String(decoding: type, as: UTF8.self)) {
+                if let id = candidate.withUTF8({ types.find($0) }) {
+                    return keys[Int(id)]
+                }
+            }
+            return nil
         }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: type.count) { lowered in
             for (i, byte) in type.enumerated() {

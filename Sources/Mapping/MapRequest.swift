@@ -30,13 +30,15 @@ struct MapRequest {
     init(parsing body: [UInt8]) throws(MappingError) {
         let tape: JSONTape
         do {
-            tape = try JSONTape(parsing: body)
+            // A UTF-8 byte order mark may be ignored (RFC 8259, section 8.1); editors on Windows write one.
+            let hasByteOrderMark = body.starts(with: [0xEF, 0xBB, 0xBF])
+            tape = hasByteOrderMark ? try JSONTape(parsing: body[3...]) : try JSONTape(parsing: body)
         } catch {
-            throw MappingError(.invalidRequest, "request body: not valid JSON for the map request")
+            throw MappingError(.invalidRequest, "request body: not valid JSON (UTF-8) for the map request")
         }
         let root = tape.rootIndex
         guard tape.kind(root) == .object else {
-            throw MappingError(.invalidRequest, "request body: has the wrong type")
+            throw Reader(tape: tape).wrongType("request body", root)
         }
         let reader = Reader(tape: tape)
         frameworks = try reader.optional("frameworks", in: root) { node throws(MappingError) in
@@ -58,8 +60,12 @@ struct MapRequest {
             if let value = tape.int64(node), let exact = Int(exactly: value) {
                 return exact
             }
-            guard let value = tape.double(node), let exact = Int(exactly: value) else {
+            guard tape.kind(node) == .number else {
                 throw reader.wrongType("topk", node)
+            }
+            guard let value = tape.double(node), value.magnitude <= 1_000_000, let exact = Int(exactly: value) else {
+                let text = String(decoding: tape.rawBytes(node).prefix(40), as: UTF8.self)
+                throw MappingError(.invalidTopK, "topk: must be an integer from 1 to 50, got \(text)")
             }
             return exact
         }
@@ -74,6 +80,42 @@ struct MapRequest {
                 )
             }
         }
+    }
+
+    /// Whether a raw JSON string (quotes included) has a `\uD800`-`\uDFFF` escape that is not a high surrogate
+    /// directly followed by a low one.
+    static func hasLoneSurrogate(_ raw: ArraySlice<UInt8>) -> Bool {
+        let bytes = Array(raw)
+        /// The code unit of a `\uXXXX` escape starting at `i`, or nil.
+        func unit(at i: Int) -> Int? {
+            guard i + 5 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                return nil
+            }
+            return Int(String(decoding: bytes[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16)
+        }
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "\\") else {
+                i += 1
+                continue
+            }
+            guard let code = unit(at: i) else {
+                i += 2
+                continue
+            }
+            if (0xDC00...0xDFFF).contains(code) {
+                return true
+            }
+            if (0xD800...0xDBFF).contains(code) {
+                guard let next = unit(at: i + 6), (0xDC00...0xDFFF).contains(next) else {
+                    return true
+                }
+                i += 12
+                continue
+            }
+            i += 6
+        }
+        return false
     }
 
     /// Typed access to the tape with errors that name the field.
@@ -116,10 +158,13 @@ struct MapRequest {
             return out
         }
 
-        /// A string value.
+        /// A string value; a `\u` escape of half a surrogate pair is refused (decoding would change the text).
         func string(_ node: Int, _ path: String) throws(MappingError) -> String {
             guard let value = tape.string(node) else {
                 throw wrongType(path, node)
+            }
+            if tape.hasEscapes(node), MapRequest.hasLoneSurrogate(tape.rawBytes(node)) {
+                throw MappingError(.invalidRequest, "\(path): a \\u escape is half of a surrogate pair")
             }
             return value
         }

@@ -66,6 +66,10 @@ import Testing
         ])
         #expect(EventPriors.candidates(source: "cloudtrail", type: "CreateFunction20150331") == ["createfunction"])
         #expect(EventPriors.candidates(source: "cloudtrail", type: "ConsoleLogin") == ["consolelogin"])
+        // A separator followed by a combining mark is one character, not a cut point.
+        #expect(EventPriors.candidates(source: "guardduty", type: "Recon:EC2/Portscan.\u{301}") == [
+            "recon:ec2/portscan.\u{301}", "recon:ec2", "recon",
+        ])
     }
 
     @Test func typesNamedInTextAreRecognised() throws {

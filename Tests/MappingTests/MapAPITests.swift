@@ -97,16 +97,29 @@ import Testing
         (#"{"documents":[1]}"#, "documents[0]: has the wrong type"),
         (#"{"documents":{"id":"a"}}"#, "documents: has the wrong type"),
         (#"{"frameworks":["soc2",3],"documents":[]}"#, "frameworks[1]: has the wrong type"),
-        (#"{"topk":99999999999999999999,"documents":[]}"#, "topk: has the wrong type"),
+        (#"{"topk":99999999999999999999,"documents":[]}"#, "topk: must be an integer from 1 to 50, got 9999"),
         (#"{"min_confidence":1,"documents":[]}"#, "min_confidence: has the wrong type"),
         (#"[]"#, "request body: has the wrong type"),
         (#"{"documents":[]} x"#, "request body: not valid JSON"),
+        (#"null"#, "request body: must not be null"),
+        (#"{"documents":[{"id":"e\ud800","document":"x"}]}"#, "documents[0].id: a \\u escape is half"),
+        (#"{"documents":[{"id":"e","document":"\udc00\ud83d"}]}"#, "documents[0].document: a \\u escape"),
+        (#"{"topk":-9223372036854775809,"documents":[]}"#, "topk: must be an integer from 1 to 50, got -92233"),
+        (#"{"topk":1e19,"documents":[]}"#, "topk: must be an integer from 1 to 50, got 1e19"),
     ])
     func requestErrorsNameThePath(_ body: String, _ expected: String) throws {
         let (status, object) = try request(body)
         let message = ((object as? [String: Any])?["error"] as? [String: Any])?["message"] as? String
         #expect(status == 400)
         #expect(message?.hasPrefix(expected) == true, "\(message ?? "no message")")
+    }
+
+    @Test func byteOrderMarkAndSurrogatePairsAreAccepted() throws {
+        let stub = StubMapper { _ in [] }
+        let body = [0xEF, 0xBB, 0xBF] + Array(#"{"documents":[{"id":"\ud83d\ude00","document":"a\\ud800"}]}"#.utf8)
+        let response = MapAPI.handleMapRequest(body, mapper: stub)
+        #expect(response.status == 200)
+        #expect(stub.received == [["a\\ud800"]])
     }
 
     @Test func requestFieldsAreReadAsWritten() throws {

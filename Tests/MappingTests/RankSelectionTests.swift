@@ -79,8 +79,8 @@ import Testing
     }
 
     @Test func eventTypesAreFoundByTheirBytesAsByTheirCandidates() throws {
-        let types = ["stoplogging", "recon:ec2/portscan", "recon", "user.session", "create pods/exec", "* secrets",
-                     "createfunction", "straße"]
+        let types = ["stoplogging", "recon:ec2/portscan", "recon", "user.session", "user", "create pods/exec",
+                     "* secrets", "* \u{301}pods/exec", "createfunction", "straße"]
         let hints = [
             ("cloudtrail", "StopLogging"), ("cloudtrail", "StopLogging20150331v2"),
             ("cloudtrail", "CreateFunction20150331"),
@@ -88,6 +88,9 @@ import Testing
             ("guardduty", ":x"), ("okta", "user.session.start"), ("okta", "user"), ("k8s-audit", "create pods/exec"),
             ("k8s-audit", "get secrets"), ("k8s-audit", "get"), ("cloudtrail", "STRASSE"), ("cloudtrail", "Straße"),
             ("cloudtrail", "StRAßE"), ("cloudtrail", ""),
+            // A separator followed by a combining mark is one character, not a cut point.
+            ("guardduty", "Recon:EC2/Portscan.\u{301}"), ("okta", "user.session.\u{200D}x"),
+            ("k8s-audit", "create \u{301}pods/exec"),
         ]
         for (source, type) in hints {
             let table = EventTypeTable(source: source, types: types)
