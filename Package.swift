@@ -158,10 +158,14 @@ let package = Package(
                 "JSONBytes", "ServiceSupport", "NetworkTestSupport",
             ]
         ),
-        .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes"]),
+        .testTarget(name: "JSONBytesTests", dependencies: ["JSONBytes", "NetworkTestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "CZlib"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Codecs"], exclude: ["parquet_reader.py"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "CZlib", "NetworkTestSupport"]),
+        .testTarget(
+            name: "ParquetTests",
+            dependencies: ["Parquet", "Codecs", "NetworkTestSupport"],
+            exclude: ["parquet_reader.py"]
+        ),
         .testTarget(name: "HTTPTests", dependencies: ["HTTPCore", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "FirehoseTests", dependencies: ["Firehose", "JSONBytes", "Codecs", "NetworkTestSupport"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "JSONBytes", "ServiceSupport"]),

@@ -1,24 +1,6 @@
 import AWSSigning
 import Foundation
-
-/// SplitMix64: a small, fast, seeded generator, so the generated cases are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    /// Creates a generator; the same seed gives the same sequence.
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    /// The next 64 random bits.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
+import NetworkTestSupport
 
 /// One generated S3 request, signed by the Swift signer and by botocore.
 struct OracleCase {
@@ -92,11 +74,11 @@ struct OracleCase {
 
 /// Builds awkward but valid S3 requests: odd keys, odd header values, repeated headers, odd query strings.
 struct OracleCaseGenerator {
-    private var random: SeededGenerator
+    private var random: SplitMix64
 
     /// Creates a generator of cases from a seed.
     init(seed: UInt64) {
-        random = SeededGenerator(seed: seed)
+        random = SplitMix64(seed: seed)
     }
 
     static let keyFragments = [

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkTestSupport
 import Testing
 
 @testable import Codecs
@@ -28,28 +29,28 @@ import Testing
     @Test func edgeSizesRoundTrip() throws {
         for size in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 255, 258, 259, 262, 1000] {
             try roundTrip(Array(repeating: 0x61, count: size), "run of \(size)")
-            try roundTrip(SplitMix.mixed(count: size, seed: UInt64(size)), "mixed \(size)")
+            try roundTrip(SplitMix64.mixed(count: size, seed: UInt64(size)), "mixed \(size)")
         }
     }
 
     @Test func blockBoundariesRoundTrip() throws {
         let block = GreedyDeflater.blockInputBytes
         for size in [block - 1, block, block + 1, block + 258, 2 * block + 3, 5 * block] {
-            try roundTrip(SplitMix.mixed(count: size, seed: UInt64(size) << 8), "mixed \(size)")
+            try roundTrip(SplitMix64.mixed(count: size, seed: UInt64(size) << 8), "mixed \(size)")
             try roundTrip(Array(repeating: 0x7B, count: size), "run of \(size)")
         }
     }
 
     @Test func randomInputsRoundTrip() throws {
-        var random = SplitMix(state: 42)
+        var random = SplitMix64(seed: 42)
         for seed in 0..<60 {
             let size = Int.random(in: 0...200_000, using: &random)
-            try roundTrip(SplitMix.mixed(count: size, seed: UInt64(seed)), "seed \(seed), \(size) bytes")
+            try roundTrip(SplitMix64.mixed(count: size, seed: UInt64(seed)), "seed \(seed), \(size) bytes")
         }
     }
 
     @Test func incompressibleInputIsStoredNotExpanded() throws {
-        var random = SplitMix(state: 7)
+        var random = SplitMix64(seed: 7)
         let noise = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &random) }
         let member = Gzip.deflate(noise, level: 1)
         #expect(member.count <= noise.count + 18 + 6 * (noise.count / GreedyDeflater.blockInputBytes + 1))
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func longestMatchAndFarthestDistanceRoundTrip() throws {
-        var random = SplitMix(state: 3)
+        var random = SplitMix64(seed: 3)
         let head = (0..<GreedyDeflater.windowBytes).map { _ in UInt8.random(in: 0...255, using: &random) }
         // The copy starts exactly 32,768 bytes back and runs well past 258 bytes.
         let bytes = head + head.prefix(1_000) + Array(repeating: 0x20, count: 600)
@@ -97,7 +98,7 @@ import Testing
             Issue.record("GNU gzip is not installed; scripts/deps.sh installs it")
             return
         }
-        let inputs = [events(2_000), SplitMix.mixed(count: 150_000, seed: 11), [], Array("x".utf8)]
+        let inputs = [events(2_000), SplitMix64.mixed(count: 150_000, seed: 11), [], Array("x".utf8)]
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("greedy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -119,8 +120,8 @@ import Testing
 
     @Test func reusedScratchIgnoresEarlierInputsAndSurvivesTheBaseWrapping() throws {
         let scratch = DeflateScratch()
-        let first = SplitMix.mixed(count: 100_000, seed: 5)
-        let second = SplitMix.mixed(count: 100_000, seed: 6)
+        let first = SplitMix64.mixed(count: 100_000, seed: 5)
+        let second = SplitMix64.mixed(count: 100_000, seed: 6)
         // The second input's table entries from the first must not be taken for matches.
         for input in [first, second, first] {
             let member = input.withUnsafeBytes { GreedyDeflater.gzipMember($0, scratch: scratch) }

@@ -1,21 +1,9 @@
-/// A deterministic random generator (SplitMix64), so a failing test names a seed that reproduces it.
-struct SplitMix: RandomNumberGenerator {
-    /// The generator's state; the seed.
-    var state: UInt64
+import NetworkTestSupport
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ value >> 30) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ value >> 27) &* 0x94D0_49BB_1331_11EB
-        return value ^ value >> 31
-    }
-}
-
-extension SplitMix {
+extension SplitMix64 {
     /// Bytes mixing random runs with copies of earlier bytes at random distances (up to and past the window).
     static func mixed(count: Int, seed: UInt64) -> [UInt8] {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count)
         while bytes.count < count {

@@ -1,24 +1,13 @@
 import Codecs
 import Firehose
 import JSONBytes
+import NetworkTestSupport
 import Testing
 
 /// Random and mutated inputs: the unpacker and the batch decoder must never trap, and every event must be
 /// exactly one JSON object text.
 @Suite struct RecordUnpackerPropertyTests {
     typealias T = TestSupport
-
-    /// A small deterministic generator so failures can be reproduced from the seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let seeds: [UInt64] = [1, 2, 3, 4]
 
@@ -29,7 +18,7 @@ import Testing
         "{\"a\":1}", "{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[", "é", "😀",
     ].map { Array($0.utf8) } + [[0x1F, 0x8B], [0xFF], [0x00], [0xC3], [0xED, 0xA0, 0x80]]
 
-    private func randomRecord(_ generator: inout SplitMix) -> [UInt8] {
+    private func randomRecord(_ generator: inout SplitMix64) -> [UInt8] {
         switch Int.random(in: 0..<5, using: &generator) {
         case 0:
             let count = Int.random(in: 0...64, using: &generator)
@@ -49,7 +38,7 @@ import Testing
         }
     }
 
-    private func mutate(_ bytes: [UInt8], _ generator: inout SplitMix) -> [UInt8] {
+    private func mutate(_ bytes: [UInt8], _ generator: inout SplitMix64) -> [UInt8] {
         var bytes = bytes
         for _ in 0..<Int.random(in: 0...3, using: &generator) where !bytes.isEmpty {
             let index = Int.random(in: 0..<bytes.count, using: &generator)
@@ -64,7 +53,7 @@ import Testing
 
     @Test(arguments: seeds)
     func everyEventIsOneJSONObject(seed: UInt64) {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(seed: seed)
         let unpacker = RecordUnpacker(limits: .init(maxInflatedBytes: 1 << 20, maxEventsPerRecord: 1000))
         var wrapped = 0
         var plain = 0
@@ -81,7 +70,7 @@ import Testing
 
     @Test(arguments: seeds)
     func randomBodiesNeverTrap(seed: UInt64) {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(seed: seed)
         let decoder = FirehoseBatchDecoder()
         let valid = T.body(dataStrings: ["aGVsbG8=", "", "eyJhIjoxfQ=="])
         var accepted = 0

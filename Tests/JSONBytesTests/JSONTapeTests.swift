@@ -1,5 +1,6 @@
 import Foundation
 import JSONBytes
+import NetworkTestSupport
 import Testing
 
 @Suite struct JSONTapeTests {
@@ -115,21 +116,5 @@ import Testing
                 Issue.record("disagreement on \(String(decoding: bytes, as: UTF8.self)): ours \(ours)")
             }
         }
-    }
-}
-
-
-/// A small deterministic generator so random tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkTestSupport
 import Testing
 
 @testable import Mapping
@@ -6,21 +7,9 @@ import Testing
 /// The ranking's shortcuts give exactly what scoring every candidate and sorting them gives: the bounded list of
 /// best candidates, the similarity bound that skips hopeless ones, and the byte-level event type lookup.
 @Suite struct RankSelectionTests {
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [0, 1, 3, 10, 50, 500])
     func boundedListKeepsTheBestInTotalOrder(limit: Int) {
-        var generator = Generator(state: UInt64(limit) + 7)
+        var generator = SplitMix64(seed: UInt64(limit) + 7)
         for round in 0..<40 {
             // Few distinct scores, so ties (broken by index) are common.
             let entries: [TopCandidates.Entry] = (0..<(round * 7)).map { index in
@@ -62,7 +51,7 @@ import Testing
             "KMS key scheduled for deletion; encryption at rest disabled",
             "access", "zzqx",
         ]
-        var generator = Generator(state: 11)
+        var generator = SplitMix64(seed: 11)
         for text in texts {
             let query = QueryTerms(text, lexicon: mapper.lexicon, vocabulary: mapper.vocabulary)
             let boosts = (0..<index.count).map { _ in Float.random(in: 0..<0.3, using: &generator) }

@@ -1,19 +1,20 @@
+import NetworkTestSupport
 import Parquet
 
 /// A schema with every supported type and the nesting shapes the OCSF classes need, and deterministic rows for it.
 enum SampleData {
     /// A small deterministic generator (SplitMix64), so failures reproduce.
     struct Generator {
-        /// The state.
-        var state: UInt64
+        private var source: SplitMix64
+
+        /// Creates a generator; the same state gives the same sequence.
+        init(state: UInt64) {
+            source = SplitMix64(seed: state)
+        }
 
         /// The next 64 random bits.
         mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            source.next()
         }
 
         /// A number in `0..<bound`.
