@@ -104,10 +104,10 @@ struct ProjectionTable: Sendable {
 
     /// The additive boost of every control of the catalogue for a text's best 800-53 answers.
     /// - Parameters:
-    ///   - sources: The best 800-53 answers (index and similarity).
+    ///   - sources: The best 800-53 candidates of the ranking (index and fused similarity; `lexical` is unused).
     ///   - count: Number of controls of this catalogue.
     /// - Returns: One boost per control (zero for most).
-    func boosts(from sources: [(index: Int, score: Float)], count: Int) -> [Float] {
+    func boosts(from sources: ArraySlice<(index: Int, score: Float, lexical: Float)>, count: Int) -> [Float] {
         var out = [Float](repeating: 0, count: count)
         for source in sources {
             let value = weight * min(source.score, 1)

@@ -213,6 +213,7 @@ public final class EmbeddedMapper: ComplianceMapper {
         let plans = options.frameworks.compactMap(plan)
         let nist = plans.first(where: \.isNIST) ?? plan(.nist80053r5)
         var scratch = RankScratch()
+        var unknownWords = UnknownWordCache()
         for (n, slot) in missing.enumerated() {
             let item = unique[slot]
             let computed = matches(
@@ -222,7 +223,8 @@ public final class EmbeddedMapper: ComplianceMapper {
                 nist: nist,
                 options: options,
                 embedding: embeddings[n],
-                scratch: &scratch
+                scratch: &scratch,
+                unknownWords: &unknownWords
             )
             if item.text.utf8.count <= EmbeddedMapper.maxCachedTextBytes {
                 cache.insert(computed, for: CacheKey(text: item.text, hint: item.hint, options: options))
@@ -303,9 +305,10 @@ public final class EmbeddedMapper: ComplianceMapper {
         nist: FrameworkPlan?,
         options: MappingOptions,
         embedding: [Float]?,
-        scratch: inout RankScratch
+        scratch: inout RankScratch,
+        unknownWords: inout UnknownWordCache
     ) -> [ControlMatch] {
-        let query = QueryTerms(text, lexicon: lexicon, vocabulary: vocabulary)
+        let query = QueryTerms(text, lexicon: lexicon, vocabulary: vocabulary, unknownWords: &unknownWords)
         let keys = eventKeys(for: text, hint: hint)
         guard !query.isEmpty || !keys.isEmpty else {
             return []
@@ -355,7 +358,7 @@ public final class EmbeddedMapper: ComplianceMapper {
             } else {
                 var boosts: [Float]?
                 if let projection = plan.projection, let nist {
-                    let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount).map { ($0.index, $0.score) }
+                    let sources = nistRanking(nist).prefix(CrosswalkProjection.sourceCount)
                     boosts = projection.boosts(from: sources, count: plan.index.count)
                 }
                 let event = eventBoosts(plan, base: boosts)

@@ -44,13 +44,8 @@ struct Lexicon: Sendable {
         return token
     }
 
-    /// The token of a word without changing the lexicon; unknown stems give ``Token/unknownStem``.
-    /// - Parameter word: A lowercase word.
-    /// - Returns: Its token.
-    func lookup(_ word: UnsafeBufferPointer<UInt8>) -> Token {
-        if let id = words.find(word) {
-            return wordTokens[Int(id)]
-        }
+    /// The token of a word the word table does not hold: its stem may still be known (else ``Token/unknownStem``).
+    private func unknownWordToken(_ word: UnsafeBufferPointer<UInt8>) -> Token {
         let stem = Lexicon.stem(of: word)
         let stemID = stem.withUnsafeBufferPointer { stems.find($0) } ?? Token.unknownStem
         return Token(stem: stemID, isStop: stopWords.find(word) != nil)
@@ -77,12 +72,22 @@ struct Lexicon: Sendable {
     /// - Parameters:
     ///   - text: UTF-8 bytes.
     ///   - limit: At most this many tokens are returned.
+    ///   - unknownWords: Tokens of words outside the word table, remembered across texts.
     /// - Returns: The tokens in order.
-    func tokens(_ text: UnsafeBufferPointer<UInt8>, limit: Int = .max) -> [Token] {
+    func tokens(
+        _ text: UnsafeBufferPointer<UInt8>,
+        limit: Int = .max,
+        unknownWords: inout UnknownWordCache
+    ) -> [Token] {
         var out: [Token] = []
         WordSplitter.forEachWord(in: text) { word in
-            if out.count < limit {
-                out.append(lookup(word))
+            guard out.count < limit else {
+                return
+            }
+            if let id = words.find(word) {
+                out.append(wordTokens[Int(id)])
+            } else {
+                out.append(unknownWords.token(of: word, compute: unknownWordToken))
             }
         }
         return out

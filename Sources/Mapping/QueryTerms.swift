@@ -23,33 +23,59 @@ struct QueryTerms: Sendable {
     ///   - text: The text.
     ///   - lexicon: The engine's lexicon.
     ///   - vocabulary: The engine's vocabulary.
-    init(_ text: String, lexicon: Lexicon, vocabulary: Vocabulary) {
+    ///   - unknownWords: Tokens of words outside the lexicon's word table, remembered across texts.
+    init(_ text: String, lexicon: Lexicon, vocabulary: Vocabulary, unknownWords: inout UnknownWordCache) {
         guard text.utf8.contains(where: { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) else {
             return
         }
         var copy = text
-        let raw = copy.withUTF8 { lexicon.tokens($0, limit: QueryTerms.maxTokens) }
+        let raw = copy.withUTF8 { lexicon.tokens($0, limit: QueryTerms.maxTokens, unknownWords: &unknownWords) }
         let tokens = vocabulary.normalizations.rewrite(raw)
         let added = vocabulary.expansions.additions(for: tokens)
-        var slot: [Int32: Int] = [:]
+        var slots = StemSlots()
         var counts: [Float] = []
         for token in tokens where !token.isStop && token.stem >= 0 {
-            if let i = slot[token.stem] {
+            if let i = slots.slot(of: token.stem, in: stems) {
                 counts[i] += 1
             } else {
-                slot[token.stem] = stems.count
                 stems.append(token.stem)
                 counts.append(1)
             }
         }
         weights = counts.map { 1 + QueryTerms.repeatBonus * (min($0, QueryTerms.maxRepeats) - 1) }
-        for token in added where !token.isStop && token.stem >= 0 && slot[token.stem] == nil {
-            slot[token.stem] = stems.count
+        for token in added where !token.isStop && token.stem >= 0 {
+            guard slots.slot(of: token.stem, in: stems) == nil else {
+                continue
+            }
             stems.append(token.stem)
             weights.append(QueryTerms.expansionWeight)
         }
     }
 
+    /// Analyses a text with a cache of unknown words of its own (see ``init(_:lexicon:vocabulary:unknownWords:)``).
+    init(_ text: String, lexicon: Lexicon, vocabulary: Vocabulary) {
+        var unknownWords = UnknownWordCache()
+        self.init(text, lexicon: lexicon, vocabulary: vocabulary, unknownWords: &unknownWords)
+    }
+
     /// Whether the text has no word any catalog knows.
     var isEmpty: Bool { stems.isEmpty }
+
+    /// Where each distinct stem of a text sits in ``stems``: a short text's few stems are searched in place, a long
+    /// text's through a dictionary kept up to date with the stems appended since the last search.
+    private struct StemSlots {
+        static let linearLimit = 24
+        private var positions: [Int32: Int] = [:]
+
+        /// The position of `stem` in `stems` (distinct stems that only grow at the end), or nil.
+        mutating func slot(of stem: Int32, in stems: [Int32]) -> Int? {
+            guard stems.count > StemSlots.linearLimit else {
+                return stems.firstIndex(of: stem)
+            }
+            for n in positions.count..<stems.count {
+                positions[stems[n]] = n
+            }
+            return positions[stem]
+        }
+    }
 }

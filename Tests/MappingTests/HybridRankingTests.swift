@@ -69,7 +69,8 @@ import Testing
             crosswalk.table(catalog: "iso_27001", ids: ["A.8.5", "A.8.15", "A.5.1"], nistIDs: nist)
         )
         #expect(crosswalk.table(catalog: "tsc_2017", ids: ["CC6.1"], nistIDs: nist) == nil)
-        let boosts = table.boosts(from: [(index: 3, score: 0.9), (index: 1, score: 0.5)], count: 3)
+        let sources = [(index: 3, score: Float(0.9), lexical: Float(0.9)), (index: 1, score: 0.5, lexical: 0.5)]
+        let boosts = table.boosts(from: sources[...], count: 3)
         #expect(abs(boosts[0] - 0.18) < 1e-6, "IA-2(1) counts for the pairs of IA-2")
         #expect(abs(boosts[1] - 0.10) < 1e-6)
         #expect(boosts[2] == 0)

@@ -82,6 +82,60 @@ import Testing
         #expect(terms.weights == [1 + 2 * QueryTerms.repeatBonus])
     }
 
+    @Test func longTextsCountRepeatsLikeShortOnes() throws {
+        var lexicon = Lexicon()
+        let names = (0..<40).map { "word\($0)" }
+        _ = lexicon.internTokens(names.joined(separator: " "))
+        let vocabulary = try Vocabulary.load(Array("norm\tkey\tkey\n".utf8), into: &lexicon)
+        // Word n appears n % 5 + 1 times, interleaved, so more than `StemSlots.linearLimit` stems are counted.
+        var text: [String] = []
+        for round in 0..<5 {
+            text += names.enumerated().filter { $0.offset % 5 >= round }.map(\.element)
+        }
+        let terms = QueryTerms(text.joined(separator: " "), lexicon: lexicon, vocabulary: vocabulary)
+        #expect(terms.stems.map { lexicon.stemText($0) } == names)
+        let expected = (0..<40).map { 1 + QueryTerms.repeatBonus * (min(Float($0 % 5 + 1), QueryTerms.maxRepeats) - 1) }
+        #expect(terms.weights == expected)
+    }
+
+    @Test func unknownWordsAreRememberedWithinBounds() {
+        var cache = UnknownWordCache()
+        var computed = 0
+        func token(_ word: String) -> Token {
+            Array(word.utf8).withUnsafeBufferPointer { buffer in
+                cache.token(of: buffer) { bytes in
+                    computed += 1
+                    return Token(stem: Int32(bytes.count), isStop: false)
+                }
+            }
+        }
+        #expect(token("amazonaws") == Token(stem: 9, isStop: false))
+        #expect(token("amazonaws") == Token(stem: 9, isStop: false))
+        #expect(computed == 1)
+        for n in 0..<(UnknownWordCache.capacity + 10) {
+            #expect(token("host-\(n)") == Token(stem: Int32("host-\(n)".utf8.count), isStop: false))
+        }
+        #expect(computed == 1 + UnknownWordCache.capacity + 10)
+        // Forgotten when the cache filled up, then computed again with the same answer.
+        #expect(token("amazonaws") == Token(stem: 9, isStop: false))
+        #expect(computed == 2 + UnknownWordCache.capacity + 10)
+    }
+
+    @Test func aSharedWordCacheChangesNoTerms() throws {
+        let mapper = try loadMapper()
+        let texts = [
+            "iam.amazonaws.com CreateAccessKey accessed by zqxhost", "zqxhost accessed amazonaws again",
+            "Encrypted buckets accessed", "encrypted zqxhost", "", "42", "the of",
+        ]
+        var shared = UnknownWordCache()
+        for text in texts + texts {
+            let alone = QueryTerms(text, lexicon: mapper.lexicon, vocabulary: mapper.vocabulary)
+            let cached = QueryTerms(text, lexicon: mapper.lexicon, vocabulary: mapper.vocabulary, unknownWords: &shared)
+            #expect(alone.stems == cached.stems, "\(text)")
+            #expect(alone.weights == cached.weights, "\(text)")
+        }
+    }
+
     @Test func rejectsMalformedVocabulary() {
         var lexicon = Lexicon()
         #expect(throws: MappingError.self) {
