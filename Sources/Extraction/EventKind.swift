@@ -49,7 +49,11 @@ public struct EventKind: Sendable, Hashable, CustomStringConvertible {
 
         if has(.classUID), has(.categoryUID) || has(.metadata) { return .ocsf }
         if has(.raw) || has(.rawBase64) { return .raw }
-        if has(.eventSource), has(.eventName), has(.eventVersion) || has(.awsRegion) { return .cloudTrail }
+        if has(.eventSource), has(.eventName),
+            has(.eventVersion) || has(.awsRegion) || string("eventSource")?.hasSuffix(".amazonaws.com") == true
+        {
+            return .cloudTrail
+        }
         if has(.source), has(.detailType), let source = string("source") {
             switch source {
             case "aws.guardduty": return .guardDuty

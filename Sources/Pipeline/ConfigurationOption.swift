@@ -62,7 +62,7 @@ public struct ConfigurationOption: Sendable {
                 "access_keys",
                 ["LAKEMARK_ACCESS_KEYS"],
                 "(none)",
-                "comma-separated list, or a JSON array of strings",
+                "comma-separated list, or a JSON array of strings; each key 8-4096 bytes",
                 "Accepted X-Amz-Firehose-Access-Key values (two during rotation); unset accepts every request (serve "
                     + "then listens on loopback only, see allow_unauthenticated), an empty value is refused. Keys that "
                     + "contain commas need the JSON array form."

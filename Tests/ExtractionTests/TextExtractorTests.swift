@@ -138,6 +138,15 @@ import Testing
         )
     }
 
+    @Test func cloudTrailWithoutVersionOrRegionIsRecognisedByItsSource() throws {
+        let login = try read(
+            #"{"eventName":"ConsoleLogin","eventSource":"signin.amazonaws.com","userIdentity":{"type":"Root"}}"#
+        )
+        #expect(login.kind == .cloudTrail && login.eventType == "ConsoleLogin")
+        // Without a version, a region or an AWS service as its source it is just an object with these names.
+        #expect(try read(#"{"eventName":"Deploy","eventSource":"jenkins"}"#).kind == .json)
+    }
+
     @Test func eventTypesPerFamily() throws {
         let guardDuty = try read(
             #"{"source":"aws.guardduty","detail-type":"GuardDuty Finding","detail":{"schemaVersion":"2.0","#

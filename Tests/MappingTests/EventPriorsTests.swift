@@ -113,6 +113,20 @@ import Testing
         #expect(pci.contains { $0.hasPrefix("10.") }, "\(pci)")
     }
 
+    @Test func theKubernetesVerbPatchIsAChangeNotSoftwarePatching() throws {
+        for text in ["Kubernetes patch nodes", "Kubernetes patch configmaps", "k8s patch deployments"] {
+            let nist = try ranking(text, .nist80053r5)
+            #expect(!nist.prefix(3).contains("SI-2"), "\(text): \(nist)")
+            #expect(try !ranking(text, .pciDSSv4).prefix(3).contains("6.3.3"), "\(text)")
+        }
+        #expect(try ranking("Kubernetes patch nodes", .nist80053r5).prefix(3).contains("CM-3"))
+        // Patching in its ordinary sense keeps its controls.
+        for text in ["Kubernetes patch management for worker nodes is overdue", "Apply security patches to nodes"] {
+            #expect(try ranking(text, .nist80053r5).prefix(3).contains("SI-2"), "\(text)")
+            #expect(try ranking(text, .pciDSSv4).first == "6.3.3", "\(text)")
+        }
+    }
+
     @Test func aHintAddsControlsTheTextDoesNotMention() throws {
         let text = "Kubernetes request by system:serviceaccount:default:reader"
         let plain = try ranking(text, .nist80053r5)
