@@ -88,7 +88,12 @@ enum EventSynthesizer {
     }
 
     private static func gcpAudit(_ fields: Fields) -> String? {
-        guard let method = fields["protoPayload.methodName"] else { return nil }
+        guard var method = fields["protoPayload.methodName"] else { return nil }
+        // `v1.compute.firewalls.patch`, `io.k8s.core.v1.nodes.patch`: the API verb that modifies a resource, not
+        // software patching (which the word means in control text).
+        if method.hasSuffix(".patch") {
+            method = method.dropLast("patch".count) + "modify"
+        }
         var parts = ["Google Cloud", fields["protoPayload.serviceName"] ?? "", method]
         if let code = fields["protoPayload.status.code"], code != "0" {
             parts.append("failed: \(fields["protoPayload.status.message"] ?? "status \(code)")")

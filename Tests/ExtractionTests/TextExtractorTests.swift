@@ -71,6 +71,11 @@ import Testing
             try extract(#"{"protoPayload":{"serviceName":"logging.googleapis.com","methodName":"DeleteSink"}}"#)?.text
                 == "Google Cloud logging.googleapis.com DeleteSink"
         )
+        // The API verb `patch` modifies a resource; the text must not read as software patching.
+        let patch =
+            #"{"protoPayload":{"serviceName":"compute.googleapis.com","#
+            + #""methodName":"v1.compute.firewalls.patch"}}"#
+        #expect(try extract(patch)?.text == "Google Cloud compute.googleapis.com v1.compute.firewalls.modify")
         #expect(
             try extract(
                 #"{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create","#
