@@ -50,7 +50,7 @@ public struct EventKind: Sendable, Hashable, CustomStringConvertible {
         if has(.classUID), has(.categoryUID) || has(.metadata) { return .ocsf }
         if has(.raw) || has(.rawBase64) { return .raw }
         if has(.eventSource), has(.eventName),
-            has(.eventVersion) || has(.awsRegion) || string("eventSource")?.hasSuffix(".amazonaws.com") == true
+            has(.eventVersion) || has(.awsRegion) || isAWSServiceHost(string("eventSource"))
         {
             return .cloudTrail
         }
@@ -76,5 +76,13 @@ public struct EventKind: Sendable, Hashable, CustomStringConvertible {
         }
         if has(.sourceAddress) || has(.interfaceID) { return .vpcFlow }
         return .json
+    }
+
+    /// Whether a CloudTrail `eventSource` names an AWS service host (`signin.amazonaws.com`): a non-empty name before
+    /// `.amazonaws.com`, ignoring ASCII case.
+    private static func isAWSServiceHost(_ source: String?) -> Bool {
+        let suffix = ".amazonaws.com"
+        guard let source, source.utf8.count > suffix.utf8.count else { return false }
+        return source.lowercased().hasSuffix(suffix)
     }
 }

@@ -91,7 +91,7 @@ enum EventSynthesizer {
         guard var method = fields["protoPayload.methodName"] else { return nil }
         // `v1.compute.firewalls.patch`, `io.k8s.core.v1.nodes.patch`: the API verb that modifies a resource, not
         // software patching (which the word means in control text).
-        if method.hasSuffix(".patch") {
+        if method.hasSuffix(".patch"), method.count > ".patch".count {
             method = method.dropLast("patch".count) + "modify"
         }
         var parts = ["Google Cloud", fields["protoPayload.serviceName"] ?? "", method]
@@ -111,7 +111,10 @@ enum EventSynthesizer {
     }
 
     private static func kubernetesAudit(_ fields: Fields) -> String? {
-        guard let verb = fields["verb"] else { return nil }
+        guard var verb = fields["verb"] else { return nil }
+        // The API verb that modifies an object; in control text "patch" means software patching. The event type
+        // (`patch nodes`) reaches the mapper unchanged through the event's metadata.
+        if verb == "patch" { verb = "modify" }
         var resource = fields["objectRef.resource"] ?? ""
         if let sub = fields["objectRef.subresource"] { resource += "/\(sub)" }
         var parts = ["Kubernetes", verb, resource]

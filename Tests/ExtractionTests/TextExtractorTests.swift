@@ -83,6 +83,12 @@ import Testing
             )?.text
                 == "Kubernetes create pods/exec by anonymous user"
         )
+        // The verb `patch` modifies an object; the text must not read as software patching.
+        #expect(
+            try extract(
+                #"{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"patch","objectRef":{"resource":"nodes"}}"#
+            )?.text == "Kubernetes modify nodes"
+        )
         #expect(
             try extract(#"{"operationName":"Microsoft.Insights/actionGroups/delete","category":"Administrative"}"#)?
                 .text
@@ -148,8 +154,11 @@ import Testing
             #"{"eventName":"ConsoleLogin","eventSource":"signin.amazonaws.com","userIdentity":{"type":"Root"}}"#
         )
         #expect(login.kind == .cloudTrail && login.eventType == "ConsoleLogin")
+        #expect(try read(#"{"eventName":"StopLogging","eventSource":"CLOUDTRAIL.amazonaws.com"}"#).kind == .cloudTrail)
         // Without a version, a region or an AWS service as its source it is just an object with these names.
         #expect(try read(#"{"eventName":"Deploy","eventSource":"jenkins"}"#).kind == .json)
+        #expect(try read(#"{"eventName":"StopLogging","eventSource":".amazonaws.com"}"#).kind == .json)
+        #expect(try read(#"{"eventName":"StopLogging","eventSource":"x.amazonaws.com.example"}"#).kind == .json)
     }
 
     @Test func eventTypesPerFamily() throws {
