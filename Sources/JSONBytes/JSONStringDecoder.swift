@@ -4,7 +4,10 @@ enum JSONStringDecoder {
     ///
     /// The input must already be validated by the parser. Surrogate pairs combine; a lone surrogate
     /// decodes to U+FFFD.
-    static func decode(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: inout [UInt8]) {
+    /// - Returns: whether a lone surrogate escape was replaced.
+    @discardableResult
+    static func decode(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: inout [UInt8]) -> Bool {
+        var replaced = false
         var index = range.lowerBound
         let end = range.upperBound
         while index < end {
@@ -34,17 +37,21 @@ enum JSONStringDecoder {
                             index += 6
                         } else {
                             scalar = 0xFFFD
+                            replaced = true
                         }
                     } else {
                         scalar = 0xFFFD
+                        replaced = true
                     }
                 } else if (0xDC00...0xDFFF).contains(scalar) {
                     scalar = 0xFFFD
+                    replaced = true
                 }
                 appendUTF8(scalar, to: &output)
             default: output.append(escaped)  // \" \\ \/
             }
         }
+        return replaced
     }
 
     private static func hex4(_ source: UnsafeBufferPointer<UInt8>, _ index: Int) -> UInt32 {

@@ -111,18 +111,27 @@ extension JSONTape {
     /// - Parameter node: a node index.
     /// - Returns: the string (lone surrogate escapes become U+FFFD), or `nil` for non-strings.
     public func string(_ node: Int) -> String? {
+        decodedString(node)?.value
+    }
+
+    /// The decoded value of a string node, and whether decoding replaced a lone surrogate escape (`\uD800` without
+    /// its pair) by U+FFFD, for callers that must refuse such a string rather than change it.
+    /// - Parameter node: a node index.
+    /// - Returns: the string and that flag, or `nil` for non-strings.
+    public func decodedString(_ node: Int) -> (value: String, hadLoneSurrogate: Bool)? {
         guard nodes[node].kind == .string else { return nil }
         let start = Int(nodes[node].start) + 1
         let end = Int(nodes[node].end) - 1
         if !nodes[node].hasEscapes {
-            return source.withUnsafeBufferPointer {
+            let value = source.withUnsafeBufferPointer {
                 String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
             }
+            return (value, false)
         }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(end - start)
-        source.withUnsafeBufferPointer { JSONStringDecoder.decode($0, start..<end, into: &decoded) }
-        return String(decoding: decoded, as: UTF8.self)
+        let replaced = source.withUnsafeBufferPointer { JSONStringDecoder.decode($0, start..<end, into: &decoded) }
+        return (String(decoding: decoded, as: UTF8.self), replaced)
     }
 
     /// The decoded UTF-8 bytes of a string node.
@@ -135,7 +144,7 @@ extension JSONTape {
         if !nodes[node].hasEscapes { return Array(source[start..<end]) }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(end - start)
-        source.withUnsafeBufferPointer { JSONStringDecoder.decode($0, start..<end, into: &decoded) }
+        _ = source.withUnsafeBufferPointer { JSONStringDecoder.decode($0, start..<end, into: &decoded) }
         return decoded
     }
 

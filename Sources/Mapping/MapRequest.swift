@@ -82,42 +82,6 @@ struct MapRequest {
         }
     }
 
-    /// Whether a raw JSON string (quotes included) has a `\uD800`-`\uDFFF` escape that is not a high surrogate
-    /// directly followed by a low one.
-    static func hasLoneSurrogate(_ raw: ArraySlice<UInt8>) -> Bool {
-        let bytes = Array(raw)
-        /// The code unit of a `\uXXXX` escape starting at `i`, or nil.
-        func unit(at i: Int) -> Int? {
-            guard i + 5 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
-                return nil
-            }
-            return Int(String(decoding: bytes[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16)
-        }
-        var i = 0
-        while i < bytes.count {
-            guard bytes[i] == UInt8(ascii: "\\") else {
-                i += 1
-                continue
-            }
-            guard let code = unit(at: i) else {
-                i += 2
-                continue
-            }
-            if (0xDC00...0xDFFF).contains(code) {
-                return true
-            }
-            if (0xD800...0xDBFF).contains(code) {
-                guard let next = unit(at: i + 6), (0xDC00...0xDFFF).contains(next) else {
-                    return true
-                }
-                i += 12
-                continue
-            }
-            i += 6
-        }
-        return false
-    }
-
     /// Typed access to the tape with errors that name the field.
     private struct Reader {
         let tape: JSONTape
@@ -160,13 +124,13 @@ struct MapRequest {
 
         /// A string value; a `\u` escape of half a surrogate pair is refused (decoding would change the text).
         func string(_ node: Int, _ path: String) throws(MappingError) -> String {
-            guard let value = tape.string(node) else {
+            guard let decoded = tape.decodedString(node) else {
                 throw wrongType(path, node)
             }
-            if tape.hasEscapes(node), MapRequest.hasLoneSurrogate(tape.rawBytes(node)) {
+            if decoded.hadLoneSurrogate {
                 throw MappingError(.invalidRequest, "\(path): a \\u escape is half of a surrogate pair")
             }
-            return value
+            return decoded.value
         }
 
         /// The error for a value of the wrong type (or null where a value is required), with the code and hint
