@@ -113,6 +113,25 @@ import Testing
         #expect(pci.contains { $0.hasPrefix("10.") }, "\(pci)")
     }
 
+    /// Calls the CloudTrail table covers beyond the first release's (network layout, backups, secrets rotation,
+    /// detective controls): the type's first control is among the first two answers even when the text alone points
+    /// elsewhere (`ec2 CreateSnapshot` used to answer SC-7, AC-6, CP-9).
+    @Test(arguments: [
+        ("ec2.amazonaws.com", "CreateSnapshot", "CP-9"),
+        ("ec2.amazonaws.com", "CreateVpc", "SC-7"),
+        ("ec2.amazonaws.com", "DisassociateRouteTable", "SC-7"),
+        ("secretsmanager.amazonaws.com", "RotateSecret", "IA-5"),
+        ("guardduty.amazonaws.com", "ArchiveFindings", "SI-4"),
+        ("rds.amazonaws.com", "DeleteDBInstanceAutomatedBackup", "CP-9"),
+        ("monitoring.amazonaws.com", "DeleteAlarms", "SI-4"),
+        ("bedrock.amazonaws.com", "DeleteModelInvocationLoggingConfiguration", "AU-9"),
+    ])
+    func moreCloudTrailCallsLeadWithTheirFirstControl(_ source: String, _ name: String, _ first: String) throws {
+        let hint = EventTypeHint(source: "cloudtrail", type: name)
+        let top = try ranking("AWS \(source) \(name) by IAMUser", .nist80053r5, hint: hint)
+        #expect(top.prefix(2).contains(first), "\(name): \(top)")
+    }
+
     @Test func aKubernetesPatchOfNodesIsAChangeNotSoftwarePatching() throws {
         // As the service maps a `patch nodes` audit event: its text says `modify`, its type comes as the hint.
         let hint = EventTypeHint(source: "k8s-audit", type: "patch nodes")
