@@ -1,7 +1,8 @@
 extension EventPriors {
     /// The Kubernetes audit verbs recognised after "Kubernetes" in a text.
     static let kubernetesVerbs: [String] = [
-        "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
+        "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "impersonate", "bind",
+        "escalate",
     ]
 
     /// The known event types a text names: a GuardDuty finding type (`Recon:EC2/Portscan`), an Okta event type

@@ -78,6 +78,7 @@ import Testing
                 + "guardduty\trecon:ec2/portscan\tnist_800_53_r5\tSI-4\t1\town\n"
                 + "okta\tuser.session.start\tnist_800_53_r5\tIA-2\t1\town\n"
                 + "k8s-audit\tget secrets\tnist_800_53_r5\tAU-12\t1\town\n"
+                + "k8s-audit\timpersonate users\tnist_800_53_r5\tAU-12\t1\town\n"
         )
         #expect(parsed.detect(in: "eventName StopLogging was called.") == [
             EventPriors.key(source: "cloudtrail", type: "stoplogging")
@@ -90,6 +91,9 @@ import Testing
         ])
         #expect(parsed.detect(in: "Kubernetes get secrets by admin") == [
             EventPriors.key(source: "k8s-audit", type: "get secrets")
+        ])
+        #expect(parsed.detect(in: "Kubernetes audit: Impersonate users") == [
+            EventPriors.key(source: "k8s-audit", type: "impersonate users")
         ])
         #expect(parsed.detect(in: "get secrets by admin").isEmpty, "a verb and resource count only for Kubernetes")
         #expect(parsed.detect(in: "stop logging on the trail").isEmpty)
