@@ -5,12 +5,15 @@ Inputs:
   scripts/event_tables/cloudtrail.tsv   eventSource + eventName -> 800-53 controls (team-written)
   scripts/event_tables/okta.tsv         Okta eventType (or a prefix of one) -> 800-53 controls (team-written)
   scripts/event_tables/kubernetes.tsv   audit verb + resource -> 800-53 controls (team-written)
+  scripts/event_tables/gcp.tsv          Google Cloud audit methodName (without versions) -> 800-53 (team-written)
+  scripts/event_tables/azure.tsv        Azure / Entra ID operationName -> 800-53 controls (team-written)
   scripts/event_tables/guardduty.tsv    GuardDuty finding type -> ATT&CK techniques (+ own 800-53 controls)
   shared/data/ctid-mappings-explorer    ATT&CK technique -> 800-53 controls (MITRE CTID, Apache-2.0)
   Sources/Mapping/Catalogs/crosswalk.tsv, nist_800_53_r5.tsv (the bundled crosswalk and 800-53 ids)
 
 Output records `source<TAB>type<TAB>catalog<TAB>id<TAB>weight<TAB>via`: for each event type (lower-cased; for
-CloudTrail the eventName, for Kubernetes `verb resource`), its 800-53 controls and, projected through the
+CloudTrail the eventName, for Kubernetes `verb resource`, for Google Cloud the method name without its version
+segments, for Azure the operationName), its 800-53 controls and, projected through the
 crosswalk, the CSF 2.0, PCI DSS, ISO 27001 and TSC controls crosswalked to them. Weights are in 0...1:
 a team-written list gives 1.0 to its first control and 0.08 less to each next one (at least 0.6); a
 GuardDuty type also gets the controls CTID maps its techniques to, 0.45 + 0.25 x the share of its
@@ -150,6 +153,10 @@ def build(shared):
         add('okta', event_type, ranked(controls.split()), ['own'])
     for verb, resource, controls in read_table('kubernetes.tsv', 3):
         add('k8s-audit', '%s %s' % (verb, resource), ranked(controls.split()), ['own'])
+    for method, controls in read_table('gcp.tsv', 2):
+        add('gcp-audit', method, ranked(controls.split()), ['own'])
+    for operation, controls in read_table('azure.tsv', 2):
+        add('azure-activity', operation, ranked(controls.split()), ['own'])
     for finding, techniques, own in read_table('guardduty.tsv', 3):
         weights, via = guardduty_weights(techniques, own, ctid, df, known)
         add('guardduty', finding, weights, ['own'] + via if own.strip() else via)

@@ -12,7 +12,8 @@ public struct EventMetadata: Sendable, Hashable {
     /// Event time in milliseconds since the epoch (UTC), when the event carries a plausible one.
     public var timeMillis: Int64?
     /// The event's type within its family, when the family has one: CloudTrail `eventName`, GuardDuty finding
-    /// `type`, Okta `eventType`, Kubernetes audit `verb` and `objectRef.resource[/subresource]` joined by a space.
+    /// `type`, Okta `eventType`, Kubernetes audit `verb` and `objectRef.resource[/subresource]` joined by a space,
+    /// Google Cloud audit `protoPayload.methodName`, Azure `operationName`.
     public var eventType: String?
 
     /// Creates metadata.
@@ -53,6 +54,8 @@ public struct EventMetadata: Sendable, Hashable {
         case .okta: ([], [], ["published"])
         case .kubernetesAudit: ([], [], ["requestReceivedTimestamp", "stageTimestamp"])
         case .azureActivity: (["location"], [], ["time"])
+        // No fixed layout: the generic lists decide; listed so that the event type is read.
+        case .gcpAudit: ([], [], [])
         default: nil
         }
     }
@@ -109,6 +112,8 @@ public struct EventMetadata: Sendable, Hashable {
         case .cloudTrail: return fields["eventName"]
         case .guardDuty: return fields["type"]
         case .okta: return fields["eventType"]
+        case .gcpAudit: return fields["protoPayload.methodName"]
+        case .azureActivity: return fields["operationName"]
         case .kubernetesAudit:
             guard let verb = fields["verb"], let resource = fields["objectRef.resource"] else { return nil }
             return fields["objectRef.subresource"].map { "\(verb) \(resource)/\($0)" } ?? "\(verb) \(resource)"

@@ -1,5 +1,5 @@
 /// Controls known per event type (`event_priors.tsv`): CloudTrail event names, GuardDuty finding types,
-/// Okta event types and Kubernetes verb + resource pairs.
+/// Okta event types, Kubernetes verb + resource pairs, Google Cloud audit method names and Azure operation names.
 ///
 /// Format (written by `scripts/build_event_priors.py`): header lines `#lakemark-event-priors<TAB>1` and
 /// `#beta<TAB>catalog=b<TAB>...`, then records `source<TAB>type<TAB>catalog<TAB>id<TAB>weight<TAB>via` with the
@@ -137,7 +137,10 @@ struct EventPriors: Sendable {
 
     /// The types a row may be written as for one event type, most specific first: the type itself and, for
     /// GuardDuty and Okta, its prefixes (`Recon:EC2/Portscan.B` -> `recon:ec2/portscan`, `recon:ec2`, `recon`);
-    /// Kubernetes `verb resource` also as `* resource`; CloudTrail names without Lambda's date suffix.
+    /// Kubernetes `verb resource` also as `* resource`; CloudTrail names without Lambda's date suffix; a Google Cloud
+    /// method without its version segments and then its shorter endings (`v1.compute.firewalls.insert` ->
+    /// `compute.firewalls.insert`, `firewalls.insert`, `insert`); an Azure operation and its prefixes cut before a
+    /// slash (`microsoft.network/networksecuritygroups/securityrules/write`, ..., `microsoft.network`).
     /// - Parameters:
     ///   - source: The event family.
     ///   - type: The event type as the event spells it.
@@ -209,6 +212,17 @@ struct EventPriors: Sendable {
             }
         case "cloudtrail":
             _ = body(UnsafeBufferPointer(rebasing: type[..<withoutVersionSuffix(type)]))
+        case "gcp-audit":
+            withoutVersionSegments(type).withUnsafeBufferPointer { method in
+                var start = 0
+                while body(UnsafeBufferPointer(rebasing: method[start...])),
+                    let dot = method[start...].firstIndex(of: UInt8(ascii: ".")), dot + 1 < method.count
+                {
+                    start = dot + 1
+                }
+            }
+        case "azure-activity":
+            forEachPrefix(type, cutBefore: { $0 == UInt8(ascii: "/") }, body)
         default:
             _ = body(type)
         }
@@ -228,6 +242,41 @@ struct EventPriors: Sendable {
             }
             end = cut
         }
+    }
+
+    /// A lower-cased Google Cloud method name without its API version segments (`v1`, `v2beta1`, `v1alpha`, `beta`,
+    /// `alpha`): `google.iam.admin.v1.createserviceaccountkey` -> `google.iam.admin.createserviceaccountkey`. A name
+    /// that is nothing but versions stays as it is.
+    static func withoutVersionSegments(_ method: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        let segments = method.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        let kept = segments.filter { !isVersionSegment($0) }
+        guard !kept.isEmpty, kept.count < segments.count else {
+            return Array(method)
+        }
+        return Array(kept.joined(separator: [UInt8(ascii: ".")]))
+    }
+
+    /// Whether a lower-cased segment names an API version: `alpha`, `beta`, or `v`, digits and optionally `alpha` or
+    /// `beta` and more digits.
+    private static func isVersionSegment(_ segment: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        if segment.elementsEqual("alpha".utf8) || segment.elementsEqual("beta".utf8) {
+            return true
+        }
+        let isDigit = { (byte: UInt8) in byte &- UInt8(ascii: "0") < 10 }
+        guard segment.first == UInt8(ascii: "v") else {
+            return false
+        }
+        let rest = segment.dropFirst()
+        let digits = rest.prefix(while: isDigit)
+        guard !digits.isEmpty else {
+            return false
+        }
+        let tail = rest.dropFirst(digits.count)
+        let stage = tail.prefix(while: { !isDigit($0) })
+        guard stage.isEmpty || stage.elementsEqual("alpha".utf8) || stage.elementsEqual("beta".utf8) else {
+            return false
+        }
+        return tail.dropFirst(stage.count).allSatisfy(isDigit)
     }
 
     /// The end of a lower-cased name without Lambda's version date (`updatefunctioncode20150331v2` ->

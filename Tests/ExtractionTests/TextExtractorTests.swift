@@ -176,7 +176,18 @@ import Testing
                 + #""objectRef":{"resource":"pods","subresource":"exec"}}"#
         )
         #expect(kubernetes.kind == .kubernetesAudit && kubernetes.eventType == "create pods/exec")
-        #expect(try read(#"{"operationName":"x","location":"eastus","category":"y"}"#).eventType == nil)
+        let azure = try read(#"{"operationName":"Microsoft.Authorization/roleAssignments/write","location":"eastus","#
+            + #""category":"Administrative","time":"2024-01-01T00:00:00Z"}"#)
+        #expect(azure.kind == .azureActivity && azure.eventType == "Microsoft.Authorization/roleAssignments/write")
+        let gcp = try read(
+            #"{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","#
+                + #""serviceName":"compute.googleapis.com","methodName":"v1.compute.firewalls.insert"},"#
+                + #""logName":"projects/p1/logs/cloudaudit.googleapis.com%2Factivity","#
+                + #""resource":{"labels":{"project_id":"p1"}},"timestamp":"2024-01-01T00:00:00Z"}"#
+        )
+        #expect(gcp.kind == .gcpAudit && gcp.eventType == "v1.compute.firewalls.insert", "\(gcp)")
+        // Reading the type changes nothing else: the project and time come from the generic lists as before.
+        #expect(gcp.accountID == "p1" && gcp.timeMillis == 1_704_067_200_000 && gcp.region == nil, "\(gcp)")
     }
 
     @Test func ocsfWithMillisecondTime() throws {

@@ -66,6 +66,22 @@ import Testing
         ])
         #expect(EventPriors.candidates(source: "cloudtrail", type: "CreateFunction20150331") == ["createfunction"])
         #expect(EventPriors.candidates(source: "cloudtrail", type: "ConsoleLogin") == ["consolelogin"])
+        // Google Cloud: without version segments, then ever shorter endings.
+        #expect(EventPriors.candidates(source: "gcp-audit", type: "google.iam.admin.v1.CreateServiceAccountKey") == [
+            "google.iam.admin.createserviceaccountkey", "iam.admin.createserviceaccountkey",
+            "admin.createserviceaccountkey", "createserviceaccountkey",
+        ])
+        #expect(EventPriors.candidates(source: "gcp-audit", type: "beta.compute.v2beta1.x.v1alpha.Y") == [
+            "compute.x.y", "x.y", "y",
+        ])
+        #expect(EventPriors.candidates(source: "gcp-audit", type: "v1.vx.v1b.v2") == ["vx.v1b", "v1b"])
+        #expect(EventPriors.candidates(source: "gcp-audit", type: "v1") == ["v1"])
+        #expect(EventPriors.candidates(source: "gcp-audit", type: "SetIamPolicy") == ["setiampolicy"])
+        // Azure: the operation, then its prefixes cut before each slash.
+        #expect(EventPriors.candidates(source: "azure-activity", type: "MICROSOFT.STORAGE/storageAccounts/write") == [
+            "microsoft.storage/storageaccounts/write", "microsoft.storage/storageaccounts", "microsoft.storage",
+        ])
+        #expect(EventPriors.candidates(source: "azure-activity", type: "Add member to role") == ["add member to role"])
         // A separator followed by a combining mark is one character, not a cut point.
         #expect(EventPriors.candidates(source: "guardduty", type: "Recon:EC2/Portscan.\u{301}") == [
             "recon:ec2/portscan.\u{301}", "recon:ec2", "recon",
@@ -134,6 +150,32 @@ import Testing
         let hint = EventTypeHint(source: "cloudtrail", type: name)
         let top = try ranking("AWS \(source) \(name) by IAMUser", .nist80053r5, hint: hint)
         #expect(top.prefix(2).contains(first), "\(name): \(top)")
+    }
+
+    /// Google Cloud audit methods and Azure operations, as the service passes them from an event's metadata.
+    @Test(arguments: [
+        ("gcp-audit", "v1.compute.firewalls.insert", "Google Cloud compute.googleapis.com v1.compute.firewalls.insert",
+         "SC-7"),
+        ("gcp-audit", "google.iam.admin.v1.CreateServiceAccountKey",
+         "Google Cloud iam.googleapis.com google.iam.admin.v1.CreateServiceAccountKey", "IA-5"),
+        ("gcp-audit", "google.logging.v2.ConfigServiceV2.DeleteSink",
+         "Google Cloud logging.googleapis.com google.logging.v2.ConfigServiceV2.DeleteSink", "AU-9"),
+        ("gcp-audit", "io.k8s.core.v1.pods.exec.create", "Google Cloud k8s.io io.k8s.core.v1.pods.exec.create",
+         "AC-17"),
+        ("azure-activity", "Microsoft.Authorization/roleAssignments/write",
+         "Azure Microsoft.Authorization/roleAssignments/write (Administrative)", "AC-2"),
+        ("azure-activity", "MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/DELETE",
+         "Azure MICROSOFT.INSIGHTS/DIAGNOSTICSETTINGS/DELETE (Administrative)", "AU-9"),
+        ("azure-activity", "Set federation settings on domain", "Azure Set federation settings on domain", "IA-8"),
+    ])
+    func cloudAuditTypesLeadWithTheirControls(
+        _ source: String,
+        _ type: String,
+        _ text: String,
+        _ first: String
+    ) throws {
+        let top = try ranking(text, .nist80053r5, hint: EventTypeHint(source: source, type: type))
+        #expect(top.prefix(2).contains(first), "\(type): \(top)")
     }
 
     @Test func aKubernetesPatchOfNodesIsAChangeNotSoftwarePatching() throws {

@@ -69,7 +69,8 @@ import Testing
 
     @Test func eventTypesAreFoundByTheirBytesAsByTheirCandidates() throws {
         let types = ["stoplogging", "recon:ec2/portscan", "recon", "user.session", "user", "create pods/exec",
-                     "* secrets", "* \u{301}pods/exec", "createfunction", "straße"]
+                     "* secrets", "* \u{301}pods/exec", "createfunction", "straße", "compute.firewalls.insert",
+                     "setiampolicy", "microsoft.storage/storageaccounts"]
         let hints = [
             ("cloudtrail", "StopLogging"), ("cloudtrail", "StopLogging20150331v2"),
             ("cloudtrail", "CreateFunction20150331"),
@@ -79,7 +80,11 @@ import Testing
             ("cloudtrail", "StRAßE"), ("cloudtrail", ""),
             // A separator followed by a combining mark is one character, not a cut point.
             ("guardduty", "Recon:EC2/Portscan.\u{301}"), ("okta", "user.session.\u{200D}x"),
-            ("k8s-audit", "create \u{301}pods/exec"),
+            ("k8s-audit", "create \u{301}pods/exec"), ("gcp-audit", "v1.compute.firewalls.insert"),
+            ("gcp-audit", "beta.compute.firewalls.insert"), ("gcp-audit", "google.cloud.run.v1.Services.SetIamPolicy"),
+            ("gcp-audit", "v1.compute.firewalls.get"), ("gcp-audit", "café.v1.SetIamPolicy"),
+            ("azure-activity", "Microsoft.Storage/storageAccounts/listKeys/action"),
+            ("azure-activity", "Microsoft.Storage"), ("azure-activity", "Microsoft.Storage/storageAccounts\u{301}/x"),
         ]
         for (source, type) in hints {
             let table = EventTypeTable(source: source, types: types)
