@@ -46,6 +46,17 @@ BETA = collections.OrderedDict([('nist_800_53_r5', 0.5), ('nist_csf_v2', 0.4), (
                                 ('iso_27001', 0.4), ('tsc_2017', 0.4)])
 NIST_PER_TYPE = 10
 PROJECTED_PER_CATALOG = 5
+# PCI DSS requirements that apply only to some entities or one technology: service providers only (3.6.1.1, 8.2.3,
+# 8.3.10, 8.3.10.1, 10.7.1, 11.4.6, 11.4.7, 11.5.1.1, 12.4.2, 12.4.2.1, 12.5.2.1, 12.9.x), issuers (3.3.3), wireless
+# networks (1.3.3, 2.3.x, 4.2.1.2, 11.2.x), the hashing of stored card numbers (3.5.1.1) and the appendices for
+# multi-tenant providers, POS POI terminals and designated entities (A1, A2, A3). The crosswalk reaches them from
+# generic 800-53 controls (SC-12, IA-5, AC-3), but an event of a type says nothing about the entity or the network,
+# so a type's projected rows leave them out; the text can still match them.
+NOT_PROJECTED = {
+    'pci_dss_v4': re.compile(r'^(3\.6\.1\.1|8\.2\.3|8\.3\.10(\.1)?|10\.7\.1|11\.4\.[67]|11\.5\.1\.1|12\.4\.2(\.1)?|'
+                             r'12\.5\.2\.1|12\.9\.\d+|3\.3\.3|1\.3\.3|2\.3\.\d+|4\.2\.1\.2|11\.2\.\d+|3\.5\.1\.1|'
+                             r'A[123](\.\d+)*)$'),
+}
 
 
 def resolve_shared(given):
@@ -175,7 +186,10 @@ def build(shared):
             for c, w in best:
                 base = c.split('(')[0]
                 targets = set(reverse[catalog].get(c, [])) | set(reverse[catalog].get(base, []))
+                excluded = NOT_PROJECTED.get(catalog)
                 for target in targets:
+                    if excluded and excluded.match(target):
+                        continue
                     score[target] = max(score[target], 0.9 * w)
                     count[target] += 1
             final = {t: min(s + 0.02 * (count[t] - 1), 0.95) for t, s in score.items()}

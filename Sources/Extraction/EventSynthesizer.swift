@@ -41,13 +41,19 @@ enum EventSynthesizer {
         fields.appendText(of: name, to: &text)
         // Only the root identity says something about controls; "by IAM user" on every call pulled identity
         // controls onto read-only calls such as DescribeInstances.
-        if let type = fields.node("type", from: top[2]), fields.text(of: type, is: "Root") {
+        let identity = fields.node("type", from: top[2])
+        let isRoot = identity.map { fields.text(of: $0, is: "Root") } ?? false
+        if isRoot {
             appendLiteral(" by root account", to: &text)
         }
-        if let mfa = fields.node("MFAUsed", from: top[3]) {
+        // MFA is a fact about a person signing in as root or an IAM user. A role session (automation, a service, a
+        // federated sign-in whose MFA happened at the identity provider) normally says mfaAuthenticated false or
+        // MFAUsed No: written out, that pulled MFA controls onto every call a role made.
+        let isPerson = isRoot || identity.map { fields.text(of: $0, is: "IAMUser") } ?? false
+        if isPerson, let mfa = fields.node("MFAUsed", from: top[3]) {
             let used = fields.text(of: mfa, is: "yes", ignoringASCIICase: true)
             appendLiteral(used ? " with MFA" : " without MFA", to: &text)
-        } else if let flag = fields.node("sessionContext.attributes.mfaAuthenticated", from: top[2]),
+        } else if isPerson, let flag = fields.node("sessionContext.attributes.mfaAuthenticated", from: top[2]),
             fields.text(of: flag, is: "false")
         {
             appendLiteral(" without MFA", to: &text)

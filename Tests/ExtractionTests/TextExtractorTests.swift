@@ -62,6 +62,27 @@ import Testing
         )
     }
 
+    /// A role session normally has no MFA of its own (automation, services, a federated sign-in whose MFA happened at
+    /// the identity provider): saying "without MFA" pulled MFA controls onto every call a role made.
+    @Test func mfaIsWrittenForRootAndIAMUsersOnly() throws {
+        func call(_ identity: String, _ action: String = "ec2.amazonaws.com CreateSnapshot") -> String {
+            let parts = action.split(separator: " ")
+            let extra = parts[1] == "ConsoleLogin" ? #","additionalEventData":{"MFAUsed":"No"}"# : ""
+            return #"{"eventVersion":"1.08","eventSource":"\#(parts[0])","eventName":"\#(parts[1])","#
+                + #""userIdentity":{"type":"\#(identity)","sessionContext":{"attributes":"#
+                + #"{"mfaAuthenticated":"false"}}}\#(extra)}"#
+        }
+        #expect(try extract(call("IAMUser"))?.text == "AWS ec2.amazonaws.com CreateSnapshot without MFA")
+        #expect(try extract(call("Root"))?.text == "AWS ec2.amazonaws.com CreateSnapshot by root account without MFA")
+        for identity in ["AssumedRole", "AWSService", "FederatedUser", "AWSAccount", "iamuser"] {
+            #expect(try extract(call(identity))?.text == "AWS ec2.amazonaws.com CreateSnapshot", "\(identity)")
+        }
+        let login = "signin.amazonaws.com ConsoleLogin"
+        #expect(try extract(call("AssumedRole", login))?.text == "AWS signin.amazonaws.com ConsoleLogin")
+        let userLogin = call("IAMUser", login)
+        #expect(try extract(userLogin)?.text == "AWS signin.amazonaws.com ConsoleLogin without MFA")
+    }
+
     @Test func otherSourcesAreSynthesised() throws {
         #expect(
             try extract(#"{"eventType":"user.session.start","actor":{},"outcome":{"result":"FAILURE"}}"#)?.text
