@@ -79,9 +79,9 @@ struct EventPriors: Sendable {
                 lineNumber += 1
                 guard failure == nil, !range.isEmpty, buffer[range.lowerBound] != UInt8(ascii: "#") else { return }
                 let fields = TabFile.fieldRanges(bytes, range)
-                guard !fields.allSatisfy(\.isEmpty) else { return }
+                guard !fields.allSatisfy({ $0.isEmpty }) else { return }
                 guard fields.count == 6,
-                    let weight = Float(text(fields[4])),
+                    let weight = EventPriors.weight(UnsafeBufferPointer(rebasing: buffer[fields[4]])),
                     weight >= 0, weight <= 1
                 else {
                     failure = MappingError(
@@ -92,8 +92,7 @@ struct EventPriors: Sendable {
                     return
                 }
                 let sameGroup = group.map {
-                    buffer[$0.source].elementsEqual(buffer[fields[0]])
-                        && buffer[$0.type].elementsEqual(buffer[fields[1]])
+                    TabFile.equal(buffer, $0.source, fields[0]) && TabFile.equal(buffer, $0.type, fields[1])
                 } ?? false
                 if !sameGroup {
                     flush()
@@ -102,7 +101,8 @@ struct EventPriors: Sendable {
                     types[source, default: []].insert(type)
                     group = (fields[0], fields[1], EventPriors.key(source: source, type: type), [:])
                 }
-                guard let catalog = catalogs.first(where: { buffer[fields[2]].elementsEqual($0.bytes) }),
+                let catalogName = UnsafeBufferPointer(rebasing: buffer[fields[2]])
+                guard let catalog = catalogs.first(where: { $0.bytes.elementsEqual(catalogName) }),
                     let index = catalog.positions[text(fields[3])]
                 else { return }
                 group?.rows[catalog.name, default: []].append((Int32(index), catalog.beta * weight))
@@ -114,6 +114,16 @@ struct EventPriors: Sendable {
         self.typeTables = types.reduce(into: [:]) { tables, types in
             tables[types.key] = EventTypeTable(source: types.key, types: types.value.sorted())
         }
+    }
+
+    /// A row's weight: the builder writes `d.ddd`, read without making a string; anything else goes through `Float`.
+    static func weight(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? {
+        let isDigit = { (byte: UInt8) in byte &- UInt8(ascii: "0") < 10 }
+        guard bytes.count == 5, isDigit(bytes[0]), bytes[1] == UInt8(ascii: "."), bytes[2...].allSatisfy(isDigit) else {
+            return Float(String(decoding: bytes, as: UTF8.self))
+        }
+        let thousandths = bytes.reduce(0) { $1 == UInt8(ascii: ".") ? $0 : $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        return Float(thousandths) / 1000
     }
 
     /// Whether the file held no usable record.

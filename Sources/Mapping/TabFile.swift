@@ -1,3 +1,5 @@
+import Glibc
+
 /// Line and field splitting for the engine's TAB-separated resource files.
 enum TabFile {
     /// A non-empty, non-comment line split at TABs.
@@ -33,13 +35,16 @@ enum TabFile {
     ///   - body: Receives each line's range.
     static func forEachLine(_ bytes: [UInt8], _ body: (Range<Int>) -> Void) {
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else {
+                return
+            }
             var start = 0
             let n = buffer.count
             while start < n {
-                var end = start
-                while end < n && buffer[end] != 0x0A {
-                    end += 1
-                }
+                // memchr scans many bytes per step: these files are read at every start, some are megabytes.
+                let end = memchr(base + start, 0x0A, n - start).map {
+                    UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base
+                } ?? n
                 var stop = end
                 if stop > start && buffer[stop - 1] == 0x0D {
                     stop -= 1
@@ -50,6 +55,14 @@ enum TabFile {
         }
     }
 
+    /// Whether two ranges of a buffer hold the same bytes.
+    static func equal(_ buffer: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count, let base = buffer.baseAddress else {
+            return a.count == b.count
+        }
+        return memcmp(base + a.lowerBound, base + b.lowerBound, a.count) == 0
+    }
+
     /// The ranges of the TAB-separated fields of a line.
     /// - Parameters:
     ///   - bytes: The contents.
@@ -57,12 +70,19 @@ enum TabFile {
     /// - Returns: One range per field.
     static func fieldRanges(_ bytes: [UInt8], _ line: Range<Int>) -> [Range<Int>] {
         var out: [Range<Int>] = []
-        var start = line.lowerBound
-        for i in line where bytes[i] == 0x09 {
-            out.append(start..<i)
-            start = i + 1
+        out.reserveCapacity(8)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, line.upperBound <= buffer.count else {
+                return
+            }
+            var start = line.lowerBound
+            while let tab = memchr(base + start, 0x09, line.upperBound - start) {
+                let index = UnsafePointer(tab.assumingMemoryBound(to: UInt8.self)) - base
+                out.append(start..<index)
+                start = index + 1
+            }
+            out.append(start..<line.upperBound)
         }
-        out.append(start..<line.upperBound)
         return out
     }
 }
