@@ -244,4 +244,19 @@ import Testing
         #expect(!entries.isEmpty)
         #expect(entries.allSatisfy { ids.contains(mapper.controlIDs(for: .nist80053r5)[Int($0.index)]) })
     }
+
+    /// An event type says nothing about the entity or the network: its rows never name PCI requirements for service
+    /// providers (8.3.10), issuers (3.3.3), wireless networks (4.2.1.2), the hashing of stored card numbers (3.5.1.1)
+    /// or the appendices (A1-A3), although the crosswalk reaches them from SC-12, IA-5 and AC-3.
+    @Test func bundledRowsLeaveOutEntityScopedPCIRequirements() throws {
+        let mapper = try loadMapper()
+        let pci = mapper.controlIDs(for: .pciDSSv4)
+        let rows = mapper.eventPriors.entries.values.flatMap { $0["pci_dss_v4"] ?? [] }
+        let named = Set(rows.map { pci[Int($0.index)] })
+        #expect(named.count > 100)
+        let scoped = ["3.6.1.1", "8.2.3", "8.3.10", "8.3.10.1", "12.9.1", "3.3.3", "4.2.1.2", "11.2.1", "3.5.1.1"]
+        #expect(named.isDisjoint(with: scoped), "\(named.intersection(scoped).sorted())")
+        #expect(!named.contains { $0.hasPrefix("A1") || $0.hasPrefix("A2") || $0.hasPrefix("A3") })
+        #expect(named.isSuperset(of: ["8.3.4", "3.6.1", "3.5.1", "4.2.1.1"]), "their neighbours stay")
+    }
 }
