@@ -53,7 +53,7 @@ public struct EventMetadata: Sendable, Hashable {
         case .guardDuty: (["region"], ["accountId", "account"], ["updatedAt", "time", "createdAt"])
         case .okta: ([], [], ["published"])
         case .kubernetesAudit: ([], [], ["requestReceivedTimestamp", "stageTimestamp"])
-        case .azureActivity: (["location"], [], ["time"])
+        case .azureActivity: (["location"], [], ["time", "eventTimestamp"])
         // No fixed layout: the generic lists decide; listed so that the event type is read.
         case .gcpAudit: ([], [], [])
         default: nil
@@ -113,7 +113,7 @@ public struct EventMetadata: Sendable, Hashable {
         case .guardDuty: return fields["type"]
         case .okta: return fields["eventType"]
         case .gcpAudit: return fields["protoPayload.methodName"]
-        case .azureActivity: return fields["operationName"]
+        case .azureActivity: return fields["operationName"] ?? fields["operationName.value"]
         case .kubernetesAudit:
             guard let verb = fields["verb"], let resource = fields["objectRef.resource"] else { return nil }
             return fields["objectRef.subresource"].map { "\(verb) \(resource)/\($0)" } ?? "\(verb) \(resource)"

@@ -109,9 +109,10 @@ enum EventSynthesizer {
     }
 
     private static func azureActivity(_ fields: Fields) -> String? {
-        guard let operation = fields["operationName"] else { return nil }
+        // The activity log's REST form writes these as {"value": …, "localizedValue": …}.
+        guard let operation = fields["operationName"] ?? fields["operationName.value"] else { return nil }
         var parts = ["Azure", operation]
-        if let category = fields["category"] { parts.append("(\(category))") }
+        if let category = fields["category"] ?? fields["category.value"] { parts.append("(\(category))") }
         if let result = fields["resultType"] { parts.append("result \(result)") }
         return parts.joined(separator: " ")
     }

@@ -34,7 +34,8 @@ extension EmbeddedMapper {
     /// The matches of a framework in the re-ranker's order: the top answer with the re-ranker's similarity (with the
     /// thresholds of a moved answer when it is not the engine's top, and at most Medium when the engine rates it Very
     /// Low or the text is far from its prototype), the others with their calibrated engine similarity, at most that of
-    /// the answer before.
+    /// the answer before. A text far from its prototype keeps the lexical engine's answers instead when the catalogue's
+    /// re-ranker says so (``SemanticReranker/unfamiliarKeepsEngine``).
     func reranked(
         _ hits: [(index: Int, score: Float, lexical: Float)],
         by reranker: SemanticReranker,
@@ -45,6 +46,9 @@ extension EmbeddedMapper {
         let index = plan.index
         let candidates = hits.map { SemanticReranker.Candidate(index: $0.index, fused: $0.score, lexical: $0.lexical) }
         let (scorerOrder, scores, probability, cosine) = reranker.rerank(candidates, embedding: embedding)
+        if reranker.unfamiliarKeepsEngine && cosine < reranker.familiarity {
+            return lexicalAnswers(hits, plan: plan, options: options)
+        }
         var order = scorerOrder
         if let diversity = plan.diversity, diversity.rerankedPenalty > 0 {
             let eligible = scores.indices.filter { $0 == 0 || passes(hits[order[$0]], index: index, options: options) }

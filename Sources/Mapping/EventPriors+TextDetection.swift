@@ -96,7 +96,12 @@ extension EventPriors {
             return typeTables["guardduty"]?.key(of: token)
         }
         if dots >= 2, uppers == 0 {
-            return typeTables["okta"]?.key(of: token)
+            // A whole type of three or more levels: the shorter rows (`security`, `user.authentication`) stand for
+            // their families in an event's own type, but in prose they would match host names and e-mail addresses
+            // (`security.team@example.com`).
+            return typeTables["okta"]?.key(of: token).flatMap { key in
+                key.utf8.lazy.filter { $0 == UInt8(ascii: ".") }.count >= 2 ? key : nil
+            }
         }
         guard dots == 0, slashes == 0, colons <= 1, uppers >= 2, lowers > 0 else {
             return nil

@@ -266,8 +266,8 @@ struct EventPriors: Sendable {
         return Array(kept.joined(separator: [UInt8(ascii: ".")]))
     }
 
-    /// Whether a lower-cased segment names an API version: `alpha`, `beta`, or `v`, digits and optionally `alpha` or
-    /// `beta` and more digits.
+    /// Whether a lower-cased segment names an API version: `alpha`, `beta`, or `v` and digits, optionally `p` and
+    /// digits (`v1p1beta1`), optionally `alpha` or `beta` and more digits.
     private static func isVersionSegment(_ segment: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         if segment.elementsEqual("alpha".utf8) || segment.elementsEqual("beta".utf8) {
             return true
@@ -281,7 +281,10 @@ struct EventPriors: Sendable {
         guard !digits.isEmpty else {
             return false
         }
-        let tail = rest.dropFirst(digits.count)
+        var tail = rest.dropFirst(digits.count)
+        if tail.first == UInt8(ascii: "p"), tail.dropFirst().first.map(isDigit) == true {
+            tail = tail.dropFirst().drop(while: isDigit)
+        }
         let stage = tail.prefix(while: { !isDigit($0) })
         guard stage.isEmpty || stage.elementsEqual("alpha".utf8) || stage.elementsEqual("beta".utf8) else {
             return false

@@ -1,8 +1,11 @@
 /// The lower-cased event types of one source (`event_priors.tsv`), found by their bytes: recognising the types a
 /// text names looks up a few tokens per text, so a lookup builds no string unless it finds a type.
 struct EventTypeTable: Sendable {
-    /// The event family (`cloudtrail`, `guardduty`, `okta`, `k8s-audit`).
+    /// The event family (`cloudtrail`, `guardduty`, `okta`, `k8s-audit`, `gcp-audit`, `azure-activity`).
     let source: String
+    /// Types longer than this are never looked up: the longest known one has under 100 bytes, and the candidates of a
+    /// type (its prefixes or endings) cost time, and outside ASCII memory, that grows with the square of its length.
+    static let maximumTypeBytes = 512
     private var types = ByteStringTable(capacity: 64)
     private var keys: [String] = []
 
@@ -26,6 +29,9 @@ struct EventTypeTable: Sendable {
     /// - Parameter type: The event type as the event spells it.
     /// - Returns: The key, or nil when no candidate is known.
     func key(of type: UnsafeBufferPointer<UInt8>) -> String? {
+        guard type.count <= EventTypeTable.maximumTypeBytes else {
+            return nil
+        }
         guard type.allSatisfy({ $0 < 0x80 }) else {
             // Unicode lower-casing and character boundaries are the standard library's.
             for var candidate in EventPriors.candidates(source: source, type: String(decoding: type, as: UTF8.self)) {

@@ -21,11 +21,12 @@ struct FrameworkPlan {
     ///   - topK: Answers asked for.
     ///   - reranked: Whether the re-ranker orders this text's candidates.
     func candidateCount(topK: Int, reranked: Bool) -> Int {
-        if reranked, let reranker {
-            return max(topK + 1, reranker.topN)
-        }
         let diverse = (diversity?.lexicalPenalty ?? 0) > 0 ? FamilyDiversity.lexicalDepth : 0
-        return max(topK + 1, diverse)
+        guard reranked, let reranker else {
+            return max(topK + 1, diverse)
+        }
+        // A re-ranker that leaves unfamiliar texts to the lexical engine needs what the engine's answers read too.
+        return max(topK + 1, reranker.topN, reranker.unfamiliarKeepsEngine ? diverse : 0)
     }
 
     /// The re-ranker's lexical depth when it orders this text's candidates, else 0 (no lexical ranks computed).

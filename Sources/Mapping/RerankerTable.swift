@@ -6,7 +6,9 @@
 /// number per feature, `#bias<TAB>b`, `#confidence<TAB>medium<TAB>high` (top-1 probabilities, `-` for none) and
 /// optionally `#confidence_moved<TAB>medium<TAB>high` (the same for a top answer the scorer moved above the engine's
 /// top answer; without it, `#confidence` applies to those too), `#familiarity<TAB>cosine` (the cosine of the text to
-/// its top answer's prototype from which that answer may be High).
+/// its top answer's prototype from which that answer may be High) and optionally `#unfamiliar<TAB>engine` (an
+/// unfamiliar text keeps the lexical engine's answers; `capped`, the default, re-orders it with its top answer at
+/// most Medium).
 /// Records: `frequency<TAB>family<TAB>share`, then `control<TAB>id` and `family<TAB>id` naming the prototype
 /// vectors of the `.f32` file in order (controls first). Other `#` lines are comments.
 struct RerankerTable {
@@ -36,6 +38,8 @@ struct RerankerTable {
     let movedHigh: Double?
     /// Cosine of the text to the top answer's prototype below which that answer is not High.
     let familiarity: Double
+    /// Whether a text below ``familiarity`` keeps the lexical engine's answers.
+    let unfamiliarKeepsEngine: Bool
     /// Share of training texts per family.
     let frequencies: [String: Double]
     /// Control ids of the control prototypes, in vector order.
@@ -100,6 +104,11 @@ struct RerankerTable {
         movedMedium = Double(moved[0])
         movedHigh = Double(moved[1])
         familiarity = try numbers("#familiarity", count: 1)[0]
+        switch headers["#unfamiliar"] {
+        case nil, ["capped"]: unfamiliarKeepsEngine = false
+        case ["engine"]: unfamiliarKeepsEngine = true
+        default: throw MappingError(.catalogInvalid, "\(path): #unfamiliar must be engine or capped")
+        }
         var frequencies: [String: Double] = [:]
         var controls: [String] = []
         var families: [String] = []

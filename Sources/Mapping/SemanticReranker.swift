@@ -59,6 +59,9 @@ struct SemanticReranker: Sendable {
     /// Cosine of the text to the top answer's prototype from which that answer may be High: the 5 % quantile of
     /// that cosine over the out-of-fold top answers of the training texts.
     let familiarity: Double
+    /// Whether a text below ``familiarity`` keeps the lexical engine's answers instead of being re-ordered (the
+    /// artifacts' `#unfamiliar engine`; see ``RerankerTable``).
+    let unfamiliarKeepsEngine: Bool
     private let rawScale: Double
     private let alpha: Double
     private let mean: [Double]
@@ -112,6 +115,7 @@ struct SemanticReranker: Sendable {
         movedMediumProbability = table.movedMedium
         movedHighProbability = table.movedHigh
         familiarity = table.familiarity
+        unfamiliarKeepsEngine = table.unfamiliarKeepsEngine
         rawScale = table.rawScale
         alpha = Double(priors.alpha)
         mean = table.mean

@@ -116,6 +116,12 @@ import Testing
                 == "Azure Microsoft.Insights/actionGroups/delete (Administrative)"
         )
         #expect(
+            try extract(
+                #"{"operationName":{"value":"Microsoft.Insights/actionGroups/delete","localizedValue":"Delete"},"#
+                    + #""category":{"value":"Administrative","localizedValue":"Administrative"}}"#
+            )?.text == "Azure Microsoft.Insights/actionGroups/delete (Administrative)"
+        )
+        #expect(
             try extract(#"{"event":{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject"}}"#)?
                 .text == "AWS s3.amazonaws.com GetObject"
         )
@@ -200,6 +206,14 @@ import Testing
         let azure = try read(#"{"operationName":"Microsoft.Authorization/roleAssignments/write","location":"eastus","#
             + #""category":"Administrative","time":"2024-01-01T00:00:00Z"}"#)
         #expect(azure.kind == .azureActivity && azure.eventType == "Microsoft.Authorization/roleAssignments/write")
+        // The activity log's REST form: the operation as {"value", "localizedValue"}, the time as eventTimestamp.
+        let rest = try read(
+            #"{"operationName":{"value":"Microsoft.Compute/virtualMachines/delete","localizedValue":"Delete VM"},"#
+                + #""category":{"value":"Administrative"},"resourceId":"/subscriptions/s1/resourceGroups/g","#
+                + #""eventTimestamp":"2024-01-01T00:00:00Z"}"#
+        )
+        #expect(rest.kind == .azureActivity && rest.eventType == "Microsoft.Compute/virtualMachines/delete")
+        #expect(rest.timeMillis == 1_704_067_200_000 && rest.accountID == "s1", "\(rest)")
         let gcp = try read(
             #"{"protoPayload":{"@type":"type.googleapis.com/google.cloud.audit.AuditLog","#
                 + #""serviceName":"compute.googleapis.com","methodName":"v1.compute.firewalls.insert"},"#

@@ -76,6 +76,9 @@ import Testing
         ])
         #expect(EventPriors.candidates(source: "gcp-audit", type: "v1.vx.v1b.v2") == ["vx.v1b", "v1b"])
         #expect(EventPriors.candidates(source: "gcp-audit", type: "v1") == ["v1"])
+        #expect(EventPriors.candidates(source: "gcp-audit", type: "iam.v1p1beta1.vp1.v1p.Sign") == [
+            "iam.vp1.v1p.sign", "vp1.v1p.sign", "v1p.sign", "sign",
+        ])
         #expect(EventPriors.candidates(source: "gcp-audit", type: "SetIamPolicy") == ["setiampolicy"])
         // Azure: the operation, then its prefixes cut before each slash.
         #expect(EventPriors.candidates(source: "azure-activity", type: "MICROSOFT.STORAGE/storageAccounts/write") == [
@@ -86,6 +89,22 @@ import Testing
         #expect(EventPriors.candidates(source: "guardduty", type: "Recon:EC2/Portscan.\u{301}") == [
             "recon:ec2/portscan.\u{301}", "recon:ec2", "recon",
         ])
+    }
+
+    /// A type is looked up only up to 512 bytes: its candidates cost time (and outside ASCII memory) that grows with
+    /// the square of its length, and no known type is that long.
+    @Test func overlongTypesAreNotLookedUp() {
+        let table = EventTypeTable(source: "gcp-audit", types: ["setiampolicy"])
+        let azure = EventTypeTable(source: "azure-activity", types: ["microsoft.storage"])
+        func key(_ table: EventTypeTable, _ type: String) -> String? {
+            var type = type
+            return type.withUTF8 { table.key(of: $0) }
+        }
+        #expect(key(table, String(repeating: "a.", count: 250) + "SetIamPolicy") != nil)
+        #expect(key(table, String(repeating: "a.", count: 251) + "SetIamPolicy") == nil)
+        #expect(key(table, String(repeating: "é.", count: 50_000) + "SetIamPolicy") == nil)
+        #expect(key(azure, "Microsoft.Storage" + String(repeating: "/a", count: 247)) != nil)
+        #expect(key(azure, "Microsoft.Storage" + String(repeating: "/a", count: 248)) == nil)
     }
 
     @Test func typesNamedInTextAreRecognised() throws {
@@ -112,6 +131,16 @@ import Testing
             EventPriors.key(source: "k8s-audit", type: "impersonate users")
         ])
         #expect(parsed.detect(in: "get secrets by admin").isEmpty, "a verb and resource count only for Kubernetes")
+        // In prose an Okta type counts only whole, from three levels: a family row would match host names.
+        let families = try priors(
+            "okta\tsecurity\tnist_800_53_r5\tSI-4\t1\town\nokta\tuser.session.start\tnist_800_53_r5\tIA-2\t1\town\n"
+        )
+        #expect(families.detect(in: "Reset email sent to security.team@example.com").isEmpty)
+        #expect(families.detect(in: "Alert forwarded to security.example.com").isEmpty)
+        #expect(families.detect(in: "user.session.start.v2 seen") == [
+            EventPriors.key(source: "okta", type: "user.session.start")
+        ])
+        #expect(families.key(for: EventTypeHint(source: "okta", type: "security.threat.x")) != nil, "hints keep them")
         #expect(parsed.detect(in: "stop logging on the trail").isEmpty)
         #expect(parsed.detect(in: "Policy allows cloudtrail:StopLogging.") == [
             EventPriors.key(source: "cloudtrail", type: "stoplogging")

@@ -75,6 +75,37 @@ import Testing
         #expect(try EmbeddedMapper(catalogDirectory: copy).controlCount(for: .nist80053r5) > 1000)
     }
 
+    /// TSC's artifacts say `#unfamiliar engine`: a text far from its top answer's prototype (every text, with this
+    /// embedder's constant vector) keeps the lexical engine's SOC 2 answers; the other catalogues re-order it.
+    @Test func anUnfamiliarTextKeepsTheEngineAnswersWhereTheArtifactsSaySo() throws {
+        let mapper = try EmbeddedMapper(catalogDirectory: Self.catalogs, embedder: ConstantEmbedder())
+        let lexical = try EmbeddedMapper(catalogDirectory: Self.catalogs)
+        #expect(mapper.rerankers.filter(\.value.unfamiliarKeepsEngine).map(\.key) == ["tsc_2017"])
+        let texts = [
+            "AWS ec2.amazonaws.com CreateSnapshot", "Okta user account lock", "Kubernetes get secrets by admin",
+            "S3 bucket policy allows public read access",
+        ]
+        for topK in [1, 3, 10] {
+            let options = MappingOptions(frameworks: [.soc2, .aicpaTSC], threshold: .minSimilarity(0.01), topK: topK)
+            #expect(try mapper.map(texts, options: options) == lexical.map(texts, options: options), "topk \(topK)")
+        }
+        let pci = MappingOptions(frameworks: [.pciDSSv4], threshold: .minSimilarity(0.01), topK: 3)
+        #expect(try mapper.map(texts, options: pci) != lexical.map(texts, options: pci), "PCI is re-ordered")
+
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("lakemark-rr-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Self.catalogs, to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let table = copy.appendingPathComponent(SemanticReranker.directoryName).appendingPathComponent("tsc_2017.tsv")
+        let original = try String(contentsOf: table, encoding: .utf8)
+        try original.replacingOccurrences(of: "#unfamiliar\tengine", with: "#unfamiliar\tcapped")
+            .write(to: table, atomically: true, encoding: .utf8)
+        let capped = try EmbeddedMapper(catalogDirectory: copy, embedder: ConstantEmbedder())
+        #expect(capped.rerankers.allSatisfy { !$0.value.unfamiliarKeepsEngine })
+        try original.replacingOccurrences(of: "#unfamiliar\tengine", with: "#unfamiliar\tlexical")
+            .write(to: table, atomically: true, encoding: .utf8)
+        #expect(throws: MappingError.self) { try EmbeddedMapper(catalogDirectory: copy, embedder: ConstantEmbedder()) }
+    }
+
     @Test func theTopProbabilityMapsOntoTheConfidenceBuckets() throws {
         let mapper = try EmbeddedMapper(catalogDirectory: Self.catalogs, embedder: ConstantEmbedder())
         for (name, reranker) in mapper.rerankers {
