@@ -54,8 +54,6 @@ public struct EventMetadata: Sendable, Hashable {
         case .okta: ([], [], ["published"])
         case .kubernetesAudit: ([], [], ["requestReceivedTimestamp", "stageTimestamp"])
         case .azureActivity: (["location"], [], ["time", "eventTimestamp"])
-        // No fixed layout: the generic lists decide; listed so that the event type is read.
-        case .gcpAudit: ([], [], [])
         default: nil
         }
     }
@@ -80,14 +78,14 @@ public struct EventMetadata: Sendable, Hashable {
         var kind = layout.rootKind
         if let inner = layout.innerKind, inner != .json { kind = inner }
         var metadata = EventMetadata(kind: kind)
-        if let paths = knownPaths(of: kind) {
-            for object in candidates {
-                let fields = EventSynthesizer.Fields(tape: tape, object: object)
-                if metadata.eventType == nil { metadata.eventType = eventType(kind, fields) }
-                if metadata.region == nil { metadata.region = fields.first(paths.region) }
-                if metadata.accountID == nil { metadata.accountID = fields.first(paths.account) }
-                if metadata.timeMillis == nil { metadata.timeMillis = time(fields, paths: paths.time) }
-            }
+        let known = knownPaths(of: kind)
+        for object in candidates {
+            let fields = EventSynthesizer.Fields(tape: tape, object: object)
+            if metadata.eventType == nil { metadata.eventType = eventType(kind, fields) }
+            guard let paths = known else { continue }
+            if metadata.region == nil { metadata.region = fields.first(paths.region) }
+            if metadata.accountID == nil { metadata.accountID = fields.first(paths.account) }
+            if metadata.timeMillis == nil { metadata.timeMillis = time(fields, paths: paths.time) }
         }
         for object in candidates where metadata.region == nil || metadata.accountID == nil || metadata.timeMillis == nil
         {
@@ -113,7 +111,7 @@ public struct EventMetadata: Sendable, Hashable {
         case .guardDuty: return fields["type"]
         case .okta: return fields["eventType"]
         case .gcpAudit: return fields["protoPayload.methodName"]
-        case .azureActivity: return fields["operationName"] ?? fields["operationName.value"]
+        case .azureActivity: return EventSynthesizer.azureOperation(fields)
         case .kubernetesAudit:
             guard let verb = fields["verb"], let resource = fields["objectRef.resource"] else { return nil }
             return fields["objectRef.subresource"].map { "\(verb) \(resource)/\($0)" } ?? "\(verb) \(resource)"

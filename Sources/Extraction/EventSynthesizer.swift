@@ -108,9 +108,14 @@ enum EventSynthesizer {
         return parts.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
+    /// An Azure record's `operationName`: a string, or in the activity log's REST form `{"value": …,
+    /// "localizedValue": …}` (the form `category` also takes there).
+    static func azureOperation(_ fields: Fields) -> String? {
+        fields["operationName"] ?? fields["operationName.value"]
+    }
+
     private static func azureActivity(_ fields: Fields) -> String? {
-        // The activity log's REST form writes these as {"value": …, "localizedValue": …}.
-        guard let operation = fields["operationName"] ?? fields["operationName.value"] else { return nil }
+        guard let operation = azureOperation(fields) else { return nil }
         var parts = ["Azure", operation]
         if let category = fields["category"] ?? fields["category.value"] { parts.append("(\(category))") }
         if let result = fields["resultType"] { parts.append("result \(result)") }

@@ -116,10 +116,16 @@ struct EventPriors: Sendable {
         }
     }
 
+    /// Whether a byte is an ASCII digit.
+    private static func isASCIIDigit(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10
+    }
+
     /// A row's weight: the builder writes `d.ddd`, read without making a string; anything else goes through `Float`.
     static func weight(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? {
-        let isDigit = { (byte: UInt8) in byte &- UInt8(ascii: "0") < 10 }
-        guard bytes.count == 5, isDigit(bytes[0]), bytes[1] == UInt8(ascii: "."), bytes[2...].allSatisfy(isDigit) else {
+        guard bytes.count == 5, isASCIIDigit(bytes[0]), bytes[1] == UInt8(ascii: "."),
+            bytes[2...].allSatisfy(isASCIIDigit)
+        else {
             return Float(String(decoding: bytes, as: UTF8.self))
         }
         let thousandths = bytes.reduce(0) { $1 == UInt8(ascii: ".") ? $0 : $0 * 10 + Int($1 - UInt8(ascii: "0")) }
@@ -272,36 +278,36 @@ struct EventPriors: Sendable {
         if segment.elementsEqual("alpha".utf8) || segment.elementsEqual("beta".utf8) {
             return true
         }
-        let isDigit = { (byte: UInt8) in byte &- UInt8(ascii: "0") < 10 }
         guard segment.first == UInt8(ascii: "v") else {
             return false
         }
         let rest = segment.dropFirst()
-        let digits = rest.prefix(while: isDigit)
+        let digits = rest.prefix(while: isASCIIDigit)
         guard !digits.isEmpty else {
             return false
         }
         var tail = rest.dropFirst(digits.count)
-        if tail.first == UInt8(ascii: "p"), tail.dropFirst().first.map(isDigit) == true {
-            tail = tail.dropFirst().drop(while: isDigit)
+        if tail.first == UInt8(ascii: "p"), tail.dropFirst().first.map(isASCIIDigit) == true {
+            tail = tail.dropFirst().drop(while: isASCIIDigit)
         }
-        let stage = tail.prefix(while: { !isDigit($0) })
+        let stage = tail.prefix(while: { !isASCIIDigit($0) })
         guard stage.isEmpty || stage.elementsEqual("alpha".utf8) || stage.elementsEqual("beta".utf8) else {
             return false
         }
-        return tail.dropFirst(stage.count).allSatisfy(isDigit)
+        return tail.dropFirst(stage.count).allSatisfy(isASCIIDigit)
     }
 
     /// The end of a lower-cased name without Lambda's version date (`updatefunctioncode20150331v2` ->
     /// `updatefunctioncode`): a trailing `v` and digits, then exactly eight digits, are cut; else nothing is.
     private static func withoutVersionSuffix(_ name: UnsafeBufferPointer<UInt8>) -> Int {
-        let isDigit = { (byte: UInt8) in byte &- UInt8(ascii: "0") < 10 }
         var end = name.count
-        if let v = name.lastIndex(of: UInt8(ascii: "v")), v + 1 < name.count, name[(v + 1)...].allSatisfy(isDigit) {
+        if let v = name.lastIndex(of: UInt8(ascii: "v")), v + 1 < name.count,
+            name[(v + 1)...].allSatisfy(isASCIIDigit)
+        {
             end = v
         }
         var digits = 0
-        while digits < end, isDigit(name[end - 1 - digits]) {
+        while digits < end, isASCIIDigit(name[end - 1 - digits]) {
             digits += 1
         }
         return digits == 8 && end > 8 ? end - 8 : name.count

@@ -42,9 +42,7 @@ enum TabFile {
             let n = buffer.count
             while start < n {
                 // memchr scans many bytes per step: these files are read at every start, some are megabytes.
-                let end = memchr(base + start, 0x0A, n - start).map {
-                    UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base
-                } ?? n
+                let end = index(of: 0x0A, base, start, n) ?? n
                 var stop = end
                 if stop > start && buffer[stop - 1] == 0x0D {
                     stop -= 1
@@ -52,6 +50,13 @@ enum TabFile {
                 body(start..<stop)
                 start = end + 1
             }
+        }
+    }
+
+    /// The position of the first `byte` in `base[start..<end]` (memchr), or nil.
+    private static func index(of byte: UInt8, _ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        memchr(base + start, Int32(byte), end - start).map {
+            UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base
         }
     }
 
@@ -76,10 +81,9 @@ enum TabFile {
                 return
             }
             var start = line.lowerBound
-            while let tab = memchr(base + start, 0x09, line.upperBound - start) {
-                let index = UnsafePointer(tab.assumingMemoryBound(to: UInt8.self)) - base
-                out.append(start..<index)
-                start = index + 1
+            while let tab = index(of: 0x09, base, start, line.upperBound) {
+                out.append(start..<tab)
+                start = tab + 1
             }
             out.append(start..<line.upperBound)
         }
