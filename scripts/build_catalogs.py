@@ -67,6 +67,23 @@ SETTINGS = {
     'tsc_2017': {'weights': (2.0, 1.0, 0.5, 0.3), 'k1': 1.6, 'b': 0.9},
 }
 
+# Requirements that bind only some entities (`#scope` line, Sources/Mapping/ControlScopes.swift): the engine
+# answers them only for a text that names such an entity (every word of one phrase, by stem). An id covers its
+# sub-levels. PCI DSS v4: the service-provider-only requirements and Appendix A1 (multi-tenant service
+# providers), A2 (POS POI terminals on SSL/early TLS), issuers (3.3.3), wireless networks, keyed hashes of
+# stored PANs. Without the scope, a check or event text about public buckets or snapshots drew A1.1.2
+# ("customers limited to their own data") and a key deletion 3.5.1.1 ("keyed hashes").
+SCOPES = {
+    'pci_dss_v4': [
+        ('A1 3.6.1.1 8.2.3 8.3.10 10.7.1 11.4.6 11.4.7 11.5.1.1 12.4.2 12.5.2.1 12.9',
+         ['tenant', 'service provider', 'hosting provider']),
+        ('A2', ['terminal', 'early TLS']),
+        ('3.3.3', ['issuer', 'issuing']),
+        ('1.3.3 2.3 4.2.1.2 11.2', ['wireless']),
+        ('3.5.1.1', ['hash']),
+    ],
+}
+
 # Prior boosts for 800-53: controls selected by the SP 800-53B LOW / MODERATE baselines are the
 # ones most systems implement, so findings are more often evidence for them.
 BOOST_LOW_BASELINE = 1.10
@@ -478,6 +495,8 @@ def render_catalog(key, title, rows):
     lines = ['#lakemark-catalog\t' + FORMAT_VERSION, '#catalog\t' + key, '#title\t' + title,
              '#weights\ttitle=%g\tbody=%g\tdetail=%g\tcontext=%g' % s['weights'],
              '#bm25\tk1=%g\tb=%g' % (s['k1'], s['b']), '#fields\t' + '\t'.join(FIELDS)]
+    if key in SCOPES:
+        lines.append('#scope\t' + '\t'.join('%s=%s' % (ids, ';'.join(phrases)) for ids, phrases in SCOPES[key]))
     for r in rows:
         values = [r['id'], r['family'], r['title'], '%g' % r['boost'], r['body'], r['detail'], r['context']]
         values = [clean(v) for v in values]

@@ -176,7 +176,8 @@ def write_artifacts(out, catalog, fitted, kept, shifted, familiar, note):
 
 
 def parity_cases(a, key, catalog, queries, fitted):
-    """Candidates, features, order and probability of PARITY_TEXTS answered by the engine built from all labels."""
+    """Candidates, features, scorer values, order and probability of PARITY_TEXTS answered by the engine built from
+    all labels."""
     texts = PARITY_TEXTS
     everything = os.path.join(a.work, 'fold-%d' % a.folds)
     full = run_engine(a.bin, os.path.join(everything, 'full'), key, texts, LEXICAL_DEPTH)
@@ -188,8 +189,12 @@ def parity_cases(a, key, catalog, queries, fitted):
         order, probability = rerank(rows, full[n], fitted.names, fitted.scorer)
         diverse, _ = rerank(rows, full[n], fitted.names, fitted.scorer, 0.0, fitted.framework,
                             DIVERSITY_RERANKED.get(catalog, 0.0), 1)
+        mean, std, w = fitted.scorer
+        scores = ((np.array([[f[name] for name in fitted.names] for _, f in rows]) - mean) / std) @ w[:-1] + w[-1] \
+            if rows else np.zeros(0)
         cases.append({'catalog': catalog, 'framework': key, 'text': text,
                       'candidates': [[c, f['fused'], f['lex']] for c, f in rows],
+                      'scores': [float(z) for z in scores],
                       'features': [[float(f[name]) for name in fitted.names] for _, f in rows],
                       'order': order, 'diverse_order': diverse, 'probability': probability})
     return cases

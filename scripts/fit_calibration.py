@@ -12,7 +12,7 @@ those knots from labelled texts, per catalogue, so that each bucket means someth
    `#margin` weight times the top answer's lead over the runner-up) together with whether it is right (exact id);
 2. a logistic curve of P(right | score) is fitted to those points: High starts where it reaches 0.70 (raised
    until the lower end of a two-sided 90 % Wilson interval of the precision of the points from there up reaches
-   0.70), Medium where it reaches 0.50
+   0.70; a High range holds at least MIN_HIGH_TEXTS points), Medium where it reaches 0.50
    (scripts/confidence_bounds.py); Low where the texts below Medium are right in at least
    LOW_TARGET (Laplace-smoothed, at least MIN_TEXTS texts). Without a High range the High knot is UNREACHABLE;
    another bucket no score range reaches is left (nearly) empty;
@@ -46,6 +46,10 @@ from confidence_bounds import (HIGH_TARGET, MEDIUM_TARGET, Z90, bucket_counts, b
 
 LOW_TARGET = 0.25
 MIN_TEXTS = 3
+# A High range must hold at least this many out-of-fold training texts: fewer are too little evidence (800-53's 72
+# training texts once gave a High range of 10, all right, that was right for 9 of 13 texts held out, and a High AC-3
+# for "Unusual volume of S3 GetObject calls from an unfamiliar IP address" in the auditor spot checks).
+MIN_HIGH_TEXTS = 20
 MARGINS = (2, 4, 8)
 RAW_SCALE = 6.0
 RAW_KNOTS = ','.join('%g' % (RAW_SCALE * s) for s in (0.3, 0.5, 0.7, 1.0))
@@ -121,7 +125,7 @@ def lowest_smoothed_start(points, upper, target):
 
 def fit(points):
     top = max((p[0] for p in points), default=1.0)
-    high = bucket_start(points, HIGH_TARGET, Z90)
+    high = bucket_start(points, HIGH_TARGET, Z90, min_texts=MIN_HIGH_TEXTS)
     if high is None:
         high = UNREACHABLE
     medium = marginal_start(points, MEDIUM_TARGET)

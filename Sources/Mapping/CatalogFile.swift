@@ -2,7 +2,8 @@
 ///
 /// Format (written by `scripts/build_catalogs.py`): UTF-8, one record per line, TAB-separated.
 /// Header lines: `#lakemark-catalog<TAB>1`, `#catalog<TAB>name`, `#title<TAB>text`,
-/// `#weights<TAB>title=w<TAB>body=w<TAB>detail=w<TAB>context=w`, `#bm25<TAB>k1=x<TAB>b=y`.
+/// `#weights<TAB>title=w<TAB>body=w<TAB>detail=w<TAB>context=w`, `#bm25<TAB>k1=x<TAB>b=y`, optionally
+/// `#scope<TAB>IDS=PHRASES…` (``ControlScopes``).
 /// Records: `id<TAB>family<TAB>title<TAB>boost<TAB>body<TAB>detail<TAB>context`.
 struct CatalogFile {
     /// One control.
@@ -32,6 +33,8 @@ struct CatalogFile {
     let b: Float
     /// The controls, in file order.
     let records: [Record]
+    /// Fields of the optional `#scope` line (``ControlScopes``).
+    let scopes: [String]
 
     /// Parses a catalog file.
     /// - Parameters:
@@ -90,6 +93,7 @@ struct CatalogFile {
         self.k1 = bm25[0]
         self.b = bm25[1]
         self.records = records
+        self.scopes = header["scope"] ?? []
     }
 
     /// Values of a `key=value` header line, in `keys` order.

@@ -80,7 +80,14 @@ public final class EmbeddedMapper: ComplianceMapper {
                 stemCount: stemCount,
                 priors: priors.scaled(catalog: name, ids: builder.ids),
                 calibration: priors.calibrations[name] ?? [],
-                marginWeight: priors.marginWeights[name] ?? 0
+                marginWeight: priors.marginWeights[name] ?? 0,
+                scopes: try ControlScopes(
+                    fields: builder.scopeFields,
+                    ids: builder.ids,
+                    catalog: name,
+                    lexicon: lexicon,
+                    vocabulary: vocabulary
+                )
             )
         }
         self.indexes = indexes

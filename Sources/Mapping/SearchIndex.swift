@@ -32,6 +32,8 @@ struct SearchIndex: Sendable {
     let calibration: [Float]
     /// Weight of the top answer's lead over the runner-up in its calibrated similarity (see ``ControlPriors``).
     let marginWeight: Float
+    /// Controls answered only for a text that names the entity they bind (``ControlScopes``).
+    private let scopes: ControlScopes
 
     /// Number of controls.
     var count: Int { ids.count }
@@ -43,16 +45,19 @@ struct SearchIndex: Sendable {
     ///   - priors: Scaled priors of the catalog's controls (see ``ControlPriors/scaled(catalog:ids:)``).
     ///   - calibration: Calibration knots of the catalog, or empty.
     ///   - marginWeight: Weight of the top answer's lead in its similarity; 0 ignores the lead.
+    ///   - scopes: The catalog's scoped controls.
     init(
         _ collected: IndexBuilder,
         stemCount: Int,
         priors: [(index: Int32, value: Float)] = [],
         calibration: [Float] = [],
-        marginWeight: Float = 0
+        marginWeight: Float = 0,
+        scopes: ControlScopes = ControlScopes()
     ) {
         ids = collected.ids
         self.calibration = calibration
         self.marginWeight = marginWeight
+        self.scopes = scopes
         var dense = [Float](repeating: 0, count: collected.ids.count)
         for prior in priors where Int(prior.index) < dense.count {
             dense[Int(prior.index)] = prior.value
@@ -119,7 +124,10 @@ struct SearchIndex: Sendable {
         lexicalDepth: Int = 0,
         scratch: inout RankScratch
     ) -> [(index: Int, score: Float, lexical: Float)] {
-        let touchedCount = matched(query, include: include, scratch: &scratch)
+        var touchedCount = matched(query, include: include, scratch: &scratch)
+        if !scopes.isEmpty {
+            touchedCount = leaveOutLocked(query, count: touchedCount, scratch: &scratch)
+        }
         let touched = scratch.touched[..<touchedCount]
         let hits = scratch.scores.withUnsafeBufferPointer { scores in
             var hits = best(of: touched, scores: scores, limit: limit, boosts: extra)
@@ -260,6 +268,27 @@ struct SearchIndex: Sendable {
         return count
     }
 
+    /// Removes from the listed controls the scoped ones the text does not unlock (their scores back to 0).
+    /// - Returns: How many controls stay listed.
+    private func leaveOutLocked(_ query: QueryTerms, count: Int, scratch: inout RankScratch) -> Int {
+        var unlocked: UInt64?
+        var kept = 0
+        for n in 0..<count {
+            let doc = Int(scratch.touched[n])
+            if scopes.isScoped(doc) {
+                let mask = unlocked ?? scopes.unlocked(by: query)
+                unlocked = mask
+                guard scopes.admits(doc, unlocked: mask) else {
+                    scratch.scores[doc] = 0
+                    continue
+                }
+            }
+            scratch.touched[kept] = Int32(doc)
+            kept += 1
+        }
+        return kept
+    }
+
     /// The parent of each control: its id without the last level (`AC-2(1)` -> `AC-2`,
     /// `10.2.1.4` -> `10.2.1`) when that id is in the catalog, else -1.
     private static func parents(of ids: [String]) -> [Int32] {
@@ -301,6 +330,8 @@ struct IndexBuilder {
     let k1: Float
     /// BM25 b of the catalog.
     let b: Float
+    /// The catalog's `#scope` fields.
+    let scopeFields: [String]
 
     private var accumulator: [Float] = []
 
@@ -309,6 +340,7 @@ struct IndexBuilder {
     init(file: CatalogFile) {
         k1 = file.k1
         b = file.b
+        scopeFields = file.scopes
     }
 
     /// Adds every record of a catalog, interning its words.

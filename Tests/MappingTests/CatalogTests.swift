@@ -89,10 +89,7 @@ import Testing
     }
 
     @Test func malformedCatalogIsRejected() throws {
-        let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lakemark-catalog-test-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: bundled, to: directory)
+        let directory = try bundledCatalogCopy("catalog")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("iso_27001.tsv")
         var text = try String(contentsOf: file, encoding: .utf8)

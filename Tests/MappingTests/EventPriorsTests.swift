@@ -253,10 +253,7 @@ import Testing
     }
 
     @Test func withoutTheFileNothingIsAdded() throws {
-        let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lakemark-event-priors-test-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: bundled, to: directory)
+        let directory = try bundledCatalogCopy("event-priors")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.removeItem(at: directory.appendingPathComponent(EventPriors.fileName))
         let mapper = try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: 0)

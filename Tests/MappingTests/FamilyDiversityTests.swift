@@ -82,10 +82,7 @@ import Testing
 
     /// A copy of the bundled catalogs without the `#diversity` lines (the caller removes it).
     private func catalogsWithoutPenalties() throws -> URL {
-        let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lakemark-diversity-test-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: bundled, to: directory)
+        let directory = try bundledCatalogCopy("diversity")
         let priorsFile = directory.appendingPathComponent(ControlPriors.fileName)
         let lines = try String(contentsOf: priorsFile, encoding: .utf8).split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("#diversity\t") })

@@ -5,15 +5,6 @@ import Testing
 
 /// Priors, crosswalk projection and calibration: parsing, effect on the ranking, and their absence.
 @Suite struct HybridRankingTests {
-    /// A copy of the bundled catalog directory that the test may change (the caller removes it).
-    private func catalogCopy() throws -> URL {
-        let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("lakemark-hybrid-test-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: bundled, to: directory)
-        return directory
-    }
-
     private func ranking(_ mapper: EmbeddedMapper, _ text: String, _ framework: FrameworkID) throws -> [ControlMatch] {
         let options = MappingOptions(frameworks: [framework], threshold: .minSimilarity(0.01), topK: 10)
         return try mapper.map([text], options: options)[0]
@@ -80,7 +71,7 @@ import Testing
     }
 
     @Test func aPriorReordersOnlyControlsTheTextMatches() throws {
-        let directory = try catalogCopy()
+        let directory = try bundledCatalogCopy("hybrid")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.removeItem(at: directory.appendingPathComponent(CrosswalkProjection.fileName))
         let text = "Root account login detected without MFA"
@@ -101,7 +92,7 @@ import Testing
     }
 
     @Test func withoutPriorsAndCrosswalkTheEngineIsLexical() throws {
-        let directory = try catalogCopy()
+        let directory = try bundledCatalogCopy("hybrid")
         defer { try? FileManager.default.removeItem(at: directory) }
         for name in [ControlPriors.fileName, CrosswalkProjection.fileName] {
             try FileManager.default.removeItem(at: directory.appendingPathComponent(name))

@@ -12,6 +12,16 @@ func loadMapper() throws -> EmbeddedMapper {
     try sharedMapper.get()
 }
 
+/// A fresh copy of the bundled catalog directory in the temporary directory (the caller removes it).
+/// - Parameter label: Part of the copy's name, for whoever finds one left behind.
+func bundledCatalogCopy(_ label: String) throws -> URL {
+    let bundled = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("lakemark-\(label)-test-\(UUID().uuidString)")
+    try FileManager.default.copyItem(at: bundled, to: directory)
+    return directory
+}
+
 /// Maps one text to one framework with the given top-k and no threshold.
 func topControls(_ text: String, _ framework: FrameworkID, topK: Int = 3) throws -> [String] {
     let options = MappingOptions(frameworks: [framework], threshold: .minSimilarity(0.01), topK: topK)
