@@ -7,6 +7,9 @@
 /// among the text's own words, compared by stem (`hosting providers` unlocks `hosting provider`); words a
 /// vocabulary expansion added do not count. A locked control is left out of the ranking after scoring, so a
 /// parent requirement still inherits what its scoped sub-requirement matched (PCI 3.5.1 from 3.5.1.1).
+///
+/// The organisation can say what it is (the `entities` setting, e.g. `service provider`): a scope one of those
+/// phrases unlocks is unlocked for every text.
 struct ControlScopes: Sendable {
     /// Most scopes a catalogue may declare (the unlocked scopes of a text are bits of a `UInt64`).
     static let maxScopes = 64
@@ -15,11 +18,17 @@ struct ControlScopes: Sendable {
     private let scopeOfControl: [UInt8]
     /// Each scope's phrases, as the stems all of which a text must have.
     private let phrases: [[[Int32]]]
+    /// The scopes the organisation's entities unlock for every text.
+    let alwaysUnlocked: UInt64
+    /// The organisation's entities that unlock none of this catalogue's scopes.
+    let entitiesUnlockingNothing: Set<String>
 
     /// No scopes: every control may be answered for every text.
     init() {
         scopeOfControl = []
         phrases = []
+        alwaysUnlocked = 0
+        entitiesUnlockingNothing = []
     }
 
     /// Reads a catalogue's `#scope` fields.
@@ -29,6 +38,8 @@ struct ControlScopes: Sendable {
     ///   - catalog: The catalogue name, for errors.
     ///   - lexicon: The finished lexicon (every catalogue's words interned).
     ///   - vocabulary: The engine's vocabulary (its normalisations apply to phrases as to texts).
+    ///   - entities: What the organisation is (phrases such as `service provider`): the scopes they unlock are
+    ///     unlocked for every text.
     /// - Throws: ``MappingError/Code/catalogInvalid`` for a malformed field, an id that covers no control, a
     ///   control in two scopes, or a phrase word that no catalogue uses (no text could ever unlock it).
     init(
@@ -36,7 +47,8 @@ struct ControlScopes: Sendable {
         ids: [String],
         catalog: String,
         lexicon: Lexicon,
-        vocabulary: Vocabulary
+        vocabulary: Vocabulary,
+        entities: [String] = []
     ) throws(MappingError) {
         guard fields.count <= ControlScopes.maxScopes else {
             throw MappingError(.catalogInvalid, "\(catalog).tsv: more than \(ControlScopes.maxScopes) #scope fields")
@@ -75,6 +87,26 @@ struct ControlScopes: Sendable {
         }
         self.scopeOfControl = scopeOfControl
         self.phrases = phrases
+        var unlocked: UInt64 = 0
+        var unlockingNothing = Set<String>()
+        for entity in entities {
+            let stems = ControlScopes.stems(of: entity, lexicon: lexicon, vocabulary: vocabulary) ?? []
+            let mask = ControlScopes.unlocked(phrases, byStems: stems) { _ in true }
+            if mask == 0 {
+                unlockingNothing.insert(entity)
+            }
+            unlocked |= mask
+        }
+        alwaysUnlocked = unlocked
+        entitiesUnlockingNothing = unlockingNothing
+    }
+
+    /// The phrases of `#scope` fields, in order (for messages).
+    /// - Parameter fields: The fields after `#scope`.
+    static func phrases(of fields: [String]) -> [String] {
+        fields.flatMap { field in
+            field.split(separator: "=", maxSplits: 1).dropFirst().flatMap { $0.split(separator: ";").map(String.init) }
+        }
     }
 
     /// Whether some control is scoped.
@@ -86,15 +118,22 @@ struct ControlScopes: Sendable {
         control < scopeOfControl.count && scopeOfControl[control] != 0
     }
 
-    /// The scopes a text unlocks, as bits (bit n: scope n).
+    /// The scopes a text unlocks, with those the organisation's entities unlock, as bits (bit n: scope n).
     /// - Parameter query: The text's terms.
     func unlocked(by query: QueryTerms) -> UInt64 {
+        alwaysUnlocked | ControlScopes.unlocked(phrases, byStems: query.stems) { query.weights[$0] >= 1 }
+    }
+
+    /// The scopes one of whose phrases has all its stems among `stems` (those at positions `counts` accepts).
+    private static func unlocked(
+        _ phrases: [[[Int32]]],
+        byStems stems: [Int32],
+        counts: (Int) -> Bool
+    ) -> UInt64 {
         var mask: UInt64 = 0
         for (number, scopePhrases) in phrases.enumerated() {
             let named = scopePhrases.contains { phrase in
-                phrase.allSatisfy { stem in
-                    query.stems.indices.contains { query.stems[$0] == stem && query.weights[$0] >= 1 }
-                }
+                phrase.allSatisfy { stem in stems.indices.contains { stems[$0] == stem && counts($0) } }
             }
             if named {
                 mask |= 1 << UInt64(number)

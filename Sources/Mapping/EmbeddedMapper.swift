@@ -52,12 +52,16 @@ public final class EmbeddedMapper: ComplianceMapper {
     ///   - cacheCapacity: Texts kept in the LRU cache (0 disables it); as many embeddings are cached. Default:
     ///     10,000.
     ///   - embedder: Sentence embeddings for the semantic re-ranker; `nil` ranks without it.
+    ///   - entities: What the organisation is (`service provider`, `wireless`, …): requirements a catalogue scopes
+    ///     to such an entity are answered for every text, not only for texts that name it (``ControlScopes``).
     /// - Throws: ``MappingError`` with ``MappingError/Code/catalogInvalid`` when a file is missing or malformed
-    ///   (with an embedder, also the re-ranker files, or when their dimension differs from the embedder's).
+    ///   (with an embedder, also the re-ranker files, or when their dimension differs from the embedder's);
+    ///   ``MappingError/Code/unknownEntity`` for an entity that unlocks no scope.
     public init(
         catalogDirectory: URL,
         cacheCapacity: Int = EmbeddedMapper.defaultCacheCapacity,
-        embedder: (any TextEmbedder)? = nil
+        embedder: (any TextEmbedder)? = nil,
+        entities: [String] = []
     ) throws {
         var lexicon = Lexicon()
         let vocabulary = try Vocabulary.load(
@@ -74,20 +78,32 @@ public final class EmbeddedMapper: ComplianceMapper {
         let stemCount = lexicon.stemCount
         let priors = try EmbeddedMapper.readPriors(catalogDirectory)
         var indexes: [String: SearchIndex] = [:]
+        var entitiesUnlockingNothing = Set(entities)
         for (name, builder) in builders {
+            let scopes = try ControlScopes(
+                fields: builder.scopeFields,
+                ids: builder.ids,
+                catalog: name,
+                lexicon: lexicon,
+                vocabulary: vocabulary,
+                entities: entities
+            )
+            entitiesUnlockingNothing.formIntersection(scopes.entitiesUnlockingNothing)
             indexes[name] = SearchIndex(
                 builder,
                 stemCount: stemCount,
                 priors: priors.scaled(catalog: name, ids: builder.ids),
                 calibration: priors.calibrations[name] ?? [],
                 marginWeight: priors.marginWeights[name] ?? 0,
-                scopes: try ControlScopes(
-                    fields: builder.scopeFields,
-                    ids: builder.ids,
-                    catalog: name,
-                    lexicon: lexicon,
-                    vocabulary: vocabulary
-                )
+                scopes: scopes
+            )
+        }
+        if let entity = entities.first(where: entitiesUnlockingNothing.contains) {
+            let known = builders.keys.sorted().flatMap { ControlScopes.phrases(of: builders[$0]?.scopeFields ?? []) }
+            throw MappingError(
+                .unknownEntity,
+                "\"\(entity)\" names no entity the catalogues scope requirements to; known: "
+                    + known.joined(separator: ", ")
             )
         }
         self.indexes = indexes

@@ -32,6 +32,9 @@ public struct MappingError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let catalogNotFound = Code("catalog_not_found")
         /// A catalog or vocabulary file is missing or malformed.
         public static let catalogInvalid = Code("catalog_invalid")
+        /// An entity of the organisation (``EmbeddedMapper/init(catalogDirectory:cacheCapacity:embedder:entities:)``)
+        /// names no entity a catalogue scopes requirements to.
+        public static let unknownEntity = Code("unknown_entity")
         /// The mapper failed for another reason (reported with HTTP status 500).
         public static let mapperFailed = Code("mapper_failed")
 

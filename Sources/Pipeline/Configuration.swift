@@ -99,6 +99,9 @@ public struct Configuration: Sendable {
     public var modelDirectory: String?
     /// Distinct texts kept in the mapping cache. Default: 100,000 entries.
     public var mappingCacheEntries = 100_000
+    /// What the organisation is (`service provider`, `wireless`, …), for requirements the embedded catalogues scope
+    /// to some entities: they are answered for every text, not only for texts that name the entity. Default: none.
+    public var entities: [String] = []
     /// ARN of the Secrets Manager secret holding the remote mapping API key (remote mapper only).
     public var apiKeySecretARN: String?
     /// The remote mapping API client's settings (`mapper` = `remote` or `remote-fallback`).

@@ -246,6 +246,18 @@ public struct ConfigurationOption: Sendable {
                 $0.modelDirectory = try string($1, key: "model_dir")
             },
             .init(
+                "entities",
+                ["LAKEMARK_ENTITIES"],
+                "(none)",
+                "comma-separated phrases",
+                "What the organisation is, for requirements that bind only some entities (PCI DSS: `service "
+                    + "provider`, `tenant`, `hosting provider`, `issuer`, `wireless`, `terminal`, `early TLS`, "
+                    + "`hash`): they are then answered for every event, not only for events that name the entity. "
+                    + "Embedded engine only; a phrase that names no such entity stops start-up."
+            ) {
+                $0.entities = try list($1, key: "entities")
+            },
+            .init(
                 "mapping_cache_entries",
                 ["LAKEMARK_MAPPING_CACHE_ENTRIES"],
                 "100000",

@@ -15,7 +15,13 @@ enum EngineFactory {
         }
         let directory = try EmbeddedMapper.bundledCatalogDirectory(environment: environment)
         guard let modelDirectory = configuration.modelDirectory, !modelDirectory.isEmpty else {
-            return try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: configuration.mappingCacheEntries)
+            return try naming("entities") {
+                try EmbeddedMapper(
+                    catalogDirectory: directory,
+                    cacheCapacity: configuration.mappingCacheEntries,
+                    entities: configuration.entities
+                )
+            }
         }
         let encoder: SentenceEncoder
         do {
@@ -24,13 +30,25 @@ enum EngineFactory {
             throw ConfigurationError(.invalidValue, key: "model_dir", "cannot load the model: \(error)")
         }
         do {
-            return try EmbeddedMapper(
-                catalogDirectory: directory,
-                cacheCapacity: configuration.mappingCacheEntries,
-                embedder: SentenceEmbedder(encoder: encoder)
-            )
+            return try naming("entities") {
+                try EmbeddedMapper(
+                    catalogDirectory: directory,
+                    cacheCapacity: configuration.mappingCacheEntries,
+                    embedder: SentenceEmbedder(encoder: encoder),
+                    entities: configuration.entities
+                )
+            }
         } catch let error as MappingError where error.code == .catalogInvalid {
             throw ConfigurationError(.invalidValue, key: "model_dir", "the catalogs have no usable re-ranker: \(error)")
+        }
+    }
+
+    /// Runs `body`, reporting an unknown entity as a configuration error of `key`.
+    private static func naming<T>(_ key: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as MappingError where error.code == .unknownEntity {
+            throw ConfigurationError(.invalidValue, key: key, error.message)
         }
     }
 

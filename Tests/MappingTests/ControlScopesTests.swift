@@ -99,3 +99,29 @@ import Testing
         }
     }
 }
+
+@Suite struct OrganisationEntityTests {
+    @Test func aServiceProviderGetsItsRequirementsForEveryText() throws {
+        let directory = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
+        let provider = try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: 0, entities: ["service provider"])
+        let options = MappingOptions(frameworks: [.pciDSSv4], threshold: .minSimilarity(0.01), topK: 50)
+        let text = "Customer data exported from the production database"
+        let answers = try provider.map([text], options: options)[0].map(\.controlID)
+        #expect(answers.contains { $0.hasPrefix("A1.") }, "\(answers)")
+        #expect(!answers.contains { $0.hasPrefix("11.2.") }, "wireless stays scoped: \(answers)")
+        let plain = try topControls(text, .pciDSSv4, topK: 50)
+        #expect(!plain.contains { $0.hasPrefix("A1.") }, "\(plain)")
+    }
+
+    @Test func anEntityThatNamesNoScopeStopsStartUp() throws {
+        let directory = try EmbeddedMapper.bundledCatalogDirectory(environment: [:])
+        do {
+            _ = try EmbeddedMapper(catalogDirectory: directory, cacheCapacity: 0, entities: ["merchant"])
+            Issue.record("an unknown entity was accepted")
+        } catch let error as MappingError {
+            #expect(error.code == .unknownEntity)
+            #expect(error.message.contains("\"merchant\""), "\(error.message)")
+            #expect(error.message.contains("service provider"), "the message lists what is known: \(error.message)")
+        }
+    }
+}

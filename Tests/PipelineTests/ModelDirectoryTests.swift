@@ -33,6 +33,24 @@ import Testing
         }
     }
 
+    @Test func entitiesAreReadAndAnUnknownOneNamesTheOption() throws {
+        let configuration = try ConfigurationLoader.load(
+            path: nil,
+            environment: ["LAKEMARK_ENTITIES": "service provider, wireless"]
+        )
+        #expect(configuration.entities == ["service provider", "wireless"])
+        _ = try EngineFactory.makeMapper(configuration)
+        var unknown = configuration
+        unknown.entities = ["bank"]
+        do {
+            _ = try EngineFactory.makeMapper(unknown)
+            Issue.record("an entity that names no scope was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.key == "entities")
+            #expect(error.message.contains("\"bank\""))
+        }
+    }
+
     @Test func theModelTurnsTheRerankerOn() throws {
         guard FileManager.default.fileExists(atPath: Self.model + "/model.safetensors") else {
             print("SKIP: the re-ranker wiring needs models/all-minilm-l6-v2 (scripts/fetch_model.sh)")
