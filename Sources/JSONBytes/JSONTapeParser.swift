@@ -6,7 +6,9 @@ import CSIMDKernels
 /// sixteen bytes at a time (SSE2 on x86-64) while they hold nothing but printable ASCII. Nodes are written to a
 /// buffer the parser owns (no uniqueness or capacity check of an array per value) and copied into the tape's array
 /// once at the end; the stack of open containers is threaded through their nodes' `next` fields, unused until they
-/// close.
+/// close. The whole walk is one loop over locals (the node buffer, its count, the open containers): no call and no
+/// store to the parser per value, one comparison per node for both the buffer's room and the node limit, and
+/// whitespace looked at only where a byte at or below the space is found.
 struct JSONTapeParser: ~Copyable {
     /// Depth and size bounds.
     let limits: JSONLimits
@@ -14,11 +16,6 @@ struct JSONTapeParser: ~Copyable {
     private var nodes: UnsafeMutablePointer<JSONTape.Node>
     private var nodeCount = 0
     private var nodeCapacity: Int
-    /// The innermost open container's node (-1 when none is open); while open, a container's `next` field holds
-    /// the node of the container around it.
-    private var top: Int32 = -1
-    /// The number of open containers.
-    private var depth = 0
     /// Whether a CR or LF byte was skipped as whitespace (the only place JSON allows them unescaped).
     private(set) var sawLineBreak = false
 
@@ -49,20 +46,21 @@ struct JSONTapeParser: ~Copyable {
         return Array(UnsafeBufferPointer(start: nodes, count: nodeCount))
     }
 
-    /// Doubles the node buffer, keeping the nodes already written.
-    private mutating func grow() {
-        let larger = UnsafeMutablePointer<JSONTape.Node>.allocate(capacity: nodeCapacity * 2)
-        larger.moveInitialize(from: nodes, count: nodeCount)
-        nodes.deallocate()
-        nodes = larger
-        nodeCapacity *= 2
-    }
-
-    /// Opens a container whose node was just appended (the depth limit is checked first).
-    private mutating func push(_ node: Int) {
-        nodes[node].next = top
-        top = Int32(truncatingIfNeeded: node)
-        depth += 1
+    /// Makes room for node `count` (the nodes before it are written): throws at the node limit, else doubles the
+    /// buffer. Returns the buffer and how many nodes may be written before the next call.
+    private mutating func makeRoom(
+        keeping count: Int,
+        at offset: Int
+    ) throws(JSONError) -> (nodes: UnsafeMutablePointer<JSONTape.Node>, room: Int) {
+        guard count < limits.maxNodes else { throw JSONError(.tooLarge, at: offset) }
+        if count >= nodeCapacity {
+            let larger = UnsafeMutablePointer<JSONTape.Node>.allocate(capacity: nodeCapacity * 2)
+            larger.moveInitialize(from: nodes, count: count)
+            nodes.deallocate()
+            nodes = larger
+            nodeCapacity *= 2
+        }
+        return (nodes, min(nodeCapacity, limits.maxNodes))
     }
 
     // MARK: - Values and containers
@@ -74,132 +72,144 @@ struct JSONTapeParser: ~Copyable {
         _ count: Int
     ) throws(JSONError) -> Int {
         var index = startIndex
+        // The parser's state in locals, so that it stays in registers: written back once, at the end.
+        var nodes = self.nodes
+        var nodeCount = 0
+        // Nodes that may be written before `makeRoom` must be asked (the buffer's size or the node limit).
+        var room = min(nodeCapacity, limits.maxNodes)
+        // The innermost open container's node (-1 when none is open); while open, a container's `next` field holds
+        // the node of the container around it.
+        var top: Int32 = -1
+        var topIsObject = false
+        var depth = 0
+        let maxDepth = limits.maxDepth
+
+        /// Writes node `nodeCount` (room already made).
+        @inline(__always)
+        func store(_ kind: JSONKind, _ start: Int, _ end: Int, _ hasEscapes: Bool, next: Int32) {
+            (nodes + nodeCount).initialize(
+                to: JSONTape.Node(
+                    kind: kind,
+                    hasEscapes: hasEscapes,
+                    start: Int32(truncatingIfNeeded: start),
+                    end: Int32(truncatingIfNeeded: end),
+                    next: next
+                )
+            )
+            nodeCount += 1
+        }
+
+        /// Scans the string whose opening quote is at `start` and appends its node; returns the index after its
+        /// closing quote.
+        @inline(__always)
+        func appendString(_ start: Int) throws(JSONError) -> Int {
+            let (end, hasEscapes) = try scanString(bytes, start, count)
+            if nodeCount >= room { (nodes, room) = try makeRoom(keeping: nodeCount, at: start) }
+            store(.string, start, end, hasEscapes, next: Int32(truncatingIfNeeded: nodeCount + 1))
+            return end
+        }
+
+        /// Parses a member's key and colon from `start`; returns the index of its value (whitespace skipped).
+        @inline(__always)
+        func keyAndColon(_ start: Int) throws(JSONError) -> Int {
+            guard start < count else { throw JSONError(.unexpectedEnd, at: start) }
+            guard bytes[start] == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte, at: start) }
+            var index = skipWhitespace(bytes, try appendString(start), count)
+            guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
+            guard bytes[index] == UInt8(ascii: ":") else { throw JSONError(.unexpectedByte, at: index) }
+            index = skipWhitespace(bytes, index + 1, count)
+            return index
+        }
+
         while true {
             // Expecting a value at `index` (whitespace already skipped).
             guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
-            var closedScalar = true
-            switch bytes[index] {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index = try appendString(index)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                let isObject = bytes[index] == UInt8(ascii: "{")
-                guard depth < limits.maxDepth else { throw JSONError(.tooDeep, at: index) }
-                push(try appendNode(isObject ? .object : .array, start: index, end: index, at: index))
+                let isObject = byte == UInt8(ascii: "{")
+                guard depth < maxDepth else { throw JSONError(.tooDeep, at: index) }
+                if nodeCount >= room { (nodes, room) = try makeRoom(keeping: nodeCount, at: index) }
+                // Opened: its `next` holds the container around it until it closes.
+                let node = Int32(truncatingIfNeeded: nodeCount)
+                store(isObject ? .object : .array, index, index, false, next: top)
+                top = node
+                topIsObject = isObject
+                depth += 1
                 index = skipWhitespace(bytes, index + 1, count)
                 guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
-                let closer = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
-                if bytes[index] == closer {
-                    closeContainer(at: index)
-                    index += 1
-                } else if isObject {
-                    index = try parseKeyAndColon(bytes, index, count)
-                    closedScalar = false
-                } else {
-                    closedScalar = false
+                if bytes[index] != (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    if isObject { index = try keyAndColon(index) }
+                    continue
                 }
-            case UInt8(ascii: "\""):
-                index = try parseString(bytes, index, count)
+            // An empty container is closed below, its closer at `index`.
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                index = try parseNumber(bytes, index, count)
-            case UInt8(ascii: "t"):
-                index = try parseLiteral(bytes, index, count, "true", .true)
-            case UInt8(ascii: "f"):
-                index = try parseLiteral(bytes, index, count, "false", .false)
-            case UInt8(ascii: "n"):
-                index = try parseLiteral(bytes, index, count, "null", .null)
+                let end = try scanNumber(bytes, index, count)
+                if nodeCount >= room { (nodes, room) = try makeRoom(keeping: nodeCount, at: index) }
+                store(.number, index, end, false, next: Int32(truncatingIfNeeded: nodeCount + 1))
+                index = end
+            case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                let kind: JSONKind = byte == UInt8(ascii: "t") ? .true : byte == UInt8(ascii: "f") ? .false : .null
+                let end = try scanLiteral(bytes, index, count, kind)
+                if nodeCount >= room { (nodes, room) = try makeRoom(keeping: nodeCount, at: index) }
+                store(kind, index, end, false, next: Int32(truncatingIfNeeded: nodeCount + 1))
+                index = end
             default:
                 throw JSONError(.unexpectedByte, at: index)
             }
-            if !closedScalar { continue }
-            // After a complete value: close containers or move to the next element/member.
-            while depth > 0 {
+            // After a complete value: close containers or move to the next element or member.
+            while true {
+                guard depth > 0 else {
+                    self.nodeCount = nodeCount
+                    return index
+                }
                 index = skipWhitespace(bytes, index, count)
                 guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
-                let byte = bytes[index]
-                let isObject = nodes[Int(top)].kind == .object
-                if byte == UInt8(ascii: ",") {
+                let next = bytes[index]
+                if next == UInt8(ascii: ",") {
                     index = skipWhitespace(bytes, index + 1, count)
-                    if isObject { index = try parseKeyAndColon(bytes, index, count) }
+                    if topIsObject { index = try keyAndColon(index) }
                     break
                 }
-                guard byte == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
+                guard next == (topIsObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else {
                     throw JSONError(.unexpectedByte, at: index)
                 }
-                closeContainer(at: index)
+                let closing = Int(top)
+                top = nodes[closing].next
+                nodes[closing].end = Int32(truncatingIfNeeded: index + 1)
+                nodes[closing].next = Int32(truncatingIfNeeded: nodeCount)
+                depth -= 1
+                topIsObject = top >= 0 && nodes[Int(top)].kind == .object
                 index += 1
             }
-            if depth == 0 { return index }
-            index = skipWhitespace(bytes, index, count)
         }
-    }
-
-    private mutating func parseKeyAndColon(
-        _ bytes: UnsafePointer<UInt8>,
-        _ start: Int,
-        _ count: Int
-    ) throws(JSONError) -> Int {
-        guard start < count else { throw JSONError(.unexpectedEnd, at: start) }
-        guard bytes[start] == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte, at: start) }
-        var index = try parseString(bytes, start, count)
-        index = skipWhitespace(bytes, index, count)
-        guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
-        guard bytes[index] == UInt8(ascii: ":") else { throw JSONError(.unexpectedByte, at: index) }
-        return skipWhitespace(bytes, index + 1, count)
-    }
-
-    private mutating func appendNode(
-        _ kind: JSONKind,
-        start: Int,
-        end: Int,
-        hasEscapes: Bool = false,
-        at offset: Int
-    ) throws(JSONError) -> Int {
-        guard nodeCount < limits.maxNodes else { throw JSONError(.tooLarge, at: offset) }
-        let index = nodeCount
-        if index == nodeCapacity { grow() }
-        (nodes + index).initialize(
-            to: JSONTape.Node(
-                kind: kind,
-                hasEscapes: hasEscapes,
-                start: Int32(truncatingIfNeeded: start),
-                end: Int32(truncatingIfNeeded: end),
-                next: Int32(truncatingIfNeeded: index + 1)
-            )
-        )
-        nodeCount = index + 1
-        return index
-    }
-
-    private mutating func closeContainer(at closerIndex: Int) {
-        let closing = Int(top)
-        top = nodes[closing].next
-        depth -= 1
-        nodes[closing].end = Int32(truncatingIfNeeded: closerIndex + 1)
-        nodes[closing].next = Int32(truncatingIfNeeded: nodeCount)
     }
 
     // MARK: - Scalars
 
-    private mutating func parseLiteral(
+    /// Checks the literal of `kind` (`true`, `false` or `null`) at `start`; returns the index after it.
+    @inline(__always)
+    private func scanLiteral(
         _ bytes: UnsafePointer<UInt8>,
         _ start: Int,
         _ count: Int,
-        _ literal: StaticString,
         _ kind: JSONKind
     ) throws(JSONError) -> Int {
+        let literal: StaticString = kind == .true ? "true" : kind == .false ? "false" : "null"
         let length = literal.utf8CodeUnitCount
         guard start + length <= count else { throw JSONError(.unexpectedEnd, at: start) }
         let expected = literal.utf8Start
         for offset in 0..<length where bytes[start + offset] != expected[offset] {
             throw JSONError(.unexpectedByte, at: start + offset)
         }
-        _ = try appendNode(kind, start: start, end: start + length, at: start)
         return start + length
     }
 
-    private mutating func parseNumber(
-        _ bytes: UnsafePointer<UInt8>,
-        _ start: Int,
-        _ count: Int
-    ) throws(JSONError) -> Int {
+    /// Checks the number at `start` against the RFC 8259 grammar; returns the index after it.
+    @inline(__always)
+    private func scanNumber(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ count: Int) throws(JSONError) -> Int {
         var index = start
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < count, isDigit(bytes[index]) else { throw JSONError(.invalidNumber, at: index) }
@@ -219,16 +229,17 @@ struct JSONTapeParser: ~Copyable {
             guard index < count, isDigit(bytes[index]) else { throw JSONError(.invalidNumber, at: index) }
             while index < count, isDigit(bytes[index]) { index += 1 }
         }
-        _ = try appendNode(.number, start: start, end: index, at: start)
         return index
     }
 
-    /// Scans a string starting at its opening quote; appends its node; returns the index after the close.
-    private mutating func parseString(
+    /// Scans a string from its opening quote at `start`; returns the index after its closing quote and whether it
+    /// holds escapes.
+    @inline(__always)
+    private func scanString(
         _ bytes: UnsafePointer<UInt8>,
         _ start: Int,
         _ count: Int
-    ) throws(JSONError) -> Int {
+    ) throws(JSONError) -> (end: Int, hasEscapes: Bool) {
         var index = start + 1
         var hasEscapes = false
         while true {
@@ -237,8 +248,7 @@ struct JSONTapeParser: ~Copyable {
             guard index < count else { throw JSONError(.unexpectedEnd, at: index) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                _ = try appendNode(.string, start: start, end: index + 1, hasEscapes: hasEscapes, at: start)
-                return index + 1
+                return (index + 1, hasEscapes)
             } else if byte == UInt8(ascii: "\\") {
                 hasEscapes = true
                 index = try skipEscape(bytes, index, count)
@@ -299,8 +309,16 @@ struct JSONTapeParser: ~Copyable {
     @inline(__always)
     private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
+    /// The index of the first byte from `start` that is not whitespace (`count` at the end): one comparison where
+    /// no whitespace is, as between the tokens of most texts.
     @inline(__always)
     private mutating func skipWhitespace(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
+        guard start < count, bytes[start] <= 0x20 else { return start }
+        return skipWhitespaceRun(bytes, start, count)
+    }
+
+    /// ``skipWhitespace(_:_:_:)`` from a byte at or below the space.
+    private mutating func skipWhitespaceRun(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
         var index = start
         while index < count {
             switch bytes[index] {
