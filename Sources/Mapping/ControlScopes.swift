@@ -8,8 +8,8 @@
 /// vocabulary expansion added do not count. A locked control is left out of the ranking after scoring, so a
 /// parent requirement still inherits what its scoped sub-requirement matched (PCI 3.5.1 from 3.5.1.1).
 ///
-/// The organisation can say what it is (the `entities` setting, e.g. `service provider`): a scope one of those
-/// phrases unlocks is unlocked for every text.
+/// The organisation can say what it is (the `entities` setting, e.g. `service provider`): every scope that has that
+/// phrase (the same words, by stem) is unlocked for every text.
 struct ControlScopes: Sendable {
     /// Most scopes a catalogue may declare (the unlocked scopes of a text are bits of a `UInt64`).
     static let maxScopes = 64
@@ -90,8 +90,14 @@ struct ControlScopes: Sendable {
         var unlocked: UInt64 = 0
         var unlockingNothing = Set<String>()
         for entity in entities {
-            let stems = ControlScopes.stems(of: entity, lexicon: lexicon, vocabulary: vocabulary) ?? []
-            let mask = ControlScopes.unlocked(phrases, byStems: stems) { _ in true }
+            // An entity is one of the phrases (same words by stem), not any text that contains one.
+            let stems = Set(ControlScopes.stems(of: entity, lexicon: lexicon, vocabulary: vocabulary) ?? [])
+            var mask: UInt64 = 0
+            for (number, scopePhrases) in phrases.enumerated() {
+                if scopePhrases.contains(where: { Set($0) == stems }) {
+                    mask |= 1 << UInt64(number)
+                }
+            }
             if mask == 0 {
                 unlockingNothing.insert(entity)
             }
@@ -121,19 +127,12 @@ struct ControlScopes: Sendable {
     /// The scopes a text unlocks, with those the organisation's entities unlock, as bits (bit n: scope n).
     /// - Parameter query: The text's terms.
     func unlocked(by query: QueryTerms) -> UInt64 {
-        alwaysUnlocked | ControlScopes.unlocked(phrases, byStems: query.stems) { query.weights[$0] >= 1 }
-    }
-
-    /// The scopes one of whose phrases has all its stems among `stems` (those at positions `counts` accepts).
-    private static func unlocked(
-        _ phrases: [[[Int32]]],
-        byStems stems: [Int32],
-        counts: (Int) -> Bool
-    ) -> UInt64 {
-        var mask: UInt64 = 0
+        var mask = alwaysUnlocked
         for (number, scopePhrases) in phrases.enumerated() {
             let named = scopePhrases.contains { phrase in
-                phrase.allSatisfy { stem in stems.indices.contains { stems[$0] == stem && counts($0) } }
+                phrase.allSatisfy { stem in
+                    query.stems.indices.contains { query.stems[$0] == stem && query.weights[$0] >= 1 }
+                }
             }
             if named {
                 mask |= 1 << UInt64(number)

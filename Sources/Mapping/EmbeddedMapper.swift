@@ -102,7 +102,7 @@ public final class EmbeddedMapper: ComplianceMapper {
             let known = builders.keys.sorted().flatMap { ControlScopes.phrases(of: builders[$0]?.scopeFields ?? []) }
             throw MappingError(
                 .unknownEntity,
-                "\"\(entity)\" names no entity the catalogues scope requirements to; known: "
+                "\"\(entity.prefix(80))\" names no entity the catalogues scope requirements to; known: "
                     + known.joined(separator: ", ")
             )
         }

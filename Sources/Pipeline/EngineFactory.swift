@@ -59,6 +59,15 @@ enum EngineFactory {
         return embedded && !(configuration.modelDirectory ?? "").isEmpty ? "on" : "off"
     }
 
+    /// A warning for `entities` set while only the remote API maps (`mapper` = `remote`): the remote API receives
+    /// texts only, so the setting changes nothing.
+    /// - Returns: The message, or `nil` when the setting is empty or an embedded engine maps.
+    static func entitiesWarning(_ configuration: Configuration) -> String? {
+        guard configuration.mapper == "remote", !configuration.entities.isEmpty else { return nil }
+        return "entities is set but mapper is remote: the remote API maps texts only, so the setting changes nothing "
+            + "(it applies to the embedded engine, also as remote-fallback)"
+    }
+
     /// A warning for a `min_similarity` the lexical engine's answers cannot pass: its similarities are calibrated
     /// (0.3 starts Low, 0.5 Medium, 0.7 High) and stay near 0.5 without the model, so a threshold carried over from
     /// the remote API (where 0.6 or more is common) would leave most events without controls.

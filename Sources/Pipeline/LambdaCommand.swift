@@ -88,6 +88,7 @@ public enum LambdaCommand {
                 "version": .string(BuildInfo.version),
                 "mapper": .string(configuration.mapper),
                 "semantic_reranker": .string(EngineFactory.semanticRerankerState(configuration)),
+                "entities": .string(configuration.entities.joined(separator: ",")),
                 "frameworks": .string(configuration.frameworks.joined(separator: ",")),
             ]
         )

@@ -168,12 +168,16 @@ public final class Service: Sendable {
                 "accepted_keys": .int(configuration.accessKeys.count),
                 "mapper": .string(configuration.mapper),
                 "semantic_reranker": .string(EngineFactory.semanticRerankerState(configuration)),
+                "entities": .string(configuration.entities.joined(separator: ",")),
                 "format": .string(configuration.format.rawValue),
                 "topk": .int(configuration.topK),
                 "threshold": .string(thresholdDescription),
                 "source_fields": .string(configuration.sourceFields.map(\.description).joined(separator: ",")),
             ]
         )
+        if let warning = EngineFactory.entitiesWarning(configuration) {
+            logger.warning(warning)
+        }
         if configuration.accessKeys.isEmpty && !configuration.listensOnLoopbackOnly {
             logger.warning(
                 "no access keys: every request is accepted (allow_unauthenticated); set access_keys "

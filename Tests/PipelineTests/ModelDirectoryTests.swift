@@ -51,6 +51,17 @@ import Testing
         }
     }
 
+    @Test func entitiesWithOnlyTheRemoteAPIAreWarnedAbout() throws {
+        var configuration = try ConfigurationLoader.load(path: nil, environment: ["LAKEMARK_ENTITIES": "wireless"])
+        #expect(EngineFactory.entitiesWarning(configuration) == nil)
+        configuration.mapper = "remote-fallback"
+        #expect(EngineFactory.entitiesWarning(configuration) == nil, "the fallback engine uses them")
+        configuration.mapper = "remote"
+        #expect(EngineFactory.entitiesWarning(configuration)?.contains("entities") == true)
+        configuration.entities = []
+        #expect(EngineFactory.entitiesWarning(configuration) == nil)
+    }
+
     @Test func theModelTurnsTheRerankerOn() throws {
         guard FileManager.default.fileExists(atPath: Self.model + "/model.safetensors") else {
             print("SKIP: the re-ranker wiring needs models/all-minilm-l6-v2 (scripts/fetch_model.sh)")
