@@ -102,6 +102,9 @@ public struct Configuration: Sendable {
     /// What the organisation is (`service provider`, `wireless`, …), for requirements the embedded catalogues scope
     /// to some entities: they are answered for every text, not only for texts that name the entity. Default: none.
     public var entities: [String] = []
+    /// Where each option that was set came from (the configuration file's path or the environment variable), by
+    /// option key, so that errors found after loading can name it.
+    public var origins: [String: String] = [:]
     /// ARN of the Secrets Manager secret holding the remote mapping API key (remote mapper only).
     public var apiKeySecretARN: String?
     /// The remote mapping API client's settings (`mapper` = `remote` or `remote-fallback`).

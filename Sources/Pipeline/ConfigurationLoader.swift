@@ -122,6 +122,7 @@ public enum ConfigurationLoader {
                 let known = ConfigurationOption.all.map(\.key).joined(separator: ", ")
                 throw ConfigurationError(.unknownKey, key: key, "unknown option; known: \(known)", origin: origin(key))
             }
+            configuration.origins[key] = origin(key)
             do {
                 try option.apply(&configuration, value)
             } catch var error as ConfigurationError {

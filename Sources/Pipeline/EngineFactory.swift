@@ -15,7 +15,7 @@ enum EngineFactory {
         }
         let directory = try EmbeddedMapper.bundledCatalogDirectory(environment: environment)
         guard let modelDirectory = configuration.modelDirectory, !modelDirectory.isEmpty else {
-            return try naming("entities") {
+            return try naming("entities", of: configuration) {
                 try EmbeddedMapper(
                     catalogDirectory: directory,
                     cacheCapacity: configuration.mappingCacheEntries,
@@ -30,7 +30,7 @@ enum EngineFactory {
             throw ConfigurationError(.invalidValue, key: "model_dir", "cannot load the model: \(error)")
         }
         do {
-            return try naming("entities") {
+            return try naming("entities", of: configuration) {
                 try EmbeddedMapper(
                     catalogDirectory: directory,
                     cacheCapacity: configuration.mappingCacheEntries,
@@ -43,12 +43,12 @@ enum EngineFactory {
         }
     }
 
-    /// Runs `body`, reporting an unknown entity as a configuration error of `key`.
-    private static func naming<T>(_ key: String, _ body: () throws -> T) throws -> T {
+    /// Runs `body`, reporting an unknown entity as a configuration error of `key` (with where it was set).
+    private static func naming<T>(_ key: String, of configuration: Configuration, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as MappingError where error.code == .unknownEntity {
-            throw ConfigurationError(.invalidValue, key: key, error.message)
+            throw ConfigurationError(.invalidValue, key: key, error.message, origin: configuration.origins[key])
         }
     }
 

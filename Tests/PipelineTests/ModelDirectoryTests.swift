@@ -48,6 +48,7 @@ import Testing
         } catch let error as ConfigurationError {
             #expect(error.key == "entities")
             #expect(error.message.contains("\"bank\""))
+            #expect(error.description.contains("(from LAKEMARK_ENTITIES)"), "\(error.description)")
         }
     }
 
