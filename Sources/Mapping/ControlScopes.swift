@@ -18,6 +18,8 @@ struct ControlScopes: Sendable {
     private let scopeOfControl: [UInt8]
     /// Each scope's phrases, as the stems all of which a text must have.
     private let phrases: [[[Int32]]]
+    /// The phrases as the catalogue writes them, in order (for messages).
+    let phraseTexts: [String]
     /// The scopes the organisation's entities unlock for every text.
     let alwaysUnlocked: UInt64
     /// The organisation's entities that unlock none of this catalogue's scopes.
@@ -27,6 +29,7 @@ struct ControlScopes: Sendable {
     init() {
         scopeOfControl = []
         phrases = []
+        phraseTexts = []
         alwaysUnlocked = 0
         entitiesUnlockingNothing = []
     }
@@ -55,6 +58,7 @@ struct ControlScopes: Sendable {
         }
         var scopeOfControl = [UInt8](repeating: 0, count: fields.isEmpty ? 0 : ids.count)
         var phrases: [[[Int32]]] = []
+        var phraseTexts: [String] = []
         for (number, field) in fields.enumerated() {
             let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let prefixes = parts[0].split(separator: " ")
@@ -84,9 +88,11 @@ struct ControlScopes: Sendable {
                 }
                 return stems
             })
+            phraseTexts += texts.map(String.init)
         }
         self.scopeOfControl = scopeOfControl
         self.phrases = phrases
+        self.phraseTexts = phraseTexts
         var unlocked: UInt64 = 0
         var unlockingNothing = Set<String>()
         for entity in entities {
@@ -105,14 +111,6 @@ struct ControlScopes: Sendable {
         }
         alwaysUnlocked = unlocked
         entitiesUnlockingNothing = unlockingNothing
-    }
-
-    /// The phrases of `#scope` fields, in order (for messages).
-    /// - Parameter fields: The fields after `#scope`.
-    static func phrases(of fields: [String]) -> [String] {
-        fields.flatMap { field in
-            field.split(separator: "=", maxSplits: 1).dropFirst().flatMap { $0.split(separator: ";").map(String.init) }
-        }
     }
 
     /// Whether some control is scoped.

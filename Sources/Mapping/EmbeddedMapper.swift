@@ -79,7 +79,8 @@ public final class EmbeddedMapper: ComplianceMapper {
         let priors = try EmbeddedMapper.readPriors(catalogDirectory)
         var indexes: [String: SearchIndex] = [:]
         var entitiesUnlockingNothing = Set(entities)
-        for (name, builder) in builders {
+        var entityPhrases: [String] = []
+        for (name, builder) in builders.sorted(by: { $0.key < $1.key }) {
             let scopes = try ControlScopes(
                 fields: builder.scopeFields,
                 ids: builder.ids,
@@ -89,6 +90,9 @@ public final class EmbeddedMapper: ComplianceMapper {
                 entities: entities
             )
             entitiesUnlockingNothing.formIntersection(scopes.entitiesUnlockingNothing)
+            for phrase in scopes.phraseTexts where !entityPhrases.contains(phrase) {
+                entityPhrases.append(phrase)
+            }
             indexes[name] = SearchIndex(
                 builder,
                 stemCount: stemCount,
@@ -99,11 +103,10 @@ public final class EmbeddedMapper: ComplianceMapper {
             )
         }
         if let entity = entities.first(where: entitiesUnlockingNothing.contains) {
-            let known = builders.keys.sorted().flatMap { ControlScopes.phrases(of: builders[$0]?.scopeFields ?? []) }
             throw MappingError(
                 .unknownEntity,
                 "\"\(entity.prefix(80))\" names no entity the catalogues scope requirements to; known: "
-                    + known.joined(separator: ", ")
+                    + entityPhrases.joined(separator: ", ")
             )
         }
         self.indexes = indexes

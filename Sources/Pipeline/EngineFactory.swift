@@ -7,48 +7,37 @@ enum EngineFactory {
     /// The embedded engine over the configured (or bundled) catalogs, with the semantic re-ranker when
     /// `model_dir` is set.
     /// - Throws: ``ConfigurationError`` naming `model_dir` when the model cannot be loaded or the catalogs have
-    ///   no re-ranker; the engine's loading errors otherwise.
+    ///   no re-ranker, naming `entities` for a value that is no scope's phrase; the engine's loading errors otherwise.
     static func makeMapper(_ configuration: Configuration) throws -> any ComplianceMapper {
         var environment = ProcessInfo.processInfo.environment
         if let directory = configuration.catalogDirectory {
             environment[EmbeddedMapper.catalogDirectoryVariable] = directory
         }
         let directory = try EmbeddedMapper.bundledCatalogDirectory(environment: environment)
-        guard let modelDirectory = configuration.modelDirectory, !modelDirectory.isEmpty else {
-            return try naming("entities", of: configuration) {
-                try EmbeddedMapper(
-                    catalogDirectory: directory,
-                    cacheCapacity: configuration.mappingCacheEntries,
-                    entities: configuration.entities
-                )
+        var embedder: SentenceEmbedder?
+        if let modelDirectory = configuration.modelDirectory, !modelDirectory.isEmpty {
+            do {
+                embedder = SentenceEmbedder(encoder: try SentenceEncoder(modelDirectory: modelDirectory))
+            } catch {
+                throw ConfigurationError(.invalidValue, key: "model_dir", "cannot load the model: \(error)")
             }
         }
-        let encoder: SentenceEncoder
         do {
-            encoder = try SentenceEncoder(modelDirectory: modelDirectory)
-        } catch {
-            throw ConfigurationError(.invalidValue, key: "model_dir", "cannot load the model: \(error)")
-        }
-        do {
-            return try naming("entities", of: configuration) {
-                try EmbeddedMapper(
-                    catalogDirectory: directory,
-                    cacheCapacity: configuration.mappingCacheEntries,
-                    embedder: SentenceEmbedder(encoder: encoder),
-                    entities: configuration.entities
-                )
-            }
-        } catch let error as MappingError where error.code == .catalogInvalid {
-            throw ConfigurationError(.invalidValue, key: "model_dir", "the catalogs have no usable re-ranker: \(error)")
-        }
-    }
-
-    /// Runs `body`, reporting an unknown entity as a configuration error of `key` (with where it was set).
-    private static func naming<T>(_ key: String, of configuration: Configuration, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
+            return try EmbeddedMapper(
+                catalogDirectory: directory,
+                cacheCapacity: configuration.mappingCacheEntries,
+                embedder: embedder,
+                entities: configuration.entities
+            )
         } catch let error as MappingError where error.code == .unknownEntity {
-            throw ConfigurationError(.invalidValue, key: key, error.message, origin: configuration.origins[key])
+            throw ConfigurationError(
+                .invalidValue,
+                key: "entities",
+                error.message,
+                origin: configuration.origins["entities"]
+            )
+        } catch let error as MappingError where error.code == .catalogInvalid && embedder != nil {
+            throw ConfigurationError(.invalidValue, key: "model_dir", "the catalogs have no usable re-ranker: \(error)")
         }
     }
 
