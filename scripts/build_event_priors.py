@@ -20,7 +20,8 @@ GuardDuty type also gets the controls CTID maps its techniques to, 0.45 + 0.25 x
 techniques that name the control (the most generic CTID controls rank first among equals). A projected
 control gets 0.9 x the best weight of the 800-53 controls it is crosswalked to (+0.02 per further one),
 at most PROJECTED_PER_CATALOG per type and catalogue. The engine adds `beta` (header `#beta`) x weight to
-a control's fused score when an event of that type is mapped.
+a control's fused score when an event of that type is mapped. A type written `<type> failed` (say
+`ConsoleLogin failed`) is used instead of `<type>` when the text reports a failure.
 
 No text of the evaluation sets is read. Usage:
     python3 scripts/build_event_priors.py [--shared DIR] [--check]
@@ -45,6 +46,8 @@ CTID = os.path.join('data', 'ctid-mappings-explorer', 'mappings', 'nist_800_53',
 BETA = collections.OrderedDict([('nist_800_53_r5', 0.5), ('nist_csf_v2', 0.4), ('pci_dss_v4', 0.4),
                                 ('iso_27001', 0.4), ('tsc_2017', 0.4)])
 NIST_PER_TYPE = 10
+# A type written with this ending is the row for failed events of the type (EventPriors+Outcome.swift).
+FAILED = ' failed'
 PROJECTED_PER_CATALOG = 5
 # PCI DSS requirements that apply only to some entities or one technology: service providers only (3.6.1.1, 8.2.3,
 # 8.3.10, 8.3.10.1, 10.7.1, 11.4.6, 11.4.7, 11.5.1.1, 12.4.2, 12.4.2.1, 12.5.2.1, 12.9.x), issuers (3.3.3), wireless
@@ -172,6 +175,9 @@ def build(shared):
         weights, via = guardduty_weights(techniques, own, ctid, df, known)
         add('guardduty', finding, weights, ['own'] + via if own.strip() else via)
 
+    for source, key in events:
+        if key.endswith(FAILED) and (source, key[:-len(FAILED)]) not in events:
+            sys.exit('%s %s: no row for the type without "%s"' % (source, key, FAILED.strip()))
     reverse = read_crosswalk()
     rows = []
     for (source, key), (weights, via) in events.items():

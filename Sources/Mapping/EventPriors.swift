@@ -5,7 +5,8 @@
 /// `#beta<TAB>catalog=b<TAB>...`, then records `source<TAB>type<TAB>catalog<TAB>id<TAB>weight<TAB>via` with the
 /// type lower-cased and weights in 0...1. When a text is mapped with a type (from a hint or named in the text),
 /// each control of the type gains `beta * weight` on its fused score and is ranked even when the text does not
-/// match it lexically. The file is optional: without it nothing is added.
+/// match it lexically. A type written `<type> failed` holds the controls of that type's failed events
+/// (``withFailures(_:in:)``). The file is optional: without it nothing is added.
 struct EventPriors: Sendable {
     /// Name of the event priors file in the catalog directory.
     static let fileName = "event_priors.tsv"
@@ -15,13 +16,16 @@ struct EventPriors: Sendable {
 
     /// Per type key (``key(source:type:)``) and catalogue name, the controls of that type.
     let entries: [String: [String: [Entry]]]
-    /// The lower-cased types per source, for recognising them in hints and text.
+    /// The lower-cased types per source, for recognising them in hints and text (without the failure rows).
     let typeTables: [String: EventTypeTable]
+    /// Per type key, the key of its row for failed events (`<type> failed`), for the types that have one.
+    let failureKeys: [String: String]
 
     /// No event priors.
     init() {
         entries = [:]
         typeTables = [:]
+        failureKeys = [:]
     }
 
     /// Parses an event priors file against the loaded catalogues.
@@ -98,7 +102,9 @@ struct EventPriors: Sendable {
                     flush()
                     let source = text(fields[0])
                     let type = text(fields[1]).lowercased()
-                    types[source, default: []].insert(type)
+                    if !type.hasSuffix(EventPriors.failureSuffix) {
+                        types[source, default: []].insert(type)
+                    }
                     group = (fields[0], fields[1], EventPriors.key(source: source, type: type), [:])
                 }
                 let catalogName = UnsafeBufferPointer(rebasing: buffer[fields[2]])
@@ -111,6 +117,11 @@ struct EventPriors: Sendable {
         if let failure { throw failure }
         flush()
         self.entries = entries
+        self.failureKeys = entries.keys.reduce(into: [:]) { keys, key in
+            if key.hasSuffix(EventPriors.failureSuffix) {
+                keys[String(key.dropLast(EventPriors.failureSuffix.count))] = key
+            }
+        }
         self.typeTables = types.reduce(into: [:]) { tables, types in
             tables[types.key] = EventTypeTable(source: types.key, types: types.value.sorted())
         }
