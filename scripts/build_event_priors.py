@@ -18,7 +18,8 @@ crosswalk, the CSF 2.0, PCI DSS, ISO 27001 and TSC controls crosswalked to them.
 a team-written list gives 1.0 to its first control and 0.08 less to each next one (at least 0.6); a
 GuardDuty type also gets the controls CTID maps its techniques to, 0.45 + 0.25 x the share of its
 techniques that name the control (the most generic CTID controls rank first among equals). A projected
-control gets 0.9 x the best weight of the 800-53 controls it is crosswalked to (+0.02 per further one),
+control gets 0.9 x the best weight of the 800-53 controls it is crosswalked to (+0.02 per further one; an
+enhancement such as IA-2(1) also reaches its base control's targets unless the type lists the base itself),
 at most PROJECTED_PER_CATALOG per type and catalogue. The engine adds `beta` (header `#beta`) x weight to
 a control's fused score when an event of that type is mapped. A type written `<type> failed` (say
 `ConsoleLogin failed`) is used instead of `<type>` when the text reports a failure.
@@ -189,9 +190,13 @@ def build(shared):
                 continue
             score = collections.defaultdict(float)
             count = collections.Counter()
+            listed = {c for c, _ in best}
             for c, w in best:
                 base = c.split('(')[0]
-                targets = set(reverse[catalog].get(c, [])) | set(reverse[catalog].get(base, []))
+                # An enhancement reaches its base control's targets too, unless the type lists the base itself
+                # (then those targets would count the same control twice).
+                inherited = [] if base in listed and base != c else reverse[catalog].get(base, [])
+                targets = set(reverse[catalog].get(c, [])) | set(inherited)
                 excluded = NOT_PROJECTED.get(catalog)
                 for target in targets:
                     if excluded and excluded.match(target):
