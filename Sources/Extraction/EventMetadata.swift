@@ -15,6 +15,9 @@ public struct EventMetadata: Sendable, Hashable {
     /// `type`, Okta `eventType`, Kubernetes audit `verb` and `objectRef.resource[/subresource]` joined by a space,
     /// Google Cloud audit `protoPayload.methodName`, Azure `operationName`.
     public var eventType: String?
+    /// Whether the event reports that its action failed (``EventOutcome``): `nil` when its family keeps no outcome
+    /// or the event states none.
+    public var failed: Bool?
 
     /// Creates metadata.
     public init(
@@ -22,13 +25,15 @@ public struct EventMetadata: Sendable, Hashable {
         region: String? = nil,
         accountID: String? = nil,
         timeMillis: Int64? = nil,
-        eventType: String? = nil
+        eventType: String? = nil,
+        failed: Bool? = nil
     ) {
         self.kind = kind
         self.region = region
         self.accountID = accountID
         self.timeMillis = timeMillis
         self.eventType = eventType
+        self.failed = failed
     }
 
     /// Where events keep their region, most specific first.
@@ -81,7 +86,10 @@ public struct EventMetadata: Sendable, Hashable {
         let known = knownPaths(of: kind)
         for object in candidates {
             let fields = EventSynthesizer.Fields(tape: tape, object: object)
-            if metadata.eventType == nil { metadata.eventType = eventType(kind, fields) }
+            if metadata.eventType == nil, let type = eventType(kind, fields) {
+                metadata.eventType = type
+                metadata.failed = EventOutcome.failed(kind, fields, type: type)
+            }
             guard let paths = known else { continue }
             if metadata.region == nil { metadata.region = fields.first(paths.region) }
             if metadata.accountID == nil { metadata.accountID = fields.first(paths.account) }

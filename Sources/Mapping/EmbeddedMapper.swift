@@ -300,15 +300,15 @@ public final class EmbeddedMapper: ComplianceMapper {
 
     /// The keys of the event types of a text: its hint's when the hint names a known type (the event's own
     /// fields are more reliable than the API names a finding's prose may list), else those the text names; the
-    /// failure row of a type instead of the type when the text reports a failure.
+    /// failure row of a type instead of the type when the event failed (its fields say so, else its words).
     private func eventKeys(for text: String, hint: EventTypeHint?) -> [String] {
         guard !eventPriors.isEmpty else {
             return []
         }
         if let hint, let key = eventPriors.key(for: hint) {
-            return eventPriors.withFailures([key], in: text)
+            return eventPriors.withFailures([key], failed: hint.failed, in: text)
         }
-        return eventPriors.withFailures(eventPriors.detect(in: text), in: text)
+        return eventPriors.withFailures(eventPriors.detect(in: text), failed: hint?.failed, in: text)
     }
 
     /// What answering a framework needs, or nil when its catalogue is not loaded.

@@ -2,19 +2,25 @@ extension EventPriors {
     /// The ending of a type whose row holds the controls of that type's failed events (`consolelogin failed`).
     static let failureSuffix = " failed"
 
-    /// The words by which a text reports that its event failed: the synthesised sentences write CloudTrail's
-    /// `errorCode` and Google Cloud and Kubernetes error statuses as `failed: …`, a failed console sign-in as
-    /// `outcome Failure`, Okta's `outcome.result` (`FAILURE`, `DENY`) and Azure's `resultType` as they are.
-    static let failureWords: Set<String> = ["failed", "failure", "failures", "denied", "deny", "unsuccessful"]
+    /// The words by which a text whose event's fields say nothing (`lakemark map`, the remote API fallback)
+    /// reports a failure: `failed: <errorCode>`, `outcome Failure`, `login attempt rejected`, `invalid password`,
+    /// `account locked`. Words only: "no failures" counts as one too.
+    static let failureWords: Set<String> = [
+        "fail", "fails", "failed", "failing", "failure", "failures", "denied", "deny", "unsuccessful", "rejected",
+        "invalid", "locked", "lockout",
+    ]
 
-    /// Type keys with each replaced by its failure row when it has one and the text reports a failure: a failed
-    /// sign-in is evidence about lockout after failed attempts, a successful one is not.
+    /// Type keys with each replaced by its failure row when it has one and the event failed: a failed sign-in is
+    /// evidence about lockout after failed attempts, a successful one is not.
     /// - Parameters:
     ///   - keys: Type keys (from ``key(for:)`` or ``detect(in:)``).
+    ///   - failed: What the event's fields say (``EventTypeHint/failed``); when `nil`, the text's words decide.
     ///   - text: The text being mapped.
-    /// - Returns: `keys`, failure rows in place of the types they belong to when the text reports a failure.
-    func withFailures(_ keys: [String], in text: String) -> [String] {
-        guard !failureKeys.isEmpty, keys.contains(where: { failureKeys[$0] != nil }), Self.reportsFailure(text) else {
+    /// - Returns: `keys`, failure rows in place of the types they belong to when the event failed.
+    func withFailures(_ keys: [String], failed: Bool?, in text: String) -> [String] {
+        guard !failureKeys.isEmpty, keys.contains(where: { failureKeys[$0] != nil }),
+            failed ?? Self.reportsFailure(text)
+        else {
             return keys
         }
         return keys.map { failureKeys[$0] ?? $0 }

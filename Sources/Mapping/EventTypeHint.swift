@@ -11,13 +11,18 @@ public struct EventTypeHint: Sendable, Hashable {
     public let source: String
     /// The event type within the family, as the event spells it.
     public let type: String
+    /// Whether the event's fields say its action failed; `nil` when they say nothing (the text's words decide then).
+    /// A failed event of a type with a failure row gets that row's controls (see ``EmbeddedMapper``).
+    public let failed: Bool?
 
     /// Creates a hint.
     /// - Parameters:
     ///   - source: The event family.
     ///   - type: The event type.
-    public init(source: String, type: String) {
+    ///   - failed: Whether the event's fields say it failed (`nil`: unknown). Default: unknown.
+    public init(source: String, type: String, failed: Bool? = nil) {
         self.source = source
         self.type = type
+        self.failed = failed
     }
 }

@@ -171,7 +171,8 @@ import Testing
                     region: "eu-west-1",
                     accountID: "111122223333",
                     timeMillis: 1_688_989_512_000,
-                    eventType: "GetObject"
+                    eventType: "GetObject",
+                    failed: false
                 )
         )
     }

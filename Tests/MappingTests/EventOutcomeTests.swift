@@ -76,8 +76,48 @@ import Testing
         )
         let key = try #require(priors.key(for: consoleLogin))
         #expect(priors.key(for: EventTypeHint(source: "cloudtrail", type: "ConsoleLogin failed")) == nil)
-        #expect(priors.withFailures([key], in: "ConsoleLogin outcome Success") == [key])
-        let failed = priors.withFailures([key], in: "ConsoleLogin outcome Failure")
+        #expect(priors.withFailures([key], failed: nil, in: "ConsoleLogin outcome Success") == [key])
+        let failed = priors.withFailures([key], failed: nil, in: "ConsoleLogin outcome Failure")
         #expect(priors.entries(for: failed, catalog: "nist_800_53_r5").map(\.index) == [1])
+    }
+}
+
+/// The event's fields decide over the text's words.
+@Suite struct EventOutcomeHintTests {
+    private func ranking(_ text: String, hint: EventTypeHint) throws -> [String] {
+        let options = MappingOptions(frameworks: [.nist80053r5], threshold: .minSimilarity(0.01), topK: 5)
+        return try loadMapper().map([text], hints: [hint], options: options)[0].map(\.controlID)
+    }
+
+    @Test func aFailedOktaSignInWhoseTextSaysNothingGetsTheFailureRow() throws {
+        let text = "Okta User login to Okta"
+        let failed = try ranking(text, hint: EventTypeHint(source: "okta", type: "user.session.start", failed: true))
+        let succeeded = try ranking(
+            text,
+            hint: EventTypeHint(source: "okta", type: "user.session.start", failed: false)
+        )
+        #expect(failed.prefix(3).contains("AC-7"), "\(failed)")
+        #expect(!succeeded.prefix(3).contains("AC-7"), "\(succeeded)")
+    }
+
+    @Test func aSuccessTheFieldsReportIsNotTurnedIntoAFailureByWords() throws {
+        let text = "AWS signin.amazonaws.com ConsoleLogin outcome Success no failures"
+        let hint = EventTypeHint(source: "cloudtrail", type: "ConsoleLogin", failed: false)
+        #expect(!(try ranking(text, hint: hint)).prefix(3).contains("AC-7"))
+        let unknown = EventTypeHint(source: "cloudtrail", type: "ConsoleLogin")
+        #expect(try ranking(text, hint: unknown).prefix(3).contains("AC-7"), "words decide when the fields are silent")
+    }
+
+    @Test func theOutcomeIsPartOfTheCacheKey() throws {
+        let mapper = try EmbeddedMapper(cacheCapacity: 100)
+        let options = MappingOptions(frameworks: [.nist80053r5], threshold: .minSimilarity(0.01), topK: 3)
+        let texts = ["Okta User login to Okta", "Okta User login to Okta"]
+        let hints = [true, false].map { EventTypeHint(source: "okta", type: "user.session.start", failed: $0) }
+        let first = try mapper.map(texts, hints: hints, options: options).map { $0.map(\.controlID) }
+        let again = try mapper.map(texts.reversed(), hints: hints.reversed(), options: options).map {
+            $0.map(\.controlID)
+        }
+        #expect(first[0] != first[1], "\(first)")
+        #expect(again == first.reversed())
     }
 }
