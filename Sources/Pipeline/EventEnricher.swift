@@ -138,8 +138,9 @@ final class EventEnricher: Sendable {
         var textIndex: Int?
         if let text = extracted?.text {
             let hint = passesEventTypes
-                ? metadata.eventType.map { EventTypeHint(source: metadata.kind.name, type: $0, failed: metadata.failed) }
-                : nil
+                ? metadata.eventType.map {
+                    EventTypeHint(source: metadata.kind.name, type: $0, failed: metadata.failed)
+                } : nil
             textIndex = texts.index(of: text, hint: hint)
         } else {
             report.eventsWithoutText += 1
