@@ -60,7 +60,8 @@ import Testing
 
     @Test func aCloudTrailEventInsideEventBridgeKeepsItsOutcome() throws {
         let event = #"{"version":"0","id":"e1","detail-type":"AWS Console Sign In via CloudTrail","#
-            + #""source":"aws.signin","account":"111122223333","time":"2024-12-03T22:10:00Z","region":"us-east-1","resources":[],"#
+            + #""source":"aws.signin","account":"111122223333","time":"2024-12-03T22:10:00Z","#
+            + #""region":"us-east-1","resources":[],"#
             + #""detail":{\#(Self.signIn),"eventName":"ConsoleLogin","awsRegion":"us-east-1","#
             + #""responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"MFAUsed":"No"}}}"#
         let metadata = EventMetadata.read(from: try JSONTape(parsing: Array(event.utf8)))
