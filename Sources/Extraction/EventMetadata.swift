@@ -86,6 +86,10 @@ public struct EventMetadata: Sendable, Hashable {
         let known = knownPaths(of: kind)
         for object in candidates {
             let fields = EventSynthesizer.Fields(tape: tape, object: object)
+            if kind == .cloudTrail {
+                readCloudTrail(fields, into: &metadata)
+                continue
+            }
             if metadata.eventType == nil, let type = eventType(kind, fields) {
                 metadata.eventType = type
                 metadata.failed = EventOutcome.failed(kind, fields, type: type)
@@ -165,13 +169,17 @@ public struct EventMetadata: Sendable, Hashable {
         present: UInt64 = MemberNameSet.all
     ) -> Int64? {
         for (index, path) in paths.enumerated() where present & (masks?[index] ?? MemberNameSet.all) != 0 {
-            guard let node = fields.node(path) else { continue }
-            // A timestamp text is never a number, so the cheap timestamp parse goes first; on the string's bytes
-            // when it has no escapes, so that most times make no string.
-            let millis = timestamp(fields.tape, node) ?? fields.text(of: node).flatMap(epochMillis)
-            if let millis, plausibleTimes.contains(millis) { return millis }
+            if let node = fields.node(path), let millis = time(fields, node: node) { return millis }
         }
         return nil
+    }
+
+    /// The plausible time a scalar node (``EventSynthesizer/Fields/node(_:)``) holds, if any.
+    static func time(_ fields: EventSynthesizer.Fields, node: Int) -> Int64? {
+        // A timestamp text is never a number, so the cheap timestamp parse goes first; on the string's bytes when it
+        // has no escapes, so that most times make no string.
+        let millis = timestamp(fields.tape, node) ?? fields.text(of: node).flatMap(epochMillis)
+        return millis.flatMap { plausibleTimes.contains($0) ? $0 : nil }
     }
 
     /// Epoch seconds or milliseconds (a whole or decimal number; below 10^11 it counts as seconds).

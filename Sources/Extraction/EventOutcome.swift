@@ -8,27 +8,21 @@ import JSONBytes
 /// `outcome.result` `FAILURE` or `DENY`. Azure: `resultType` `Failure`/`Failed`, or a numeric one other than `0`
 /// (Entra ID sign-in logs write the error code there). Other families: unknown.
 enum EventOutcome {
-    /// The CloudTrail members the outcome is read from, found in one pass (indexes below).
-    private static let cloudTrailMembers = JSONMemberFinder([
-        "errorCode", "errorMessage", "responseElements", "serviceEventDetails",
-    ])
-
     /// CloudTrail error codes that say the call was not decided: throttling and service faults.
-    private static let undecidedErrorCodes: Set<String> = [
+    private static let undecidedErrorCodes: [StaticString] = [
         "ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException",
         "InternalError", "InternalFailure", "InternalServerError", "InternalServerException",
         "ServiceUnavailable", "ServiceUnavailableException",
     ]
 
-    /// Whether the event failed; `nil` when its family keeps no outcome or this event states none.
+    /// Whether an Okta or Azure event failed; `nil` when its family keeps no outcome or this event states none
+    /// (CloudTrail records: ``cloudTrailFailed(_:errorCode:errorMessage:containers:eventName:)``).
     /// - Parameters:
     ///   - kind: The event's family.
     ///   - fields: The object the event type was read from.
     ///   - type: The event's type (``EventMetadata/eventType``).
     static func failed(_ kind: EventKind, _ fields: EventSynthesizer.Fields, type: String) -> Bool? {
         switch kind {
-        case .cloudTrail:
-            return cloudTrail(fields, eventName: type)
         case .okta:
             return fields.node("outcome.result").map {
                 fields.text(of: $0, is: "failure", ignoringASCIICase: true)
@@ -41,22 +35,36 @@ enum EventOutcome {
         }
     }
 
-    private static func cloudTrail(_ fields: EventSynthesizer.Fields, eventName: String) -> Bool {
-        let top = cloudTrailMembers.values(in: fields.tape, object: fields.object)
-        if let code = fields.node("", from: top[0]) {
-            return fields.text(of: code).map { !undecidedErrorCodes.contains($0) } ?? true
+    /// Whether a CloudTrail record failed, from its members (value nodes, -1 when absent) found in the pass that
+    /// reads its metadata (``EventMetadata/readCloudTrail(_:into:)``): this runs for every CloudTrail event and
+    /// makes no string.
+    static func cloudTrailFailed(
+        _ fields: EventSynthesizer.Fields,
+        errorCode: Int32,
+        errorMessage: Int32,
+        containers: (Int32, Int32),
+        eventName: String
+    ) -> Bool {
+        let tape = fields.tape
+        if errorCode >= 0, tape.isNonBlankString(Int(errorCode)) {
+            let code = Int(errorCode)
+            return !undecidedErrorCodes.contains { fields.text(of: code, is: $0) }
         }
-        if fields.node("", from: top[1]) != nil {
+        if errorMessage >= 0, tape.isNonBlankString(Int(errorMessage)) {
             return true
         }
-        for container in [top[2], top[3]] where container >= 0 && fields.tape.kind(Int(container)) == .object {
-            if let outcome = fields.tape.value(forKey: eventName, in: Int(container)),
-                fields.text(of: outcome, is: "failure", ignoringASCIICase: true)
-            {
-                return true
-            }
+        return isFailure(fields, in: containers.0, member: eventName)
+            || isFailure(fields, in: containers.1, member: eventName)
+    }
+
+    /// Whether `container` (a value node, or -1) is an object whose member `member` is `Failure` in any case.
+    private static func isFailure(_ fields: EventSynthesizer.Fields, in container: Int32, member: String) -> Bool {
+        guard container >= 0, fields.tape.kind(Int(container)) == .object,
+            let outcome = fields.tape.value(forKey: member, in: Int(container))
+        else {
+            return false
         }
-        return false
+        return fields.text(of: outcome, is: "failure", ignoringASCIICase: true)
     }
 
     /// Whether an Azure `resultType` reports a failure: `Failure`, `Failed`, or an error number other than 0.
