@@ -92,7 +92,7 @@ public struct EventMetadata: Sendable, Hashable {
             }
             if metadata.eventType == nil, let type = eventType(kind, fields) {
                 metadata.eventType = type
-                metadata.failed = EventOutcome.failed(kind, fields, type: type)
+                metadata.failed = EventOutcome.failed(kind, fields)
             }
             guard let paths = known else { continue }
             if metadata.region == nil { metadata.region = fields.first(paths.region) }

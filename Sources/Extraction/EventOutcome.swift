@@ -20,8 +20,7 @@ enum EventOutcome {
     /// - Parameters:
     ///   - kind: The event's family.
     ///   - fields: The object the event type was read from.
-    ///   - type: The event's type (``EventMetadata/eventType``).
-    static func failed(_ kind: EventKind, _ fields: EventSynthesizer.Fields, type: String) -> Bool? {
+    static func failed(_ kind: EventKind, _ fields: EventSynthesizer.Fields) -> Bool? {
         switch kind {
         case .okta:
             return fields.node("outcome.result").map {
