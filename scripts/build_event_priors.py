@@ -22,7 +22,8 @@ control gets 0.9 x the best weight of the 800-53 controls it is crosswalked to (
 enhancement such as IA-2(1) also reaches its base control's targets unless the type lists the base itself),
 at most PROJECTED_PER_CATALOG per type and catalogue. The engine adds `beta` (header `#beta`) x weight to
 a control's fused score when an event of that type is mapped. A type written `<type> failed` (say
-`ConsoleLogin failed`) is used instead of `<type>` when the text reports a failure.
+`ConsoleLogin failed`) is used instead of `<type>` when the event failed; the type's own row then projects no
+requirement whose main crosswalked control only the failure row has (PCI 8.3.4, AC-7 first, for a sign-in).
 
 No text of the evaluation sets is read. Usage:
     python3 scripts/build_event_priors.py [--shared DIR] [--check]
@@ -47,6 +48,9 @@ CTID = os.path.join('data', 'ctid-mappings-explorer', 'mappings', 'nist_800_53',
 BETA = collections.OrderedDict([('nist_800_53_r5', 0.5), ('nist_csf_v2', 0.4), ('pci_dss_v4', 0.4),
                                 ('iso_27001', 0.4), ('tsc_2017', 0.4)])
 NIST_PER_TYPE = 10
+# Catalogues whose crosswalk lists name a control's main 800-53 control first (team-written); the CSF's (NIST's
+# concept crosswalk) are in id order.
+MAIN_CONTROL_FIRST = {'pci_dss_v4', 'iso_27001', 'tsc_2017'}
 # A type written with this ending is the row for failed events of the type (EventPriors+Outcome.swift).
 FAILED = ' failed'
 PROJECTED_PER_CATALOG = 5
@@ -103,8 +107,10 @@ def catalog_ids(name):
 
 
 def read_crosswalk():
-    """catalog -> 800-53 id -> [catalog control ids], from the bundled crosswalk.tsv."""
+    """catalog -> 800-53 id -> [catalog control ids], and catalog -> control id -> the first 800-53 id it lists (its
+    main one; MAIN_CONTROL_FIRST catalogues only), from the bundled crosswalk.tsv."""
     reverse = collections.defaultdict(lambda: collections.defaultdict(list))
+    main = collections.defaultdict(dict)
     with open(os.path.join(CATALOGS, 'crosswalk.tsv'), encoding='utf-8') as f:
         for line in f:
             if line.startswith('#') or not line.strip():
@@ -112,7 +118,9 @@ def read_crosswalk():
             catalog, cid, nist = line.rstrip('\n').split('\t')
             for n in nist.split():
                 reverse[catalog][n].append(cid)
-    return reverse
+            if nist.split() and catalog in MAIN_CONTROL_FIRST:
+                main[catalog][cid] = nist.split()[0]
+    return reverse, main
 
 
 def read_ctid(shared):
@@ -179,9 +187,13 @@ def build(shared):
     for source, key in events:
         if key.endswith(FAILED) and (source, key[:-len(FAILED)]) not in events:
             sys.exit('%s %s: no row for the type without "%s"' % (source, key, FAILED.strip()))
-    reverse = read_crosswalk()
+    reverse, main = read_crosswalk()
     rows = []
     for (source, key), (weights, via) in events.items():
+        # The controls only a type's failure row has (AC-7 for a sign-in): the type's own row leaves out the
+        # requirements they are the main control of (PCI 8.3.4 reached through IA-5 for a successful sign-in).
+        failure = events.get((source, key + FAILED))
+        failure_only = set(failure[0]) - set(weights) if failure else set()
         best = sorted(weights.items(), key=lambda kv: (-kv[1], -df.get(kv[0], 0), kv[0]))[:NIST_PER_TYPE]
         for c, w in best:
             rows.append((source, key, 'nist_800_53_r5', c, w, '+'.join(via)))
@@ -199,7 +211,7 @@ def build(shared):
                 targets = set(reverse[catalog].get(c, [])) | set(inherited)
                 excluded = NOT_PROJECTED.get(catalog)
                 for target in targets:
-                    if excluded and excluded.match(target):
+                    if excluded and excluded.match(target) or main[catalog].get(target) in failure_only:
                         continue
                     score[target] = max(score[target], 0.9 * w)
                     count[target] += 1

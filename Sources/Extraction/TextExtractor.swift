@@ -87,17 +87,30 @@ public struct TextExtractor: Sendable {
         }
         if let found { return found }
         guard synthesizes else { return nil }
+        // An EventBridge envelope's `detail-type` ("AWS API Call via CloudTrail") names the stream, not the event:
+        // the wrapped event's own sentence comes first, the envelope's only when the event has none.
+        var envelope: Int?
         for group in candidates {
             for object in group {
                 let kind = layout.kind(of: object, in: tape)
-                if let raw = EventSynthesizer.text(for: kind, tape: tape, object: object),
-                    let text = TextCleaner.clean(raw, maxBytes: maxTextBytes)
-                {
-                    return Extracted(text: text, origin: .synthesized(kind))
+                if kind == .eventBridge, envelope == nil {
+                    envelope = object
+                } else if let found = synthesized(kind, tape: tape, object: object) {
+                    return found
                 }
             }
         }
-        return nil
+        return envelope.flatMap { synthesized(.eventBridge, tape: tape, object: $0) }
+    }
+
+    /// The synthesised text of one object of a kind, cleaned; `nil` when there is none.
+    private func synthesized(_ kind: EventKind, tape: JSONTape, object: Int) -> Extracted? {
+        guard let raw = EventSynthesizer.text(for: kind, tape: tape, object: object),
+            let text = TextCleaner.clean(raw, maxBytes: maxTextBytes)
+        else {
+            return nil
+        }
+        return Extracted(text: text, origin: .synthesized(kind))
     }
 
     /// The text of the first source field that holds prose, in the first group that has it.

@@ -10,6 +10,21 @@ import Testing
         extractor.extract(from: try JSONTape(parsing: Array(json.utf8)))
     }
 
+    /// `detail-type` "AWS API Call via CloudTrail" says nothing about the call: the wrapped record's sentence is used.
+    @Test func aCloudTrailRecordInsideEventBridgeIsDescribedByItsOwnSentence() throws {
+        let event = #"{"version":"0","id":"e1","detail-type":"AWS API Call via CloudTrail","source":"aws.sso","#
+            + #""account":"111122223333","time":"2024-12-03T22:10:00Z","region":"us-east-1","resources":[],"#
+            + #""detail":{"eventVersion":"1.08","eventSource":"sso.amazonaws.com","eventName":"Authenticate","#
+            + #""awsRegion":"us-east-1","errorCode":"InvalidRequestException"}}"#
+        let text = try extract(event)
+        #expect(text?.text == "AWS sso.amazonaws.com Authenticate failed: InvalidRequestException")
+        let custom = #"{"version":"0","id":"e2","detail-type":"Order Placed","source":"com.example.shop","#
+            + #""account":"111122223333","time":"2024-12-03T22:10:00Z","region":"us-east-1","resources":[],"#
+            + #""detail":{"orderId":"o-1","amount":12}}"#
+        // An event with no sentence of its own keeps the envelope's.
+        #expect(try extract(custom)?.text == "Order Placed")
+    }
+
     @Test func ocsfFindingJoinsTitleAndDescription() throws {
         let text = try extract(
             #"{"class_uid":2004,"finding_info":{"title":"IAM Access Analyzer","desc":"is **not** `enabled`"}}"#

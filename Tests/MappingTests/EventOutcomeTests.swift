@@ -66,6 +66,20 @@ import Testing
         #expect(failed.prefix(3).contains("AC-7") && !succeeded.prefix(3).contains("AC-7"), "\(failed) \(succeeded)")
     }
 
+    /// PCI 8.3.4 (lockout) is reached through IA-5 too, but its main control is AC-7: only failure rows have it.
+    @Test func onlyFailureRowsBringTheLockoutRequirement() throws {
+        let mapper = try loadMapper()
+        let pci = mapper.controlIDs(for: .pciDSSv4)
+        let priors = mapper.eventPriors
+        #expect(priors.failureKeys.count >= 10)
+        for (key, failureKey) in priors.failureKeys {
+            let ordinary = priors.entries(for: [key], catalog: "pci_dss_v4").map { pci[Int($0.index)] }
+            let failed = priors.entries(for: [failureKey], catalog: "pci_dss_v4").map { pci[Int($0.index)] }
+            #expect(!ordinary.contains("8.3.4"), "\(key): \(ordinary)")
+            #expect(failed.contains("8.3.4"), "\(failureKey): \(failed)")
+        }
+    }
+
     @Test func failureRowsAreNotTypesOfTheirOwn() throws {
         let text = "#lakemark-event-priors\t1\n#beta\tnist_800_53_r5=0.5\n"
             + "cloudtrail\tconsolelogin\tnist_800_53_r5\tIA-2\t1.000\town\n"
