@@ -49,10 +49,9 @@ public struct EventMetadata: Sendable, Hashable {
         "published", "timestamp", "requestReceivedTimestamp", "start", "p_event_time",
     ]
     /// Where the families that have one fixed layout keep region, account and time; tried before the generic
-    /// lists, which cost a scan per missing name.
+    /// lists, which cost a scan per missing name (CloudTrail records: ``readCloudTrail(_:into:)``, one pass).
     static func knownPaths(of kind: EventKind) -> (region: [String], account: [String], time: [String])? {
         switch kind {
-        case .cloudTrail: (["awsRegion"], ["recipientAccountId", "userIdentity.accountId"], ["eventTime"])
         case .ocsf: (["cloud.region"], ["cloud.account.uid"], ["time", "finding_info.created_time"])
         case .securityHub: (["Region", "region"], ["AwsAccountId", "account"], ["UpdatedAt", "time", "CreatedAt"])
         case .guardDuty: (["region"], ["accountId", "account"], ["updatedAt", "time", "createdAt"])

@@ -305,10 +305,8 @@ public final class EmbeddedMapper: ComplianceMapper {
         guard !eventPriors.isEmpty else {
             return []
         }
-        if let hint, let key = eventPriors.key(for: hint) {
-            return eventPriors.withFailures([key], failed: hint.failed, in: text)
-        }
-        return eventPriors.withFailures(eventPriors.detect(in: text), failed: hint?.failed, in: text)
+        let keys = hint.flatMap { eventPriors.key(for: $0) }.map { [$0] } ?? eventPriors.detect(in: text)
+        return eventPriors.withFailures(keys, failed: hint?.failed, in: text)
     }
 
     /// What answering a framework needs, or nil when its catalogue is not loaded.

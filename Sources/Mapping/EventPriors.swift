@@ -6,7 +6,7 @@
 /// type lower-cased and weights in 0...1. When a text is mapped with a type (from a hint or named in the text),
 /// each control of the type gains `beta * weight` on its fused score and is ranked even when the text does not
 /// match it lexically. A type written `<type> failed` holds the controls of that type's failed events
-/// (``withFailures(_:in:)``). The file is optional: without it nothing is added.
+/// (``withFailures(_:failed:in:)``). The file is optional: without it nothing is added.
 struct EventPriors: Sendable {
     /// Name of the event priors file in the catalog directory.
     static let fileName = "event_priors.tsv"
